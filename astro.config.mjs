@@ -1,0 +1,12 @@
+// @ts-check
+import { defineConfig } from 'astro/config';
+import mdx from '@astrojs/mdx';
+import sitemap from '@astrojs/sitemap';
+import truefans from './src/integration/index.ts';
+
+// Everything a creator edits is in content/; this file stays as it is.
+export default defineConfig({
+  output: 'static',
+  trailingSlash: 'always',
+  integrations: [mdx(), sitemap(), truefans()],
+});

@@ -1,0 +1,43 @@
+// The schema of a post's frontmatter. `access` is checked against the site's own tiers, so a typo can
+// never publish a members-only post in the clear: the build stops and lists the valid values.
+
+import { z } from 'zod';
+
+/** Accepts a YAML date (2026-11-22) or a date-time string; refuses anything that is not a real date. */
+const date = z.preprocess(
+  (v) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v.trim()) ? new Date(v.trim()) : v),
+  z.date({ error: 'expected a date like 2026-11-22' }).refine((d) => !Number.isNaN(d.getTime()), { error: 'expected a date like 2026-11-22' }),
+);
+
+/**
+ * Builds the frontmatter schema for a site whose tiers are `tierIds` (lowest first).
+ * `cover` is passed in because Astro resolves images itself; the `check` command passes a path check.
+ */
+export function postSchema<C extends z.ZodType>(tierIds: readonly string[], cover: C) {
+  const access = ['public', 'members', ...tierIds];
+  return z
+    .object({
+      /** The post's title. */
+      title: z.string({ error: 'expected a title' }).trim().min(1, { error: 'expected a title, got an empty value' }),
+      /** Publication date, like 2026-11-22. */
+      date,
+      /** A sentence or two for the post index, feeds and link previews. For a fully gated post without a divider it is the teaser. */
+      description: z.string({ error: 'expected text' }).trim().default(''),
+      /** Tags, like [tour, recording]. */
+      tags: z.array(z.string({ error: 'expected a list of tags' }).trim().min(1), { error: 'expected a list of tags, like [tour, recording]' }).default([]),
+      /** A draft is shown by `npm run dev` and never built for production. */
+      draft: z.boolean({ error: 'expected true or false' }).default(false),
+      /** An image beside the post, relative to the post file. */
+      cover: cover.optional(),
+      /** Alt text for the cover image. */
+      cover_alt: z.string().trim().default(''),
+      /** Who may read it: public (default), members (any paying fan), or a tier id. */
+      access: z
+        .string({ error: `expected one of ${access.join(', ')}` })
+        .default('public')
+        .refine((v) => access.includes(v), { error: `expected one of ${access.join(', ')}` }),
+    })
+    .strict();
+}
+
+export type PostFrontmatter = z.infer<ReturnType<typeof postSchema<z.ZodString>>>;

@@ -1,0 +1,160 @@
+// The schema of content/site.yaml: the site, its author and its membership tiers. This is the one file a
+// creator edits to set prices. Every field is documented here, and every message reads as the fix.
+
+import { z } from 'zod';
+
+const ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
+/** Access values every site has; a tier may not take these ids. */
+export const RESERVED_ACCESS = ['public', 'members'] as const;
+
+const text = (what = 'text') => z.string({ error: `expected ${what}` }).trim().min(1, { error: `expected ${what}, got an empty value` });
+
+const price = z
+  .number({ error: 'expected a positive number' })
+  .positive({ error: 'expected a positive number' })
+  .max(100_000, { error: 'expected a price of at most 100000' })
+  .refine((n) => Math.abs(Math.round(n * 100) - n * 100) < 1e-6, { error: 'expected at most two decimal places' });
+
+const url = z.url({ protocol: /^https?$/, error: 'expected a full http(s) URL, like https://example.com' });
+
+/** A path under content/, such as `images/avatar.jpg`. */
+const contentPath = z
+  .string({ error: 'expected a path under content/, like images/avatar.jpg' })
+  .min(1)
+  .refine((p) => !p.startsWith('/') && !p.split(/[\\/]/).includes('..'), {
+    error: 'expected a path inside content/, without a leading / or ..',
+  });
+
+const id = (what: string) =>
+  z
+    .string({ error: `expected ${what} id` })
+    .regex(ID, { error: `expected ${what} id of lowercase letters, digits and dashes (like "supporter")` });
+
+export const tierSchema = z
+  .object({
+    /** Stable id used in post frontmatter (`access: <id>`) and in Stripe lookup keys. Never change it once fans pay. */
+    id: id('a tier').refine((v) => !(RESERVED_ACCESS as readonly string[]).includes(v), {
+      error: 'expected a tier id other than "public" or "members", which every site already has',
+    }),
+    /** The name fans see, like "Supporter". */
+    name: text('a name'),
+    /** One or two sentences on what this tier is. */
+    description: z.string().trim().default(''),
+    /** What a fan gets, one line each. */
+    perks: z.array(text('a perk'), { error: 'expected a list of perks' }).default([]),
+    /** Price per month, in the site's currency (e.g. 7 or 6.50). */
+    monthly: price.optional(),
+    /** Price per year, in the site's currency (e.g. 70). */
+    yearly: price.optional(),
+    /** Free days before the first charge. */
+    trial_days: z
+      .number({ error: 'expected a whole number of days' })
+      .int({ error: 'expected a whole number of days' })
+      .min(1, { error: 'expected a whole number of days from 1 to 730' })
+      .max(730, { error: 'expected a whole number of days from 1 to 730' })
+      .optional(),
+  })
+  .strict()
+  .refine((t) => t.monthly !== undefined || t.yearly !== undefined, {
+    error: 'expected a monthly or a yearly price (or both)',
+  });
+
+export const offerSchema = z
+  .object({
+    /** Stable id, used in Stripe lookup keys and download links. */
+    id: id('an offer'),
+    /** The name fans see, like "Field recordings, vol. 1". */
+    name: text('a name'),
+    description: z.string().trim().default(''),
+    /** One-time price in the site's currency. */
+    price,
+    /** Optional file a buyer can download, a path under content/ (e.g. files/album.zip). */
+    file: contentPath.optional(),
+  })
+  .strict();
+
+export const payWhatYouWantSchema = z
+  .object({
+    /** Turn the pay-what-you-want box on or off. */
+    enabled: z.boolean({ error: 'expected true or false' }).default(true),
+    /** Heading shown above the box. */
+    title: z.string().trim().default('Support what I make'),
+    description: z.string().trim().default(''),
+    /** Smallest amount accepted, in the site's currency. */
+    minimum: price.default(1),
+    /** Amounts offered as buttons. */
+    suggested: z.array(price, { error: 'expected a list of amounts' }).default([5, 10, 25]),
+  })
+  .strict();
+
+export const linkSchema = z
+  .object({
+    /** The link text, like "Bandcamp". */
+    label: text('a label'),
+    url,
+  })
+  .strict();
+
+export const siteSchema = z
+  .object({
+    /** The site's name, shown in the header and in feeds. */
+    title: text('a title'),
+    /** One line about the site, for search engines and link previews. */
+    description: z.string().trim().default(''),
+    /** Where the site lives, like https://mira.example. Used for feeds, the sitemap and Stripe's return links. */
+    url,
+    /** The language of the site, like "en". */
+    language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { error: 'expected a language tag like "en" or "pt-BR"' }).default('en'),
+    /** Three-letter currency code for all prices, like "usd" or "eur". */
+    currency: z
+      .string({ error: 'expected a three-letter currency code like "usd"' })
+      .regex(/^[A-Za-z]{3}$/, { error: 'expected a three-letter currency code like "usd"' })
+      .transform((c) => c.toLowerCase())
+      .default('usd'),
+    author: z
+      .object({
+        /** The creator's name. */
+        name: text('a name'),
+        /** A short paragraph about the creator, shown on the home page. */
+        bio: z.string().trim().default(''),
+        /** A portrait, as a path under content/. */
+        avatar: contentPath.optional(),
+      })
+      .strict(),
+    /** Links to the creator elsewhere. */
+    links: z.array(linkSchema, { error: 'expected a list of links' }).default([]),
+    /** Membership tiers, lowest first: a higher tier opens everything below it. */
+    tiers: z.array(tierSchema, { error: 'expected a list of tiers' }).default([]),
+    /** One-time purchases: a piece of work for a price, optionally with a file. */
+    offers: z.array(offerSchema, { error: 'expected a list of offers' }).default([]),
+    /** A one-time gift of any amount. It thanks the fan but opens no members-only posts. */
+    pay_what_you_want: payWhatYouWantSchema.optional(),
+    /** How many true fans the creator is aiming for. */
+    fan_goal: z.number({ error: 'expected a whole number' }).int({ error: 'expected a whole number' }).positive({ error: 'expected a positive whole number' }).default(1000),
+    /** A personal note shown and emailed to every new fan. */
+    thank_you: z.string().trim().default('Thank you. Your support means I can keep making this.'),
+    /** Posts per page on the post index. */
+    posts_per_page: z.number().int().min(1).max(100).default(10),
+  })
+  .strict()
+  .superRefine((site, ctx) => {
+    const seen = new Map<string, string>();
+    const check = (list: { id: string }[], key: 'tiers' | 'offers') =>
+      list.forEach((item, i) => {
+        const first = seen.get(item.id);
+        if (first) {
+          ctx.addIssue({ code: 'custom', path: [key, i, 'id'], message: `the id "${item.id}" is already used by ${first}; ids must be unique` });
+        } else {
+          seen.set(item.id, `${key}[${i}]`);
+        }
+      });
+    check(site.tiers, 'tiers');
+    check(site.offers, 'offers');
+  });
+
+/** What a creator writes in site.yaml. */
+export type SiteInput = z.input<typeof siteSchema>;
+/** The resolved site configuration, defaults filled in. */
+export type SiteConfig = z.infer<typeof siteSchema>;
+export type Tier = z.infer<typeof tierSchema>;
+export type Offer = z.infer<typeof offerSchema>;

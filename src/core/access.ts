@@ -1,0 +1,32 @@
+// Who may read what. A pure ladder: public, then members (any paying fan), then tiers by rank (a higher
+// tier opens everything below it), then one-time purchases (`offer:<id>`), which open only themselves.
+
+/** What a fan holds, as carried in the session cookie. */
+export interface Entitlements {
+  /** Tier ids with an active (or grace-period) subscription. */
+  tiers: readonly string[];
+  /** Offer ids bought once. */
+  offers: readonly string[];
+}
+
+export const NO_ENTITLEMENTS: Entitlements = { tiers: [], offers: [] };
+
+/**
+ * May a fan with `ent` read something gated by `access`? `rankedTiers` is the site's tier ids, lowest
+ * first. An access value this site does not know is never granted: fail closed.
+ */
+export function canAccess(access: string, ent: Entitlements, rankedTiers: readonly string[]): boolean {
+  if (access === 'public') return true;
+  if (access.startsWith('offer:')) return ent.offers.includes(access.slice('offer:'.length));
+  const held = ent.tiers.map((t) => rankedTiers.indexOf(t)).filter((rank) => rank >= 0);
+  if (held.length === 0) return false;
+  if (access === 'members') return true;
+  const needed = rankedTiers.indexOf(access);
+  return needed >= 0 && Math.max(...held) >= needed;
+}
+
+/** The least a fan must hold to read something gated by any of `accesses` (lowest rank wins). */
+export function lowestAccess(accesses: readonly string[], rankedTiers: readonly string[]): string {
+  const rank = (a: string) => (a === 'public' ? -2 : a === 'members' ? -1 : a.startsWith('offer:') ? rankedTiers.length : rankedTiers.indexOf(a));
+  return [...accesses].sort((a, b) => rank(a) - rank(b))[0] ?? 'members';
+}

@@ -1,0 +1,42 @@
+// The one catalogue of truefans errors. Each has a stable code that callers switch on, a message that
+// says what happened, and a hint that says what to do. No message ever includes a secret or a token.
+
+export const ErrorCodes = {
+  /** TRUEFANS_SECRET is missing, too short, or a placeholder. */
+  SECRET_INVALID: 'TF_SECRET_INVALID',
+  /** content/site.yaml or a post's frontmatter does not match its schema. */
+  CONTENT_INVALID: 'TF_CONTENT_INVALID',
+  /** A sealed envelope could not be opened: wrong key, wrong post or tier, or tampered bytes. */
+  SEAL_OPEN_FAILED: 'TF_SEAL_OPEN_FAILED',
+  /** A sealed envelope is not in a format this version reads. */
+  SEAL_MALFORMED: 'TF_SEAL_MALFORMED',
+  /** The build found members-only text or asset bytes in the clear. */
+  LEAK_FOUND: 'TF_LEAK_FOUND',
+  /** The deploy manifest is missing or malformed. */
+  MANIFEST_INVALID: 'TF_MANIFEST_INVALID',
+  /** The edge configuration (environment variables) is incomplete or wrong. */
+  ENV_INVALID: 'TF_ENV_INVALID',
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+export class TruefansError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+
+  constructor(code: ErrorCode, message: string, hint?: string) {
+    super(hint ? `${message}\n${hint}` : message);
+    this.name = 'TruefansError';
+    this.code = code;
+    this.hint = hint;
+  }
+}
+
+export function isTruefansError(error: unknown, code?: ErrorCode): error is TruefansError {
+  return error instanceof TruefansError && (code === undefined || error.code === code);
+}
+
+/** How to make a good secret; shared by every message about the secret. */
+export const SECRET_HOWTO =
+  'Make one with: node -e "console.log(require(\'node:crypto\').randomBytes(32).toString(\'base64url\'))" ' +
+  'and set it as TRUEFANS_SECRET in your host\'s environment (never commit it).';

@@ -1,0 +1,66 @@
+// The public deploy manifest, written by the build to dist/_truefans/manifest.json and read by the edge
+// function. It holds only what is safe to publish: which paths are gated and by which tier, the tiers and
+// offers with their prices, and the id of the key the content was sealed with. Never plaintext.
+
+import { z } from 'zod';
+
+export const MANIFEST_PATH = '/_truefans/manifest.json';
+/** Where sealed asset blobs live in the deploy output: `${SEALED_ASSET_DIR}/<id>.bin`. */
+export const SEALED_ASSET_DIR = '/_truefans/sealed';
+/** Public URL prefix under which the edge function serves opened assets: `${ASSET_ROUTE}/<id>/<name>`. */
+export const ASSET_ROUTE = '/_truefans/asset';
+/** The members feed template: items whose HTML still holds sealed gates. */
+export const FEED_TEMPLATE_PATH = '/_truefans/feed.json';
+
+const access = z.string().min(1);
+
+export const manifestSchema = z.object({
+  version: z.literal(1),
+  /** Key id of the secret the build sealed with (public; tells secrets apart, reveals nothing). */
+  kid: z.string(),
+  builtAt: z.string(),
+  site: z.object({
+    title: z.string(),
+    url: z.string(),
+    author: z.string(),
+    language: z.string(),
+    currency: z.string(),
+    thankYou: z.string(),
+    fanGoal: z.number(),
+  }),
+  /** Ranked lowest first; a higher tier opens everything below it. Prices in minor units (cents). */
+  tiers: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      monthly: z.number().int().optional(),
+      yearly: z.number().int().optional(),
+      trialDays: z.number().int().optional(),
+    }),
+  ),
+  offers: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      price: z.number().int(),
+      /** The sealed download, if the offer has a file. */
+      asset: z.string().optional(),
+    }),
+  ),
+  payWhatYouWant: z.object({ minimum: z.number().int(), suggested: z.array(z.number().int()) }).nullable(),
+  /** Canonical page path (`/posts/slug/`) -> the post and every access value gated on that page. */
+  pages: z.record(z.string(), z.object({ post: z.string(), title: z.string(), access: z.array(access).min(1) })),
+  /** Sealed asset id -> what it needs and how to serve it. */
+  assets: z.record(
+    z.string(),
+    z.object({ access, type: z.string(), name: z.string(), post: z.string().nullable() }),
+  ),
+});
+
+export type Manifest = z.infer<typeof manifestSchema>;
+
+/** Stripe lookup keys, shared by the checkout route and `npm run stripe:sync`. */
+export const lookupKey = {
+  tier: (tier: string, interval: 'month' | 'year') => `truefans:tier:${tier}:${interval}`,
+  offer: (offer: string) => `truefans:offer:${offer}`,
+};

@@ -1,0 +1,10 @@
+declare module 'virtual:truefans/site' {
+  import type { SiteConfig } from './config/site-schema.ts';
+  /** The validated content/site.yaml. */
+  export const site: SiteConfig;
+  /** Absolute path of the content folder. */
+  export const contentDir: string;
+  /** True under `npm run dev`: members-only parts are shown under a "previewing as a member" banner. */
+  export const preview: boolean;
+  export default site;
+}
