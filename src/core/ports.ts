@@ -1,0 +1,48 @@
+// The small interfaces through which side effects enter the core. Each platform adapter fills them;
+// tests swap them. Nothing here imports a platform API.
+
+/** Reads a file of the static deploy output by its URL path (e.g. `/posts/hello/` or `/_truefans/manifest.json`). */
+export interface AssetFetcher {
+  fetch(path: string, request: Request): Promise<Response>;
+}
+
+/** Optional key/value store (Cloudflare KV, Netlify Blobs, a Map): rate limits, webhook idempotency, single-use links. */
+export interface KeyValueStore {
+  get(key: string): Promise<string | null>;
+  put(key: string, value: string, options?: { ttlSeconds?: number }): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+export interface EmailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+  /** Why it was sent (sign-in, welcome, new-fan, goodbye, payment-failed); for the outbox and logs. */
+  kind: string;
+}
+
+export interface Mailer {
+  send(message: EmailMessage): Promise<void>;
+}
+
+/** Raw environment variables as the platform gives them; parsed once, at the boundary, by the core. */
+export type EdgeEnv = Readonly<Record<string, string | undefined>>;
+
+/** Per-request context from the platform. */
+export interface RequestContext {
+  /** Keeps work (an email, a store write) alive after the response, where the platform allows it. */
+  waitUntil?(promise: Promise<unknown>): void;
+}
+
+export type Handler = (request: Request, context?: RequestContext) => Promise<Response>;
+
+export interface HandlerOptions {
+  env: EdgeEnv;
+  assets: AssetFetcher;
+  store?: KeyValueStore;
+  /** Injected for tests; defaults to Date.now. Milliseconds. */
+  now?: () => number;
+  /** Injected for tests and for the local outbox; defaults to globalThis.fetch. */
+  fetch?: typeof fetch;
+}
