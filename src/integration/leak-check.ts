@@ -7,26 +7,12 @@
 // A leak is reported by file and post, never by quoting the members-only text (build logs may be public).
 
 import { createHash } from 'node:crypto';
+import { decodeHTML } from 'entities';
 
 const WINDOW = 6;
 const MIN_WINDOW_CHARS = 24;
 const MIN_WORDS = 4;
 const B = 0x01000193;
-
-const NAMED: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', rsquo: "'", lsquo: "'", rdquo: '"', ldquo: '"',
-  mdash: '-', ndash: '-', hellip: '...', copy: '(c)', shy: '',
-};
-
-function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, body: string) => {
-    if (body[0] === '#') {
-      const code = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
-      return Number.isFinite(code) && code <= 0x10ffff ? String.fromCodePoint(code) : ' ';
-    }
-    return NAMED[body.toLowerCase()] ?? m;
-  });
-}
 
 function decodeEscapes(text: string): string {
   return text
@@ -39,7 +25,7 @@ const stripTags = (text: string) => text.replace(/<[^>]*>/g, ' ');
 
 /** Words of `text` after normalisation: what a reader would see, in lower case, without punctuation. */
 export function normalizedWords(text: string): string[] {
-  const plain = stripTags(decodeEntities(stripTags(decodeEscapes(text)))).toLowerCase();
+  const plain = stripTags(decodeHTML(stripTags(decodeEscapes(text)))).normalize('NFKC').toLowerCase();
   return plain.match(/[\p{L}\p{N}]+/gu) ?? [];
 }
 

@@ -2,10 +2,10 @@
 // writes /_truefans/feed.json for the edge function, and removes this file from the output.
 import type { APIRoute } from 'astro';
 import { getCollection } from 'astro:content';
-import { site } from 'virtual:truefans/site';
+import { preview, site } from 'virtual:truefans/site';
 
 export const GET: APIRoute = async () => {
-  const posts = (await getCollection('posts', (p) => import.meta.env.DEV || !p.data.draft)).sort(
+  const posts = (await getCollection('posts', (p) => preview || !p.data.draft)).sort(
     (a, b) => b.data.date.getTime() - a.data.date.getTime(),
   );
   const items = posts.map((p) => ({
