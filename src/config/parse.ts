@@ -13,7 +13,7 @@ export class ContentError extends TruefansError {
   readonly problems: readonly string[];
   constructor(problems: readonly string[]) {
     const head = problems.length === 1 ? 'There is a problem in content/:' : `There are ${problems.length} problems in content/:`;
-    super(ErrorCodes.CONTENT_INVALID, `${head}\n${problems.map((p) => `  - ${p}`).join('\n')}`, 'Fix these and run `npm run check` again.');
+    super(ErrorCodes.CONTENT_INVALID, `${head}\n${problems.map((p) => `  - ${p}`).join('\n')}`, 'Fix these, then run `npm run check` to confirm.');
     this.name = 'ContentError';
     this.problems = problems;
   }
