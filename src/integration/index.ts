@@ -60,7 +60,7 @@ export default function truefans(): AstroIntegration {
           const report = await sealOutput({ dir: stageDir, displayDir, keyring, site, contentDir: dir });
           promote(stageDir, outDir);
           logger.info(
-            `sealed ${report.gates} members-only part(s) on ${report.pages} page(s) and ${report.assets} file(s); ` +
+            `sealed ${report.gates} members-only part(s) on ${report.pages} page(s) and ${report.assets} file(s) (seal ${report.sealMs.toFixed(0)} ms); ` +
               `leak check: 0 leaks in ${report.files} files (${report.leakCheckMs.toFixed(0)} ms)`,
           );
         } catch (error) {
