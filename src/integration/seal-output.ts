@@ -54,6 +54,7 @@ interface AssetUse {
   posts: Set<string>;
 }
 
+const SEAL_CONCURRENCY = 64;
 const ARTICLE = /<article\b[^>]*>/g;
 const REF_ATTR = /\b(src|href|poster|srcset|data)="([^"]*)"/g;
 
@@ -196,7 +197,9 @@ export async function sealOutput(options: SealOptions): Promise<SealReport> {
   const manifestPages: Manifest['pages'] = {};
   const sealedHtml = new Map<string, string>();
   let gateCount = 0;
-  for (const page of pages) {
+  // Pages are sealed concurrently: each WebCrypto call is a thread-pool round trip, so overlapping them
+  // is what keeps sealing cheap next to the build.
+  const sealPage = async (page: GatedPage) => {
     const markers = [...page.gates, ...page.locked].sort((a, b) => a.start - b.start);
     const html = await replaceMarkers(page.html, markers, async (m) => {
       const tier = page.tierOf(m);
@@ -212,7 +215,8 @@ export async function sealOutput(options: SealOptions): Promise<SealReport> {
       const title = /<title>([^<]*)<\/title>/.exec(page.html)?.[1]?.trim() ?? page.post;
       manifestPages[urlPathOf(page.file)] = { post: page.post, title, access: [...new Set(page.gates.map(page.tierOf))] };
     }
-  }
+  };
+  for (let i = 0; i < pages.length; i += SEAL_CONCURRENCY) await Promise.all(pages.slice(i, i + SEAL_CONCURRENCY).map(sealPage));
 
   writeFeedTemplate(dir, site, (file) => sealedHtml.get(file) ?? (fileSet.has(file) ? read(file) : undefined));
 
@@ -244,7 +248,7 @@ export async function sealOutput(options: SealOptions): Promise<SealReport> {
             suggested: site.pay_what_you_want.suggested.map((a) => toMinorUnits(a, site.currency)),
           }
         : null,
-    pages: manifestPages,
+    pages: Object.fromEntries(Object.entries(manifestPages).sort(([a], [b]) => a.localeCompare(b))),
     assets: manifestAssets,
   };
   writeFileSync(join(dir, MANIFEST_PATH), `${JSON.stringify(manifest, null, 2)}\n`);
