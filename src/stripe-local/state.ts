@@ -58,6 +58,8 @@ export interface StateData {
   sessionItems: Record<string, StripeObject[]>;
   sessionExtras: Record<string, SessionExtras>;
   cards: Record<string, CardBehaviour>;
+  /** Ids of deleted objects (customers): Stripe answers them as `{ id, object, deleted: true }`. */
+  deleted: Record<string, true>;
   idempotency: Record<string, IdempotencyRecord>;
 }
 
@@ -66,7 +68,7 @@ function emptyObjects(): Record<Kind, Record<string, StripeObject>> {
 }
 
 export function emptyState(clock: ClockState): StateData {
-  return { version: 1, clock, objects: emptyObjects(), sessionItems: {}, sessionExtras: {}, cards: {}, idempotency: {} };
+  return { version: 1, clock, objects: emptyObjects(), sessionItems: {}, sessionExtras: {}, cards: {}, deleted: {}, idempotency: {} };
 }
 
 /** Reads a state file; a missing file is a fresh start, a corrupt one is an error that names it. */
@@ -91,6 +93,7 @@ export function loadState(file: string): StateData | undefined {
   data.sessionItems ??= {};
   data.sessionExtras ??= {};
   data.cards ??= {};
+  data.deleted ??= {};
   data.idempotency ??= {};
   return data;
 }
@@ -126,8 +129,19 @@ export class Store {
     this.data = data;
   }
 
+  /** The object, unless there is none or it was deleted. */
   get(kind: Kind, id: string): StripeObject | undefined {
+    if (Object.hasOwn(this.data.deleted, id)) return undefined;
     return Object.hasOwn(this.data.objects[kind], id) ? this.data.objects[kind][id] : undefined;
+  }
+
+  isDeleted(id: string): boolean {
+    return Object.hasOwn(this.data.deleted, id);
+  }
+
+  markDeleted(id: string): void {
+    this.data.deleted[id] = true;
+    this.#dirty = true;
   }
 
   /** The object, or Stripe's 404 naming it ("No such customer: 'cus_123'"). */
@@ -145,14 +159,16 @@ export class Store {
 
   /** All objects of a kind, newest first (Stripe's list order). */
   all(kind: Kind): StripeObject[] {
-    return Object.values(this.data.objects[kind]).reverse();
+    return Object.values(this.data.objects[kind])
+      .filter((object) => !Object.hasOwn(this.data.deleted, object.id))
+      .reverse();
   }
 
-  /** Finds an object of any kind by id, for expansion. */
+  /** Finds an object of any kind by id, for expansion; a deleted one as Stripe shows it. */
   find(id: string): StripeObject | undefined {
     for (const kind of KINDS) {
-      const found = this.get(kind, id);
-      if (found) return found;
+      if (!Object.hasOwn(this.data.objects[kind], id)) continue;
+      return this.isDeleted(id) ? { id, object: kind, deleted: true } : this.data.objects[kind][id];
     }
     return undefined;
   }
