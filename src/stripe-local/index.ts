@@ -7,7 +7,7 @@ import { processDue } from './billing.ts';
 import { Clock } from './clock.ts';
 import { Engine } from './engine.ts';
 import { serve } from './server.ts';
-import { emptyState, loadState, saveState, Store } from './state.ts';
+import { emptyState, loadState, rebase, saveState, Store } from './state.ts';
 import { WebhookQueue } from './webhooks.ts';
 
 export interface StandInOptions {
@@ -83,7 +83,6 @@ export async function startStripeStandIn(options: StandInOptions = {}): Promise<
   const saveIfChanged = () => {
     if (store.takeDirty()) save();
   };
-  if (options.stateFile && (!loaded || options.fresh)) save();
 
   const faults: (FaultSpec & { left: number })[] = [];
   const takeFault = (method: string, path: string): Fault | undefined => {
@@ -112,6 +111,9 @@ export async function startStripeStandIn(options: StandInOptions = {}): Promise<
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   engine.baseUrl = url;
+  rebase(data, url);
+  store.touch();
+  saveIfChanged();
 
   const moveTo = async (targetMs: number) => {
     if (targetMs < clock.nowMs()) throw new Error('The Stripe stand-in clock only moves forward (as Stripe test clocks do).');

@@ -53,6 +53,8 @@ export interface IdempotencyRecord {
 export interface StateData {
   version: 1;
   clock: ClockState;
+  /** Where the hosted pages were served when the state was saved; links are moved if that changes. */
+  baseUrl?: string;
   objects: Record<Kind, Record<string, StripeObject>>;
   /** Checkout line items (`item` objects), by session id; Stripe returns them only when expanded. */
   sessionItems: Record<string, StripeObject[]>;
@@ -183,4 +185,18 @@ export class Store {
     this.#dirty = false;
     return dirty;
   }
+}
+
+/** Points the stored links to hosted pages (checkout, portal, invoices) at a new address after a restart. */
+export function rebase(data: StateData, baseUrl: string): void {
+  const previous = data.baseUrl;
+  data.baseUrl = baseUrl;
+  if (!previous || previous === baseUrl) return;
+  const move = (object: StripeObject, field: string) => {
+    const value = object[field];
+    if (typeof value === 'string' && value.startsWith(previous)) object[field] = baseUrl + value.slice(previous.length);
+  };
+  for (const session of Object.values(data.objects['checkout.session'])) move(session, 'url');
+  for (const portal of Object.values(data.objects['billing_portal.session'])) move(portal, 'url');
+  for (const invoice of Object.values(data.objects.invoice)) move(invoice, 'hosted_invoice_url');
 }
