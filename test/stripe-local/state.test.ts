@@ -47,7 +47,7 @@ describe('state', () => {
     await second.close();
 
     // A third start on yet another port moves the links of sessions that are still open.
-    const third = await startStripeStandIn({ port: 0, now: T0 + 33 * DAY * 1000, stateFile: file });
+    const third = await startStripeStandIn({ port: 0, now: T0 + 32 * DAY * 1000 + 3_600_000, stateFile: file });
     const moved = await client(third).checkout.sessions.retrieve(open.id);
     expect(moved.url).toBe(`${third.url}/c/pay/${open.id}`);
     expect((await fetch(moved.url!)).status).toBe(200);
