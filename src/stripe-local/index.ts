@@ -98,8 +98,22 @@ export async function startStripeStandIn(options: StandInOptions = {}): Promise<
     return { status: fault.status ?? 0, delayMs: fault.delayMs ?? 0 };
   };
 
+  const moveTo = async (targetMs: number) => {
+    if (targetMs < clock.nowMs()) throw new Error('The Stripe stand-in clock only moves forward (as Stripe test clocks do).');
+    processDue(engine, Math.floor(targetMs / 1000));
+    clock.setMs(targetMs);
+    store.touch();
+    saveIfChanged();
+    await webhooks.flush();
+  };
+
   const secretKey = options.secretKey ?? DEFAULT_SECRET_KEY;
-  const handler = createHandler(engine, { secretKey, takeFault });
+  const handler = createHandler(engine, {
+    secretKey,
+    takeFault,
+    advanceClock: (seconds) => moveTo(clock.nowMs() + seconds * 1000),
+    sent: webhooks.sent,
+  });
   const server = serve(handler, saveIfChanged);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -114,15 +128,6 @@ export async function startStripeStandIn(options: StandInOptions = {}): Promise<
   rebase(data, url);
   store.touch();
   saveIfChanged();
-
-  const moveTo = async (targetMs: number) => {
-    if (targetMs < clock.nowMs()) throw new Error('The Stripe stand-in clock only moves forward (as Stripe test clocks do).');
-    processDue(engine, Math.floor(targetMs / 1000));
-    clock.setMs(targetMs);
-    store.touch();
-    saveIfChanged();
-    await webhooks.flush();
-  };
 
   return {
     url,
