@@ -60,7 +60,7 @@ function summary(engine: Engine, session: StripeObject, state: FormState): Html 
   ${headline}
   ${trialLine}
   <table class="lines">
-    <caption class="muted" style="text-align:left">Order summary</caption>
+    <caption>Order summary</caption>
     ${items.map((item) => {
       const price = engine.store.require('price', String(item.price));
       return html`<tr><th scope="row">${String(item.description)}${Number(item.quantity) > 1 ? ` × ${item.quantity}` : ''}</th><td>${describePrice(price)}</td></tr>`;

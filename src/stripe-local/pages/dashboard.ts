@@ -45,7 +45,7 @@ export function renderDashboard(engine: Engine, sent: readonly DeliveryRecord[])
             const price = engine.store.get('price', String(itemsOf(subscription)[0]?.price));
             const plan = price ? formatPrice(Number(price.unit_amount), String(price.currency), price.recurring as Recurring) : '';
             return html`${plan} · <span class="status ${String(subscription.status)}">${String(subscription.status)}</span> until ${when(periodEnd(subscription))}${subscription.cancel_at ? ' (cancels)' : ''}<br>`;
-          })}</span></span><form method="post" action="/portal"><input type="hidden" name="customer" value="${customer.id}"><button type="submit" class="secondary">Open portal</button></form></li>`;
+          })}</span></span><form method="post" action="/portal"><input type="hidden" name="customer" value="${customer.id}"><button type="submit" class="secondary">Open portal<span class="visually-hidden"> for ${String(customer.email ?? customer.id)}</span></button></form></li>`;
         })}</ul>`}
   </section>
   <section class="card" aria-labelledby="events-heading">

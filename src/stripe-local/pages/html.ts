@@ -85,6 +85,9 @@ ul.plain li { padding: .5rem 0; border-bottom: 1px solid var(--line); display: f
 ul.plain li:last-child { border-bottom: 0; }
 a { color: var(--accent); }
 .back { display: inline-block; margin-top: 1.25rem; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
+table.lines caption { text-align: left; color: var(--muted); }
+fieldset legend { margin-top: 1.25rem; }
 footer { color: var(--muted); font-size: .85rem; margin-top: 2.5rem; }
 `;
 

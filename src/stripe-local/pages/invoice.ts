@@ -16,7 +16,7 @@ function render(engine: Engine, invoice: StripeObject, error?: string, status = 
   <p class="eyebrow">Invoice ${String(invoice.number)}</p>
   <h1>${formatMoney(Number(invoice.amount_due), currency)} ${open ? 'due' : ''}</h1>
   <p><span class="status ${String(invoice.status)}">${String(invoice.status)}</span> · ${formatDate(Number(invoice.created))}</p>
-  <section class="card"><table class="lines"><caption class="muted" style="text-align:left">Items</caption>
+  <section class="card"><table class="lines"><caption>Items</caption>
     ${lines.map((line) => html`<tr><th scope="row">${String(line.description)}</th><td>${formatMoney(Number(line.amount), currency)}</td></tr>`)}
     <tr class="total"><th scope="row">Total</th><td>${formatMoney(Number(invoice.total), currency)}</td></tr>
   </table></section>
