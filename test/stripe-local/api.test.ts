@@ -166,6 +166,8 @@ describe('lists', () => {
     expect((subscription.customer as Stripe.Customer).email).toBe('fan@example.com');
     expect((subscription.latest_invoice as Stripe.Invoice).object).toBe('invoice');
     expect((subscription.items.data[0]!.price.product as Stripe.Product).name).toBe('Supporter');
+    const customer = (await stripe.customers.retrieve((subscription.customer as Stripe.Customer).id, { expand: ['subscriptions'] })) as Stripe.Customer;
+    expect(customer.subscriptions?.data.map((each) => each.id)).toEqual([subscription.id]);
     const lines = await stripe.checkout.sessions.listLineItems(session.id);
     expect(lines.data[0]).toMatchObject({ object: 'item', amount_total: 700, description: 'Supporter', quantity: 1 });
     const error = await caught(stripe.subscriptions.retrieve(subscription.id, { expand: ['status'] }));

@@ -16,7 +16,7 @@ const fixtures: Record<string, Record<string, unknown>> = Object.fromEntries(
 );
 
 /** Fields Stripe adds only when asked with `expand[]` ("includable"), by object type. */
-const INCLUDABLE: Record<string, string[]> = { 'checkout.session': ['line_items'] };
+const INCLUDABLE: Record<string, string[]> = { 'checkout.session': ['line_items'], customer: ['subscriptions'] };
 
 function jsonType(value: unknown): string {
   if (value === null) return 'null';
@@ -142,7 +142,7 @@ beforeAll(async () => {
   await stripe.checkout.sessions.listLineItems(failing.id);
   const customerId = (done.customer as Stripe.Customer).id;
   await stripe.customers.update(customerId, { metadata: { fan: 'yes' } });
-  await stripe.customers.list({ email: 'trial@example.com' });
+  await stripe.customers.list({ email: 'trial@example.com', expand: ['data.subscriptions'] });
   await stripe.customers.listPaymentMethods(customerId);
   await stripe.paymentIntents.list({ customer: String((await stripe.checkout.sessions.retrieve(zine.id)).customer) });
   await stripe.subscriptions.list({ customer: customerId, status: 'all', expand: ['data.latest_invoice', 'data.default_payment_method'] });
