@@ -7,7 +7,7 @@ import { processDue } from './billing.ts';
 import { Clock } from './clock.ts';
 import { Engine } from './engine.ts';
 import { serve } from './server.ts';
-import { emptyState, loadState, rebase, saveState, Store } from './state.ts';
+import { emptyState, loadState, prune, rebase, saveState, Store } from './state.ts';
 import { WebhookQueue } from './webhooks.ts';
 
 export interface StandInOptions {
@@ -78,6 +78,7 @@ export async function startStripeStandIn(options: StandInOptions = {}): Promise<
 
   const save = () => {
     data.clock = clock.state();
+    prune(data, clock.nowSec());
     if (options.stateFile) saveState(options.stateFile, data);
   };
   const saveIfChanged = () => {

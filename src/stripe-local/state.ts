@@ -200,3 +200,18 @@ export function rebase(data: StateData, baseUrl: string): void {
   for (const portal of Object.values(data.objects['billing_portal.session'])) move(portal, 'url');
   for (const invoice of Object.values(data.objects.invoice)) move(invoice, 'hosted_invoice_url');
 }
+
+/** Stripe keeps events for 30 days and idempotency keys for 24 hours; so does the stand-in. */
+export const EVENT_RETENTION_SEC = 30 * 86_400;
+export const IDEMPOTENCY_RETENTION_SEC = 24 * 3600;
+
+/** Drops what Stripe would have forgotten by `nowSec`, which also keeps the state file small. */
+export function prune(data: StateData, nowSec: number): void {
+  const events = data.objects.event;
+  for (const [id, event] of Object.entries(events)) {
+    if (Number(event.created) < nowSec - EVENT_RETENTION_SEC) delete events[id];
+  }
+  for (const [key, record] of Object.entries(data.idempotency)) {
+    if (record.created < nowSec - IDEMPOTENCY_RETENTION_SEC) delete data.idempotency[key];
+  }
+}

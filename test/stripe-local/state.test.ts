@@ -72,6 +72,18 @@ describe('state', () => {
     await fresh.close();
   });
 
+  it('forgets events after 30 days, as Stripe does', async () => {
+    const standIn = await startStripeStandIn({ port: 0, now: T0, stateFile: stateFile() });
+    const stripe = client(standIn);
+    await stripe.customers.create({ email: 'old@example.com' });
+    const [old] = (await stripe.events.list()).data;
+    await standIn.clock.advance(29 * DAY);
+    expect((await stripe.events.retrieve(old!.id)).id).toBe(old!.id);
+    await standIn.clock.advance(2 * DAY);
+    await expect(stripe.events.retrieve(old!.id)).rejects.toThrow(`No such event: '${old!.id}'`);
+    await standIn.close();
+  });
+
   it('keeps memory-only state when no file is given', async () => {
     const standIn = await startStripeStandIn({ port: 0, now: T0 });
     await client(standIn).customers.create({ email: 'a@example.com' });
