@@ -1,0 +1,97 @@
+// The posts a build publishes, newest first, and what each one gates. Drafts exist only under
+// `npm run dev`. Nothing here reads a gated body for display: it only looks for where gates are.
+
+import { getCollection, type CollectionEntry } from 'astro:content';
+import { highestAccess, lowestAccess } from './access.ts';
+
+export type Post = CollectionEntry<'posts'>;
+export type Page = CollectionEntry<'pages'>;
+
+const showDrafts = import.meta.env.DEV;
+
+export async function getPosts(): Promise<Post[]> {
+  const posts = await getCollection('posts', ({ data }) => showDrafts || !data.draft);
+  return posts.sort((a, b) => b.data.date.getTime() - a.data.date.getTime() || a.id.localeCompare(b.id));
+}
+
+export async function getPages(): Promise<Page[]> {
+  const pages = await getCollection('pages', ({ data }) => showDrafts || !data.draft);
+  return pages.sort((a, b) => a.data.order - b.data.order || a.id.localeCompare(b.id));
+}
+
+export const postPath = (post: Pick<Post, 'id'>) => `/posts/${post.id}/`;
+
+export interface Gating {
+  /** The post's own access (frontmatter). */
+  access: string;
+  /** The post has inline gates: a `<!-- members -->` divider (Markdown) or `<MembersOnly>` blocks (MDX). */
+  inline: boolean;
+  /** The whole body is gated (access is not public and there are no inline gates). */
+  whole: boolean;
+  /** The access value of every gate on the page, in order. Empty for a public post without gates. */
+  gates: string[];
+  /** The least a fan must hold to read any gated part, and what opens all of them. */
+  lowest: string;
+  highest: string;
+}
+
+// A divider is an HTML comment node in the rendered Markdown; inside a code block it would be escaped
+// text, so it cannot be mistaken for one. The lead's rehype plugin may already have turned it into a gate.
+const RENDERED_DIVIDER = /<!--\s*members\s*-->|<truefans-gate[\s>]/i;
+const FENCE = /^( {0,3})(`{3,}|~{3,})[^\n]*\n[\s\S]*?\n\1\2[ \t]*$/gm;
+const INLINE_CODE = /`[^`\n]*`/g;
+const MEMBERS_ONLY = /<MembersOnly\b([^>]*)>/g;
+const TIER_ATTR = /\btier\s*=\s*(?:"([^"]*)"|'([^']*)'|\{\s*["']([^"']*)["']\s*\})/;
+
+export const isMdx = (post: Post) => post.filePath?.endsWith('.mdx') ?? false;
+
+/** The tier attribute of every `<MembersOnly>` in an MDX body (undefined when omitted), code excluded. */
+export function membersOnlyTiers(body: string): (string | undefined)[] {
+  const prose = body.replace(FENCE, '').replace(INLINE_CODE, '');
+  return [...prose.matchAll(MEMBERS_ONLY)].map((m) => {
+    const attr = TIER_ATTR.exec(m[1] ?? '');
+    return attr ? (attr[1] ?? attr[2] ?? attr[3]) : undefined;
+  });
+}
+
+export function gatingOf(post: Post): Gating {
+  const access = post.data.access;
+  // A gate without a tier takes the post's access, or `members` on a public post.
+  const fallback = access === 'public' ? 'members' : access;
+  let gates: string[];
+  if (isMdx(post)) gates = membersOnlyTiers(post.body ?? '').map((tier) => tier ?? fallback);
+  else gates = RENDERED_DIVIDER.test(post.rendered?.html ?? '') ? [fallback] : [];
+  const inline = gates.length > 0;
+  const whole = !inline && access !== 'public';
+  if (whole) gates = [access];
+  return { access, inline, whole, gates, lowest: lowestAccess(gates), highest: highestAccess(gates) };
+}
+
+export const isGated = (post: Post) => gatingOf(post).gates.length > 0;
+
+/** A tag as it appears in a URL: "Hollow Road" -> "hollow-road". */
+export function tagSlug(tag: string): string {
+  const slug = tag
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return slug || encodeURIComponent(tag.toLowerCase());
+}
+
+export const tagPath = (tag: string) => `/tags/${tagSlug(tag)}/`;
+
+/** Every tag in use, keyed by slug, with its first spelling and its posts (newest first). */
+export function tagsOf(posts: readonly Post[]): Map<string, { label: string; posts: Post[] }> {
+  const tags = new Map<string, { label: string; posts: Post[] }>();
+  for (const post of posts) {
+    for (const tag of new Set(post.data.tags.map(tagSlug))) {
+      const label = post.data.tags.find((t) => tagSlug(t) === tag) ?? tag;
+      const entry = tags.get(tag) ?? { label, posts: [] };
+      entry.posts.push(post);
+      tags.set(tag, entry);
+    }
+  }
+  return new Map([...tags].sort(([a], [b]) => a.localeCompare(b)));
+}
