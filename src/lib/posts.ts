@@ -2,12 +2,15 @@
 // `npm run dev`. Nothing here reads a gated body for display: it only looks for where gates are.
 
 import { getCollection, type CollectionEntry } from 'astro:content';
+import { preview } from 'virtual:truefans/site';
 import { highestAccess, lowestAccess } from './access.ts';
 
 export type Post = CollectionEntry<'posts'>;
 export type Page = CollectionEntry<'pages'>;
 
-const showDrafts = import.meta.env.DEV;
+// `preview` is true only under `astro dev` (the integration knows the command). Not import.meta.env.DEV:
+// Vite lets a stray DEV=1 in the environment set that, and a production build would publish drafts.
+const showDrafts = preview;
 
 export async function getPosts(): Promise<Post[]> {
   const posts = await getCollection('posts', ({ data }) => showDrafts || !data.draft);
