@@ -1,9 +1,14 @@
 // The posts a build publishes, newest first, and what each one gates. Drafts exist only under
 // `npm run dev`. Nothing here reads a gated body for display: it only looks for where gates are.
 
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { getCollection, type CollectionEntry } from 'astro:content';
-import { preview } from 'virtual:truefans/site';
+import { contentDir, preview } from 'virtual:truefans/site';
 import { highestAccess, lowestAccess } from './access.ts';
+import { hasRenderedGate, membersOnlyTiers, tagSlug } from './gates.ts';
+
+export { tagSlug };
 
 export type Post = CollectionEntry<'posts'>;
 export type Page = CollectionEntry<'pages'>;
@@ -18,6 +23,8 @@ export async function getPosts(): Promise<Post[]> {
 }
 
 export async function getPages(): Promise<Page[]> {
+  // A site without content/pages/ is fine; asking Astro for the empty collection would warn on every page.
+  if (!existsSync(join(contentDir, 'pages'))) return [];
   const pages = await getCollection('pages', ({ data }) => showDrafts || !data.draft);
   return pages.sort((a, b) => a.data.order - b.data.order || a.id.localeCompare(b.id));
 }
@@ -38,24 +45,7 @@ export interface Gating {
   highest: string;
 }
 
-// A divider is an HTML comment node in the rendered Markdown; inside a code block it would be escaped
-// text, so it cannot be mistaken for one. The lead's rehype plugin may already have turned it into a gate.
-const RENDERED_DIVIDER = /<!--\s*members\s*-->|<truefans-gate[\s>]/i;
-const FENCE = /^( {0,3})(`{3,}|~{3,})[^\n]*\n[\s\S]*?\n\1\2[ \t]*$/gm;
-const INLINE_CODE = /`[^`\n]*`/g;
-const MEMBERS_ONLY = /<MembersOnly\b([^>]*)>/g;
-const TIER_ATTR = /\btier\s*=\s*(?:"([^"]*)"|'([^']*)'|\{\s*["']([^"']*)["']\s*\})/;
-
 export const isMdx = (post: Post) => post.filePath?.endsWith('.mdx') ?? false;
-
-/** The tier attribute of every `<MembersOnly>` in an MDX body (undefined when omitted), code excluded. */
-export function membersOnlyTiers(body: string): (string | undefined)[] {
-  const prose = body.replace(FENCE, '').replace(INLINE_CODE, '');
-  return [...prose.matchAll(MEMBERS_ONLY)].map((m) => {
-    const attr = TIER_ATTR.exec(m[1] ?? '');
-    return attr ? (attr[1] ?? attr[2] ?? attr[3]) : undefined;
-  });
-}
 
 export function gatingOf(post: Post): Gating {
   const access = post.data.access;
@@ -63,7 +53,7 @@ export function gatingOf(post: Post): Gating {
   const fallback = access === 'public' ? 'members' : access;
   let gates: string[];
   if (isMdx(post)) gates = membersOnlyTiers(post.body ?? '').map((tier) => tier ?? fallback);
-  else gates = RENDERED_DIVIDER.test(post.rendered?.html ?? '') ? [fallback] : [];
+  else gates = hasRenderedGate(post.rendered?.html ?? '') ? [fallback] : [];
   const inline = gates.length > 0;
   const whole = !inline && access !== 'public';
   if (whole) gates = [access];
@@ -71,17 +61,6 @@ export function gatingOf(post: Post): Gating {
 }
 
 export const isGated = (post: Post) => gatingOf(post).gates.length > 0;
-
-/** A tag as it appears in a URL: "Hollow Road" -> "hollow-road". */
-export function tagSlug(tag: string): string {
-  const slug = tag
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-  return slug || encodeURIComponent(tag.toLowerCase());
-}
 
 export const tagPath = (tag: string) => `/tags/${tagSlug(tag)}/`;
 

@@ -6,9 +6,8 @@ import type { APIContext } from 'astro';
 import { experimental_AstroContainer as AstroContainer } from 'astro/container';
 import { render } from 'astro:content';
 import { site } from 'virtual:truefans/site';
+import { firstGateIndex } from '../lib/gates.ts';
 import { gatingOf, getPosts, isMdx, postPath, type Post } from '../lib/posts.ts';
-
-const GATE_START = /<truefans-gate[\s>]|<!--\s*members\s*-->/i;
 
 /** Root-relative links and images made absolute, since feed readers have no page to resolve them against. */
 function absolutize(html: string, base: URL): string {
@@ -25,7 +24,7 @@ async function content(post: Post, base: URL, container: AstroContainer): Promis
   if (gating.whole || isMdx(post)) return undefined;
   const { Content } = await render(post);
   const html = await container.renderToString(Content);
-  const cut = html.search(GATE_START);
+  const cut = firstGateIndex(html);
   if (cut < 0) return absolutize(html, base);
   const link = new URL(postPath(post), base).href;
   return `${absolutize(html.slice(0, cut), base)}<p><a href="${link}">The rest of this post is for members. Read it on the site.</a></p>`;
