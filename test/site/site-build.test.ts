@@ -302,7 +302,8 @@ describe('the example site build', () => {
       const html = read(relative(out, file));
       const where = relative(out, file);
       expect(html, where).toMatch(/<html lang="en"/);
-      expect(html, where).toMatch(/<link rel="canonical" href="https:\/\/marenholt\.example\/[^"]*"/);
+      if (where === '404.html') expect(html, where).toContain('<meta name="robots" content="noindex">');
+      else expect(html, where).toContain(`<link rel="canonical" href="https://marenholt.example/${where.replace(/index\.html$/, '')}">`);
       expect(html, where).toMatch(/<meta property="og:title" content="[^"]+"/);
       expect(html, where).toMatch(/<meta property="og:description" content="[^"]+"/);
       expect(html, where).toMatch(/<meta property="og:image" content="https:\/\/marenholt\.example\/_astro\/[^"]+"/);
@@ -328,5 +329,7 @@ describe('the example site build', () => {
     expect(sitemap).toContain('<loc>https://marenholt.example/about/</loc>');
     expect(sitemap).not.toContain('truefans-shell');
     expect(sitemap).not.toContain('404');
+    expect(read('robots.txt')).toContain('Sitemap: https://marenholt.example/sitemap-index.xml');
+    expect(read('robots.txt')).toContain('Disallow: /_truefans/');
   });
 });
