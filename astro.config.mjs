@@ -14,4 +14,6 @@ export default defineConfig({
     sitemap({ filter: (page) => !/\/(truefans-shell|404)\/$/.test(new URL(page).pathname) }),
     truefans(),
   ],
+  // Tests build fixture sites side by side; each gets its own cache.
+  cacheDir: process.env.TRUEFANS_CACHE_DIR,
 });

@@ -2,38 +2,22 @@
 // crawler) gets from it. The assertions hold on the final pages, after the sealing pass: they never
 // expect members-only text to be present, only absent where it must be.
 
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSite, ROOT } from '../helpers/build-site.ts';
 
-const root = resolve(import.meta.dirname, '../..');
-const content = join(root, 'content');
+const content = join(ROOT, 'content');
 let out: string;
 
-const run = promisify(execFile);
-
 beforeAll(async () => {
-  out = mkdtempSync(join(tmpdir(), 'truefans-site-'));
-  await run(process.execPath, [join(root, 'node_modules/astro/bin/astro.mjs'), 'build', '--outDir', out], {
-    cwd: root,
-    env: {
-      ...process.env,
-      // Vitest sets DEV=1 for its own process; a real production build must not see it.
-      DEV: undefined,
-      TRUEFANS_CONTENT_DIR: content,
-      TRUEFANS_SECRET: randomBytes(32).toString('base64url'),
-      NODE_ENV: 'production',
-    },
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const result = await buildSite({ content: 'content' });
+  out = result.outDir;
+  if (result.code !== 0) throw new Error(`astro build failed (${result.code}):\n${result.output}`);
 }, 180_000);
 
 afterAll(() => {
-  if (out) rmSync(out, { recursive: true, force: true });
+  if (out) rmSync(dirname(out), { recursive: true, force: true });
 });
 
 const read = (path: string) => readFileSync(join(out, path), 'utf8');
