@@ -2,9 +2,14 @@
 // crawler) gets from it. The assertions hold on the final pages, after the sealing pass: they never
 // expect members-only text to be present, only absent where it must be.
 
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { dirname, extname, join, relative } from 'node:path';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from '../e2e/browser.ts';
 import { buildSite, ROOT } from '../helpers/build-site.ts';
 
 const content = join(ROOT, 'content');
@@ -315,5 +320,88 @@ describe('the example site build', () => {
     expect(sitemap).not.toContain('404');
     expect(read('robots.txt')).toContain('Sitemap: https://marenholt.example/sitemap-index.xml');
     expect(read('robots.txt')).toContain('Disallow: /_truefans/');
+  });
+});
+
+/** Serves the build output as a static host would: /path/ is path/index.html, anything else is a 404. */
+function serve(dir: string): Promise<Server> {
+  const types: Record<string, string> = { '.html': 'text/html', '.css': 'text/css', '.svg': 'image/svg+xml', '.webp': 'image/webp', '.jpg': 'image/jpeg', '.png': 'image/png', '.xml': 'application/xml' };
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    let file = join(dir, path.endsWith('/') ? `${path}index.html` : path);
+    if (!file.startsWith(dir) || !existsSync(file) || statSync(file).isDirectory()) file = join(dir, '404.html');
+    res.writeHead(file.endsWith('404.html') && !path.endsWith('404.html') ? 404 : 200, { 'Content-Type': types[extname(file)] ?? 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
+}
+
+describe('the example site in a browser', () => {
+  let browser: Browser;
+  let server: Server;
+  let base: string;
+  const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  const pages = ['/', '/posts/', '/posts/salt-and-lantern-demo/', '/posts/recording-the-fiddle-tracks/', '/posts/open-tunings-field-guide/', '/membership/', '/signin/', '/shows/', '/nowhere/'];
+
+  beforeAll(async () => {
+    server = await serve(out);
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await launchBrowser();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((done) => server?.close(done));
+  });
+
+  it('has no axe violations (WCAG 2.1 A/AA and best practices), in light and in dark', async () => {
+    const page = await browser.newPage();
+    const found: string[] = [];
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      for (const path of pages) {
+        await page.goto(base + path);
+        await page.addScriptTag({ content: axeSource });
+        const result = (await page.evaluate(() =>
+          (window as unknown as { axe: { run: (o: object) => Promise<unknown> } }).axe.run({ runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }),
+        )) as { violations: { id: string; nodes: { target: string[] }[] }[] };
+        for (const v of result.violations) found.push(`${colorScheme} ${path}: ${v.id} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+      }
+    }
+    await page.close();
+    expect(found).toEqual([]);
+  }, 120_000);
+
+  it('fits a 360px-wide phone without sideways scrolling', async () => {
+    const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    for (const path of pages) {
+      await page.goto(base + path);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, path).toBeLessThanOrEqual(0);
+    }
+    await page.close();
+  }, 60_000);
+
+  it('shows the skip link and a visible focus ring to keyboard users', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base}/posts/salt-and-lantern-demo/`);
+    await page.keyboard.press('Tab');
+    const skip = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement;
+      const box = el.getBoundingClientRect();
+      return { text: el.textContent, top: box.top, outline: getComputedStyle(el).outlineStyle };
+    });
+    expect(skip.text).toBe('Skip to content');
+    expect(skip.top).toBeGreaterThanOrEqual(0);
+    await page.focus('button[name="interval"][value="year"]');
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Tab');
+    const ring = await page.evaluate(() => {
+      const style = getComputedStyle(document.activeElement as HTMLElement);
+      return { style: style.outlineStyle, width: parseFloat(style.outlineWidth) };
+    });
+    expect(ring.style).toBe('solid');
+    expect(ring.width).toBeGreaterThanOrEqual(2);
+    await page.close();
   });
 });
