@@ -140,7 +140,8 @@ function secretProblem(value: string | undefined, name: string, required: boolea
   }
 }
 
-function apiBase(url: string | undefined): EdgeConfig['stripe']['api'] {
+/** STRIPE_API_BASE as the stripe package's host, port and protocol options. */
+export function apiBase(url: string | undefined): EdgeConfig['stripe']['api'] {
   if (!url) return undefined;
   const parsed = new URL(url);
   const protocol = parsed.protocol === 'http:' ? 'http' : 'https';

@@ -14,6 +14,7 @@ import { HttpProblem } from '../http/problem.ts';
 import { page, redirect } from '../http/respond.ts';
 import { safeReturnPath } from '../http/return-to.ts';
 import { lookupKey } from '../manifest.ts';
+import { parseMajorUnits } from '../money.ts';
 import { ROUTES, problemView, welcomeView } from '../pages/views.ts';
 import { isMissing, isTransient, stripeFailure } from '../stripe/faults.ts';
 import { offerOfSession, readEntitlements, statusGrants } from '../stripe/entitlements.ts';
@@ -21,7 +22,6 @@ import { offerOfSession, readEntitlements, statusGrants } from '../stripe/entitl
 /** A checkout must come back within this long of being created (Stripe's own sessions last 24 hours). */
 export const CHECKOUT_MAX_AGE_SECONDS = 24 * 3600;
 
-const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
 
 type Purchase =
   | { kind: 'tier'; id: string; interval: 'month' | 'year'; amount: number; trialDays: number | undefined }
@@ -30,14 +30,6 @@ type Purchase =
 
 const unavailable = (returnTo: string) =>
   new HttpProblem(400, 'That choice is not available', 'This site does not offer that membership, purchase or amount. Please pick one from the page.', { returnTo });
-
-/** Major-unit text ("5", "7.50", "7,50") to minor units, or undefined. */
-export function toMinorUnits(text: string, currency: string): number | undefined {
-  const m = /^\s*(\d{1,7})(?:[.,](\d{1,2}))?\s*$/.exec(text);
-  if (!m) return undefined;
-  if (ZERO_DECIMAL.has(currency)) return m[2] && Number(m[2]) !== 0 ? undefined : Number(m[1]);
-  return Number(m[1]) * 100 + Number((m[2] ?? '0').padEnd(2, '0'));
-}
 
 function choose(app: App, form: Map<string, string>, returnTo: string): Purchase {
   const { manifest } = app;
@@ -57,7 +49,7 @@ function choose(app: App, form: Map<string, string>, returnTo: string): Purchase
   }
   const amountText = form.get('amount');
   if (amountText !== undefined && manifest.payWhatYouWant) {
-    const amount = toMinorUnits(amountText, manifest.site.currency);
+    const amount = parseMajorUnits(amountText, manifest.site.currency);
     // Stripe caps a single charge at 999,999.99 in most currencies.
     if (amount === undefined || amount < manifest.payWhatYouWant.minimum || amount > 99_999_999) throw unavailable(returnTo);
     return { kind: 'gift', amount };
