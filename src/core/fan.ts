@@ -48,8 +48,9 @@ export async function resolveFan(ctx: Ctx): Promise<Fan> {
   let stale = age >= app.config.recheckSeconds;
   if (!stale && app.store) {
     // A webhook marks a customer whose subscription changed, so a cancellation or downgrade applies now.
-    const changed = Number(await app.store.get(changedKey(session.customer)).catch(() => null));
-    stale = Number.isFinite(changed) && changed > session.checkedAt;
+    // Same second counts as after: the change may have landed just after the check.
+    const marked = await app.store.get(changedKey(session.customer)).catch(() => null);
+    stale = marked !== null && Number(marked) >= session.checkedAt;
   }
   const member = (ent: Entitlements, cookies: string[]): Fan => ({ kind: 'member', customer: session.customer, ent, session, cookies });
   if (!stale) return member(session.ent, []);
