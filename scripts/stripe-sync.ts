@@ -8,7 +8,8 @@
 
 import { pathToFileURL } from 'node:url';
 import Stripe from 'stripe';
-import { loadSite } from '../src/config/load.ts';
+import { relative, join } from 'node:path';
+import { contentDir, loadSite } from '../src/config/load.ts';
 import type { SiteConfig } from '../src/config/site-schema.ts';
 import { apiBase } from '../src/core/env.ts';
 import { lookupKey } from '../src/core/manifest.ts';
@@ -159,7 +160,8 @@ async function main(): Promise<void> {
     const stripe = stripeFromEnv(process.env);
     const site = loadSite();
     const where = process.env.STRIPE_API_BASE?.trim() ? process.env.STRIPE_API_BASE.trim() : `Stripe (${process.env.STRIPE_SECRET_KEY!.includes('_live_') ? 'live mode' : 'test mode'})`;
-    console.log(`Syncing ${site.tiers.length} tier(s) and ${site.offers.length} offer(s) from content/site.yaml to ${where}...`);
+    const file = relative(process.cwd(), join(contentDir(), 'site.yaml')) || 'site.yaml';
+    console.log(`Syncing ${site.tiers.length} tier(s) and ${site.offers.length} offer(s) from ${file} to ${where}...`);
     console.log(formatChanges(await syncStripe(stripe, site)));
   } catch (error) {
     const e = error as { message?: string; statusCode?: number };
