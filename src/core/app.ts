@@ -3,6 +3,8 @@
 
 import type Stripe from 'stripe';
 import type { Entitlements } from './access.ts';
+import type { Memo } from './memo.ts';
+import type { Session } from './tokens/session.ts';
 import { createKeyring, type Keyring } from './crypto/keys.ts';
 import type { EdgeConfig } from './env.ts';
 import { canonicalPath } from './http/canonical-path.ts';
@@ -31,6 +33,8 @@ export interface App {
   shell(): Promise<string>;
   /** Feed tokens carry no check time, so recent checks are remembered here (and in the store, if any). */
   feedChecks: Map<string, { ent: Entitlements; checkedAt: number }>;
+  /** Per-isolate memos: verified session tokens, opened sealed parts. */
+  memo: { sessions: Memo<Session>; opened: Memo<string> };
 }
 
 export interface Ctx {

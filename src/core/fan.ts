@@ -30,7 +30,12 @@ export async function sessionCookie(app: App, url: URL, customer: string, ent: E
 export async function readSession(ctx: Ctx): Promise<{ session: Session | undefined; invalid: boolean }> {
   const token = readCookie(ctx.request, SESSION_COOKIE, ctx.url);
   if (!token) return { session: undefined, invalid: false };
-  const result = await verifySession(ctx.app.keyring, ctx.app.siteOrigin, token, ctx.app.now());
+  const { app } = ctx;
+  const known = app.memo.sessions.get(token);
+  // A remembered token skips the HMAC, not the clock: expiry is checked on every request.
+  if (known) return known.expiresAt > app.now() / 1000 ? { session: known, invalid: false } : { session: undefined, invalid: true };
+  const result = await verifySession(app.keyring, app.siteOrigin, token, app.now());
+  if (result.ok) app.memo.sessions.set(token, result.session);
   return result.ok ? { session: result.session, invalid: false } : { session: undefined, invalid: true };
 }
 

@@ -8,6 +8,7 @@ import type Stripe from 'stripe';
 import { pageIndex, type App, type Ctx } from './app.ts';
 import { createKeyring, type Keyring } from './crypto/keys.ts';
 import { createMailer } from './email/mailer.ts';
+import { Memo } from './memo.ts';
 import { parseEnv, type EdgeConfig } from './env.ts';
 import { ErrorCodes, TruefansError, isTruefansError } from './errors.ts';
 import { canonicalPath } from './http/canonical-path.ts';
@@ -87,6 +88,9 @@ export function createHandler(options: HandlerOptions): Handler {
   const now = options.now ?? (() => Date.now());
   const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init));
   const feedChecks: App['feedChecks'] = new Map();
+  // Verifying a cookie and opening a sealed part each cost a trip to WebCrypto's thread pool; an isolate
+  // serving the same fans and pages again remembers the results (keyed by the exact token or envelope).
+  const memo: App['memo'] = { sessions: new Memo(10_000), opened: new Memo(2_000, 16 * 1024 * 1024) };
 
   let base: Promise<Base> | undefined;
   function loadBase(): Promise<Base> {
@@ -172,6 +176,7 @@ export function createHandler(options: HandlerOptions): Handler {
       fetch: fetchImpl,
       shell: () => shell(origin),
       feedChecks,
+      memo,
     };
   }
 

@@ -116,7 +116,7 @@ describe('a fan goes from a gated page to reading it', () => {
     expect(session.amount_total).toBe(750);
     const back = new URL(paid.headers.get('location')!);
     const complete = await handle(request(back.pathname + back.search, { cookie: cookieHeader(jar) }));
-    expect(await complete.text()).toContain('thank you for your gift');
+    expect(await complete.text()).toContain('<h1>Thank you for your gift</h1>');
     const cookie = `__Host-truefans=${cookiesFrom(complete).get('__Host-truefans')}`;
     expectNoSecrets(await (await handle(request('/posts/winter-tour/', { cookie }))).text());
   });

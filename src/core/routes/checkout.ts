@@ -217,7 +217,8 @@ function welcomeFor(app: App, ent: Entitlements, returnTo: string, session: Stri
   return welcomeView({
     siteTitle: app.site.title,
     author: app.site.author,
-    what: gift ? 'thank you for your gift' : describeEntitlements(app.manifest, ent),
+    what: describeEntitlements(app.manifest, ent),
+    gift,
     thankYou: app.manifest.site.thankYou,
     returnTo,
   });

@@ -56,7 +56,7 @@ export async function serveGatedPage(ctx: Ctx, pageKey: string): Promise<Respons
   }
 
   const html = await built.text();
-  const opened = await openGates(html, { keyring: app.keyring, ent: fan.ent, rankedTiers: app.rankedTiers });
+  const opened = await openGates(html, { keyring: app.keyring, ent: fan.ent, rankedTiers: app.rankedTiers, opened: app.memo.opened });
   if (!opened.ok) {
     const code = (opened.error as { code?: string }).code ?? 'TF_GATE_MALFORMED';
     app.log(
