@@ -169,6 +169,13 @@ describe('starting a checkout', () => {
     const again = await handle(form('/_truefans/checkout', { offer: 'field-recordings' }, { cookie }));
     const offerSession = await world.stripe.checkout.sessions.retrieve(again.headers.get('location')!.split('/').pop()!);
     expect(offerSession.customer).toBe(paid.customer);
+
+    // A member buying a tier again would pay twice: they are sent to their account instead.
+    const twice = await handle(form('/_truefans/checkout', { tier: 'supporter', interval: 'year' }, { cookie }));
+    expect(twice.status).toBe(409);
+    const body = await twice.text();
+    expect(body).toContain('You already have this');
+    expect(body).toContain('href="/_truefans/account"');
   });
 
   it('a missing Stripe price answers a page that says to run npm run stripe:sync, and logs it', async () => {

@@ -89,6 +89,7 @@ export async function startCheckout(ctx: Ctx): Promise<Response> {
   // Reuse this browser's nonce, so two checkouts started in two tabs both come back to it.
   const nonce = existing && NONCE_PATTERN.test(existing) ? existing : newNonce();
   const { session: fanSession } = await readSession(ctx);
+  if (fanSession && purchase.kind !== 'gift') await refuseDoublePurchase(app, fanSession.customer, fanSession.ent, purchase, returnTo);
   const metadata: Record<string, string> = { truefans_return: returnTo, truefans_nonce: await nonceHash(app.keyring, nonce), truefans_kind: purchase.kind };
   if (purchase.kind === 'tier') metadata.truefans_tier = purchase.id;
   if (purchase.kind === 'offer') metadata.truefans_offer = purchase.id;
@@ -122,6 +123,31 @@ export async function startCheckout(ctx: Ctx): Promise<Response> {
   }
   if (!session.url) throw new TruefansError(ErrorCodes.STRIPE_REFUSED, 'Stripe created a checkout session without a URL.');
   return redirect(session.url, { cookies: [setCookie(CHECKOUT_COOKIE, nonce, url, CHECKOUT_MAX_AGE_SECONDS)] });
+}
+
+/**
+ * A member who already holds what they are buying, or any tier when buying a tier, is sent to their
+ * account instead: a second subscription would charge them twice. The cookie may be stale, so Stripe
+ * has the last word.
+ */
+async function refuseDoublePurchase(app: App, customer: string, cookieEnt: Entitlements, purchase: Exclude<Purchase, { kind: 'gift' }>, returnTo: string): Promise<void> {
+  const holds = (ent: Entitlements) => (purchase.kind === 'tier' ? ent.tiers.length > 0 : ent.offers.includes(purchase.id));
+  if (!holds(cookieEnt)) return;
+  let ent: Entitlements;
+  try {
+    ent = await readEntitlements(app.stripe, customer, entitlementOptions(app));
+  } catch (error) {
+    throw stripeFailure(error, 'checking what a member already holds');
+  }
+  if (!holds(ent)) return;
+  throw new HttpProblem(
+    409,
+    'You already have this',
+    purchase.kind === 'tier'
+      ? 'You are already a member. To change your membership, use "Manage membership" on your account page, so you are not charged twice.'
+      : 'You have already bought this. It is yours to read and download whenever you are signed in.',
+    { returnTo: purchase.kind === 'tier' ? ROUTES.account : returnTo },
+  );
 }
 
 export type Verdict = 'granted' | 'not-complete' | 'unpaid' | 'subscription-inactive' | 'stale' | 'other-browser' | 'no-customer';
