@@ -5,7 +5,7 @@ import type Stripe from 'stripe';
 import type { Entitlements } from './access.ts';
 import type { Memo } from './memo.ts';
 import type { Session } from './tokens/session.ts';
-import { createKeyring, type Keyring } from './crypto/keys.ts';
+import type { Keyring } from './crypto/keys.ts';
 import type { EdgeConfig } from './env.ts';
 import { canonicalPath } from './http/canonical-path.ts';
 import type { Manifest } from './manifest.ts';
@@ -52,7 +52,6 @@ export function pageIndex(manifest: Manifest): Map<string, string> {
   return index;
 }
 
-export { createKeyring };
 
 export function tierName(manifest: Manifest, id: string): string {
   return manifest.tiers.find((t) => t.id === id)?.name ?? id;

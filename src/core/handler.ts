@@ -48,6 +48,15 @@ const EXACT: Record<string, Route> = {
   [ROUTES.webhook]: { POST: receiveWebhook },
 };
 
+/**
+ * The paths the function must see, for adapters that route only some paths to it (Netlify's config, a
+ * Vercel matcher): its own routes, then every gated page from the manifest. Variants of a gated path
+ * that a CDN serves statically can only ever reach the sealed preview, never plaintext.
+ */
+export function functionPaths(manifest: Manifest): string[] {
+  return [...Object.keys(EXACT), `${ROUTES.feed}*`, `${ASSET_ROUTE}/*`, ...Object.keys(manifest.pages)];
+}
+
 function findRoute(path: string): Route | undefined {
   const exact = EXACT[path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path];
   if (exact) return exact;

@@ -2,6 +2,7 @@
 // variants, cache headers, pass-through, misconfiguration, origin checks and open redirects.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { functionPaths } from '../../src/core/handler.ts';
 import { startFakeStripe, type FakeStripe } from './helpers/fake-stripe.ts';
 import { form, makeHandler, NOW, request, sessionFor } from './helpers/handler.ts';
 import { buildFixture, expectNoSecrets, OTHER_SECRET, SECRET_TEXT, TEASER_TEXT, type Fixture } from './helpers/site.ts';
@@ -259,5 +260,25 @@ describe('hardening', () => {
     const response = await handle(request('/_truefans/checkout'));
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('POST');
+  });
+});
+
+describe('functionPaths', () => {
+  it('lists the function\'s routes and every gated page, for adapters that route selectively', () => {
+    expect(functionPaths(fixture.manifest)).toEqual([
+      '/_truefans/checkout',
+      '/_truefans/checkout/complete',
+      '/_truefans/signin',
+      '/_truefans/signin/confirm',
+      '/_truefans/signout',
+      '/_truefans/portal',
+      '/_truefans/account',
+      '/_truefans/webhook',
+      '/_truefans/feed/*',
+      '/_truefans/asset/*',
+      '/posts/winter-tour/',
+      '/posts/patrons-only/',
+      '/posts/album-notes/',
+    ]);
   });
 });
