@@ -142,6 +142,8 @@ describe('a fan goes from a gated page to reading it', () => {
     expect(page).toContain('<li>Membership: Patron</li>');
     expect(account.headers.get('referrer-policy')).toBe('no-referrer');
     const feedUrl = /value="(https:\/\/mira\.example\/_truefans\/feed\/[^"]+)"/.exec(page)![1]!;
+    const again = await (await handle(request('/_truefans/account', { cookie }))).text();
+    expect(again).toContain(feedUrl); // the same address on every visit
 
     const portal = await handle(form('/_truefans/portal', {}, { cookie }));
     expect(portal.status).toBe(303);
