@@ -33,8 +33,8 @@ export interface App {
   shell(): Promise<string>;
   /** Feed tokens carry no check time, so recent checks are remembered here (and in the store, if any). */
   feedChecks: Map<string, { ent: Entitlements; checkedAt: number }>;
-  /** Per-isolate memos: verified session tokens, opened sealed parts. */
-  memo: { sessions: Memo<Session>; opened: Memo<string> };
+  /** Per-isolate memos: verified session tokens, opened sealed parts, opened pages (by ETag). */
+  memo: { sessions: Memo<Session>; opened: Memo<string>; pages: Memo<{ bytes: Uint8Array<ArrayBuffer>; type: string }> };
 }
 
 export interface Ctx {

@@ -97,9 +97,10 @@ export function createHandler(options: HandlerOptions): Handler {
   const now = options.now ?? (() => Date.now());
   const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init));
   const feedChecks: App['feedChecks'] = new Map();
-  // Verifying a cookie and opening a sealed part each cost a trip to WebCrypto's thread pool; an isolate
-  // serving the same fans and pages again remembers the results (keyed by the exact token or envelope).
-  const memo: App['memo'] = { sessions: new Memo(10_000), opened: new Memo(2_000, 16 * 1024 * 1024) };
+  // Verifying a cookie and opening a sealed part each cost a trip to WebCrypto's thread pool, and opening
+  // a page costs a decode, a scan and an encode; an isolate serving the same fans and pages again
+  // remembers the results (keyed by the exact token, envelope, or file version), within 24 MB.
+  const memo: App['memo'] = { sessions: new Memo(10_000), opened: new Memo(2_000, 8 * 1024 * 1024), pages: new Memo(2_000, 16 * 1024 * 1024) };
 
   let base: Promise<Base> | undefined;
   function loadBase(): Promise<Base> {

@@ -1,6 +1,8 @@
 // The handler as an adapter calls it, with fresh session cookies (no Stripe call needed): gated pages,
 // variants, cache headers, pass-through, misconfiguration, origin checks and open redirects.
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionPaths } from '../../src/core/handler.ts';
 import { startFakeStripe, type FakeStripe } from './helpers/fake-stripe.ts';
@@ -130,6 +132,30 @@ describe('gated pages', () => {
       const response = await handle(request('/posts/winter-tour/', { cookie }));
       expectNoSecrets(await response.text());
       expect(response.headers.getSetCookie()[0]).toMatch(/^__Host-truefans=; Path=\/; HttpOnly; SameSite=Lax; Max-Age=0; Secure$/);
+    }
+  });
+
+  it('remembers an opened page per file version and per entitlements, never across them', async () => {
+    const own = await buildFixture();
+    try {
+      const { handle } = makeHandler(own, env());
+      const page = () => handle(request('/posts/winter-tour/', { cookie: supporterCookie }));
+      const supporterCookie = await supporter();
+      const first = await (await page()).text();
+      expect(first).toContain(SECRET_TEXT.members);
+      expect(await (await page()).text()).toBe(first);
+      // Another fan, other entitlements: their own page, not the remembered one.
+      const buyer = await sessionFor('cus_b', { tiers: [], offers: ['field-recordings'] }, NOW);
+      expectNoSecrets(await (await handle(request('/posts/winter-tour/', { cookie: buyer }))).text());
+      expectNoSecrets(await (await handle(request('/posts/winter-tour/'))).text());
+      // A new deploy of the file (a new ETag) is served, not the remembered bytes.
+      const built = readFileSync(join(own.dir, 'posts/winter-tour/index.html'), 'utf8');
+      own.write('posts/winter-tour/index.html', built.replace(TEASER_TEXT, 'A corrected teaser line'));
+      const after = await (await page()).text();
+      expect(after).toContain('A corrected teaser line');
+      expect(after).toContain(SECRET_TEXT.members);
+    } finally {
+      own.cleanup();
     }
   });
 

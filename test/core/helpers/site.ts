@@ -80,7 +80,7 @@ export function dirAssets(dir: string, seen: string[] = []): AssetFetcher {
       const ext = file.split('.').pop() ?? '';
       return new Response(readFileSync(file), {
         status: 200,
-        headers: { 'content-type': TYPES[ext] ?? 'application/octet-stream', etag: `"${statSync(file).mtimeMs}"`, 'cache-control': 'public, max-age=600' },
+        headers: { 'content-type': TYPES[ext] ?? 'application/octet-stream', etag: `"${statSync(file).size}-${statSync(file).mtimeMs}"`, 'cache-control': 'public, max-age=600' },
       });
     },
   };
