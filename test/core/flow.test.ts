@@ -123,7 +123,8 @@ describe('a fan goes from a gated page to reading it', () => {
 
   it('refuses amounts under the minimum and choices the site does not offer', async () => {
     const { handle } = world.handler();
-    for (const fields of [{ amount: '2.99' }, { amount: 'lots' }, { tier: 'gold', interval: 'month' }, { tier: 'supporter', interval: 'week' }, { offer: 'nope' }, {}]) {
+    const choices: Record<string, string>[] = [{ amount: '2.99' }, { amount: 'lots' }, { tier: 'gold', interval: 'month' }, { tier: 'supporter', interval: 'week' }, { offer: 'nope' }, {}];
+    for (const fields of choices) {
       const response = await handle(form('/_truefans/checkout', fields));
       expect(response.status).toBe(400);
       expect(await response.text()).toContain('That choice is not available');
