@@ -13,7 +13,7 @@ import { contentDir, loadSite } from '../src/config/load.ts';
 import type { SiteConfig } from '../src/config/site-schema.ts';
 import { apiBase } from '../src/core/env.ts';
 import { lookupKey } from '../src/core/manifest.ts';
-import { formatMoney, minorUnits } from '../src/core/money.ts';
+import { formatMoney, toMinorUnits } from '../src/core/money.ts';
 
 export type ChangeKind = 'created' | 'updated' | 'unchanged';
 
@@ -45,7 +45,7 @@ function wanted(site: SiteConfig): Wanted[] {
         productKey: { field: 'truefans_tier', id: tier.id },
         productName: tier.name,
         productDescription: tier.description,
-        amount: minorUnits(major, site.currency),
+        amount: toMinorUnits(major, site.currency),
         interval,
       });
     }
@@ -57,7 +57,7 @@ function wanted(site: SiteConfig): Wanted[] {
       productKey: { field: 'truefans_offer', id: offer.id },
       productName: offer.name,
       productDescription: offer.description,
-      amount: minorUnits(offer.price, site.currency),
+      amount: toMinorUnits(offer.price, site.currency),
       interval: undefined,
     });
   }

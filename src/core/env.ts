@@ -135,7 +135,7 @@ function secretProblem(value: string | undefined, name: string, required: boolea
     validateSecret(value, name);
     return undefined;
   } catch (error) {
-    if (isTruefansError(error)) return error.message.replace(/\n/g, ' ');
+    if (isTruefansError(error)) return error.describe().replace(/\n/g, ' ');
     throw error;
   }
 }

@@ -78,7 +78,7 @@ export async function resolveFan(ctx: Ctx): Promise<Fan> {
       const retryAfter = Math.min(now + RETRY_SECONDS, session.checkedAt + app.config.graceSeconds);
       return member(session.ent, [await sessionCookie(app, url, session.customer, session.ent, session.checkedAt, retryAfter)]);
     }
-    app.log(`truefans: ${failure.code}: ${failure.message.replace(/\n/g, ' ')} ${withinGrace ? '' : 'The grace period is over; '}answering 503.`);
+    app.log(`truefans: ${failure.code}: ${failure.describe().replace(/\n/g, ' ')} ${withinGrace ? '' : 'The grace period is over; '}answering 503.`);
     return { kind: 'unavailable', cookies: [] };
   }
 }

@@ -142,7 +142,7 @@ export function createHandler(options: HandlerOptions): Handler {
     value.catch((error: unknown) => {
       entry.at = -now(); // failed: retry after MANIFEST_RETRY_MS
       const e = isTruefansError(error) ? error : manifestError(`could not be fetched (${(error as Error).name})`);
-      log(`truefans: ${e.code}: ${e.message.replace(/\n/g, ' ')}`);
+      log(`truefans: ${e.code}: ${e.describe().replace(/\n/g, ' ')}`);
     });
     return value;
   }
@@ -241,10 +241,10 @@ export function createHandler(options: HandlerOptions): Handler {
     if (error instanceof HttpProblem) {
       problem = error;
     } else if (isTruefansError(error, ErrorCodes.STRIPE_PRICE_MISSING)) {
-      log(`truefans: ${error.code}: ${error.message.replace(/\n/g, ' ')}`);
+      log(`truefans: ${error.code}: ${error.describe().replace(/\n/g, ' ')}`);
       problem = new HttpProblem(503, 'This is not for sale yet', 'The site owner has not finished setting up payments for this: they need to run `npm run stripe:sync`. Please try again later.');
     } else if (isTruefansError(error, ErrorCodes.STRIPE_UNAVAILABLE) || isTruefansError(error, ErrorCodes.STRIPE_REFUSED)) {
-      log(`truefans: ${error.code}: ${error.message.replace(/\n/g, ' ')}`);
+      log(`truefans: ${error.code}: ${error.describe().replace(/\n/g, ' ')}`);
       problem = new HttpProblem(503, 'Payments are unavailable right now', 'The payment service this site uses did not answer as expected. Nothing was charged by this request. Please try again in a few minutes.', { headers: { 'retry-after': '60' } });
     } else {
       const e = error as { name?: string; code?: string; message?: string };

@@ -1,11 +1,11 @@
-// Amounts: site.yaml speaks major units (7, 6.50); Stripe and the manifest speak minor units (700, 650),
-// except in zero-decimal currencies, where they are the same.
+// Prices are written in major units (70 = $70.00); Stripe wants minor units. Zero-decimal currencies
+// (yen, won, ...) have no minor unit. List from Stripe's documentation
+// (https://docs.stripe.com/currencies#zero-decimal).
 
-/** Stripe's zero-decimal currencies (https://docs.stripe.com/currencies#zero-decimal). */
 export const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
 
-export function minorUnits(major: number, currency: string): number {
-  return ZERO_DECIMAL.has(currency.toLowerCase()) ? Math.round(major) : Math.round(major * 100);
+export function toMinorUnits(amount: number, currency: string): number {
+  return ZERO_DECIMAL.has(currency.toLowerCase()) ? Math.round(amount) : Math.round(amount * 100);
 }
 
 /** Major-unit text typed by a fan ("5", "7.50", "7,50") to minor units, or undefined. */
@@ -16,8 +16,9 @@ export function parseMajorUnits(text: string, currency: string): number | undefi
   return Number(m[1]) * 100 + Number((m[2] ?? '0').padEnd(2, '0'));
 }
 
+/** Minor units as text for people and logs: "7.00 USD", "700 JPY". */
 export function formatMoney(minor: number, currency: string): string {
   const c = currency.toLowerCase();
-  const major = ZERO_DECIMAL.has(c) ? minor : minor / 100;
-  return `${major.toFixed(ZERO_DECIMAL.has(c) ? 0 : 2)} ${c.toUpperCase()}`;
+  const zero = ZERO_DECIMAL.has(c);
+  return `${(zero ? minor : minor / 100).toFixed(zero ? 0 : 2)} ${c.toUpperCase()}`;
 }

@@ -5,7 +5,7 @@
 import { canAccess, type Entitlements } from '../access.ts';
 import type { Keyring } from '../crypto/keys.ts';
 import { openText } from '../crypto/seal.ts';
-import { envelopeOf, scanElements, type Element } from './scan.ts';
+import { envelopeOf, findMarkers, MarkupError, type Marker } from '../html/gates.ts';
 import type { Memo } from '../memo.ts';
 
 export interface GateReader {
@@ -30,11 +30,11 @@ interface Splice {
  * ciphertext is of no use to a reader).
  */
 export async function openGates(html: string, reader: GateReader, options: { dropUnreadable?: boolean } = {}): Promise<Opened> {
-  let gates: Element[];
-  let locks: Element[];
+  let gates: Marker[];
+  let locks: Marker[];
   try {
-    gates = scanElements(html, 'truefans-gate');
-    locks = html.includes('<truefans-locked') ? scanElements(html, 'truefans-locked') : [];
+    gates = findMarkers(html, 'truefans-gate');
+    locks = html.includes('<truefans-locked') ? findMarkers(html, 'truefans-locked') : [];
   } catch (error) {
     return { ok: false, error, post: undefined, tier: undefined };
   }
@@ -47,7 +47,8 @@ export async function openGates(html: string, reader: GateReader, options: { dro
       splices.push(
         (async () => {
           try {
-            const envelope = envelopeOf(gate);
+            const envelope = envelopeOf(gate.inner);
+            if (!envelope) throw new MarkupError('a <truefans-gate> without its sealed template');
             // The envelope's head (version, key id, random IV) and tail (the GCM tag, which authenticates
             // the whole ciphertext) identify it without hashing the whole string on every request.
             const key = `${post}\u0000${tier}\u0000${envelope.length}\u0000${envelope.slice(0, 40)}\u0000${envelope.slice(-24)}`;

@@ -58,7 +58,7 @@ export async function feedEntitlements(ctx: Ctx, customer: string): Promise<Enti
       app.log(`truefans: ${failure.code}: ${failure.message} Serving the feed from the last check, within the grace period.`);
       return known.ent;
     }
-    app.log(`truefans: ${failure.code}: ${failure.message.replace(/\n/g, ' ')} Answering 503 for a private feed.`);
+    app.log(`truefans: ${failure.code}: ${failure.describe().replace(/\n/g, ' ')} Answering 503 for a private feed.`);
     throw new HttpProblem(503, UNAVAILABLE_TITLE, UNAVAILABLE_MESSAGE, { headers: { 'retry-after': '300' } });
   }
 }

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMailer } from '../../../src/core/email/mailer.ts';
 import { welcomeEmail } from '../../../src/core/email/messages.ts';
+import type { TruefansError } from '../../../src/core/errors.ts';
 
 const site = { title: 'Mira <Lune>', author: 'Mira', url: 'https://mira.example' };
 const message = welcomeEmail(site, 'fan@example.com', 'the Supporter membership', 'Thanks & <3', 'https://mira.example/posts/x/');
@@ -47,7 +48,7 @@ describe('mailers', () => {
     const { fetch } = recorder(401);
     const error = await createMailer({ provider: 'resend', from: 'a@b.example', apiKey: 're_secret_key_123' }, fetch)!.send(message).catch((e: Error) => e);
     expect(error).toMatchObject({ code: 'TF_EMAIL_FAILED' });
-    expect((error as Error).message).toMatchInlineSnapshot(`
+    expect((error as TruefansError).describe()).toMatchInlineSnapshot(`
       "Resend refused an email (HTTP 401).
       Check the Resend credentials in your host's environment."
     `);
