@@ -17,11 +17,12 @@
 //           variants also pay for HTTP, as they do behind the Node adapter (which is not this wrapper).
 //
 // Run: node bench/edge.ts [--seconds 1] [--rounds 5] [--mode direct|http|both]
-// (results also go to bench/results/edge.json)
+// (results also go to bench/results/edge.json), or call benchEdge() from bench/run.ts.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
 import { createHandler } from '../src/core/handler.ts';
 import { createKeyring } from '../src/core/crypto/keys.ts';
 import { sealText } from '../src/core/crypto/seal.ts';
@@ -29,15 +30,13 @@ import type { Manifest } from '../src/core/manifest.ts';
 import type { AssetFetcher } from '../src/core/ports.ts';
 import { signSession } from '../src/core/tokens/session.ts';
 
-const args = process.argv.slice(2);
-const arg = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const SECONDS = arg('seconds', 1);
-const ROUNDS = arg('rounds', 5);
-const modeIndex = args.indexOf('--mode');
-const MODES = (modeIndex >= 0 ? args[modeIndex + 1]! : 'both') === 'both' ? ['direct', 'http'] : [args[modeIndex + 1]!];
+export interface EdgeBenchOptions {
+  /** Seconds per variant per round (default 1). */
+  seconds?: number;
+  /** Interleaved rounds (default 5). */
+  rounds?: number;
+  modes?: Array<'direct' | 'http'>;
+}
 const SECRET = 'k3J9vQxW2mZpL8rT5yN1bH6cF4dS7gA0eU2iO9wE3qR';
 const ORIGIN = 'https://mira.example';
 
@@ -138,7 +137,10 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-async function main(): Promise<void> {
+export async function benchEdge(options: EdgeBenchOptions = {}): Promise<Record<string, unknown>> {
+  const SECONDS = options.seconds ?? 1;
+  const ROUNDS = options.rounds ?? 5;
+  const MODES = options.modes ?? ['direct', 'http'];
   const sizes = [10 * 1024, 100 * 1024];
   const s = await site(sizes);
   let stripeCalls = 0;
@@ -247,8 +249,21 @@ async function main(): Promise<void> {
   }
   server.close();
   if (stripeCalls) throw new Error(`the benchmark called Stripe ${stripeCalls} times; a fresh cookie must not`);
-  mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-  writeFileSync(new URL('./results/edge.json', import.meta.url), JSON.stringify({ node: process.version, date: new Date().toISOString(), seconds: SECONDS, rounds: ROUNDS, results }, null, 2));
+  return { node: process.version, date: new Date().toISOString(), seconds: SECONDS, rounds: ROUNDS, results };
 }
 
-await main();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const args = process.argv.slice(2);
+  const arg = (name: string) => {
+    const i = args.indexOf(`--${name}`);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const mode = arg('mode') ?? 'both';
+  const report = await benchEdge({
+    seconds: Number(arg('seconds') ?? 1),
+    rounds: Number(arg('rounds') ?? 5),
+    modes: mode === 'both' ? ['direct', 'http'] : [mode as 'direct' | 'http'],
+  });
+  mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+  writeFileSync(new URL('./results/edge.json', import.meta.url), JSON.stringify(report, null, 2));
+}
