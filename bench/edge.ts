@@ -137,10 +137,10 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-export async function benchEdge(options: EdgeBenchOptions = {}): Promise<Record<string, unknown>> {
-  const SECONDS = options.seconds ?? 1;
-  const ROUNDS = options.rounds ?? 5;
-  const MODES = options.modes ?? ['direct', 'http'];
+export async function benchEdge(bench: EdgeBenchOptions = {}): Promise<Record<string, unknown>> {
+  const SECONDS = bench.seconds ?? 1;
+  const ROUNDS = bench.rounds ?? 5;
+  const MODES = bench.modes ?? ['direct', 'http'];
   const sizes = [10 * 1024, 100 * 1024];
   const s = await site(sizes);
   let stripeCalls = 0;
