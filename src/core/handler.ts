@@ -160,17 +160,24 @@ export function createHandler(options: HandlerOptions): Handler {
     return fallbackShell();
   }
 
-  let kidChecked = false;
+  // One App per loaded manifest (the configuration never changes within a handler).
+  const apps = new WeakMap<LoadedManifest, App>();
+  function appFor(b: Base, m: LoadedManifest, origin: string): App {
+    let app = apps.get(m);
+    if (!app) {
+      app = buildApp(b, m, origin);
+      apps.set(m, app);
+    }
+    return app;
+  }
+
   function buildApp(b: Base, m: LoadedManifest, origin: string): App {
     const siteOrigin = b.config.siteUrl ?? new URL(m.manifest.site.url).origin;
-    if (!kidChecked) {
-      kidChecked = true;
-      if (!b.keyring.kids.includes(m.manifest.kid)) {
-        log(
-          `truefans: ${ErrorCodes.SEAL_OPEN_FAILED}: the site was built with a TRUEFANS_SECRET whose key id is ${m.manifest.kid}, but the function's secrets have ${b.keyring.kids.join(', ')}. ` +
-            'Members will see previews only until you rebuild with the same TRUEFANS_SECRET (or set TRUEFANS_PREVIOUS_SECRET to the one the build used).',
-        );
-      }
+    if (!b.keyring.kids.includes(m.manifest.kid)) {
+      log(
+        `truefans: ${ErrorCodes.SEAL_OPEN_FAILED}: the site was built with a TRUEFANS_SECRET whose key id is ${m.manifest.kid}, but the function's secrets have ${b.keyring.kids.join(', ')}. ` +
+          'Members will see previews only until you rebuild with the same TRUEFANS_SECRET (or set TRUEFANS_PREVIOUS_SECRET to the one the build used).',
+      );
     }
     return {
       ...b,
@@ -211,7 +218,7 @@ export function createHandler(options: HandlerOptions): Handler {
     } catch {
       throw NOT_CONFIGURED;
     }
-    const app = buildApp(b, loaded, url.origin);
+    const app = appFor(b, loaded, url.origin);
     const ctx: Ctx = {
       request,
       url,
