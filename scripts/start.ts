@@ -1,0 +1,65 @@
+// `npm start`: builds the example site and runs everything a fan and a creator need on this machine.
+// Flags: --port 4321, --stripe-port 12111, --fresh (forget local fans and mail).
+import { parseArgs } from 'node:util';
+import { DemoError, startDemo } from '../src/local/demo.ts';
+import { isTruefansError } from '../src/core/errors.ts';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: process.env.PORT ?? '4321' },
+    'stripe-port': { type: 'string', default: '12111' },
+    fresh: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (values.help) {
+  console.log('Usage: npm start -- [--port 4321] [--stripe-port 12111] [--fresh]');
+  process.exit(0);
+}
+const port = Number(values.port);
+const stripePort = Number(values['stripe-port']);
+for (const [flag, n] of [['--port', port], ['--stripe-port', stripePort]] as const) {
+  if (!Number.isInteger(n) || n < 1 || n > 65535) {
+    console.error(`${flag} must be a port number from 1 to 65535.`);
+    process.exit(2);
+  }
+}
+
+try {
+  const demo = await startDemo({ port, stripePort, fresh: values.fresh });
+  const lines = [
+    '',
+    `  truefans is running at ${demo.url}/`,
+    '',
+    demo.mode === 'stripe'
+      ? '  Using real Stripe (STRIPE_SECRET_KEY is set). Test-mode keys take test cards; live keys take real money.'
+      : `  Stripe is the local stand-in (${demo.standIn!.url}), so no keys or network are needed.`,
+    '',
+    '  Things to try:',
+    '  - Open a locked post: you see the teaser and the tiers.',
+    '  - Join the True Fan tier ($70 a year): pay with 4242 4242 4242 4242, any future expiry, any CVC.',
+    '    The card 4000 0000 0000 0002 is declined.',
+    `  - Sign out, then sign in with your email: the link arrives in the outbox, ${demo.outboxUrl}`,
+    '  - "Your membership" opens the billing portal: switch tier or cancel.',
+    ...(demo.standIn ? [`  - Move time forward (renewals, trial ends, cancellations) on ${demo.standIn.url}/`] : []),
+    '',
+    '  Press Ctrl-C to stop.',
+    '',
+  ];
+  console.log(lines.join('\n'));
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('Stopping...');
+    await demo.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+} catch (error) {
+  if (error instanceof DemoError) console.error(error.message);
+  else if (isTruefansError(error)) console.error(error.describe());
+  else throw error;
+  process.exit(1);
+}
