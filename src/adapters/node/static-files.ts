@@ -1,0 +1,133 @@
+// The Node AssetFetcher: answers a URL path from the files in dist/, the way a static host would. Content
+// types from mrmime, a strong ETag from the bytes (so a rebuild that changes nothing keeps every cache
+// valid), 304 on If-None-Match, a year of cache for Astro's hashed /_astro/ files, index.html for
+// directories, a 308 to the trailing-slash form, dist/404.html for what is missing, and nothing outside
+// dist/ whatever the path says.
+//
+// srvx's static middleware was considered: its ETags are weak (size and mtime) and it compresses inside
+// the fetch, which would hand the core compressed bytes it cannot read. Compression happens once, at the
+// server, on the final response (compress.ts).
+
+import { createHash } from 'node:crypto';
+import { openAsBlob } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { lookup } from 'mrmime';
+import type { AssetFetcher } from '../../core/ports.ts';
+
+export const IMMUTABLE = 'public, max-age=31536000, immutable';
+export const REVALIDATE = 'public, max-age=0, must-revalidate';
+
+interface FileInfo {
+  file: string;
+  size: number;
+  mtimeMs: number;
+  etag: string;
+}
+
+/** Strong ETags by file, recomputed only when a file's size or mtime changes. */
+const etags = new Map<string, { size: number; mtimeMs: number; etag: string }>();
+
+async function etagOf(file: string, size: number, mtimeMs: number): Promise<string> {
+  const known = etags.get(file);
+  if (known && known.size === size && known.mtimeMs === mtimeMs) return known.etag;
+  const digest = createHash('sha256').update(await readFile(file)).digest('base64url').slice(0, 27);
+  const etag = `"${digest}"`;
+  etags.set(file, { size, mtimeMs, etag });
+  return etag;
+}
+
+/**
+ * Does If-None-Match name this representation? Weak comparison (RFC 9110 §13.1.2). A tag the server
+ * suffixed for a compressed body (`"abc-br"`, see compress.ts) names the same file.
+ */
+export function matchesEtag(ifNoneMatch: string | null, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  if (ifNoneMatch.trim() === '*') return true;
+  const bare = etag.replace(/^W\//, '');
+  return ifNoneMatch.split(',').some((raw) => {
+    const tag = raw.trim().replace(/^W\//, '').replace(/-(?:br|gzip)"$/, '"');
+    return tag === bare;
+  });
+}
+
+function contentType(file: string): string {
+  const type = lookup(path.extname(file)) ?? 'application/octet-stream';
+  return /^text\/|\/(?:javascript|json|xml|rss\+xml|atom\+xml|manifest\+json|svg\+xml)$/.test(type) ? `${type}; charset=utf-8` : type;
+}
+
+/** The file a URL path names inside `root`, or null if the path is malformed or leaves `root`. */
+export function resolveInside(root: string, urlPath: string): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0') || decoded.includes('\\') || !decoded.startsWith('/')) return null;
+  // Dot files (.env, .git) are never part of a site; .well-known is the one exception.
+  if (decoded.split('/').some((segment) => segment.startsWith('.') && segment !== '.well-known')) return null;
+  const file = path.resolve(root, `.${path.posix.normalize(decoded)}`);
+  return file === root || file.startsWith(root + path.sep) ? file : null;
+}
+
+async function find(file: string): Promise<{ kind: 'file'; info: FileInfo } | { kind: 'dir' } | null> {
+  try {
+    const s = await stat(file);
+    if (s.isDirectory()) return { kind: 'dir' };
+    if (!s.isFile()) return null;
+    return { kind: 'file', info: { file, size: s.size, mtimeMs: s.mtimeMs, etag: await etagOf(file, s.size, s.mtimeMs) } };
+  } catch {
+    return null;
+  }
+}
+
+export function createDistAssets(distDir: string): AssetFetcher {
+  const root = path.resolve(distDir);
+
+  async function respond(info: FileInfo, request: Request, status: number, cacheControl: string): Promise<Response> {
+    const headers = new Headers({
+      'content-type': contentType(info.file),
+      etag: info.etag,
+      'cache-control': cacheControl,
+      'x-content-type-options': 'nosniff',
+    });
+    if (status === 200 && matchesEtag(request.headers.get('if-none-match'), info.etag)) {
+      headers.delete('content-type');
+      return new Response(null, { status: 304, headers });
+    }
+    headers.set('content-length', String(info.size));
+    const body = request.method === 'HEAD' ? null : await openAsBlob(info.file);
+    return new Response(body, { status, headers });
+  }
+
+  async function notFound(request: Request): Promise<Response> {
+    const page = await find(path.join(root, '404.html'));
+    if (page?.kind === 'file') return respond(page.info, request, 404, 'no-cache');
+    return new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+  }
+
+  return {
+    async fetch(urlPath, request) {
+      if (request.method !== 'GET' && request.method !== 'HEAD') {
+        return new Response('Method not allowed', { status: 405, headers: { allow: 'GET, HEAD' } });
+      }
+      const pathname = urlPath.split('?')[0]!;
+      const file = resolveInside(root, pathname);
+      if (!file) return notFound(request);
+      const found = await find(file);
+      if (found?.kind === 'dir') {
+        if (!pathname.endsWith('/')) {
+          const location = new URL(request.url);
+          location.pathname = `${pathname}/`;
+          return new Response(null, { status: 308, headers: { location: `${location.pathname}${location.search}` } });
+        }
+        const index = await find(path.join(file, 'index.html'));
+        return index?.kind === 'file' ? respond(index.info, request, 200, REVALIDATE) : notFound(request);
+      }
+      if (found?.kind !== 'file') return notFound(request);
+      const hashed = pathname.startsWith('/_astro/');
+      return respond(found.info, request, 200, hashed ? IMMUTABLE : REVALIDATE);
+    },
+  };
+}
