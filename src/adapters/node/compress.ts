@@ -55,23 +55,31 @@ function remember(key: string, body: Buffer) {
   }
 }
 
-export async function compressResponse(request: Request, response: Response): Promise<Response> {
+/** The encoding this response would be sent in, or null to send it as it is. */
+export function encodingFor(request: Request, response: Response): Encoding | null {
   const headers = response.headers;
-  const type = headers.get('content-type') ?? '';
   const length = headers.get('content-length');
   const encoding = negotiate(request.headers.get('accept-encoding'));
-  if (
-    !encoding ||
-    !response.body ||
-    request.method === 'HEAD' ||
-    response.status !== 200 ||
-    headers.has('content-encoding') ||
-    !COMPRESSIBLE.test(type) ||
-    /\bno-transform\b/.test(headers.get('cache-control') ?? '') ||
-    (length !== null && Number(length) < MIN_BYTES)
-  ) {
-    return response;
-  }
+  const compress =
+    encoding !== null &&
+    response.status === 200 &&
+    !headers.has('content-encoding') &&
+    COMPRESSIBLE.test(headers.get('content-type') ?? '') &&
+    !/\bno-transform\b/.test(headers.get('cache-control') ?? '') &&
+    (length === null || Number(length) >= MIN_BYTES);
+  return compress ? encoding : null;
+}
+
+/** The ETag of the representation sent: a strong tag gets the encoding as a suffix. */
+export function representationEtag(etag: string, encoding: Encoding | null): string {
+  return encoding && !etag.startsWith('W/') ? `${etag.slice(0, -1)}-${encoding}"` : etag;
+}
+
+export async function compressResponse(request: Request, response: Response): Promise<Response> {
+  const headers = response.headers;
+  const length = headers.get('content-length');
+  const encoding = encodingFor(request, response);
+  if (!encoding || !response.body || request.method === 'HEAD') return response;
 
   const out = new Headers(headers);
   out.delete('content-length');
@@ -79,7 +87,7 @@ export async function compressResponse(request: Request, response: Response): Pr
   out.append('vary', 'Accept-Encoding');
   const etag = headers.get('etag');
   const strong = etag && !etag.startsWith('W/') ? etag : null;
-  if (strong) out.set('etag', `${strong.slice(0, -1)}-${encoding}"`);
+  if (strong) out.set('etag', representationEtag(strong, encoding));
 
   if (strong && length !== null && Number(length) <= CACHEABLE_BYTES) {
     const key = `${encoding}:${strong}`;

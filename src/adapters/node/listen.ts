@@ -1,10 +1,12 @@
 // Serves a core Handler over Node's HTTP server (through srvx, which turns Node's request into a Web
-// Request and back), compresses what it answers, keeps `waitUntil` work alive, and closes gracefully:
-// stop accepting, let in-flight requests and their background work finish, then force what is left.
+// Request and back), answers conditional GETs and compresses on the final response, keeps `waitUntil`
+// work alive, and closes gracefully: stop accepting, let in-flight requests and their background work
+// finish, then cut what is left.
 
 import { serve } from 'srvx';
 import type { Handler } from '../../core/ports.ts';
 import { compressResponse } from './compress.ts';
+import { notModified } from './http-cache.ts';
 
 export interface ListenOptions {
   port?: number;
@@ -39,10 +41,8 @@ export async function listen(handler: Handler, options: ListenOptions = {}): Pro
     // The CLI owns the signals; a library must not install process-wide handlers.
     gracefulShutdown: false,
     async fetch(request) {
-      const response = await compressResponse(
-        request,
-        await handler(request, { waitUntil: (p) => server.waitUntil?.(p.catch(() => undefined)) }),
-      );
+      const answer = await handler(request, { waitUntil: (p) => server.waitUntil?.(p.catch(() => undefined)) });
+      const response = await compressResponse(request, notModified(request, answer));
       // While shutting down, a kept-alive connection would hold close() open until it idles out.
       if (!closing) return response;
       const headers = new Headers(response.headers);

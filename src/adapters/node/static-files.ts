@@ -1,12 +1,12 @@
 // The Node AssetFetcher: answers a URL path from the files in dist/, the way a static host would. Content
 // types from mrmime, a strong ETag from the bytes (so a rebuild that changes nothing keeps every cache
-// valid), 304 on If-None-Match, a year of cache for Astro's hashed /_astro/ files, index.html for
-// directories, a 308 to the trailing-slash form, dist/404.html for what is missing, and nothing outside
-// dist/ whatever the path says.
+// valid), a year of cache for Astro's hashed /_astro/ files, index.html for directories, a 308 to the
+// trailing-slash form, dist/404.html for what is missing, and nothing outside dist/ whatever the path says.
+// It always answers with the whole file: the core may read a page to open it, so 304s and compression
+// are decided later, at the server, on the final response (http-cache.ts, compress.ts).
 //
-// srvx's static middleware was considered: its ETags are weak (size and mtime) and it compresses inside
-// the fetch, which would hand the core compressed bytes it cannot read. Compression happens once, at the
-// server, on the final response (compress.ts).
+// srvx's static middleware was considered: its ETags are weak (size and mtime) and it compresses and
+// answers 304 inside the fetch, which would hand the core bytes it cannot read.
 
 import { createHash } from 'node:crypto';
 import { openAsBlob } from 'node:fs';
@@ -35,20 +35,6 @@ async function etagOf(file: string, size: number, mtimeMs: number): Promise<stri
   const etag = `"${digest}"`;
   etags.set(file, { size, mtimeMs, etag });
   return etag;
-}
-
-/**
- * Does If-None-Match name this representation? Weak comparison (RFC 9110 §13.1.2). A tag the server
- * suffixed for a compressed body (`"abc-br"`, see compress.ts) names the same file.
- */
-export function matchesEtag(ifNoneMatch: string | null, etag: string): boolean {
-  if (!ifNoneMatch) return false;
-  if (ifNoneMatch.trim() === '*') return true;
-  const bare = etag.replace(/^W\//, '');
-  return ifNoneMatch.split(',').some((raw) => {
-    const tag = raw.trim().replace(/^W\//, '').replace(/-(?:br|gzip)"$/, '"');
-    return tag === bare;
-  });
 }
 
 function contentType(file: string): string {
@@ -85,36 +71,30 @@ async function find(file: string): Promise<{ kind: 'file'; info: FileInfo } | { 
 export function createDistAssets(distDir: string): AssetFetcher {
   const root = path.resolve(distDir);
 
-  async function respond(info: FileInfo, request: Request, status: number, cacheControl: string): Promise<Response> {
+  async function respond(info: FileInfo, status: number, cacheControl: string): Promise<Response> {
     const headers = new Headers({
       'content-type': contentType(info.file),
+      'content-length': String(info.size),
       etag: info.etag,
       'cache-control': cacheControl,
       'x-content-type-options': 'nosniff',
     });
-    if (status === 200 && matchesEtag(request.headers.get('if-none-match'), info.etag)) {
-      headers.delete('content-type');
-      return new Response(null, { status: 304, headers });
-    }
-    headers.set('content-length', String(info.size));
-    const body = request.method === 'HEAD' ? null : await openAsBlob(info.file);
-    return new Response(body, { status, headers });
+    // Always the body, even for HEAD: the core may read a page to answer a HEAD, and Node's server drops
+    // the body of a HEAD response itself.
+    return new Response(await openAsBlob(info.file), { status, headers });
   }
 
-  async function notFound(request: Request): Promise<Response> {
+  async function notFound(): Promise<Response> {
     const page = await find(path.join(root, '404.html'));
-    if (page?.kind === 'file') return respond(page.info, request, 404, 'no-cache');
+    if (page?.kind === 'file') return respond(page.info, 404, 'no-cache');
     return new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
   }
 
   return {
     async fetch(urlPath, request) {
-      if (request.method !== 'GET' && request.method !== 'HEAD') {
-        return new Response('Method not allowed', { status: 405, headers: { allow: 'GET, HEAD' } });
-      }
       const pathname = urlPath.split('?')[0]!;
       const file = resolveInside(root, pathname);
-      if (!file) return notFound(request);
+      if (!file) return notFound();
       const found = await find(file);
       if (found?.kind === 'dir') {
         if (!pathname.endsWith('/')) {
@@ -123,11 +103,11 @@ export function createDistAssets(distDir: string): AssetFetcher {
           return new Response(null, { status: 308, headers: { location: `${location.pathname}${location.search}` } });
         }
         const index = await find(path.join(file, 'index.html'));
-        return index?.kind === 'file' ? respond(index.info, request, 200, REVALIDATE) : notFound(request);
+        return index?.kind === 'file' ? respond(index.info, 200, REVALIDATE) : notFound();
       }
-      if (found?.kind !== 'file') return notFound(request);
+      if (found?.kind !== 'file') return notFound();
       const hashed = pathname.startsWith('/_astro/');
-      return respond(found.info, request, 200, hashed ? IMMUTABLE : REVALIDATE);
+      return respond(found.info, 200, hashed ? IMMUTABLE : REVALIDATE);
     },
   };
 }

@@ -121,11 +121,28 @@ describe('Node static files', () => {
     expect(await br.text()).toBe(page);
     const revalidated = await get('/', { 'accept-encoding': 'br', 'if-none-match': tag });
     expect(revalidated.status).toBe(304);
+    expect(revalidated.headers.get('etag')).toBe(tag);
   });
 
   it('leaves images and small files uncompressed', async () => {
     expect((await get('/cover.png', { 'accept-encoding': 'br' })).headers.get('content-encoding')).toBeNull();
     expect((await get('/feed.xml', { 'accept-encoding': 'br' })).headers.get('content-encoding')).toBeNull();
+  });
+});
+
+describe('conditional requests on private responses', () => {
+  it('never turns a private, no-store response into a 304', async () => {
+    const members = await listen(
+      async () => new Response('members-only', { headers: { etag: '"same"', 'cache-control': 'private, no-store', vary: 'Cookie' } }),
+      { port: 0 },
+    );
+    try {
+      const res = await fetch(`${members.url}/`, { headers: { 'if-none-match': '"same"' } });
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe('members-only');
+    } finally {
+      await members.close();
+    }
   });
 });
 
