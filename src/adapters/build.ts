@@ -1,0 +1,49 @@
+// The build's last step: from the sealed dist/ and its manifest, write what each platform deploys. The
+// lead's build calls emitPlatformFiles after sealing and the leak check; the adapter tests call it too.
+//
+//   Netlify     .netlify/v1/edge-functions/truefans.js + .netlify/v1/config.json   (Frameworks API)
+//   Cloudflare  .truefans/cloudflare/{worker.js,wrangler.json} + .wrangler/deploy/config.json
+//   Vercel      .vercel/output/                                                     (Build Output API v3)
+//   Node        nothing: `npm start` and the Docker image serve dist/ directly
+
+import path from 'node:path';
+import { SIZE_LIMITS, type BundleInfo, type Platform } from './bundle.ts';
+import { emitCloudflare } from './cloudflare/emit.ts';
+import { emitNetlify } from './netlify/emit.ts';
+import { readManifest } from './routes.ts';
+import { emitVercel } from './vercel/emit.ts';
+
+export type { BundleInfo, Platform };
+export const PLATFORMS: readonly Platform[] = ['netlify', 'cloudflare', 'vercel'];
+
+export interface EmitOptions {
+  /** The project root, where each platform looks for its files. Default: the current directory. */
+  root?: string;
+  /** Which platforms to write. Default: all three. */
+  platforms?: readonly Platform[];
+  /** Where to report each bundle's size. Default: console.log; pass `() => {}` to stay quiet. */
+  log?: (line: string) => void;
+}
+
+const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+
+export async function emitPlatformFiles(distDir: string, options: EmitOptions = {}): Promise<BundleInfo[]> {
+  const root = path.resolve(options.root ?? '.');
+  const dist = path.resolve(root, distDir);
+  const manifest = await readManifest(dist);
+  const log = options.log ?? console.log;
+  const results: BundleInfo[] = [];
+  for (const platform of options.platforms ?? PLATFORMS) {
+    const info =
+      platform === 'netlify'
+        ? await emitNetlify(root, manifest)
+        : platform === 'cloudflare'
+          ? await emitCloudflare(root, dist, manifest)
+          : await emitVercel(root, dist, manifest);
+    const over = info.gzipBytes > info.limitGzipBytes;
+    log(`truefans: ${platform} function ${path.relative(root, info.file)}: ${kib(info.bytes)}, ${kib(info.gzipBytes)} gzip (limit ${SIZE_LIMITS[platform].source})${over ? ' OVER THE LIMIT' : ''}`);
+    if (over) throw new Error(`The ${platform} bundle is ${kib(info.gzipBytes)} gzip, over the platform limit (${SIZE_LIMITS[platform].source}).`);
+    results.push(info);
+  }
+  return results;
+}

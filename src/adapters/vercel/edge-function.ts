@@ -1,0 +1,30 @@
+// The Vercel adapter: an Edge Function in the Build Output API (.vercel/output, written by emit.ts).
+// Vercel serves the static output first; gated pages are not at their own paths there (emit.ts moves them
+// under /_truefans/pages/, sealed as built), so their requests, and the /_truefans/ routes, fall through
+// to this function. It reads the moved page, and every other file of the deploy, from the same CDN.
+
+import { createHandler } from '../../core/handler.ts';
+import type { EdgeEnv, Handler } from '../../core/ports.ts';
+import { MOVED_PREFIX } from './moved.ts';
+
+/** The canonical paths whose pages emit.ts moved under MOVED_PREFIX; baked in at bundle time. */
+declare const __TRUEFANS_MOVED_PAGES__: readonly string[];
+
+declare const process: { env: Record<string, string | undefined> };
+
+interface VercelContext {
+  waitUntil?(promise: Promise<unknown>): void;
+}
+
+const moved = new Set(__TRUEFANS_MOVED_PAGES__);
+let handler: Handler | undefined;
+
+export default function truefans(request: Request, context?: VercelContext): Promise<Response> {
+  handler ??= createHandler({
+    env: process.env as EdgeEnv,
+    assets: {
+      fetch: (assetPath, req) => fetch(new URL(moved.has(assetPath) ? `${MOVED_PREFIX}${assetPath}index.html` : assetPath, req.url)),
+    },
+  });
+  return handler(request, { waitUntil: (promise) => context?.waitUntil?.(promise) });
+}
