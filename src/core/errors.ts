@@ -16,6 +16,14 @@ export const ErrorCodes = {
   MANIFEST_INVALID: 'TF_MANIFEST_INVALID',
   /** The edge configuration (environment variables) is incomplete or wrong. */
   ENV_INVALID: 'TF_ENV_INVALID',
+  /** A Stripe price for a tier or offer is missing: `npm run stripe:sync` has not run against this account. */
+  STRIPE_PRICE_MISSING: 'TF_STRIPE_PRICE_MISSING',
+  /** Stripe answered 5xx or 429, timed out, or could not be reached. */
+  STRIPE_UNAVAILABLE: 'TF_STRIPE_UNAVAILABLE',
+  /** Stripe refused a request for a reason that is not transient (a wrong key, a bad parameter). */
+  STRIPE_REFUSED: 'TF_STRIPE_REFUSED',
+  /** An email provider refused or could not be reached. */
+  EMAIL_FAILED: 'TF_EMAIL_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

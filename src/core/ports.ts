@@ -45,4 +45,6 @@ export interface HandlerOptions {
   now?: () => number;
   /** Injected for tests and for the local outbox; defaults to globalThis.fetch. */
   fetch?: typeof fetch;
+  /** Where the function's log lines go (one line each, never a secret); defaults to console.error. */
+  log?: (line: string) => void;
 }

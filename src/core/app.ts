@@ -1,0 +1,64 @@
+// What every route works with, built once per handler: the parsed configuration, the keyring, the Stripe
+// client, the mailer and the manifest, plus the injected clock, store, fetch and log.
+
+import type Stripe from 'stripe';
+import type { Entitlements } from './access.ts';
+import { createKeyring, type Keyring } from './crypto/keys.ts';
+import type { EdgeConfig } from './env.ts';
+import { canonicalPath } from './http/canonical-path.ts';
+import type { Manifest } from './manifest.ts';
+import type { AssetFetcher, KeyValueStore, Mailer } from './ports.ts';
+import type { SiteInfo } from './email/messages.ts';
+
+export interface App {
+  config: EdgeConfig;
+  keyring: Keyring;
+  stripe: Stripe;
+  mailer: Mailer | undefined;
+  manifest: Manifest;
+  /** The site's origin, from SITE_URL or the manifest; used for Origin checks, JWT issuer and absolute links. */
+  siteOrigin: string;
+  site: SiteInfo;
+  rankedTiers: string[];
+  offerIds: string[];
+  assets: AssetFetcher;
+  store: KeyValueStore | undefined;
+  /** Milliseconds. */
+  now(): number;
+  log(line: string): void;
+  fetch: typeof fetch;
+  /** The site's page layout with its placeholders (or the built-in fallback). */
+  shell(): Promise<string>;
+  /** Feed tokens carry no check time, so recent checks are remembered here (and in the store, if any). */
+  feedChecks: Map<string, { ent: Entitlements; checkedAt: number }>;
+}
+
+export interface Ctx {
+  request: Request;
+  url: URL;
+  app: App;
+  /** Runs work after the response where the platform allows; otherwise awaits it. */
+  background(work: Promise<unknown>): Promise<void>;
+}
+
+/** Canonical page path -> manifest key. */
+export function pageIndex(manifest: Manifest): Map<string, string> {
+  const index = new Map<string, string>();
+  for (const key of Object.keys(manifest.pages)) index.set(canonicalPath(key), key);
+  return index;
+}
+
+export { createKeyring };
+
+export function tierName(manifest: Manifest, id: string): string {
+  return manifest.tiers.find((t) => t.id === id)?.name ?? id;
+}
+
+export function offerName(manifest: Manifest, id: string): string {
+  return manifest.offers.find((o) => o.id === id)?.name ?? id;
+}
+
+export function describeEntitlements(manifest: Manifest, ent: { tiers: readonly string[]; offers: readonly string[] }): string {
+  const parts = [...ent.tiers.map((t) => tierName(manifest, t)), ...ent.offers.map((o) => offerName(manifest, o))];
+  return parts.length ? parts.join(', ') : 'no membership';
+}

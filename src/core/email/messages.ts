@@ -1,0 +1,64 @@
+// The five emails truefans sends, each as text and HTML. Values are escaped in the HTML; links are ours.
+
+import { escapeHtml } from '../http/html.ts';
+import type { EmailMessage } from '../ports.ts';
+
+export interface SiteInfo {
+  title: string;
+  author: string;
+  url: string;
+}
+
+function html(site: SiteInfo, paragraphs: string[], link?: { href: string; label: string }): string {
+  const body = paragraphs.map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`).join('\n');
+  const button = link ? `\n<p><a href="${escapeHtml(link.href)}">${escapeHtml(link.label)}</a></p>` : '';
+  return `<!doctype html><html><body style="font-family:system-ui,sans-serif;line-height:1.5;max-width:36em">\n${body}${button}\n<p style="color:#666">${escapeHtml(site.title)} · ${escapeHtml(site.url)}</p>\n</body></html>`;
+}
+
+function text(paragraphs: string[], link?: { href: string; label: string }): string {
+  return [...paragraphs, ...(link ? [`${link.label}: ${link.href}`] : [])].join('\n\n');
+}
+
+function message(kind: string, to: string, subject: string, site: SiteInfo, paragraphs: string[], link?: { href: string; label: string }): EmailMessage {
+  return { kind, to, subject, text: text(paragraphs, link), html: html(site, paragraphs, link) };
+}
+
+export function signInEmail(site: SiteInfo, to: string, link: string): EmailMessage {
+  return message('sign-in', to, `Your sign-in link for ${site.title}`, site, [
+    `Here is your link to sign in to ${site.title}. It works once, for the next 15 minutes.`,
+    'If you did not ask for it, you can ignore this email; nobody can sign in without the link.',
+  ], { href: link, label: 'Sign in' });
+}
+
+export function welcomeEmail(site: SiteInfo, to: string, what: string, thankYou: string, link: string): EmailMessage {
+  return message('welcome', to, `Welcome to ${site.title}`, site, [
+    `You are now a true fan of ${site.title}: ${what}.`,
+    thankYou,
+    `— ${site.author}`,
+    'To read on another device, sign in there with this email address; the site will send you a link.',
+  ], { href: link, label: `Go to ${site.title}` });
+}
+
+export function newFanEmail(site: SiteInfo, to: string, fan: string, what: string, count: number, goal: number): EmailMessage {
+  const left = goal - count;
+  return message('new-fan', to, `A new true fan: ${fan}`, site, [
+    `${fan} just joined ${site.title}: ${what}.`,
+    `You now have ${count} of your ${goal} true fans${left > 0 ? ` (${left} to go)` : ' — goal reached'}.`,
+  ]);
+}
+
+export function goodbyeEmail(site: SiteInfo, to: string, link: string): EmailMessage {
+  return message('goodbye', to, `Your membership of ${site.title} has ended`, site, [
+    `Your membership of ${site.title} has ended, and you will not be charged again.`,
+    'Thank you for the support while it lasted. The public posts stay open to you, and you are welcome back any time.',
+    `— ${site.author}`,
+  ], { href: link, label: `Visit ${site.title}` });
+}
+
+export function paymentFailedEmail(site: SiteInfo, to: string, link: string): EmailMessage {
+  return message('payment-failed', to, `A payment to ${site.title} did not go through`, site, [
+    `Your latest payment for ${site.title} did not go through. This happens: a card expires, or a bank says no once.`,
+    'Stripe will try again over the next days. If you would like to update your card, you can do it from your account page.',
+    `— ${site.author}`,
+  ], { href: link, label: 'Open your account' });
+}

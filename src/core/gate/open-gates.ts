@@ -1,0 +1,78 @@
+// Opens the sealed parts of a gated page (or feed item) for a fan. All or nothing: if any part the fan
+// may read fails to open, the caller gets a failure and serves the page as built, never a mix of opened
+// and failed parts.
+
+import { canAccess, type Entitlements } from '../access.ts';
+import type { Keyring } from '../crypto/keys.ts';
+import { openText } from '../crypto/seal.ts';
+import { envelopeOf, scanElements, type Element } from './scan.ts';
+
+export interface GateReader {
+  keyring: Keyring;
+  ent: Entitlements;
+  rankedTiers: readonly string[];
+}
+
+export type Opened = { ok: true; html: string; opened: number; locked: number } | { ok: false; error: unknown; post: string | undefined; tier: string | undefined };
+
+interface Splice {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/**
+ * Replaces each readable `<truefans-gate>` with its plaintext and removes the `<truefans-locked>` paywalls
+ * of readable tiers. With `dropUnreadable`, gates the fan may not read are removed too (feeds, where a
+ * ciphertext is of no use to a reader).
+ */
+export async function openGates(html: string, reader: GateReader, options: { dropUnreadable?: boolean } = {}): Promise<Opened> {
+  let gates: Element[];
+  let locks: Element[];
+  try {
+    gates = scanElements(html, 'truefans-gate');
+    locks = html.includes('<truefans-locked') ? scanElements(html, 'truefans-locked') : [];
+  } catch (error) {
+    return { ok: false, error, post: undefined, tier: undefined };
+  }
+  const may = (tier: string | undefined) => tier !== undefined && canAccess(tier, reader.ent, reader.rankedTiers);
+  const splices: Promise<Splice>[] = [];
+  let locked = 0;
+  for (const gate of gates) {
+    const { 'data-tier': tier, 'data-post': post } = gate.attrs;
+    if (may(tier) && post !== undefined) {
+      splices.push(
+        (async () => {
+          try {
+            return { start: gate.start, end: gate.end, text: await openText(reader.keyring, { kind: 'content', post, tier: tier! }, envelopeOf(gate)) };
+          } catch (error) {
+            throw Object.assign(new Error('gate'), { cause: error, post, tier });
+          }
+        })(),
+      );
+    } else {
+      locked++;
+      if (options.dropUnreadable) splices.push(Promise.resolve({ start: gate.start, end: gate.end, text: '' }));
+    }
+  }
+  for (const lock of locks) {
+    if (may(lock.attrs['data-tier'])) splices.push(Promise.resolve({ start: lock.start, end: lock.end, text: '' }));
+  }
+  let done: Splice[];
+  try {
+    done = await Promise.all(splices);
+  } catch (error) {
+    const e = error as { cause?: unknown; post?: string; tier?: string };
+    return { ok: false, error: e.cause ?? error, post: e.post, tier: e.tier };
+  }
+  done.sort((a, b) => a.start - b.start);
+  const out: string[] = [];
+  let at = 0;
+  for (const s of done) {
+    if (s.start < at) continue; // a paywall inside an opened gate went with it
+    out.push(html.slice(at, s.start), s.text);
+    at = s.end;
+  }
+  out.push(html.slice(at));
+  return { ok: true, html: out.join(''), opened: gates.length - locked, locked };
+}

@@ -1,0 +1,25 @@
+// Cross-site request forgery check for every state-changing POST (the webhook excepted: Stripe signs it).
+//
+// Decision: a POST is allowed when its Origin is the site's own (the configured site URL or the origin the
+// request arrived at). Every current browser sends Origin on a cross-origin POST, so:
+//   - a foreign Origin, or `Origin: null` (sandboxed frames, some redirects), is refused;
+//   - with no Origin, `Sec-Fetch-Site` decides (same-origin or none pass; same-site and cross-site do not);
+//   - with neither, a Referer must match if present; with no header at all the request cannot have come
+//     from a browser on another site (curl, a server, a very old browser) and is allowed.
+
+export function isSameOrigin(request: Request, url: URL, siteOrigin: string): boolean {
+  const allowed = (origin: string) => origin === url.origin || origin === siteOrigin;
+  const origin = request.headers.get('origin');
+  if (origin !== null) return allowed(origin.trim());
+  const site = request.headers.get('sec-fetch-site');
+  if (site !== null) return site === 'same-origin' || site === 'none';
+  const referer = request.headers.get('referer');
+  if (referer !== null) {
+    try {
+      return allowed(new URL(referer).origin);
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}

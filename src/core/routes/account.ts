@@ -1,0 +1,45 @@
+// The fan's own corner: the account page (what they hold, the billing portal, their private feed URL,
+// sign-out), the billing portal redirect, and sign-out.
+
+import { tierName, offerName, type Ctx } from '../app.ts';
+import { readSession, resolveFan } from '../fan.ts';
+import { clearCookie, SESSION_COOKIE } from '../http/cookies.ts';
+import { HttpProblem } from '../http/problem.ts';
+import { page, redirect } from '../http/respond.ts';
+import { accountView, ROUTES, signInView } from '../pages/views.ts';
+import { stripeFailure } from '../stripe/faults.ts';
+import { signFeedToken } from '../tokens/feed.ts';
+import { UNAVAILABLE_MESSAGE, UNAVAILABLE_TITLE } from './gated-page.ts';
+
+export async function accountPage(ctx: Ctx): Promise<Response> {
+  const { app } = ctx;
+  const fan = await resolveFan(ctx);
+  if (fan.kind === 'unavailable') throw new HttpProblem(503, UNAVAILABLE_TITLE, UNAVAILABLE_MESSAGE, { cookies: fan.cookies });
+  if (fan.kind === 'anonymous') {
+    return page(await app.shell(), signInView(ROUTES.account, 'Sign in to see your membership.'), 200, { cookies: fan.cookies });
+  }
+  const token = await signFeedToken(app.keyring, app.siteOrigin, fan.customer, Math.floor(app.now() / 1000));
+  const view = accountView({
+    tiers: fan.ent.tiers.map((t) => tierName(app.manifest, t)),
+    offers: fan.ent.offers.map((o) => offerName(app.manifest, o)),
+    feedUrl: `${app.siteOrigin}${ROUTES.feed}${token}`,
+  });
+  // The page shows a credential (the feed URL): never let it leak through a Referer.
+  return page(await app.shell(), view, 200, { cookies: fan.cookies, headers: { 'referrer-policy': 'no-referrer' } });
+}
+
+export async function openPortal(ctx: Ctx): Promise<Response> {
+  const { app } = ctx;
+  const { session } = await readSession(ctx);
+  if (!session) return redirect(`${ROUTES.signIn}?return_to=${encodeURIComponent(ROUTES.account)}`);
+  try {
+    const portal = await app.stripe.billingPortal.sessions.create({ customer: session.customer, return_url: `${app.siteOrigin}${ROUTES.account}` });
+    return redirect(portal.url);
+  } catch (error) {
+    throw stripeFailure(error, 'opening the billing portal');
+  }
+}
+
+export function signOut(ctx: Ctx): Response {
+  return redirect('/', { cookies: [clearCookie(SESSION_COOKIE, ctx.url)] });
+}

@@ -1,0 +1,72 @@
+// Sealed images and downloads: `${ASSET_ROUTE}/<id>/<name>` opens `${SEALED_ASSET_DIR}/<id>.bin` for a fan
+// whose cookie (or private feed token, for podcast apps) covers the asset's access value.
+
+import { canAccess, type Entitlements } from '../access.ts';
+import type { Ctx } from '../app.ts';
+import { openBytes } from '../crypto/seal.ts';
+import { resolveFan } from '../fan.ts';
+import { HttpProblem } from '../http/problem.ts';
+import { PRIVATE } from '../http/respond.ts';
+import { ASSET_ROUTE, SEALED_ASSET_DIR } from '../manifest.ts';
+import { feedEntitlements } from './feed.ts';
+import { staticRequest, UNAVAILABLE_MESSAGE, UNAVAILABLE_TITLE } from './gated-page.ts';
+import { verifyFeedToken } from '../tokens/feed.ts';
+
+/** Types a browser could run as a page in our origin are always downloaded, never shown inline. */
+const INLINE = /^(image\/(png|jpeg|gif|webp|avif)|audio\/|video\/|application\/pdf$|text\/plain)/;
+
+export async function serveAsset(ctx: Ctx): Promise<Response> {
+  const { app, url, request } = ctx;
+  if (request.method !== 'GET' && request.method !== 'HEAD') return new Response('Method not allowed', { status: 405, headers: { allow: 'GET, HEAD' } });
+  const rest = url.pathname.slice(ASSET_ROUTE.length + 1).split('/');
+  let name = '';
+  try {
+    name = decodeURIComponent(rest.slice(1).join('/'));
+  } catch {
+    // an undecodable name matches no asset
+  }
+  const id = rest[0] ?? '';
+  const asset = Object.hasOwn(app.manifest.assets, id) ? app.manifest.assets[id] : undefined;
+  if (!asset || asset.name !== name) throw new HttpProblem(404, 'Not found', 'There is no such file on this site.');
+
+  let ent: Entitlements | undefined;
+  const cookies: string[] = [];
+  const feedToken = url.searchParams.get('feed');
+  if (feedToken) {
+    const v = await verifyFeedToken(app.keyring, app.siteOrigin, feedToken, app.now());
+    if (v.ok) ent = await feedEntitlements(ctx, v.customer);
+  } else {
+    const fan = await resolveFan(ctx);
+    cookies.push(...fan.cookies);
+    if (fan.kind === 'unavailable') throw new HttpProblem(503, UNAVAILABLE_TITLE, UNAVAILABLE_MESSAGE, { cookies });
+    if (fan.kind === 'member') ent = fan.ent;
+  }
+  if (!ent || !canAccess(asset.access, ent, app.rankedTiers)) {
+    throw new HttpProblem(403, 'Members only', 'This file is for members. Join, or sign in with the email you paid with.', { signIn: true, cookies });
+  }
+
+  const blobPath = `${SEALED_ASSET_DIR}/${id}.bin`;
+  const blob = await app.assets.fetch(blobPath, staticRequest(ctx, blobPath));
+  if (!blob.ok) {
+    app.log(`truefans: the sealed file ${blobPath} for asset "${asset.name}" is missing from the deploy (HTTP ${blob.status}); rebuild and redeploy.`);
+    throw new HttpProblem(503, 'This file is not available', 'This file could not be opened just now. Please try again later.', { cookies });
+  }
+  let bytes: Uint8Array<ArrayBuffer>;
+  try {
+    bytes = await openBytes(app.keyring, { kind: 'asset', id, tier: asset.access }, new Uint8Array(await blob.arrayBuffer()));
+  } catch (error) {
+    app.log(`truefans: ${(error as { code?: string }).code ?? 'error'}: the sealed file for asset "${asset.name}" could not be opened. Rebuild with the TRUEFANS_SECRET the function uses.`);
+    throw new HttpProblem(503, 'This file is not available', 'This file could not be opened just now. Please try again later.', { cookies });
+  }
+  const headers = new Headers({
+    ...PRIVATE,
+    'content-type': asset.type,
+    'content-length': String(bytes.length),
+    'content-disposition': `${INLINE.test(asset.type) ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(asset.name)}`,
+    'x-content-type-options': 'nosniff',
+    'content-security-policy': "default-src 'none'; sandbox",
+    'referrer-policy': 'no-referrer',
+  });
+  for (const c of cookies) headers.append('set-cookie', c);
+  return new Response(request.method === 'HEAD' ? null : bytes, { status: 200, headers });
+}

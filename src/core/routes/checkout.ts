@@ -1,0 +1,232 @@
+// Checkout: a form POST starts a Stripe Checkout Session for a tier, an offer or a pay-what-you-want
+// amount and answers 303 to Stripe; Stripe sends the fan back to /complete, which grants access only for
+// a complete, paid session that is recent and was started by this very browser.
+
+import type Stripe from 'stripe';
+import type { Entitlements } from '../access.ts';
+import { describeEntitlements, type App, type Ctx } from '../app.ts';
+import { newNonce, nonceHash, nonceMatches, NONCE_PATTERN } from '../checkout-nonce.ts';
+import { ErrorCodes, TruefansError } from '../errors.ts';
+import { entitlementOptions, readSession, sessionCookie } from '../fan.ts';
+import { CHECKOUT_COOKIE, clearCookie, readCookie, setCookie } from '../http/cookies.ts';
+import { readForm } from '../http/form.ts';
+import { HttpProblem } from '../http/problem.ts';
+import { page, redirect } from '../http/respond.ts';
+import { safeReturnPath } from '../http/return-to.ts';
+import { lookupKey } from '../manifest.ts';
+import { ROUTES, problemView, welcomeView } from '../pages/views.ts';
+import { isMissing, isTransient, stripeFailure } from '../stripe/faults.ts';
+import { offerOfSession, readEntitlements, statusGrants } from '../stripe/entitlements.ts';
+
+/** A checkout must come back within this long of being created (Stripe's own sessions last 24 hours). */
+export const CHECKOUT_MAX_AGE_SECONDS = 24 * 3600;
+
+const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
+
+type Purchase =
+  | { kind: 'tier'; id: string; interval: 'month' | 'year'; amount: number; trialDays: number | undefined }
+  | { kind: 'offer'; id: string; amount: number }
+  | { kind: 'gift'; amount: number };
+
+const unavailable = (returnTo: string) =>
+  new HttpProblem(400, 'That choice is not available', 'This site does not offer that membership, purchase or amount. Please pick one from the page.', { returnTo });
+
+/** Major-unit text ("5", "7.50", "7,50") to minor units, or undefined. */
+export function toMinorUnits(text: string, currency: string): number | undefined {
+  const m = /^\s*(\d{1,7})(?:[.,](\d{1,2}))?\s*$/.exec(text);
+  if (!m) return undefined;
+  if (ZERO_DECIMAL.has(currency)) return m[2] && Number(m[2]) !== 0 ? undefined : Number(m[1]);
+  return Number(m[1]) * 100 + Number((m[2] ?? '0').padEnd(2, '0'));
+}
+
+function choose(app: App, form: Map<string, string>, returnTo: string): Purchase {
+  const { manifest } = app;
+  const tierId = form.get('tier');
+  if (tierId) {
+    const tier = manifest.tiers.find((t) => t.id === tierId);
+    const interval = form.get('interval') === 'year' ? 'year' : form.get('interval') === 'month' || !form.get('interval') ? 'month' : undefined;
+    const amount = interval === 'year' ? tier?.yearly : tier?.monthly;
+    if (!tier || !interval || amount === undefined) throw unavailable(returnTo);
+    return { kind: 'tier', id: tier.id, interval, amount, trialDays: tier.trialDays };
+  }
+  const offerId = form.get('offer');
+  if (offerId) {
+    const offer = manifest.offers.find((o) => o.id === offerId);
+    if (!offer) throw unavailable(returnTo);
+    return { kind: 'offer', id: offer.id, amount: offer.price };
+  }
+  const amountText = form.get('amount');
+  if (amountText !== undefined && manifest.payWhatYouWant) {
+    const amount = toMinorUnits(amountText, manifest.site.currency);
+    // Stripe caps a single charge at 999,999.99 in most currencies.
+    if (amount === undefined || amount < manifest.payWhatYouWant.minimum || amount > 99_999_999) throw unavailable(returnTo);
+    return { kind: 'gift', amount };
+  }
+  throw unavailable(returnTo);
+}
+
+function missingPrice(key: string, detail: string): TruefansError {
+  return new TruefansError(ErrorCodes.STRIPE_PRICE_MISSING, `The Stripe price "${key}" ${detail}.`, 'Run `npm run stripe:sync` with this site\'s STRIPE_SECRET_KEY to create or update the prices from content/site.yaml.');
+}
+
+async function findPrice(app: App, purchase: Exclude<Purchase, { kind: 'gift' }>): Promise<Stripe.Price> {
+  const key = purchase.kind === 'tier' ? lookupKey.tier(purchase.id, purchase.interval) : lookupKey.offer(purchase.id);
+  let prices: Stripe.ApiList<Stripe.Price>;
+  try {
+    prices = await app.stripe.prices.list({ lookup_keys: [key], active: true, limit: 1 });
+  } catch (error) {
+    throw stripeFailure(error, 'looking up a price');
+  }
+  const price = prices.data[0];
+  if (!price) throw missingPrice(key, 'does not exist in this Stripe account');
+  // Never charge something other than what the page showed.
+  if (price.unit_amount !== purchase.amount || price.currency !== app.manifest.site.currency) {
+    throw missingPrice(key, `is ${price.unit_amount} ${price.currency} in Stripe but ${purchase.amount} ${app.manifest.site.currency} in the site`);
+  }
+  if (purchase.kind === 'tier' && price.recurring?.interval !== purchase.interval) throw missingPrice(key, `is not a ${purchase.interval}ly price in Stripe`);
+  return price;
+}
+
+export async function startCheckout(ctx: Ctx): Promise<Response> {
+  const { app, url, request } = ctx;
+  const form = await readForm(request);
+  const returnTo = safeReturnPath(form.get('return_to'));
+  const purchase = choose(app, form, returnTo);
+
+  const existing = readCookie(request, CHECKOUT_COOKIE, url);
+  // Reuse this browser's nonce, so two checkouts started in two tabs both come back to it.
+  const nonce = existing && NONCE_PATTERN.test(existing) ? existing : newNonce();
+  const { session: fanSession } = await readSession(ctx);
+  const metadata: Record<string, string> = { truefans_return: returnTo, truefans_nonce: await nonceHash(app.keyring, nonce), truefans_kind: purchase.kind };
+  if (purchase.kind === 'tier') metadata.truefans_tier = purchase.id;
+  if (purchase.kind === 'offer') metadata.truefans_offer = purchase.id;
+
+  const params: Stripe.Checkout.SessionCreateParams = {
+    mode: purchase.kind === 'tier' ? 'subscription' : 'payment',
+    success_url: `${app.siteOrigin}${ROUTES.checkoutComplete}?session_id={CHECKOUT_SESSION_ID}`,
+    cancel_url: `${app.siteOrigin}${returnTo}`,
+    allow_promotion_codes: true,
+    metadata,
+    // A signed-in fan buys as the same Stripe customer, so everything they hold stays under one sign-in.
+    ...(fanSession ? { customer: fanSession.customer } : purchase.kind === 'tier' ? {} : { customer_creation: 'always' as const }),
+  };
+  if (purchase.kind === 'gift') {
+    params.line_items = [{ quantity: 1, price_data: { currency: app.manifest.site.currency, unit_amount: purchase.amount, product_data: { name: `Support for ${app.site.title}` } } }];
+    params.payment_intent_data = { metadata };
+  } else {
+    const price = await findPrice(app, purchase);
+    params.line_items = [{ price: price.id, quantity: 1 }];
+    if (purchase.kind === 'tier') {
+      params.subscription_data = { metadata: { truefans_tier: purchase.id }, ...(purchase.trialDays ? { trial_period_days: purchase.trialDays } : {}) };
+    } else {
+      params.payment_intent_data = { metadata };
+    }
+  }
+  let session: Stripe.Checkout.Session;
+  try {
+    session = await app.stripe.checkout.sessions.create(params);
+  } catch (error) {
+    throw stripeFailure(error, 'starting a checkout');
+  }
+  if (!session.url) throw new TruefansError(ErrorCodes.STRIPE_REFUSED, 'Stripe created a checkout session without a URL.');
+  return redirect(session.url, { cookies: [setCookie(CHECKOUT_COOKIE, nonce, url, CHECKOUT_MAX_AGE_SECONDS)] });
+}
+
+export type Verdict = 'granted' | 'not-complete' | 'unpaid' | 'subscription-inactive' | 'stale' | 'other-browser' | 'no-customer';
+
+/** The grant rules, in order. Pure apart from the HMAC check. */
+export async function judgeSession(app: App, session: Stripe.Checkout.Session, nonce: string | undefined): Promise<Verdict> {
+  if (session.status !== 'complete') return 'not-complete';
+  if (session.payment_status !== 'paid' && session.payment_status !== 'no_payment_required') return 'unpaid';
+  if (session.mode === 'subscription') {
+    const sub = session.subscription;
+    // Only `active` and `trialing`: a brand-new subscription that is already past due grants nothing.
+    if (!sub || typeof sub === 'string' || !statusGrants(sub.status, 'revoke')) return 'subscription-inactive';
+  }
+  if (Math.floor(app.now() / 1000) - session.created > CHECKOUT_MAX_AGE_SECONDS) return 'stale';
+  if (!(await nonceMatches(app.keyring, nonce, session.metadata?.truefans_nonce ?? undefined))) return 'other-browser';
+  if (!customerOf(session)) return 'no-customer';
+  return 'granted';
+}
+
+function customerOf(session: Stripe.Checkout.Session): string | undefined {
+  const c = session.customer;
+  return typeof c === 'string' ? c : c && !('deleted' in c && c.deleted) ? c.id : undefined;
+}
+
+/** What this one session grants, used when Stripe's lists lag behind or fail right after payment. */
+function grantedBy(app: App, session: Stripe.Checkout.Session): Entitlements {
+  const tier = session.metadata?.truefans_tier;
+  const offer = offerOfSession(session);
+  return {
+    tiers: session.mode === 'subscription' && tier && app.rankedTiers.includes(tier) ? [tier] : [],
+    offers: offer && app.offerIds.includes(offer) ? [offer] : [],
+  };
+}
+
+function union(a: Entitlements, b: Entitlements, app: App): Entitlements {
+  return {
+    tiers: app.rankedTiers.filter((t) => a.tiers.includes(t) || b.tiers.includes(t)),
+    offers: app.offerIds.filter((o) => a.offers.includes(o) || b.offers.includes(o)),
+  };
+}
+
+const notFound = () => new HttpProblem(404, 'We could not find that checkout', 'This link does not match a checkout on this site. If you paid, sign in with the email you paid with.', { signIn: true });
+
+export async function completeCheckout(ctx: Ctx): Promise<Response> {
+  const { app, url, request } = ctx;
+  const id = url.searchParams.get('session_id') ?? '';
+  if (!/^cs_[A-Za-z0-9_]{1,200}$/.test(id)) throw notFound();
+  let session: Stripe.Checkout.Session;
+  try {
+    session = await app.stripe.checkout.sessions.retrieve(id, { expand: ['subscription'] });
+  } catch (error) {
+    if (isMissing(error)) throw notFound();
+    throw stripeFailure(error, 'confirming a checkout');
+  }
+  const returnTo = safeReturnPath(session.metadata?.truefans_return);
+  const nonce = readCookie(request, CHECKOUT_COOKIE, url);
+  const verdict = await judgeSession(app, session, nonce);
+  const shell = await app.shell();
+  const customer = customerOf(session);
+
+  if (verdict !== 'granted') {
+    const { session: current } = await readSession(ctx);
+    if (verdict === 'other-browser' && current && current.customer === customer) {
+      // A reload of the welcome page: this browser already holds the session this checkout made.
+      return page(shell, welcomeFor(app, current.ent, returnTo, session));
+    }
+    const problems: Record<Exclude<Verdict, 'granted'>, [number, string, string]> = {
+      'not-complete': [402, 'Your checkout is not finished', 'Stripe has not completed this checkout yet. Go back and finish paying, or start again.'],
+      unpaid: [402, 'Your payment has not gone through', 'Stripe has not received this payment yet. If your bank confirms it later, sign in with the email you paid with.'],
+      'subscription-inactive': [402, 'Your membership is not active', 'Stripe did not activate this membership, usually because the first payment failed. Please try again.'],
+      stale: [410, 'This checkout link has expired', 'This checkout is too old to sign you in from here. Sign in with the email you paid with.'],
+      'other-browser': [403, 'Payment received, but this browser did not start it', 'For your safety we only sign in the browser that started the checkout. Sign in with the email you paid with, and we will send you a link.'],
+      'no-customer': [402, 'Your checkout is not finished', 'Stripe has no customer for this checkout yet. Please try again in a minute.'],
+    };
+    const [status, title, message] = problems[verdict];
+    return page(shell, problemView(title, message, { returnTo, signIn: verdict !== 'not-complete' }), status);
+  }
+
+  let ent = grantedBy(app, session);
+  try {
+    ent = union(await readEntitlements(app.stripe, customer!, entitlementOptions(app)), ent, app);
+  } catch (error) {
+    if (!isTransient(error)) throw stripeFailure(error, 'reading a new fan\'s memberships');
+    app.log(`truefans: ${stripeFailure(error, 'reading a new fan\'s memberships').message} Signing them in with what this checkout bought.`);
+  }
+  const now = Math.floor(app.now() / 1000);
+  const cookies = [await sessionCookie(app, url, customer!, ent, now), clearCookie(CHECKOUT_COOKIE, url)];
+  return page(shell, welcomeFor(app, ent, returnTo, session), 200, { cookies, headers: { 'referrer-policy': 'no-referrer' } });
+}
+
+function welcomeFor(app: App, ent: Entitlements, returnTo: string, session: Stripe.Checkout.Session) {
+  const gift = session.metadata?.truefans_kind === 'gift';
+  return welcomeView({
+    siteTitle: app.site.title,
+    author: app.site.author,
+    what: gift ? 'thank you for your gift' : describeEntitlements(app.manifest, ent),
+    thankYou: app.manifest.site.thankYou,
+    returnTo,
+  });
+}

@@ -1,0 +1,69 @@
+// Serving a gated page: the fan who may read it gets the page with its sealed parts opened in place;
+// anyone else gets the teaser exactly as built. Both answers vary on the cookie and stay out of shared
+// caches; the opened one is never stored at all.
+
+import { canAccess } from '../access.ts';
+import type { Ctx } from '../app.ts';
+import { resolveFan } from '../fan.ts';
+import { openGates } from '../gate/open-gates.ts';
+import { HttpProblem } from '../http/problem.ts';
+import { PRIVATE, TEASER } from '../http/respond.ts';
+
+/** A clean GET for a static file: no conditionals or ranges, so a teaser's 304 can never stand in for a member's page. */
+export function staticRequest(ctx: Ctx, path: string): Request {
+  const headers = new Headers();
+  const accept = ctx.request.headers.get('accept');
+  if (accept) headers.set('accept', accept);
+  return new Request(new URL(path, ctx.url), { method: 'GET', headers });
+}
+
+const DROP = ['etag', 'last-modified', 'content-length', 'content-encoding', 'cache-control', 'expires', 'age', 'set-cookie'];
+
+function headersFrom(source: Response, extra: Record<string, string>, cookies: readonly string[]): Headers {
+  const headers = new Headers(source.headers);
+  for (const name of DROP) headers.delete(name);
+  for (const [k, v] of Object.entries(extra)) headers.set(k, v);
+  for (const c of cookies) headers.append('set-cookie', c);
+  return headers;
+}
+
+export const UNAVAILABLE_TITLE = 'We can\'t confirm your membership right now';
+export const UNAVAILABLE_MESSAGE =
+  'The payment service this site uses is not answering, and it has been a while since your membership was last confirmed. Please try again in a few minutes.';
+
+const NOTICE =
+  '<p class="truefans-notice" role="status">This page could not be unlocked just now. You are seeing the preview; please try again later.</p>';
+
+function withNotice(html: string): string {
+  const body = /<body[^>]*>/i.exec(html);
+  return body ? html.slice(0, body.index + body[0].length) + NOTICE + html.slice(body.index + body[0].length) : NOTICE + html;
+}
+
+export async function serveGatedPage(ctx: Ctx, pageKey: string): Promise<Response> {
+  const { app, request } = ctx;
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    return new Response('Method not allowed', { status: 405, headers: { allow: 'GET, HEAD', ...TEASER } });
+  }
+  const fan = await resolveFan(ctx);
+  if (fan.kind === 'unavailable') throw new HttpProblem(503, UNAVAILABLE_TITLE, UNAVAILABLE_MESSAGE, { headers: { 'retry-after': '120' } });
+
+  const built = await app.assets.fetch(pageKey, staticRequest(ctx, pageKey));
+  const page = app.manifest.pages[pageKey]!;
+  const readable = fan.kind === 'member' && page.access.some((a) => canAccess(a, fan.ent, app.rankedTiers));
+  const body = (text: string | ReadableStream | null) => (request.method === 'HEAD' ? null : text);
+  if (!readable || !built.ok) {
+    return new Response(body(built.body), { status: built.status, headers: headersFrom(built, TEASER, fan.cookies) });
+  }
+
+  const html = await built.text();
+  const opened = await openGates(html, { keyring: app.keyring, ent: fan.ent, rankedTiers: app.rankedTiers });
+  if (!opened.ok) {
+    const code = (opened.error as { code?: string }).code ?? 'TF_GATE_MALFORMED';
+    app.log(
+      `truefans: ${code}: a sealed part of ${pageKey} (post "${opened.post ?? '?'}", tier "${opened.tier ?? '?'}") could not be opened; serving the preview. ` +
+        'Rebuild the site with the TRUEFANS_SECRET the function uses (or set TRUEFANS_PREVIOUS_SECRET to the one it was built with).',
+    );
+    return new Response(body(withNotice(html)), { status: 200, headers: headersFrom(built, PRIVATE, fan.cookies) });
+  }
+  return new Response(body(opened.html), { status: 200, headers: headersFrom(built, PRIVATE, fan.cookies) });
+}

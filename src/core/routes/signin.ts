@@ -1,0 +1,110 @@
+// Sign-in for returning fans, by emailed link. The POST answers the same page whether or not the email
+// belongs to a member (the lookup and the email happen after the answer where the platform allows). The
+// link's GET only shows a confirm button, so mail scanners neither use it up nor sign anyone in; the
+// confirm POST sets the cookie and sends the fan to a clean URL without the token.
+
+import type Stripe from 'stripe';
+import type { Ctx } from '../app.ts';
+import { toBase64Url } from '../crypto/base64url.ts';
+import { signInEmail } from '../email/messages.ts';
+import { entitlementOptions, sessionCookie } from '../fan.ts';
+import { readForm } from '../http/form.ts';
+import { HttpProblem } from '../http/problem.ts';
+import { page, redirect } from '../http/respond.ts';
+import { safeReturnPath } from '../http/return-to.ts';
+import { checkEmailView, confirmSignInView, ROUTES, signInView } from '../pages/views.ts';
+import { hasAny, readEntitlements } from '../stripe/entitlements.ts';
+import { isMissing, stripeFailure } from '../stripe/faults.ts';
+import { MAGIC_LINK_SECONDS, signMagicLink, verifyMagicLink } from '../tokens/magic-link.ts';
+
+const NO_REFERRER = { 'referrer-policy': 'no-referrer' };
+const EMAIL = /^[^\s@<>",;:]{1,64}@[^\s@<>",;:]{1,255}\.[^\s@<>",;:]{2,}$/;
+/** With a store: at most this many links per address per 15 minutes. */
+const LINKS_PER_WINDOW = 5;
+
+export async function signInPage(ctx: Ctx): Promise<Response> {
+  const returnTo = safeReturnPath(ctx.url.searchParams.get('return_to'));
+  return page(await ctx.app.shell(), signInView(returnTo), 200, { headers: NO_REFERRER });
+}
+
+/** Finds the member behind an email and mails them a link; silent about whether one exists. */
+async function sendLink(ctx: Ctx, email: string, returnTo: string): Promise<void> {
+  const { app } = ctx;
+  if (app.store) {
+    // The store never holds the address itself.
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(email)));
+    const key = `tf:signin:${toBase64Url(digest)}`;
+    const count = Number((await app.store.get(key)) ?? '0');
+    if (count >= LINKS_PER_WINDOW) {
+      app.log('truefans: sign-in links for one address are rate-limited (5 per 15 minutes); not sending another.');
+      return;
+    }
+    await app.store.put(key, String(count + 1), { ttlSeconds: MAGIC_LINK_SECONDS });
+  }
+  const customers = await app.stripe.customers.list({ email, limit: 10 });
+  let member: Stripe.Customer | undefined;
+  for (const customer of customers.data) {
+    if (hasAny(await readEntitlements(app.stripe, customer.id, entitlementOptions(app)))) {
+      member = customer;
+      break;
+    }
+  }
+  if (!member) return;
+  const token = await signMagicLink(app.keyring, app.siteOrigin, member.id, returnTo, Math.floor(app.now() / 1000));
+  const link = `${app.siteOrigin}${ROUTES.signInConfirm}?token=${encodeURIComponent(token)}`;
+  await app.mailer!.send(signInEmail(app.site, member.email ?? email, link));
+}
+
+export async function requestSignIn(ctx: Ctx): Promise<Response> {
+  const { app } = ctx;
+  const form = await readForm(ctx.request);
+  const returnTo = safeReturnPath(form.get('return_to'));
+  const email = (form.get('email') ?? '').trim().toLowerCase();
+  if (!EMAIL.test(email)) {
+    return page(await app.shell(), signInView(returnTo, 'That does not look like an email address. Please check it and try again.'), 400, { headers: NO_REFERRER });
+  }
+  if (!app.mailer) {
+    app.log('truefans: a fan asked for a sign-in link, but email is not set up. Set EMAIL_PROVIDER (resend, postmark or outbox) and its key; see docs/configuration.md.');
+    throw new HttpProblem(503, 'Sign-in by email is not available', 'This site cannot send email yet, so it cannot send you a sign-in link. Please try again later.', { headers: NO_REFERRER });
+  }
+  const work = sendLink(ctx, email, returnTo).catch((error: unknown) => {
+    const code = (error as { code?: string }).code;
+    const what = code?.startsWith('TF_EMAIL') ? (error as Error).message.split('\n')[0] : stripeFailure(error, 'looking up a fan for sign-in').message.split('\n')[0];
+    app.log(`truefans: a sign-in link could not be sent: ${what}`);
+  });
+  await ctx.background(work);
+  return page(await app.shell(), checkEmailView(), 200, { headers: NO_REFERRER });
+}
+
+const expired = () =>
+  new HttpProblem(400, 'This sign-in link has expired', 'Sign-in links work once, for 15 minutes. Ask for a new one below.', { signIn: true, headers: NO_REFERRER });
+
+export async function showConfirm(ctx: Ctx): Promise<Response> {
+  const token = ctx.url.searchParams.get('token') ?? '';
+  const v = await verifyMagicLink(ctx.app.keyring, ctx.app.siteOrigin, token, ctx.app.now());
+  if (!v.ok || (await used(ctx, v.link.jti))) throw expired();
+  return page(await ctx.app.shell(), confirmSignInView(token), 200, { headers: NO_REFERRER });
+}
+
+const usedKey = (jti: string) => `tf:link-used:${jti}`;
+
+async function used(ctx: Ctx, jti: string): Promise<boolean> {
+  return ctx.app.store ? (await ctx.app.store.get(usedKey(jti))) !== null : false;
+}
+
+export async function confirmSignIn(ctx: Ctx): Promise<Response> {
+  const { app, url } = ctx;
+  const form = await readForm(ctx.request);
+  const v = await verifyMagicLink(app.keyring, app.siteOrigin, form.get('token') ?? '', app.now());
+  if (!v.ok || (await used(ctx, v.link.jti))) throw expired();
+  let ent;
+  try {
+    ent = await readEntitlements(app.stripe, v.link.customer, entitlementOptions(app));
+  } catch (error) {
+    if (isMissing(error)) throw expired();
+    throw stripeFailure(error, 'signing a fan in');
+  }
+  if (app.store) await app.store.put(usedKey(v.link.jti), '1', { ttlSeconds: MAGIC_LINK_SECONDS + 60 });
+  const cookie = await sessionCookie(app, url, v.link.customer, ent, Math.floor(app.now() / 1000));
+  return redirect(safeReturnPath(v.link.returnTo), { cookies: [cookie], headers: NO_REFERRER });
+}

@@ -1,0 +1,103 @@
+// What truefans does with each Stripe event, as a table: one handler per event type. Stripe delivers
+// events more than once and out of order, so every handler is safe to repeat (and, with a store, the
+// webhook route skips event ids it has already handled).
+
+import type Stripe from 'stripe';
+import { offerName, tierName, type App, type Ctx } from '../app.ts';
+import { goodbyeEmail, newFanEmail, paymentFailedEmail, welcomeEmail } from '../email/messages.ts';
+import { changedKey } from '../fan.ts';
+import type { EmailMessage } from '../ports.ts';
+import { safeReturnPath } from '../http/return-to.ts';
+import { ROUTES } from '../pages/views.ts';
+import { tierOfPrice } from '../stripe/entitlements.ts';
+
+export type EventHandler = (ctx: Ctx, event: Stripe.Event) => Promise<void>;
+
+async function send(app: App, message: EmailMessage): Promise<void> {
+  if (!app.mailer) return;
+  try {
+    await app.mailer.send(message);
+  } catch (error) {
+    // An email that fails must not make Stripe resend the event (and everyone else's emails with it).
+    app.log(`truefans: the "${message.kind}" email was not sent: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+
+/** Marks a customer as changed, so their next page request re-checks Stripe at once (needs a store). */
+async function markChanged(app: App, customer: string | { id: string } | null | undefined, at: number): Promise<void> {
+  const id = typeof customer === 'string' ? customer : customer?.id;
+  if (!app.store || !id) return;
+  await app.store.put(changedKey(id), String(at), { ttlSeconds: Math.max(app.config.recheckSeconds, 60) });
+}
+
+/** Fans toward the goal: distinct customers with an active or trialing truefans subscription. Capped, to stay cheap. */
+export async function countFans(app: App): Promise<number> {
+  const fans = new Set<string>();
+  for (const status of ['active', 'trialing'] as const) {
+    let after: string | undefined;
+    for (let page = 0; page < 20; page++) {
+      const list = await app.stripe.subscriptions.list({ status, limit: 100, ...(after ? { starting_after: after } : {}) });
+      for (const sub of list.data) {
+        if (sub.items.data.some((item) => tierOfPrice(item.price))) fans.add(typeof sub.customer === 'string' ? sub.customer : sub.customer.id);
+      }
+      if (!list.has_more || !list.data.length) break;
+      after = list.data[list.data.length - 1]!.id;
+    }
+  }
+  return fans.size;
+}
+
+function isTruefansSubscription(sub: Stripe.Subscription): boolean {
+  return sub.items.data.some((item) => tierOfPrice(item.price)) || !!sub.metadata?.truefans_tier;
+}
+
+async function customerEmail(app: App, customer: string | Stripe.Customer | Stripe.DeletedCustomer | null): Promise<string | undefined> {
+  if (!customer) return undefined;
+  const c = typeof customer === 'string' ? await app.stripe.customers.retrieve(customer) : customer;
+  return 'deleted' in c && c.deleted ? undefined : ((c as Stripe.Customer).email ?? undefined);
+}
+
+const checkoutCompleted: EventHandler = async ({ app }, event) => {
+  const session = event.data.object as Stripe.Checkout.Session;
+  const kind = session.metadata?.truefans_kind;
+  if (!kind || (session.payment_status !== 'paid' && session.payment_status !== 'no_payment_required')) return;
+  await markChanged(app, session.customer, event.created);
+  const email = session.customer_details?.email ?? (await customerEmail(app, session.customer));
+  const tier = session.metadata?.truefans_tier;
+  const offer = session.metadata?.truefans_offer;
+  const what =
+    kind === 'tier' && tier ? `the ${tierName(app.manifest, tier)} membership` : kind === 'offer' && offer ? offerName(app.manifest, offer) : 'a gift of support';
+  const link = `${app.siteOrigin}${safeReturnPath(session.metadata?.truefans_return)}`;
+  if (email) await send(app, welcomeEmail(app.site, email, what, app.manifest.site.thankYou, link));
+  if (app.config.creatorEmail) {
+    const fan = session.customer_details?.name || email || 'Someone';
+    await send(app, newFanEmail(app.site, app.config.creatorEmail, fan, what, await countFans(app), app.manifest.site.fanGoal));
+  }
+};
+
+const subscriptionUpdated: EventHandler = async ({ app }, event) => {
+  const sub = event.data.object as Stripe.Subscription;
+  if (isTruefansSubscription(sub)) await markChanged(app, sub.customer, event.created);
+};
+
+const subscriptionDeleted: EventHandler = async ({ app }, event) => {
+  const sub = event.data.object as Stripe.Subscription;
+  if (!isTruefansSubscription(sub)) return;
+  await markChanged(app, sub.customer, event.created);
+  const email = await customerEmail(app, sub.customer);
+  if (email) await send(app, goodbyeEmail(app.site, email, `${app.siteOrigin}/`));
+};
+
+const paymentFailed: EventHandler = async ({ app }, event) => {
+  const invoice = event.data.object as Stripe.Invoice;
+  const email = invoice.customer_email ?? (await customerEmail(app, invoice.customer));
+  await markChanged(app, invoice.customer, event.created);
+  if (email) await send(app, paymentFailedEmail(app.site, email, `${app.siteOrigin}${ROUTES.account}`));
+};
+
+export const eventHandlers: Readonly<Record<string, EventHandler>> = {
+  'checkout.session.completed': checkoutCompleted,
+  'customer.subscription.updated': subscriptionUpdated,
+  'customer.subscription.deleted': subscriptionDeleted,
+  'invoice.payment_failed': paymentFailed,
+};

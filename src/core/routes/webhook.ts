@@ -1,0 +1,54 @@
+// Stripe webhooks: verified on the raw body with constructEventAsync and the SubtleCrypto provider, a
+// 300-second tolerance both ways (the package checks only the past), then dispatched through the table.
+// Unknown events get 200 so Stripe stops sending them; a transient failure gets 503 so Stripe retries.
+
+import type Stripe from 'stripe';
+import type { Ctx } from '../app.ts';
+import { subtleCrypto } from '../stripe/client.ts';
+import { isTransient, stripeFailure } from '../stripe/faults.ts';
+import { eventHandlers } from './webhook-events.ts';
+
+export const WEBHOOK_TOLERANCE_SECONDS = 300;
+const MAX_BODY = 1024 * 1024;
+
+const text = (status: number, body: string) => new Response(body, { status, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' } });
+
+export async function receiveWebhook(ctx: Ctx): Promise<Response> {
+  const { app, request } = ctx;
+  const secret = app.config.stripe.webhookSecret;
+  if (!secret) {
+    app.log('truefans: a Stripe webhook arrived but STRIPE_WEBHOOK_SECRET is not set. Copy the signing secret (whsec_...) of this endpoint from the Stripe dashboard into your host\'s environment.');
+    return text(503, 'Webhook endpoint not configured.');
+  }
+  const header = request.headers.get('stripe-signature');
+  if (!header) return text(400, 'Missing Stripe-Signature.');
+  if (Number(request.headers.get('content-length') ?? '0') > MAX_BODY) return text(413, 'Too large.');
+  const body = await request.text();
+  if (body.length > MAX_BODY) return text(413, 'Too large.');
+
+  const now = app.now();
+  const timestamps = [...header.matchAll(/(?:^|,)\s*t=(\d+)/g)].map((m) => Number(m[1]));
+  if (timestamps.some((t) => t > now / 1000 + WEBHOOK_TOLERANCE_SECONDS)) return text(400, 'Signature timestamp is in the future.');
+  let event: Stripe.Event;
+  try {
+    event = await app.stripe.webhooks.constructEventAsync(body, header, secret, WEBHOOK_TOLERANCE_SECONDS, subtleCrypto, now);
+  } catch {
+    return text(400, 'Invalid signature.');
+  }
+
+  const seenKey = `tf:event:${event.id}`;
+  if (app.store && (await app.store.get(seenKey)) !== null) return text(200, 'Already handled.');
+  const handle = eventHandlers[event.type];
+  if (!handle) return text(200, 'Ignored.');
+  try {
+    await handle(ctx, event);
+  } catch (error) {
+    const failure = stripeFailure(error, `handling ${event.type}`);
+    app.log(`truefans: ${failure.code}: ${failure.message.replace(/\n/g, ' ')}`);
+    // Transient: let Stripe retry. Anything else would fail the same way again.
+    if (isTransient(error)) return text(503, 'Try again later.');
+    return text(200, 'Not handled.');
+  }
+  if (app.store) await app.store.put(seenKey, '1', { ttlSeconds: 7 * 86400 });
+  return text(200, 'OK');
+}

@@ -1,0 +1,107 @@
+// What a customer holds, read from Stripe: tiers from their subscriptions (by the price's lookup key
+// `truefans:tier:<id>:<interval>`, or `truefans_tier` metadata on the price or product), offers from their
+// completed one-time checkouts (metadata `truefans_offer`). Stripe is the record; nothing is stored here.
+
+import type Stripe from 'stripe';
+import type { Entitlements } from '../access.ts';
+import type { PastDuePolicy } from '../env.ts';
+import { RECHECK_TIMEOUT_MS } from './client.ts';
+
+/**
+ * The subscription status table. `active` and `trialing` grant access; `past_due` and `unpaid` follow
+ * TRUEFANS_PAST_DUE (default keep, while Stripe retries the card); everything else grants none.
+ */
+export function statusGrants(status: string, pastDue: PastDuePolicy): boolean {
+  switch (status) {
+    case 'active':
+    case 'trialing':
+      return true;
+    case 'past_due':
+    case 'unpaid':
+      return pastDue === 'keep';
+    default:
+      // canceled, incomplete, incomplete_expired, paused, and any status Stripe adds later
+      return false;
+  }
+}
+
+const TIER_KEY = /^truefans:tier:([a-z0-9][a-z0-9-]*):(month|year)$/;
+
+export function tierOfPrice(price: Pick<Stripe.Price, 'lookup_key' | 'metadata' | 'product'>): string | undefined {
+  const m = price.lookup_key ? TIER_KEY.exec(price.lookup_key) : null;
+  if (m) return m[1];
+  if (price.metadata?.truefans_tier) return price.metadata.truefans_tier;
+  const product = price.product;
+  if (product && typeof product === 'object' && !('deleted' in product && product.deleted)) return (product as Stripe.Product).metadata?.truefans_tier || undefined;
+  return undefined;
+}
+
+export interface ReadOptions {
+  pastDue: PastDuePolicy;
+  /** The site's tier and offer ids; anything else is left out of the cookie. */
+  tierIds: readonly string[];
+  offerIds: readonly string[];
+  timeoutMs?: number;
+}
+
+const MAX_PAGES = 10;
+
+async function listAll<T extends { id: string }>(page: (startingAfter: string | undefined) => Promise<Stripe.ApiList<T>>): Promise<T[]> {
+  const out: T[] = [];
+  let after: string | undefined;
+  for (let i = 0; i < MAX_PAGES; i++) {
+    const list = await page(after);
+    out.push(...list.data);
+    if (!list.has_more || list.data.length === 0) break;
+    after = list.data[list.data.length - 1]!.id;
+  }
+  return out;
+}
+
+/** Subscriptions whose status grants access, as tier ids. */
+export async function tiersFromSubscriptions(stripe: Stripe, subscriptions: readonly Stripe.Subscription[], options: ReadOptions, timeout: number): Promise<string[]> {
+  const tiers = new Set<string>();
+  const products = new Map<string, Promise<Stripe.Product | Stripe.DeletedProduct>>();
+  for (const sub of subscriptions) {
+    if (!statusGrants(sub.status, options.pastDue)) continue;
+    for (const item of sub.items?.data ?? []) {
+      let tier = tierOfPrice(item.price);
+      if (!tier && typeof item.price.product === 'string') {
+        const id = item.price.product;
+        if (!products.has(id)) products.set(id, stripe.products.retrieve(id, {}, { timeout }));
+        const product = await products.get(id)!;
+        tier = 'deleted' in product && product.deleted ? undefined : (product as Stripe.Product).metadata?.truefans_tier || undefined;
+      }
+      if (tier && options.tierIds.includes(tier)) tiers.add(tier);
+    }
+  }
+  return options.tierIds.filter((t) => tiers.has(t));
+}
+
+export function offerOfSession(session: Stripe.Checkout.Session): string | undefined {
+  if (session.mode !== 'payment' || session.status !== 'complete') return undefined;
+  if (session.payment_status !== 'paid' && session.payment_status !== 'no_payment_required') return undefined;
+  return session.metadata?.truefans_offer || undefined;
+}
+
+/** Reads a customer's entitlements from Stripe: two list calls in parallel, each with a short timeout. */
+export async function readEntitlements(stripe: Stripe, customer: string, options: ReadOptions): Promise<Entitlements> {
+  const timeout = options.timeoutMs ?? RECHECK_TIMEOUT_MS;
+  const [subscriptions, sessions] = await Promise.all([
+    listAll<Stripe.Subscription>((after) =>
+      stripe.subscriptions.list({ customer, status: 'all', limit: 100, ...(after ? { starting_after: after } : {}) }, { timeout }),
+    ),
+    options.offerIds.length
+      ? listAll<Stripe.Checkout.Session>((after) =>
+          stripe.checkout.sessions.list({ customer, status: 'complete', limit: 100, ...(after ? { starting_after: after } : {}) }, { timeout }),
+        )
+      : Promise.resolve([]),
+  ]);
+  const tiers = await tiersFromSubscriptions(stripe, subscriptions, options, timeout);
+  const bought = new Set(sessions.map(offerOfSession).filter((o): o is string => !!o));
+  return { tiers, offers: options.offerIds.filter((o) => bought.has(o)) };
+}
+
+export function hasAny(ent: Entitlements): boolean {
+  return ent.tiers.length > 0 || ent.offers.length > 0;
+}

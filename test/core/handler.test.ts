@@ -1,0 +1,263 @@
+// The handler as an adapter calls it, with fresh session cookies (no Stripe call needed): gated pages,
+// variants, cache headers, pass-through, misconfiguration, origin checks and open redirects.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeStripe, type FakeStripe } from './helpers/fake-stripe.ts';
+import { form, makeHandler, NOW, request, sessionFor } from './helpers/handler.ts';
+import { buildFixture, expectNoSecrets, OTHER_SECRET, SECRET_TEXT, TEASER_TEXT, type Fixture } from './helpers/site.ts';
+
+let fixture: Fixture;
+let stripe: FakeStripe;
+beforeAll(async () => {
+  fixture = await buildFixture();
+  stripe = await startFakeStripe();
+});
+afterAll(async () => {
+  fixture.cleanup();
+  await stripe.close();
+});
+
+const env = () => ({ STRIPE_API_BASE: stripe.base });
+const supporter = () => sessionFor('cus_fan1', { tiers: ['supporter'], offers: [] }, NOW - 60_000);
+
+describe('gated pages', () => {
+  it('shows a member the page with its sealed part opened, privately', async () => {
+    const { handle } = makeHandler(fixture, env());
+    const before = stripe.requests.length;
+    const response = await handle(request('/posts/winter-tour/', { cookie: await supporter() }));
+    const body = await response.text();
+    expect(response.status).toBe(200);
+    expect(body).toContain(SECRET_TEXT.members);
+    expect(body).toContain(TEASER_TEXT);
+    expect(body).not.toContain('<truefans-gate');
+    expect(body).not.toContain('<truefans-locked');
+    expect(response.headers.get('cache-control')).toBe('private, no-store');
+    expect(response.headers.get('vary')).toBe('Cookie');
+    expect(response.headers.get('etag')).toBeNull();
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(stripe.requests.length).toBe(before); // a fresh cookie needs no Stripe call
+  });
+
+  it('shows an anonymous visitor the teaser as built, varying on the cookie and never shared', async () => {
+    const { handle } = makeHandler(fixture, env());
+    const response = await handle(request('/posts/winter-tour/'));
+    const body = await response.text();
+    expect(response.status).toBe(200);
+    expect(body).toContain(TEASER_TEXT);
+    expect(body).toContain('<truefans-locked data-tier="members">');
+    expectNoSecrets(body);
+    expect(response.headers.get('vary')).toBe('Cookie');
+    expect(response.headers.get('cache-control')).toBe('private, no-cache');
+    expect(response.headers.get('etag')).toBeNull();
+  });
+
+  it('shows a supporter only the teaser of a patron page, and of an offer page', async () => {
+    const { handle } = makeHandler(fixture, env());
+    for (const path of ['/posts/patrons-only/', '/posts/album-notes/']) {
+      const response = await handle(request(path, { cookie: await supporter() }));
+      const body = await response.text();
+      expect(response.status).toBe(200);
+      expectNoSecrets(body);
+      expect(body).toContain('<truefans-locked');
+      expect(response.headers.get('vary')).toBe('Cookie');
+    }
+  });
+
+  it('opens a patron page for a patron and an offer page for a buyer', async () => {
+    const { handle } = makeHandler(fixture, env());
+    const patron = await sessionFor('cus_p', { tiers: ['patron'], offers: [] }, NOW);
+    expect(await (await handle(request('/posts/patrons-only/', { cookie: patron }))).text()).toContain(SECRET_TEXT.patron);
+    expect(await (await handle(request('/posts/winter-tour/', { cookie: patron }))).text()).toContain(SECRET_TEXT.members);
+    const buyer = await sessionFor('cus_b', { tiers: [], offers: ['field-recordings'] }, NOW);
+    expect(await (await handle(request('/posts/album-notes/', { cookie: buyer }))).text()).toContain(SECRET_TEXT.offer);
+    const notes = await (await handle(request('/posts/winter-tour/', { cookie: buyer }))).text();
+    expectNoSecrets(notes);
+  });
+
+  it.each([
+    '/posts/winter-tour',
+    '/posts/winter-tour/index.html',
+    '/Posts/Winter-Tour/',
+    '/posts/%77inter-tour/',
+    '/posts%2Fwinter-tour/',
+    '//posts//winter-tour/',
+    '/posts/./winter-tour/',
+    '/posts/x/../winter-tour/',
+    '/posts/winter-tour.html',
+    '/posts/WINTER-TOUR/INDEX.HTML',
+  ])('gates the variant %s', async (variant) => {
+    const { handle } = makeHandler(fixture, env());
+    fixture.seen.length = 0;
+    const anonymous = await handle(request(variant));
+    const body = await anonymous.text();
+    expectNoSecrets(body);
+    expect(anonymous.headers.get('vary')).toBe('Cookie');
+    expect(body).toContain(TEASER_TEXT);
+    // The static file asked for is the canonical page, never the variant.
+    expect(fixture.seen).toContain('/posts/winter-tour/');
+    const member = await handle(request(variant, { cookie: await supporter() }));
+    expect(await member.text()).toContain(SECRET_TEXT.members);
+    expect(member.headers.get('cache-control')).toBe('private, no-store');
+  });
+
+  it('answers HEAD without a body and refuses other methods on a gated path', async () => {
+    const { handle } = makeHandler(fixture, env());
+    const head = await handle(request('/posts/winter-tour/', { method: 'HEAD', cookie: await supporter() }));
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+    const post = await handle(request('/posts/winter-tour/', { method: 'POST', body: 'x' }));
+    expect(post.status).toBe(405);
+    expectNoSecrets(await post.text());
+  });
+
+  it('ignores conditional headers, so a cached teaser can never answer for a member', async () => {
+    const { handle } = makeHandler(fixture, env());
+    const response = await handle(request('/posts/winter-tour/', { cookie: await supporter(), headers: { 'if-none-match': '*', 'if-modified-since': new Date(NOW).toUTCString(), range: 'bytes=0-10' } }));
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain(SECRET_TEXT.members);
+  });
+
+  it('treats a forged, tampered or foreign cookie as anonymous and clears it', async () => {
+    const { handle } = makeHandler(fixture, env());
+    const good = await supporter();
+    const forged = [
+      good.slice(0, -3) + (good.endsWith('A') ? 'BBB' : 'AAA'),
+      await sessionFor('cus_fan1', { tiers: ['patron'], offers: [] }, NOW, { secret: OTHER_SECRET }),
+      '__Host-truefans=not-a-jwt',
+    ];
+    for (const cookie of forged) {
+      const response = await handle(request('/posts/winter-tour/', { cookie }));
+      expectNoSecrets(await response.text());
+      expect(response.headers.getSetCookie()[0]).toMatch(/^__Host-truefans=; Path=\/; HttpOnly; SameSite=Lax; Max-Age=0; Secure$/);
+    }
+  });
+
+  it('serves the teaser with a notice, never partial plaintext, when a part does not open', async () => {
+    const other = await buildFixture({ secret: OTHER_SECRET });
+    try {
+      const { handle, logs } = makeHandler(other, env());
+      const response = await handle(request('/posts/winter-tour/', { cookie: await supporter() }));
+      const body = await response.text();
+      expect(response.status).toBe(200);
+      expectNoSecrets(body);
+      expect(body).toContain('This page could not be unlocked just now.');
+      expect(body).toContain('<truefans-gate data-tier="members"');
+      expect(response.headers.get('cache-control')).toBe('private, no-store');
+      expect(logs.join('\n')).toContain('TF_SEAL_OPEN_FAILED');
+      expect(logs.join('\n')).toContain('Rebuild the site with the TRUEFANS_SECRET the function uses');
+    } finally {
+      other.cleanup();
+    }
+  });
+});
+
+describe('other paths', () => {
+  it('passes public paths to the static files unchanged', async () => {
+    const { handle } = makeHandler(fixture, env());
+    const response = await handle(request('/posts/hello/'));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('public, max-age=600');
+    expect(response.headers.get('etag')).not.toBeNull();
+    expect(response.headers.get('vary')).toBeNull();
+    expect((await handle(request('/nope/'))).status).toBe(404);
+  });
+
+  it('passes public paths through even when the function is misconfigured', async () => {
+    const { handle } = makeHandler(fixture, { TRUEFANS_SECRET: undefined, STRIPE_SECRET_KEY: undefined });
+    expect((await handle(request('/posts/hello/'))).status).toBe(200);
+  });
+});
+
+describe('misconfiguration', () => {
+  it('answers a clear 503 on gated paths and function routes, and logs the variable and the fix once', async () => {
+    const { handle, logs } = makeHandler(fixture, { TRUEFANS_SECRET: 'change-me', STRIPE_SECRET_KEY: undefined });
+    for (const r of [request('/posts/winter-tour/'), form('/_truefans/checkout', { tier: 'supporter' }), request('/_truefans/account')]) {
+      const response = await handle(r);
+      const body = await response.text();
+      expect(response.status).toBe(503);
+      expect(body).toContain('This site is not set up yet');
+      expect(body).toContain('<div class="shell">');
+      expect(body).not.toMatch(/at \w+ \(|Error:/);
+      expectNoSecrets(body);
+    }
+    expect(logs).toMatchInlineSnapshot(`
+      [
+        "truefans: TF_ENV_INVALID: TRUEFANS_SECRET is too short (9 characters); it must hold at least 32 random bytes (43 characters of base64url). Make one with: node -e "console.log(require('node:crypto').randomBytes(32).toString('base64url'))" and set it as TRUEFANS_SECRET in your host's environment (never commit it).",
+        "truefans: TF_ENV_INVALID: STRIPE_SECRET_KEY is not set. Copy your secret key (sk_live_... or sk_test_...) from https://dashboard.stripe.com/apikeys into your host's environment.",
+      ]
+    `);
+  });
+
+  it('answers 503 for function routes when the manifest is broken, and says how to fix it', async () => {
+    const broken = await buildFixture();
+    try {
+      broken.write('_truefans/manifest.json', '{"version": 2}');
+      const { handle, logs } = makeHandler(broken, env());
+      const response = await handle(request('/_truefans/account'));
+      expect(response.status).toBe(503);
+      expect(logs[0]).toMatch(/^truefans: TF_MANIFEST_INVALID: \/_truefans\/manifest.json does not match this version of truefans \(version: .*\)\. Rebuild the site with `npm run build` and deploy the whole dist\/ folder\.$/);
+      // Gated pages hold only sealed text as built, so without a manifest they pass through as teasers.
+      expectNoSecrets(await (await handle(request('/posts/winter-tour/', { cookie: await supporter() }))).text());
+    } finally {
+      broken.cleanup();
+    }
+  });
+
+  it('falls back to a built-in page when the shell is missing', async () => {
+    const bare = await buildFixture();
+    try {
+      bare.write('truefans-shell/index.html', 'no placeholders here');
+      const { handle } = makeHandler(bare, { STRIPE_SECRET_KEY: undefined });
+      const body = await (await handle(request('/_truefans/account'))).text();
+      expect(body).toContain('<title>This site is not set up yet</title>');
+    } finally {
+      bare.cleanup();
+    }
+  });
+});
+
+describe('hardening', () => {
+  it.each(['/_truefans/checkout', '/_truefans/signin', '/_truefans/signin/confirm', '/_truefans/signout', '/_truefans/portal'])(
+    'refuses a foreign Origin on POST %s with 403',
+    async (path) => {
+      const { handle } = makeHandler(fixture, env());
+      for (const origin of ['https://evil.example', 'null']) {
+        const response = await handle(form(path, { tier: 'supporter', interval: 'month', email: 'a@b.example', token: 'x' }, { origin, cookie: await supporter() }));
+        expect(response.status).toBe(403);
+        expect(response.headers.getSetCookie()).toEqual([]);
+        expect(response.headers.get('location')).toBeNull();
+        expectNoSecrets(await response.text());
+      }
+      const crossSite = await handle(form(path, {}, { origin: null, headers: { 'sec-fetch-site': 'cross-site' } }));
+      expect(crossSite.status).toBe(403);
+    },
+  );
+
+  it('signs out with a 303 home and a cleared cookie', async () => {
+    const { handle } = makeHandler(fixture, env());
+    const response = await handle(form('/_truefans/signout', {}, { cookie: await supporter() }));
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/');
+    expect(response.headers.getSetCookie()).toEqual(['__Host-truefans=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0; Secure']);
+  });
+
+  it('uses plain cookie names without Secure on http://localhost only', async () => {
+    const { handle } = makeHandler(fixture, env());
+    const local = await handle(new Request('http://localhost:4321/_truefans/signout', { method: 'POST', headers: { origin: 'http://localhost:4321' } }));
+    expect(local.headers.getSetCookie()).toEqual(['truefans=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0']);
+  });
+
+  it('sends a fan with no cookie from the portal to sign-in', async () => {
+    const { handle } = makeHandler(fixture, env());
+    const response = await handle(form('/_truefans/portal', {}));
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/_truefans/signin?return_to=%2F_truefans%2Faccount');
+  });
+
+  it('answers 405 for the wrong method on a function route', async () => {
+    const { handle } = makeHandler(fixture, env());
+    const response = await handle(request('/_truefans/checkout'));
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('POST');
+  });
+});

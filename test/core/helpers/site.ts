@@ -1,0 +1,182 @@
+// A small fixture deploy ("dist") written to a temp dir: a manifest, gated pages whose members-only parts
+// are sealed with the real sealText, a sealed asset, the feed template and the page shell. Each
+// members-only text carries a marker that denial tests look for in response bodies.
+
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createKeyring } from '../../../src/core/crypto/keys.ts';
+import { sealBytes, sealText } from '../../../src/core/crypto/seal.ts';
+import type { Manifest } from '../../../src/core/manifest.ts';
+import type { AssetFetcher } from '../../../src/core/ports.ts';
+
+export const SECRET = 'k3J9vQxW2mZpL8rT5yN1bH6cF4dS7gA0eU2iO9wE3qR';
+export const OTHER_SECRET = 'Zx8Cv7Bn6Mm5Ll4Kk3Jj2Hh1Gg0Ff9Dd8Ss7Aa6Qq5W';
+
+/** Members-only markers: none may ever appear in a denied response. */
+export const SECRET_TEXT = {
+  members: 'MEMBERS-ONLY-SETLIST-7Q',
+  patron: 'PATRON-ONLY-DEMO-9Z',
+  offer: 'OFFER-ONLY-LINER-3X',
+  asset: 'ASSET-BYTES-ZIP-5K',
+} as const;
+
+export const ALL_SECRETS = Object.values(SECRET_TEXT);
+
+export function expectNoSecrets(body: string): void {
+  for (const marker of ALL_SECRETS) {
+    if (body.includes(marker)) throw new Error(`members-only text ${marker} leaked into a denied response`);
+  }
+}
+
+export const TEASER_TEXT = 'The tour starts in the north';
+
+function gate(tier: string, post: string, envelope: string): string {
+  return `<truefans-gate data-tier="${tier}" data-post="${post}"><template data-truefans-envelope>${envelope}</template></truefans-gate>`;
+}
+
+function locked(tier: string): string {
+  return `<truefans-locked data-tier="${tier}"><div class="paywall"><p>This part is for ${tier}.</p><form method="post" action="/_truefans/checkout"><input type="hidden" name="tier" value="supporter"></form></div></truefans-locked>`;
+}
+
+function layout(title: string, main: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><header>Mira Lune</header><main>${main}</main></body></html>`;
+}
+
+export interface Fixture {
+  dir: string;
+  manifest: Manifest;
+  assets: AssetFetcher;
+  /** Requests the asset fetcher saw, by path. */
+  seen: string[];
+  cleanup(): void;
+  /** Writes a file into the deploy (for tests that break things). */
+  write(path: string, content: string | Uint8Array): void;
+}
+
+export interface FixtureOptions {
+  secret?: string;
+  /** Pad gated and public pages to about this many bytes (for the benchmark). */
+  pageBytes?: number;
+}
+
+const TYPES: Record<string, string> = {
+  html: 'text/html; charset=utf-8',
+  json: 'application/json',
+  bin: 'application/octet-stream',
+  xml: 'application/xml',
+};
+
+/** Serves the temp dir the way a static host does: `/x/` is `/x/index.html`. */
+export function dirAssets(dir: string, seen: string[] = []): AssetFetcher {
+  return {
+    async fetch(path: string) {
+      seen.push(path);
+      const clean = decodeURIComponent(path.split('?')[0]!);
+      if (clean.split('/').includes('..')) return new Response('Not found', { status: 404 });
+      let file = join(dir, clean);
+      if (clean.endsWith('/')) file = join(file, 'index.html');
+      if (!existsSync(file) || statSync(file).isDirectory()) return new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain' } });
+      const ext = file.split('.').pop() ?? '';
+      return new Response(readFileSync(file), {
+        status: 200,
+        headers: { 'content-type': TYPES[ext] ?? 'application/octet-stream', etag: `"${statSync(file).mtimeMs}"`, 'cache-control': 'public, max-age=600' },
+      });
+    },
+  };
+}
+
+export async function buildFixture(options: FixtureOptions = {}): Promise<Fixture> {
+  const dir = mkdtempSync(join(tmpdir(), 'truefans-edge-'));
+  const write = (path: string, content: string | Uint8Array) => {
+    const file = join(dir, path);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, content);
+  };
+  const keyring = await createKeyring(options.secret ?? SECRET);
+  const pad = (target: number | undefined, already: number) =>
+    target && target > already ? `<p>${'Words about the road and the songs. '.repeat(Math.ceil((target - already) / 36)).slice(0, target - already)}</p>` : '';
+
+  const manifest: Manifest = {
+    version: 1,
+    kid: keyring.kid,
+    builtAt: '2026-11-20T10:00:00.000Z',
+    site: { title: 'Mira Lune', url: 'https://mira.example', author: 'Mira Lune', language: 'en', currency: 'usd', thankYou: 'Thank you, truly. You make the next record possible.', fanGoal: 100 },
+    tiers: [
+      { id: 'supporter', name: 'Supporter', monthly: 500, yearly: 5000 },
+      { id: 'patron', name: 'Patron', monthly: 1500, yearly: 15000, trialDays: 7 },
+    ],
+    offers: [{ id: 'field-recordings', name: 'Field recordings, vol. 1', price: 1200, asset: 'a1' }],
+    payWhatYouWant: { minimum: 300, suggested: [500, 1000] },
+    pages: {
+      '/posts/winter-tour/': { post: 'winter-tour', title: 'Winter tour diary', access: ['members'] },
+      '/posts/patrons-only/': { post: 'patrons-only', title: 'Demo for patrons', access: ['patron'] },
+      '/posts/album-notes/': { post: 'album-notes', title: 'Liner notes', access: ['offer:field-recordings'] },
+    },
+    assets: {
+      a1: { access: 'offer:field-recordings', type: 'application/zip', name: 'recordings.zip', post: null },
+      img1: { access: 'members', type: 'image/png', name: 'photo.png', post: 'winter-tour' },
+    },
+  };
+
+  const membersPart = `<p>${SECRET_TEXT.members}: we open with the old song.</p><img src="/_truefans/asset/img1/photo.png" alt="">`;
+  const winterMain =
+    `<h1>Winter tour diary</h1><p>${TEASER_TEXT}.</p>` +
+    gate('members', 'winter-tour', await sealText(keyring, { kind: 'content', post: 'winter-tour', tier: 'members' }, membersPart + pad(options.pageBytes, 900))) +
+    locked('members');
+  write('posts/winter-tour/index.html', layout('Winter tour diary', winterMain));
+  write(
+    'posts/patrons-only/index.html',
+    layout(
+      'Demo for patrons',
+      `<h1>Demo for patrons</h1><p>A first listen.</p>` +
+        gate('patron', 'patrons-only', await sealText(keyring, { kind: 'content', post: 'patrons-only', tier: 'patron' }, `<p>${SECRET_TEXT.patron}</p>`)) +
+        locked('patron'),
+    ),
+  );
+  write(
+    'posts/album-notes/index.html',
+    layout(
+      'Liner notes',
+      `<h1>Liner notes</h1><p>Notes for buyers.</p>` +
+        gate('offer:field-recordings', 'album-notes', await sealText(keyring, { kind: 'content', post: 'album-notes', tier: 'offer:field-recordings' }, `<p>${SECRET_TEXT.offer}</p>`)) +
+        locked('offer:field-recordings'),
+    ),
+  );
+  const publicSize = Buffer.byteLength(layout('Winter tour diary', winterMain));
+  write('posts/hello/index.html', layout('Hello', `<h1>Hello</h1><p>A public post.</p>${pad(options.pageBytes ? publicSize : undefined, 60)}`));
+  write('index.html', layout('Mira Lune', '<h1>Mira Lune</h1>'));
+  write('truefans-shell/index.html', layout('%TRUEFANS_TITLE% · Mira Lune', '<div class="shell">%TRUEFANS_MAIN%</div>'));
+  write('_truefans/manifest.json', JSON.stringify(manifest));
+  write('_truefans/sealed/a1.bin', await sealBytes(keyring, { kind: 'asset', id: 'a1', tier: 'offer:field-recordings' }, new TextEncoder().encode(`PK ${SECRET_TEXT.asset}`)));
+  write('_truefans/sealed/img1.bin', await sealBytes(keyring, { kind: 'asset', id: 'img1', tier: 'members' }, new TextEncoder().encode('\x89PNG fake image')));
+  write(
+    '_truefans/feed.json',
+    JSON.stringify({
+      title: 'Mira Lune',
+      link: '/',
+      items: [
+        {
+          title: 'Winter tour diary',
+          link: '/posts/winter-tour/',
+          guid: 'winter-tour',
+          date: '2026-11-01T00:00:00.000Z',
+          description: 'Notes from the road.',
+          access: 'members',
+          html: `<p>${TEASER_TEXT}.</p>` + gate('members', 'winter-tour', await sealText(keyring, { kind: 'content', post: 'winter-tour', tier: 'members' }, membersPart)) + locked('members'),
+        },
+        {
+          title: 'Demo for patrons',
+          link: '/posts/patrons-only/',
+          guid: 'patrons-only',
+          date: '2026-11-02T00:00:00.000Z',
+          description: 'A first listen.',
+          access: 'patron',
+          html: '<p>A first listen.</p>' + gate('patron', 'patrons-only', await sealText(keyring, { kind: 'content', post: 'patrons-only', tier: 'patron' }, `<p>${SECRET_TEXT.patron}</p>`)) + locked('patron'),
+        },
+      ],
+    }),
+  );
+  const seen: string[] = [];
+  return { dir, manifest, assets: dirAssets(dir, seen), seen, write, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
