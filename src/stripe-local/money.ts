@@ -1,0 +1,72 @@
+// Amounts as people read them ("$70.00/year", "7 days free, then $70.00/year") and as Stripe stores them
+// (integers in the currency's smallest unit; zero-decimal currencies have no cents).
+
+const ZERO_DECIMAL = new Set([
+  'bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf',
+]);
+
+export function minorUnits(currency: string): number {
+  return ZERO_DECIMAL.has(currency.toLowerCase()) ? 1 : 100;
+}
+
+export function formatMoney(amount: number, currency: string): string {
+  return new Intl.NumberFormat('en-US', { style: 'currency', currency: currency.toUpperCase() }).format(
+    amount / minorUnits(currency),
+  );
+}
+
+/** Parses what a person types in an amount field ("12", "12.5", "$12.50") into minor units. */
+export function parseMoney(text: string, currency: string): number | undefined {
+  const cleaned = text.replace(/[\s$€£,]/g, '');
+  if (!/^\d+(\.\d{1,2})?$/.test(cleaned)) return undefined;
+  const units = minorUnits(currency);
+  if (units === 1 && cleaned.includes('.')) return undefined;
+  return Math.round(Number(cleaned) * units);
+}
+
+export interface Recurring {
+  interval: string;
+  interval_count: number;
+}
+
+export function formatInterval(recurring: Recurring): string {
+  const count = recurring.interval_count;
+  return count === 1 ? `/${recurring.interval}` : ` every ${count} ${recurring.interval}s`;
+}
+
+export function formatPrice(amount: number, currency: string, recurring: Recurring | null): string {
+  return formatMoney(amount, currency) + (recurring ? formatInterval(recurring) : '');
+}
+
+export function formatTrial(days: number): string {
+  return days === 1 ? '1 day free' : `${days} days free`;
+}
+
+/** Adds whole intervals in UTC; month ends clamp (Jan 31 + 1 month = Feb 28/29), as Stripe's billing does. */
+export function addInterval(startSec: number, recurring: Recurring, times = 1): number {
+  const date = new Date(startSec * 1000);
+  const count = recurring.interval_count * times;
+  switch (recurring.interval) {
+    case 'day':
+      return startSec + count * 86_400;
+    case 'week':
+      return startSec + count * 7 * 86_400;
+    case 'month':
+    case 'year': {
+      const months = recurring.interval === 'year' ? count * 12 : count;
+      const day = date.getUTCDate();
+      const target = new Date(date.getTime());
+      target.setUTCDate(1);
+      target.setUTCMonth(target.getUTCMonth() + months);
+      const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+      target.setUTCDate(Math.min(day, lastDay));
+      return Math.floor(target.getTime() / 1000);
+    }
+    default:
+      throw new Error(`Unknown interval ${recurring.interval}`);
+  }
+}
+
+export function formatDate(sec: number): string {
+  return new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(sec * 1000));
+}

@@ -1,0 +1,156 @@
+// The hosted billing portal at /p/session/<id>: the fan's plan, switching to another tier or interval
+// (active recurring prices whose lookup key starts with `truefans:`), cancelling now or at the period end
+// (and taking that back), the card on file and past invoices. Plain HTML forms.
+import { cancelSubscription, itemsOf, periodEnd, setCancelAtPeriodEnd, switchPrice } from '../billing.ts';
+import type { Engine } from '../engine.ts';
+import { formatDate, formatMoney, formatPrice, type Recurring } from '../money.ts';
+import type { StripeObject } from '../state.ts';
+import { html, notFound, page, redirect, type Html } from './html.ts';
+
+/** Portal configuration: which prices a fan may switch to. */
+export const SWITCHABLE_LOOKUP_PREFIX = 'truefans:';
+
+const LIVE = new Set(['active', 'trialing', 'past_due', 'unpaid', 'incomplete', 'paused']);
+
+function subscriptionsOf(engine: Engine, customer: string): StripeObject[] {
+  return engine.store.all('subscription').filter((subscription) => subscription.customer === customer && LIVE.has(String(subscription.status)));
+}
+
+function priceLabel(engine: Engine, price: StripeObject): string {
+  const product = engine.store.get('product', String(price.product));
+  return `${String(product?.name ?? 'Plan')}: ${formatPrice(Number(price.unit_amount), String(price.currency), price.recurring as Recurring)}`;
+}
+
+function switchOptions(engine: Engine, current: StripeObject): StripeObject[] {
+  return engine.store
+    .all('price')
+    .filter(
+      (price) =>
+        price.active === true &&
+        price.recurring !== null &&
+        price.id !== current.id &&
+        price.currency === current.currency &&
+        typeof price.lookup_key === 'string' &&
+        price.lookup_key.startsWith(SWITCHABLE_LOOKUP_PREFIX),
+    )
+    .reverse();
+}
+
+const STATUS_TEXT: Record<string, string> = {
+  active: 'Active',
+  trialing: 'Trial',
+  past_due: 'Past due',
+  unpaid: 'Unpaid',
+  incomplete: 'Incomplete',
+  paused: 'Paused',
+  canceled: 'Canceled',
+};
+
+function subscriptionCard(engine: Engine, portal: StripeObject, subscription: StripeObject): Html {
+  const item = itemsOf(subscription)[0];
+  const price = engine.store.require('price', String(item?.price));
+  const product = engine.store.get('product', String(price.product));
+  const status = String(subscription.status);
+  const end = status === 'trialing' ? Number(subscription.trial_end) : periodEnd(subscription);
+  const cancelAt = subscription.cancel_at as number | null;
+  const when =
+    cancelAt !== null
+      ? html`<p><strong>Your membership ends on ${formatDate(cancelAt)}.</strong> You keep access until then.</p>`
+      : status === 'trialing'
+        ? html`<p>Your trial ends on ${formatDate(end)}; then ${formatPrice(Number(price.unit_amount), String(price.currency), price.recurring as Recurring)}.</p>`
+        : status === 'past_due'
+          ? html`<p>Your last payment failed. Update your card by paying the open invoice below.</p>`
+          : html`<p>Renews on ${formatDate(end)}.</p>`;
+  const action = (path: string, label: string, className: string, extra: Html | string = '') =>
+    html`<form method="post" action="/p/session/${portal.id}/${path}"><input type="hidden" name="subscription" value="${subscription.id}">${extra}<button type="submit" class="${className}">${label}</button></form>`;
+  const options = switchOptions(engine, price);
+  return html`<section class="card" aria-labelledby="plan-${subscription.id}">
+  <h2 id="plan-${subscription.id}">${String(product?.name ?? 'Membership')} <span class="status ${status}">${STATUS_TEXT[status] ?? status}</span></h2>
+  <p class="amount">${formatMoney(Number(price.unit_amount), String(price.currency))} <small>per ${(price.recurring as Recurring).interval}</small></p>
+  ${when}
+  <div class="actions">
+    ${cancelAt !== null
+      ? action('renew', "Don't cancel", 'secondary')
+      : action('cancel', 'Cancel at end of period', 'secondary', html`<input type="hidden" name="when" value="period_end">`)}
+    ${action('cancel', 'Cancel now', 'danger', html`<input type="hidden" name="when" value="now">`)}
+  </div>
+  ${options.length > 0
+    ? html`<h3>Change plan</h3><ul class="plain">${options.map(
+        (option) => html`<li><span>${priceLabel(engine, option)}</span>${action('switch', 'Switch', 'secondary', html`<input type="hidden" name="price" value="${option.id}">`)}</li>`,
+      )}</ul>`
+    : ''}
+</section>`;
+}
+
+const FLASH: Record<string, string> = {
+  switched: 'Your plan has been changed.',
+  canceled: 'Your membership has been canceled.',
+  scheduled: 'Your membership will end at the end of the current period.',
+  renewed: 'Your membership will continue.',
+};
+
+export function renderPortal(engine: Engine, portal: StripeObject, flash?: string): Response {
+  const customer = engine.store.require('customer', String(portal.customer));
+  const subscriptions = subscriptionsOf(engine, customer.id);
+  const methods = engine.store.all('payment_method').filter((method) => method.customer === customer.id);
+  const card = methods[0]?.card as { brand: string; last4: string; exp_month: number; exp_year: number } | undefined;
+  const invoices = engine.store.all('invoice').filter((invoice) => invoice.customer === customer.id).slice(0, 12);
+  const returnUrl = portal.return_url as string | null;
+  const body = html`<main>
+  <p class="eyebrow">${String(customer.email ?? '')}</p>
+  <h1>Manage your membership</h1>
+  ${flash && FLASH[flash] ? html`<div class="alert ok" role="status">${FLASH[flash]}</div>` : ''}
+  ${subscriptions.length > 0 ? subscriptions.map((subscription) => subscriptionCard(engine, portal, subscription)) : html`<section class="card"><h2>No active membership</h2><p class="muted">You have no current membership.</p></section>`}
+  ${card ? html`<section class="card" aria-labelledby="card-heading"><h2 id="card-heading">Payment method</h2><p>${card.brand.toUpperCase()} ending in ${card.last4}, expires ${String(card.exp_month).padStart(2, '0')}/${card.exp_year}</p></section>` : ''}
+  ${invoices.length > 0
+    ? html`<section class="card" aria-labelledby="invoices-heading"><h2 id="invoices-heading">Invoice history</h2><ul class="plain">${invoices.map(
+        (invoice) =>
+          html`<li><span>${formatDate(Number(invoice.created))}</span><span>${formatMoney(Number(invoice.total), String(invoice.currency))}</span><span class="status ${String(invoice.status)}">${String(invoice.status)}</span><a href="/i/${invoice.id}">View<span class="muted"> invoice ${String(invoice.number)}</span></a></li>`,
+      )}</ul></section>`
+    : ''}
+  ${returnUrl ? html`<a class="back" href="${returnUrl}">← Return to site</a>` : ''}
+</main>`;
+  return page('Manage your membership', body);
+}
+
+function field(form: FormData, name: string): string {
+  const value = form.get(name);
+  return typeof value === 'string' ? value : '';
+}
+
+export async function handlePortalPage(engine: Engine, request: Request, id: string, action: string | undefined): Promise<Response> {
+  const portal = engine.store.get('billing_portal.session', id);
+  if (!portal) return notFound('Billing portal session');
+  const url = new URL(request.url);
+  if (request.method === 'GET' && action === undefined) return renderPortal(engine, portal, url.searchParams.get('done') ?? undefined);
+  if (request.method !== 'POST') return new Response('Method not allowed', { status: 405, headers: { allow: 'GET, POST' } });
+  const form = await request.formData();
+  const subscription = engine.store.get('subscription', field(form, 'subscription'));
+  // A portal session only acts on its own customer's live subscriptions.
+  if (!subscription || subscription.customer !== portal.customer || !LIVE.has(String(subscription.status))) {
+    return renderPortal(engine, portal);
+  }
+  const back = (done: string) => redirect(`/p/session/${id}?done=${done}`);
+  switch (action) {
+    case 'cancel':
+      if (field(form, 'when') === 'now') {
+        cancelSubscription(engine, subscription, 'cancellation_requested');
+        return back('canceled');
+      }
+      setCancelAtPeriodEnd(engine, subscription, true);
+      return back('scheduled');
+    case 'renew':
+      if (subscription.cancel_at !== null) setCancelAtPeriodEnd(engine, subscription, false);
+      return back('renewed');
+    case 'switch': {
+      const item = itemsOf(subscription)[0];
+      const current = engine.store.require('price', String(item?.price));
+      const price = switchOptions(engine, current).find((option) => option.id === field(form, 'price'));
+      if (!item || !price) return renderPortal(engine, portal);
+      switchPrice(engine, subscription, item.id, price);
+      return back('switched');
+    }
+    default:
+      return notFound('Page');
+  }
+}

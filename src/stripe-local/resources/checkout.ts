@@ -1,0 +1,407 @@
+// /v1/checkout/sessions: create (subscription or payment mode), retrieve, list, expire, line items;
+// and what the hosted page does when a fan pays: the customer, the card, the subscription or payment.
+import { startSubscription, createDiscount, couponAmountOff } from '../billing.ts';
+import { checkCard, type CheckedCard } from '../cards.ts';
+import type { Engine } from '../engine.ts';
+import { invalidParam, invalidRequest, missingParam } from '../errors.ts';
+import { allowOnly, arr, bool, int, mergeMetadata, obj, oneOf, paramName, str, type Params } from '../form.ts';
+import { newId } from '../ids.ts';
+import { paginate } from '../list.ts';
+import { formatMoney, parseMoney } from '../money.ts';
+import { route, type Route } from '../routes.ts';
+import { checkoutSessionShape, customerDetails, lineItemShape, paymentIntentShape, paymentMethodShape, type CustomUnitAmount } from '../shapes.ts';
+import type { SessionExtras, StripeObject } from '../state.ts';
+import { createPrice } from './catalog.ts';
+import { createCustomer } from './customers.ts';
+
+const CREATE = ['adaptive_pricing', 'after_expiration', 'allow_promotion_codes', 'allowed_payment_method_types', 'automatic_tax', 'billing_address_collection', 'branding_settings', 'cancel_url', 'client_reference_id', 'consent_collection', 'currency', 'custom_fields', 'custom_text', 'customer', 'customer_account', 'customer_creation', 'customer_email', 'customer_update', 'discounts', 'excluded_payment_method_types', 'expires_at', 'integration_identifier', 'invoice_creation', 'line_items', 'locale', 'managed_payments', 'metadata', 'mode', 'name_collection', 'optional_items', 'origin_context', 'payment_intent_data', 'payment_method_collection', 'payment_method_configuration', 'payment_method_data', 'payment_method_options', 'payment_method_types', 'permissions', 'phone_number_collection', 'redirect_on_completion', 'return_url', 'saved_payment_method_options', 'setup_intent_data', 'shipping_address_collection', 'shipping_options', 'submit_type', 'subscription_data', 'success_url', 'tax_id_collection', 'ui_mode', 'wallet_options'];
+
+/** Checkout sessions last 24 hours unless `expires_at` says sooner (at least 30 minutes). */
+const DEFAULT_LIFETIME_SEC = 24 * 3600;
+
+function checkUrl(value: string | undefined, param: string): string | null {
+  if (value === undefined || value === '') return null;
+  let url: URL;
+  try {
+    url = new URL(value.replace('{CHECKOUT_SESSION_ID}', 'x'));
+  } catch {
+    throw invalidParam(param, 'Not a valid URL', 'url_invalid');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalidParam(param, 'Not a valid URL', 'url_invalid');
+  return value;
+}
+
+interface Line {
+  price: StripeObject;
+  quantity: number;
+}
+
+function readLines(engine: Engine, params: Params, mode: 'payment' | 'subscription'): Line[] {
+  const raw = arr(params, 'line_items');
+  if (!raw || raw.length === 0) throw missingParam('line_items');
+  return raw.map((_, index) => {
+    const at = (...rest: string[]) => ['line_items', String(index), ...rest];
+    const priceId = str(params, at('price'));
+    let price: StripeObject;
+    if (priceId) {
+      price = engine.store.require('price', priceId, paramName(at('price')));
+      if (!price.active) {
+        throw invalidParam(paramName(at('price')), 'The price specified is inactive. This field only accepts active prices.', 'resource_missing');
+      }
+    } else if (obj(params, at('price_data'))) {
+      price = createPrice(engine, params, { inline: true, prefix: at('price_data') });
+    } else {
+      throw invalidRequest(`You must specify either \`price\` or \`price_data\` in ${paramName(at())}.`, paramName(at('price')));
+    }
+    const quantity = int(params, at('quantity'));
+    if (quantity === undefined) throw missingParam(paramName(at('quantity')));
+    if (quantity < 1) throw invalidParam(paramName(at('quantity')), 'This value must be greater than or equal to 1.', 'parameter_invalid_integer');
+    if (mode === 'payment' && price.recurring) {
+      throw invalidParam(paramName(at('price')), 'You specified `payment` mode but passed a recurring price. Either switch to `subscription` mode or use only one-time prices.', 'checkout_session_mode_mismatch');
+    }
+    if (mode === 'subscription' && !price.recurring) {
+      throw invalidParam(paramName(at('price')), 'You must provide at least one recurring price in `subscription` mode when using prices.', 'checkout_session_mode_mismatch');
+    }
+    return { price, quantity };
+  });
+}
+
+function findPromotionCode(engine: Engine, code: string): StripeObject | undefined {
+  const now = engine.now();
+  return engine.store.all('promotion_code').find((promo) => {
+    if (String(promo.code).toLowerCase() !== code.trim().toLowerCase() || !promo.active) return false;
+    if (promo.expires_at !== null && Number(promo.expires_at) <= now) return false;
+    const coupon = engine.store.get('coupon', String((promo.promotion as { coupon: string }).coupon));
+    return coupon !== undefined && coupon.valid === true;
+  });
+}
+
+function sessionItems(engine: Engine, session: StripeObject): StripeObject[] {
+  return engine.store.data.sessionItems[session.id] ?? [];
+}
+
+function priceOf(engine: Engine, item: StripeObject): StripeObject {
+  return engine.store.require('price', String(item.price));
+}
+
+/** Recomputes a session's amounts from its items, its discount and any trial ("due today"). */
+function recomputeAmounts(engine: Engine, session: StripeObject): void {
+  const items = sessionItems(engine, session);
+  const trial = session.mode === 'subscription' && trialDaysOf(engine, session) !== null;
+  let subtotal: number | null = 0;
+  for (const item of items) {
+    const price = priceOf(engine, item);
+    const amount = price.custom_unit_amount ? (item.amount_subtotal as number | null) : Number(price.unit_amount) * Number(item.quantity);
+    if (amount === null || subtotal === null) subtotal = null;
+    else subtotal += amount;
+  }
+  const discount = (session.discounts as { coupon: string | null }[])[0];
+  const coupon = discount?.coupon ? engine.store.get('coupon', discount.coupon) : undefined;
+  const off = coupon && subtotal !== null && !trial ? couponAmountOff(coupon, subtotal) : 0;
+  session.amount_subtotal = trial ? 0 : subtotal;
+  session.amount_total = trial ? 0 : subtotal === null ? null : subtotal - off;
+  session.total_details = { amount_discount: off, amount_shipping: 0, amount_tax: 0 };
+}
+
+function extrasOf(engine: Engine, session: StripeObject): SessionExtras {
+  return engine.store.data.sessionExtras[session.id] ?? { trialDays: null, trialEnd: null, subscriptionMetadata: {}, subscriptionDescription: null, paymentMetadata: {}, paymentDescription: null };
+}
+
+function trialDaysOf(engine: Engine, session: StripeObject): number | null {
+  return extrasOf(engine, session).trialDays;
+}
+
+export function createSession(engine: Engine, params: Params): StripeObject {
+  allowOnly(params, CREATE);
+  const mode = oneOf(params, 'mode', ['payment', 'subscription', 'setup'] as const);
+  if (!mode) throw missingParam('mode');
+  if (mode === 'setup') throw invalidParam('mode', 'The local Stripe stand-in does not support `setup` mode.', 'parameter_invalid_string');
+  const uiMode = oneOf(params, 'ui_mode', ['hosted', 'embedded', 'custom', 'hosted_page', 'embedded_page', 'elements'] as const);
+  if (uiMode && uiMode !== 'hosted' && uiMode !== 'hosted_page') {
+    throw invalidParam('ui_mode', 'The local Stripe stand-in only supports the hosted checkout page.', 'parameter_invalid_string');
+  }
+  const customerId = str(params, 'customer') || null;
+  const customerEmail = str(params, 'customer_email') || null;
+  if (customerId && customerEmail) throw invalidRequest('You may only specify one of these parameters: customer, customer_email.', 'customer_email');
+  if (customerId) engine.store.require('customer', customerId, 'customer');
+  const allowPromotionCodes = bool(params, 'allow_promotion_codes') ?? null;
+  const discountsParam = arr(params, 'discounts');
+  if (allowPromotionCodes && discountsParam?.length) {
+    throw invalidRequest('You may only specify one of these parameters: allow_promotion_codes, discounts.', 'discounts');
+  }
+  const customerCreation = oneOf(params, 'customer_creation', ['always', 'if_required'] as const) ?? null;
+  if (customerCreation && mode !== 'payment') {
+    throw invalidParam('customer_creation', '`customer_creation` can only be used in `payment` mode.', 'parameter_invalid_string');
+  }
+  const now = engine.now();
+  const expiresAt = int(params, 'expires_at') ?? now + DEFAULT_LIFETIME_SEC;
+  if (expiresAt < now + 1800 || expiresAt > now + DEFAULT_LIFETIME_SEC) {
+    throw invalidParam('expires_at', 'The `expires_at` timestamp must be between 30 minutes and 24 hours from Checkout Session creation.', 'parameter_invalid_integer');
+  }
+  const clientReferenceId = str(params, 'client_reference_id') || null;
+  if (clientReferenceId && clientReferenceId.length > 200) {
+    throw invalidParam('client_reference_id', 'client_reference_id must be at most 200 characters.', 'parameter_invalid_string');
+  }
+  const trialDays = int(params, ['subscription_data', 'trial_period_days']) ?? null;
+  const trialEnd = int(params, ['subscription_data', 'trial_end']) ?? null;
+  if (trialDays !== null && (trialDays < 1 || trialDays > 730)) {
+    throw invalidParam('subscription_data[trial_period_days]', 'The trial period must be between 1 and 730 days.', 'parameter_invalid_integer');
+  }
+  if (trialEnd !== null && trialEnd < now + 2 * 86_400) {
+    throw invalidParam('subscription_data[trial_end]', 'The `trial_end` date has to be at least 2 days in the future.', 'parameter_invalid_integer');
+  }
+  if (mode !== 'subscription' && obj(params, 'subscription_data')) {
+    throw invalidParam('subscription_data', 'You can not pass `subscription_data` in `payment` mode.', 'parameter_invalid_empty');
+  }
+  const successUrl = checkUrl(str(params, 'success_url'), 'success_url');
+  const cancelUrl = checkUrl(str(params, 'cancel_url'), 'cancel_url');
+  const lines = readLines(engine, params, mode);
+  const currency = String(lines[0]?.price.currency);
+  if (lines.some((line) => line.price.currency !== currency)) {
+    throw invalidParam('line_items', 'All prices in a Checkout Session must use the same currency.', 'parameter_invalid_empty');
+  }
+  const id = newId('cs');
+  const session = checkoutSessionShape({
+    now,
+    id,
+    url: `${engine.baseUrl}/c/pay/${id}`,
+    mode,
+    currency,
+    amountSubtotal: null,
+    amountTotal: null,
+    allowPromotionCodes,
+    cancelUrl,
+    successUrl,
+    clientReferenceId,
+    customer: customerId,
+    customerEmail,
+    customerCreation: mode === 'payment' ? (customerCreation ?? 'if_required') : null,
+    expiresAt,
+    metadata: mergeMetadata({}, params),
+    locale: str(params, 'locale') || null,
+    submitType: str(params, 'submit_type') || null,
+  });
+  engine.store.data.sessionItems[id] = lines.map(({ price, quantity }) => {
+    const product = engine.store.get('product', String(price.product));
+    const custom = price.custom_unit_amount as CustomUnitAmount | null;
+    const amount = custom ? (custom.preset ?? null) : Number(price.unit_amount) * quantity;
+    const item = lineItemShape({ price, description: String(product?.name ?? ''), quantity, amount: amount ?? 0, discount: 0 });
+    if (amount === null) {
+      item.amount_subtotal = null;
+      item.amount_total = null;
+    }
+    return item;
+  });
+  engine.store.data.sessionExtras[id] = {
+    trialDays: trialDays ?? (trialEnd !== null ? Math.ceil((trialEnd - now) / 86_400) : null),
+    trialEnd,
+    subscriptionMetadata: mergeMetadata({}, params, ['subscription_data', 'metadata']),
+    subscriptionDescription: str(params, ['subscription_data', 'description']) || null,
+    paymentMetadata: mergeMetadata({}, params, ['payment_intent_data', 'metadata']),
+    paymentDescription: str(params, ['payment_intent_data', 'description']) || null,
+  };
+  if (discountsParam?.length) {
+    const promoId = str(params, ['discounts', '0', 'promotion_code']);
+    const couponId = str(params, ['discounts', '0', 'coupon']);
+    const promo = promoId ? engine.store.require('promotion_code', promoId, 'discounts[0][promotion_code]') : undefined;
+    const coupon = couponId
+      ? engine.store.require('coupon', couponId, 'discounts[0][coupon]')
+      : promo
+        ? engine.store.require('coupon', String((promo.promotion as { coupon: string }).coupon))
+        : undefined;
+    if (coupon) session.discounts = [{ coupon: coupon.id, promotion_code: promo?.id ?? null }];
+  }
+  recomputeAmounts(engine, session);
+  engine.store.put(session);
+  return session;
+}
+
+export function applyPromotionCode(engine: Engine, session: StripeObject, code: string): string | undefined {
+  if (code.trim() === '') {
+    session.discounts = [];
+  } else {
+    const promo = findPromotionCode(engine, code);
+    if (!promo) return 'This code is invalid.';
+    session.discounts = [{ coupon: (promo.promotion as { coupon: string }).coupon, promotion_code: promo.id }];
+  }
+  recomputeAmounts(engine, session);
+  engine.store.put(session);
+  return undefined;
+}
+
+export interface PaymentForm {
+  email: string;
+  name: string;
+  cardNumber: string;
+  expiry: string;
+  cvc: string;
+  amount?: string | undefined;
+}
+
+export type CompleteResult =
+  | { ok: true; redirect: string | null }
+  | { ok: false; field: string; message: string; status: number };
+
+/** Stripe's charge minimum in US dollars; other currencies use 50 of their minor unit. */
+const MINIMUM_CHARGE = 50;
+
+export function completeSession(engine: Engine, session: StripeObject, form: PaymentForm): CompleteResult {
+  if (session.status !== 'open') {
+    return { ok: false, field: 'form', message: 'This Checkout Session is no longer active.', status: 409 };
+  }
+  const customerId = session.customer as string | null;
+  const existing = customerId ? engine.store.require('customer', customerId) : undefined;
+  const email = (existing?.email as string | null) ?? (session.customer_email as string | null) ?? form.email.trim();
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+    return { ok: false, field: 'email', message: 'Your email address is invalid.', status: 400 };
+  }
+  const items = sessionItems(engine, session);
+  for (const item of items) {
+    const custom = priceOf(engine, item).custom_unit_amount as CustomUnitAmount | null;
+    if (!custom) continue;
+    const currency = String(session.currency);
+    const amount = form.amount === undefined ? undefined : parseMoney(form.amount, currency);
+    if (amount === undefined) return { ok: false, field: 'amount', message: 'Enter an amount.', status: 400 };
+    const minimum = Math.max(custom.minimum ?? 0, MINIMUM_CHARGE);
+    if (amount < minimum) return { ok: false, field: 'amount', message: `Enter an amount of at least ${formatMoney(minimum, currency)}.`, status: 400 };
+    if (custom.maximum !== null && amount > custom.maximum) {
+      return { ok: false, field: 'amount', message: `Enter an amount of at most ${formatMoney(custom.maximum, currency)}.`, status: 400 };
+    }
+    item.amount_subtotal = amount * Number(item.quantity);
+    item.amount_total = amount * Number(item.quantity);
+  }
+  const check = checkCard({ number: form.cardNumber, expiry: form.expiry, cvc: form.cvc }, engine.now());
+  if (!check.ok) return { ok: false, field: check.field, message: check.message, status: 400 };
+  if (check.card.outcome.decline) {
+    return { ok: false, field: 'card_number', message: check.card.outcome.decline.message, status: 402 };
+  }
+  recomputeAmounts(engine, session);
+  const name = form.name.trim() || null;
+  const customer =
+    existing ??
+    (session.mode === 'subscription' || session.customer_creation === 'always' ? findOrCreateCustomer(engine, email, name) : undefined);
+  const paymentMethod = attachCard(engine, check.card, customer?.id ?? null, email, name);
+  const discount = (session.discounts as { coupon: string | null; promotion_code: string | null }[])[0];
+  if (session.mode === 'subscription' && customer) {
+    const extra = extrasOf(engine, session);
+    const subscription = startSubscription(engine, {
+      customer,
+      items: items.map((item) => ({ price: priceOf(engine, item), quantity: Number(item.quantity) })),
+      trialDays: extra.trialDays,
+      trialEnd: extra.trialEnd,
+      metadata: extra.subscriptionMetadata,
+      description: extra.subscriptionDescription,
+      paymentMethod: paymentMethod.id,
+      coupon: discount?.coupon
+        ? { coupon: engine.store.require('coupon', discount.coupon), promotionCode: discount.promotion_code, checkoutSession: session.id }
+        : undefined,
+    });
+    session.subscription = subscription.id;
+    session.invoice = subscription.latest_invoice;
+    session.payment_status = Number(session.amount_total) > 0 ? 'paid' : 'no_payment_required';
+  } else {
+    const extra = extrasOf(engine, session);
+    if (discount?.coupon && customer) {
+      createDiscount(engine, { coupon: engine.store.require('coupon', discount.coupon), promotionCode: discount.promotion_code, customer: customer.id, subscription: null, checkoutSession: session.id });
+    }
+    const amount = Number(session.amount_total ?? 0);
+    const intent = paymentIntentShape({
+      now: engine.now(),
+      amount,
+      currency: String(session.currency),
+      customer: customer?.id ?? null,
+      paymentMethod: paymentMethod.id,
+      description: extra.paymentDescription,
+      metadata: extra.paymentMetadata,
+      receiptEmail: null,
+    });
+    engine.store.put(intent);
+    engine.emit('payment_intent.succeeded', intent);
+    session.payment_intent = intent.id;
+    session.payment_status = amount > 0 ? 'paid' : 'no_payment_required';
+  }
+  session.status = 'complete';
+  session.url = null;
+  session.customer = customer?.id ?? null;
+  session.customer_details = customerDetails(email, name);
+  engine.store.put(session);
+  engine.emit('checkout.session.completed', session);
+  const successUrl = session.success_url as string | null;
+  return { ok: true, redirect: successUrl ? successUrl.replaceAll('{CHECKOUT_SESSION_ID}', session.id) : null };
+}
+
+/** Checkout makes a customer for a subscription; the stand-in reuses one with the same email. */
+function findOrCreateCustomer(engine: Engine, email: string, name: string | null): StripeObject {
+  const found = engine.store.all('customer').find((customer) => customer.email === email && !customer.deleted);
+  if (found) return found;
+  return createCustomer(engine, { email, ...(name ? { name } : {}) });
+}
+
+function attachCard(engine: Engine, card: CheckedCard, customer: string | null, email: string, name: string | null): StripeObject {
+  const paymentMethod = paymentMethodShape({
+    now: engine.now(),
+    customer,
+    email,
+    name,
+    brand: card.brand,
+    last4: card.last4,
+    expMonth: card.expMonth,
+    expYear: card.expYear,
+  });
+  engine.store.put(paymentMethod);
+  engine.store.data.cards[paymentMethod.id] = { failsLater: card.outcome.failsLater === true };
+  return paymentMethod;
+}
+
+export function sessionTrialDays(engine: Engine, session: StripeObject): number | null {
+  return trialDaysOf(engine, session);
+}
+
+export function sessionLineItems(engine: Engine, session: StripeObject): StripeObject[] {
+  return sessionItems(engine, session);
+}
+
+export const checkoutRoutes: Route[] = [
+  route('POST', '/v1/checkout/sessions', ({ engine, params }) => createSession(engine, params)),
+  route('GET', '/v1/checkout/sessions/:id', ({ engine, ids }) => engine.store.require('checkout.session', ids[0] ?? '')),
+  route('GET', '/v1/checkout/sessions/:id/line_items', ({ engine, ids, params, path }) => {
+    const session = engine.store.require('checkout.session', ids[0] ?? '');
+    return paginate(sessionItems(engine, session), params, path, 'line item');
+  }),
+  route('POST', '/v1/checkout/sessions/:id/expire', ({ engine, ids }) => {
+    const session = engine.store.require('checkout.session', ids[0] ?? '');
+    if (session.status !== 'open') {
+      throw invalidRequest(`Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${String(session.status)}".`);
+    }
+    session.status = 'expired';
+    session.url = null;
+    engine.store.put(session);
+    engine.emit('checkout.session.expired', session);
+    return session;
+  }),
+  route('POST', '/v1/checkout/sessions/:id', ({ engine, ids, params }) => {
+    allowOnly(params, ['metadata', 'collected_information', 'shipping_options', 'line_items']);
+    const session = engine.store.require('checkout.session', ids[0] ?? '');
+    session.metadata = mergeMetadata(session.metadata as Record<string, string>, params);
+    engine.store.put(session);
+    return session;
+  }),
+  route('GET', '/v1/checkout/sessions', ({ engine, params, path }) => {
+    allowOnly(params, ['customer', 'customer_details', 'status', 'subscription', 'payment_intent', 'payment_link', 'created', 'limit', 'starting_after', 'ending_before', 'customer_account']);
+    const customer = str(params, 'customer');
+    const status = oneOf(params, 'status', ['open', 'complete', 'expired'] as const);
+    const subscription = str(params, 'subscription');
+    const paymentIntent = str(params, 'payment_intent');
+    const email = str(params, ['customer_details', 'email']);
+    const all = engine.store.all('checkout.session').filter(
+      (session) =>
+        (!customer || session.customer === customer) &&
+        (!status || session.status === status) &&
+        (!subscription || session.subscription === subscription) &&
+        (!paymentIntent || session.payment_intent === paymentIntent) &&
+        (!email || (session.customer_details as { email?: string } | null)?.email === email),
+    );
+    return paginate(all, params, path, 'checkout.session');
+  }),
+];
+

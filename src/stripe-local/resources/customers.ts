@@ -1,0 +1,82 @@
+// /v1/customers: create, retrieve, update (metadata merges), list (filter by exact email), delete.
+import { allowOnly, mergeMetadata, str, type Params } from '../form.ts';
+import { paginate } from '../list.ts';
+import { route, type Route } from '../routes.ts';
+import { customerShape } from '../shapes.ts';
+import type { Engine } from '../engine.ts';
+import type { StripeObject } from '../state.ts';
+import { invalidParam } from '../errors.ts';
+
+const WRITABLE = ['email', 'name', 'description', 'phone', 'metadata', 'address', 'shipping', 'preferred_locales', 'invoice_settings', 'payment_method', 'tax_exempt', 'test_clock', 'balance', 'coupon', 'promotion_code', 'source', 'tax', 'tax_id_data', 'cash_balance', 'invoice_prefix', 'next_invoice_sequence', 'validate', 'individual_name', 'business_name', 'default_source'];
+
+function checkEmail(email: string | undefined): string | null {
+  if (email === undefined || email === '') return null;
+  if (email.length > 512 || !/^[^\s@]+@[^\s@]+$/.test(email)) {
+    throw invalidParam('email', 'Invalid email address: ' + email, 'email_invalid');
+  }
+  return email;
+}
+
+export function createCustomer(engine: Engine, params: Params): StripeObject {
+  const customer = customerShape({
+    now: engine.now(),
+    email: checkEmail(str(params, 'email')),
+    name: str(params, 'name') || null,
+    description: str(params, 'description') || null,
+    phone: str(params, 'phone') || null,
+    metadata: mergeMetadata({}, params),
+  });
+  engine.store.put(customer);
+  engine.emit('customer.created', customer);
+  return customer;
+}
+
+export const customerRoutes: Route[] = [
+  route('POST', '/v1/customers', ({ engine, params }) => {
+    allowOnly(params, WRITABLE);
+    return createCustomer(engine, params);
+  }),
+  route('GET', '/v1/customers/:id', ({ engine, ids }) => {
+    const customer = engine.store.get('customer', ids[0] ?? '');
+    if (customer?.deleted) return { id: customer.id, object: 'customer', deleted: true };
+    return engine.store.require('customer', ids[0] ?? '');
+  }),
+  route('POST', '/v1/customers/:id', ({ engine, params, ids }) => {
+    allowOnly(params, WRITABLE);
+    const customer = engine.store.require('customer', ids[0] ?? '');
+    const before: Record<string, unknown> = {};
+    const set = (key: string, value: unknown) => {
+      if (JSON.stringify(customer[key]) !== JSON.stringify(value)) {
+        before[key] = customer[key];
+        customer[key] = value;
+      }
+    };
+    if (str(params, 'email') !== undefined) set('email', checkEmail(str(params, 'email')));
+    for (const key of ['name', 'description', 'phone'] as const) {
+      const value = str(params, key);
+      if (value !== undefined) set(key, value || null);
+    }
+    set('metadata', mergeMetadata(customer.metadata as Record<string, string>, params));
+    const defaultPm = str(params, ['invoice_settings', 'default_payment_method']);
+    if (defaultPm !== undefined) {
+      if (defaultPm) engine.store.require('payment_method', defaultPm, 'invoice_settings[default_payment_method]');
+      set('invoice_settings', { ...(customer.invoice_settings as object), default_payment_method: defaultPm || null });
+    }
+    engine.store.put(customer);
+    if (Object.keys(before).length > 0) engine.emit('customer.updated', customer, before);
+    return customer;
+  }),
+  route('DELETE', '/v1/customers/:id', ({ engine, ids }) => {
+    const customer = engine.store.require('customer', ids[0] ?? '');
+    customer.deleted = true;
+    engine.store.put(customer);
+    engine.emit('customer.deleted', customer);
+    return { id: customer.id, object: 'customer', deleted: true };
+  }),
+  route('GET', '/v1/customers', ({ engine, params, path }) => {
+    allowOnly(params, ['email', 'limit', 'starting_after', 'ending_before', 'created', 'test_clock']);
+    const email = str(params, 'email');
+    const all = engine.store.all('customer').filter((customer) => !customer.deleted && (email === undefined || customer.email === email));
+    return paginate(all, params, path, 'customer');
+  }),
+];

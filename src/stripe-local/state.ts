@@ -1,0 +1,170 @@
+// Every object the stand-in holds, by kind and in creation order, and its persistence: one JSON file
+// written atomically (temp file + rename) after each change, so a restarted demo keeps its fans.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { ClockState } from './clock.ts';
+import { resourceMissing } from './errors.ts';
+
+export type Kind =
+  | 'customer'
+  | 'product'
+  | 'price'
+  | 'checkout.session'
+  | 'subscription'
+  | 'invoice'
+  | 'payment_intent'
+  | 'payment_method'
+  | 'billing_portal.session'
+  | 'coupon'
+  | 'promotion_code'
+  | 'discount'
+  | 'event';
+
+export const KINDS: readonly Kind[] = [
+  'customer', 'product', 'price', 'checkout.session', 'subscription', 'invoice', 'payment_intent',
+  'payment_method', 'billing_portal.session', 'coupon', 'promotion_code', 'discount', 'event',
+];
+
+/** A Stripe object as JSON: `id` and `object` always, the rest per resource. */
+export type StripeObject = { id: string; object: string; [key: string]: unknown };
+
+/** How a test card behaves after the first charge (4000 0000 0000 0341 pays now, fails renewals). */
+export interface CardBehaviour {
+  failsLater: boolean;
+}
+
+/** What a checkout session was asked for that Stripe keeps out of the session object itself. */
+export interface SessionExtras {
+  trialDays: number | null;
+  trialEnd: number | null;
+  subscriptionMetadata: Record<string, string>;
+  subscriptionDescription: string | null;
+  paymentMetadata: Record<string, string>;
+  paymentDescription: string | null;
+}
+
+export interface IdempotencyRecord {
+  fingerprint: string;
+  status: number;
+  body: string;
+  created: number;
+}
+
+export interface StateData {
+  version: 1;
+  clock: ClockState;
+  objects: Record<Kind, Record<string, StripeObject>>;
+  /** Checkout line items (`item` objects), by session id; Stripe returns them only when expanded. */
+  sessionItems: Record<string, StripeObject[]>;
+  sessionExtras: Record<string, SessionExtras>;
+  cards: Record<string, CardBehaviour>;
+  idempotency: Record<string, IdempotencyRecord>;
+}
+
+function emptyObjects(): Record<Kind, Record<string, StripeObject>> {
+  return Object.fromEntries(KINDS.map((kind) => [kind, {}])) as Record<Kind, Record<string, StripeObject>>;
+}
+
+export function emptyState(clock: ClockState): StateData {
+  return { version: 1, clock, objects: emptyObjects(), sessionItems: {}, sessionExtras: {}, cards: {}, idempotency: {} };
+}
+
+/** Reads a state file; a missing file is a fresh start, a corrupt one is an error that names it. */
+export function loadState(file: string): StateData | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  let data: StateData;
+  try {
+    data = JSON.parse(text) as StateData;
+  } catch {
+    throw new Error(`The Stripe stand-in's state file ${file} is not valid JSON. Delete it or start with --fresh.`);
+  }
+  if (data.version !== 1 || typeof data.objects !== 'object') {
+    throw new Error(`The Stripe stand-in's state file ${file} is from another version. Delete it or start with --fresh.`);
+  }
+  data.objects = { ...emptyObjects(), ...data.objects };
+  data.sessionItems ??= {};
+  data.sessionExtras ??= {};
+  data.cards ??= {};
+  data.idempotency ??= {};
+  return data;
+}
+
+export function saveState(file: string, data: StateData): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, JSON.stringify(data));
+  renameSync(temp, file);
+}
+
+const NOUNS: Record<Kind, string> = {
+  customer: 'customer',
+  product: 'product',
+  price: 'price',
+  'checkout.session': 'checkout.session',
+  subscription: 'subscription',
+  invoice: 'invoice',
+  payment_intent: 'payment_intent',
+  payment_method: 'PaymentMethod',
+  'billing_portal.session': 'billing_portal.session',
+  coupon: 'coupon',
+  promotion_code: 'promotion code',
+  discount: 'discount',
+  event: 'event',
+};
+
+export class Store {
+  readonly data: StateData;
+  #dirty = false;
+
+  constructor(data: StateData) {
+    this.data = data;
+  }
+
+  get(kind: Kind, id: string): StripeObject | undefined {
+    return Object.hasOwn(this.data.objects[kind], id) ? this.data.objects[kind][id] : undefined;
+  }
+
+  /** The object, or Stripe's 404 naming it ("No such customer: 'cus_123'"). */
+  require(kind: Kind, id: string, param = 'id'): StripeObject {
+    const found = this.get(kind, id);
+    if (!found) throw resourceMissing(NOUNS[kind], id, param);
+    return found;
+  }
+
+  put(object: StripeObject, kind: Kind = object.object as Kind): StripeObject {
+    this.data.objects[kind][object.id] = object;
+    this.#dirty = true;
+    return object;
+  }
+
+  /** All objects of a kind, newest first (Stripe's list order). */
+  all(kind: Kind): StripeObject[] {
+    return Object.values(this.data.objects[kind]).reverse();
+  }
+
+  /** Finds an object of any kind by id, for expansion. */
+  find(id: string): StripeObject | undefined {
+    for (const kind of KINDS) {
+      const found = this.get(kind, id);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  touch(): void {
+    this.#dirty = true;
+  }
+
+  /** True once, after a change; the server saves the file then. */
+  takeDirty(): boolean {
+    const dirty = this.#dirty;
+    this.#dirty = false;
+    return dirty;
+  }
+}

@@ -1,0 +1,216 @@
+// Checkout through the real `stripe` package and the hosted page: paying, declines, trials, promotion
+// codes, pay-what-you-want and one-time payments.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type Stripe from 'stripe';
+import type { StandIn } from '../../src/stripe-local/index.ts';
+import { DAY, T0, makeTier, pay, postForm, start } from './helpers.ts';
+
+let standIn: StandIn;
+let stripe: Stripe;
+
+beforeEach(async () => {
+  ({ standIn, stripe } = await start());
+});
+afterEach(async () => {
+  await standIn.close();
+});
+
+describe('hosted checkout', () => {
+  it('creates a subscription session, pays with 4242 and redirects with the session id', async () => {
+    const { year } = await makeTier(stripe);
+    const session = await stripe.checkout.sessions.create({
+      mode: 'subscription',
+      line_items: [{ price: year.id, quantity: 1 }],
+      success_url: 'https://fan.example/welcome?session_id={CHECKOUT_SESSION_ID}',
+      cancel_url: 'https://fan.example/posts/hello/',
+      allow_promotion_codes: true,
+      client_reference_id: 'nonce-123',
+      metadata: { tier: 'supporter' },
+    });
+    expect(session.status).toBe('open');
+    expect(session.url).toBe(`${standIn.url}/c/pay/${session.id}`);
+    expect(session.amount_total).toBe(7000);
+
+    const page = await fetch(session.url!);
+    const text = await page.text();
+    expect(page.status).toBe(200);
+    expect(text).toContain('Supporter');
+    expect(text).toContain('$70.00');
+    expect(text).toContain('per year');
+    expect(text).toContain('name="promotion_code"');
+    expect(text).toContain('href="https://fan.example/posts/hello/"');
+
+    const paid = await pay(session);
+    expect(paid.status).toBe(303);
+    expect(paid.headers.get('location')).toBe(`https://fan.example/welcome?session_id=${session.id}`);
+
+    const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ['subscription', 'line_items'] });
+    expect(done.status).toBe('complete');
+    expect(done.payment_status).toBe('paid');
+    expect(done.client_reference_id).toBe('nonce-123');
+    expect(done.success_url).toBe('https://fan.example/welcome?session_id={CHECKOUT_SESSION_ID}');
+    const subscription = done.subscription as Stripe.Subscription;
+    expect(subscription.status).toBe('active');
+    expect(subscription.items.data[0]?.price.id).toBe(year.id);
+    expect(subscription.items.data[0]?.current_period_start).toBe(T0 / 1000);
+    expect(subscription.items.data[0]?.current_period_end).toBe(Date.UTC(2027, 2, 1, 12) / 1000);
+    expect(done.line_items?.data[0]?.price?.lookup_key).toBe('truefans:supporter:year');
+    expect(done.customer_details?.email).toBe('fan@example.com');
+
+    const customer = await stripe.customers.retrieve(String(done.customer));
+    expect((customer as Stripe.Customer).email).toBe('fan@example.com');
+    const invoices = await stripe.invoices.list({ customer: String(done.customer) });
+    expect(invoices.data).toHaveLength(1);
+    expect(invoices.data[0]?.status).toBe('paid');
+    expect(invoices.data[0]?.amount_paid).toBe(7000);
+  });
+
+  it('shows "Your card was declined." for 4000 0000 0000 0002, keeps the form, and creates nothing', async () => {
+    const { month } = await makeTier(stripe);
+    const session = await stripe.checkout.sessions.create({
+      mode: 'subscription',
+      line_items: [{ price: month.id, quantity: 1 }],
+      success_url: 'https://fan.example/ok',
+    });
+    const response = await pay(session, { card: '4000 0000 0000 0002', email: 'declined@example.com', name: 'Dee Klined' });
+    expect(response.status).toBe(402);
+    const text = await response.text();
+    expect(text).toContain('Your card was declined.');
+    expect(text).toContain('value="declined@example.com"');
+    expect(text).toContain('value="Dee Klined"');
+    expect(text).toContain('value="12 / 34"');
+    expect(text).toMatch(/<input[^>]*name="card_number"[^>]*>/);
+    expect(text).not.toMatch(/<input[^>]*name="card_number"[^>]*value=/);
+    expect(text).not.toMatch(/<input[^>]*name="card_cvc"[^>]*value=/);
+    expect((await stripe.customers.list({ email: 'declined@example.com' })).data).toHaveLength(0);
+    expect((await stripe.subscriptions.list({ status: 'all' })).data).toHaveLength(0);
+    expect((await stripe.checkout.sessions.retrieve(session.id)).status).toBe('open');
+  });
+
+  it('starts a trial: trialing, nothing charged, "7 days free, then $70.00/year"', async () => {
+    const { year } = await makeTier(stripe);
+    const session = await stripe.checkout.sessions.create({
+      mode: 'subscription',
+      line_items: [{ price: year.id, quantity: 1 }],
+      subscription_data: { trial_period_days: 7, metadata: { tier: 'supporter' } },
+      success_url: 'https://fan.example/ok?cs={CHECKOUT_SESSION_ID}',
+    });
+    const text = await (await fetch(session.url!)).text();
+    expect(text).toContain('7 days free, then $70.00/year');
+    expect(text).toContain('Start trial');
+    expect((await pay(session)).status).toBe(303);
+    const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ['subscription'] });
+    expect(done.payment_status).toBe('no_payment_required');
+    const subscription = done.subscription as Stripe.Subscription;
+    expect(subscription.status).toBe('trialing');
+    expect(subscription.trial_end).toBe(T0 / 1000 + 7 * DAY);
+    expect(subscription.metadata).toEqual({ tier: 'supporter' });
+  });
+
+  it('reuses the customer with the same email on a second checkout', async () => {
+    const { month, year } = await makeTier(stripe);
+    for (const price of [month, year]) {
+      const session = await stripe.checkout.sessions.create({ mode: 'subscription', line_items: [{ price: price.id, quantity: 1 }], success_url: 'https://fan.example/ok' });
+      await pay(session, { email: 'twice@example.com' });
+    }
+    const customers = await stripe.customers.list({ email: 'twice@example.com' });
+    expect(customers.data).toHaveLength(1);
+    expect((await stripe.subscriptions.list({ customer: customers.data[0]!.id })).data).toHaveLength(2);
+  });
+
+  it('applies a promotion code on the page', async () => {
+    const { month } = await makeTier(stripe);
+    const coupon = await stripe.coupons.create({ percent_off: 50, duration: 'forever', name: 'Half' });
+    await stripe.promotionCodes.create({ promotion: { type: 'coupon', coupon: coupon.id }, code: 'FRIENDS' });
+    const session = await stripe.checkout.sessions.create({
+      mode: 'subscription',
+      line_items: [{ price: month.id, quantity: 1 }],
+      allow_promotion_codes: true,
+      success_url: 'https://fan.example/ok',
+    });
+    const bad = await postForm(`${session.url}/promotion`, { promotion_code: 'NOPE' });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('This code is invalid.');
+    const good = await postForm(`${session.url}/promotion`, { promotion_code: 'friends' });
+    expect(good.status).toBe(303);
+    const text = await (await fetch(session.url!)).text();
+    expect(text).toContain('Discount (FRIENDS)');
+    expect(text).toContain('$3.50');
+    expect((await stripe.checkout.sessions.retrieve(session.id)).amount_total).toBe(350);
+    await pay(session);
+    const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ['subscription.latest_invoice'] });
+    const invoice = (done.subscription as Stripe.Subscription).latest_invoice as Stripe.Invoice;
+    expect(invoice.total).toBe(350);
+    expect(done.total_details?.amount_discount).toBe(350);
+  });
+
+  it('takes a pay-what-you-want amount in payment mode', async () => {
+    const product = await stripe.products.create({ name: 'Tip jar' });
+    const price = await stripe.prices.create({
+      product: product.id,
+      currency: 'usd',
+      custom_unit_amount: { enabled: true, minimum: 300, preset: 1000 },
+      lookup_key: 'truefans:pwyw',
+    });
+    const session = await stripe.checkout.sessions.create({
+      mode: 'payment',
+      customer_creation: 'always',
+      line_items: [{ price: price.id, quantity: 1 }],
+      payment_intent_data: { metadata: { kind: 'pwyw' } },
+      success_url: 'https://fan.example/thanks',
+    });
+    const text = await (await fetch(session.url!)).text();
+    expect(text).toContain('Pay what you want');
+    expect(text).toContain('name="amount"');
+    expect(text).toContain('value="10.00"');
+    const low = await pay(session, { amount: '1' });
+    expect(low.status).toBe(400);
+    expect(await low.text()).toContain('Enter an amount of at least $3.00.');
+    expect((await pay(session, { amount: '12.50' })).status).toBe(303);
+    const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent'] });
+    expect(done.payment_status).toBe('paid');
+    expect(done.amount_total).toBe(1250);
+    const intent = done.payment_intent as Stripe.PaymentIntent;
+    expect(intent.status).toBe('succeeded');
+    expect(intent.amount).toBe(1250);
+    expect(intent.metadata).toEqual({ kind: 'pwyw' });
+    expect(intent.customer).toBe(done.customer);
+  });
+
+  it('creates one-time payments with price_data and product_data', async () => {
+    const session = await stripe.checkout.sessions.create({
+      mode: 'payment',
+      line_items: [{ price_data: { currency: 'usd', unit_amount: 1500, product_data: { name: 'The zine, issue 1' } }, quantity: 1 }],
+      success_url: 'https://fan.example/thanks',
+      cancel_url: 'https://fan.example/zine',
+    });
+    expect(session.customer_creation).toBe('if_required');
+    const text = await (await fetch(session.url!)).text();
+    expect(text).toContain('The zine, issue 1');
+    expect(text).toContain('Pay $15.00');
+    await pay(session);
+    const done = await stripe.checkout.sessions.retrieve(session.id);
+    expect(done.status).toBe('complete');
+    expect(done.payment_status).toBe('paid');
+    // As on Stripe: without customer_creation=always, a payment-mode checkout makes no customer.
+    expect(done.customer).toBeNull();
+    expect(done.customer_details?.email).toBe('fan@example.com');
+  });
+
+  it('lists sessions by customer and status, and expires open ones', async () => {
+    const { month } = await makeTier(stripe);
+    const make = () => stripe.checkout.sessions.create({ mode: 'subscription', line_items: [{ price: month.id, quantity: 1 }], success_url: 'https://fan.example/ok' });
+    const first = await make();
+    const second = await make();
+    await pay(first);
+    const complete = await stripe.checkout.sessions.list({ status: 'complete' });
+    expect(complete.data.map((session) => session.id)).toEqual([first.id]);
+    const expired = await stripe.checkout.sessions.expire(second.id);
+    expect(expired.status).toBe('expired');
+    expect(expired.url).toBeNull();
+    const byCustomer = await stripe.checkout.sessions.list({ customer: String((await stripe.checkout.sessions.retrieve(first.id)).customer) });
+    expect(byCustomer.data).toHaveLength(1);
+    const gone = await fetch(second.url!);
+    expect(gone.status).toBe(410);
+  });
+});

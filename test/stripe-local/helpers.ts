@@ -1,0 +1,93 @@
+// Shared setup: a stand-in on a free port with a frozen clock, the real `stripe` package pointed at it,
+// and a plain-fetch driver for the hosted pages (the way a browser without JavaScript posts forms).
+import Stripe from 'stripe';
+import { startStripeStandIn, type StandIn, type StandInOptions } from '../../src/stripe-local/index.ts';
+
+export const KEY = 'sk_test_truefans_local';
+/** 2026-03-01T12:00:00Z: a fixed start for every test clock. */
+export const T0 = Date.UTC(2026, 2, 1, 12, 0, 0);
+export const DAY = 86_400;
+
+export async function start(options: StandInOptions = {}): Promise<{ standIn: StandIn; stripe: Stripe }> {
+  const standIn = await startStripeStandIn({ port: 0, now: T0, webhookRetryDelaysMs: [1, 1, 1], ...options });
+  return { standIn, stripe: client(standIn) };
+}
+
+export function client(standIn: StandIn, key = KEY): Stripe {
+  return new Stripe(key, { ...standIn.stripeOptions, httpClient: Stripe.createFetchHttpClient(), maxNetworkRetries: 0 });
+}
+
+/** A creator's catalogue as `stripe:sync` would make it: one product, monthly and yearly prices by lookup key. */
+export async function makeTier(stripe: Stripe, id = 'supporter', monthly = 700, yearly = 7000) {
+  const product = await stripe.products.create({ name: id === 'supporter' ? 'Supporter' : `Tier ${id}`, metadata: { truefans_tier: id } });
+  const month = await stripe.prices.create({
+    product: product.id,
+    currency: 'usd',
+    unit_amount: monthly,
+    recurring: { interval: 'month' },
+    lookup_key: `truefans:${id}:month`,
+  });
+  const year = await stripe.prices.create({
+    product: product.id,
+    currency: 'usd',
+    unit_amount: yearly,
+    recurring: { interval: 'year' },
+    lookup_key: `truefans:${id}:year`,
+  });
+  return { product, month, year };
+}
+
+export interface PayInput {
+  email?: string;
+  card?: string;
+  expiry?: string;
+  cvc?: string;
+  name?: string;
+  amount?: string;
+}
+
+/** Posts the hosted checkout form as a browser would; returns the raw response (redirects not followed). */
+export async function pay(session: { url: string | null }, input: PayInput = {}): Promise<Response> {
+  if (!session.url) throw new Error('session has no url');
+  const form = new URLSearchParams({
+    email: input.email ?? 'fan@example.com',
+    card_number: input.card ?? '4242 4242 4242 4242',
+    card_expiry: input.expiry ?? '12 / 34',
+    card_cvc: input.cvc ?? '123',
+    name: input.name ?? 'Fan Example',
+  });
+  if (input.amount !== undefined) form.set('amount', input.amount);
+  return fetch(session.url, { method: 'POST', body: form, redirect: 'manual' });
+}
+
+export async function postForm(url: string, fields: Record<string, string>): Promise<Response> {
+  return fetch(url, { method: 'POST', body: new URLSearchParams(fields), redirect: 'manual' });
+}
+
+/** A webhook endpoint that records what it gets; `fail` lets a test make it answer 500 for a while. */
+export async function webhookReceiver() {
+  const { createServer } = await import('node:http');
+  const received: { body: string; signature: string }[] = [];
+  const state = { failFirst: 0 };
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      if (state.failFirst > 0) {
+        state.failFirst -= 1;
+        res.writeHead(500).end('nope');
+        return;
+      }
+      received.push({ body: Buffer.concat(chunks).toString('utf8'), signature: String(req.headers['stripe-signature']) });
+      res.writeHead(200).end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${address.port}/webhook`,
+    received,
+    state,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
