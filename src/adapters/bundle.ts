@@ -39,15 +39,8 @@ export interface BundleOptions {
   define?: Record<string, string>;
 }
 
-/** SCAFFOLDING, to delete when the core handler lands: bundle this module in place of core/handler.ts. */
-export const scaffolding: { handlerModule?: string } = {};
-
 export async function bundlePlatform(platform: Platform, outfile: string, options: BundleOptions = {}): Promise<BundleInfo> {
-  const handlerModule = scaffolding.handlerModule;
   await build({
-    plugins: handlerModule
-      ? [{ name: 'stand-in-handler', setup: (b) => b.onResolve({ filter: /core\/handler\.ts$/ }, () => ({ path: handlerModule })) }]
-      : [],
     entryPoints: [entryOf(platform)],
     outfile,
     bundle: true,
