@@ -66,7 +66,10 @@ export async function listen(handler: Handler, options: ListenOptions = {}): Pro
     url,
     close() {
       closing ??= (async () => {
-        const force = setTimeout(() => server.node?.server?.closeAllConnections?.(), options.shutdownTimeoutMs ?? 10_000);
+        const force = setTimeout(() => {
+          const http = server.node?.server;
+          if (http && 'closeAllConnections' in http) http.closeAllConnections();
+        }, options.shutdownTimeoutMs ?? 10_000);
         try {
           await server.close(false);
         } finally {

@@ -1,5 +1,7 @@
-// The Node server's static layer over real files and a real socket: content types, strong ETags and 304,
-// cache lifetimes, directory indexes, the 404 page, traversal, compression and graceful shutdown.
+// The Node server over real files and a real socket, with the real core handler in front (public paths
+// pass through it to dist/): content types, strong ETags and 304, cache lifetimes, directory indexes, the
+// 404 page, traversal, compression; then the server layer's own rules (no 304 for private answers,
+// graceful shutdown) with handlers written for the case.
 
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
@@ -8,7 +10,8 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listen, type ListeningServer } from '../../../src/adapters/node/listen.ts';
-import { createDistAssets } from '../../../src/adapters/node/static-files.ts';
+import { startNodeServer } from '../../../src/adapters/node/server.ts';
+import type { Manifest } from '../../../src/core/manifest.ts';
 
 let dist: string;
 let server: ListeningServer;
@@ -26,9 +29,21 @@ beforeAll(async () => {
   await writeFile(path.join(dist, '404.html'), '<!doctype html><title>Not here</title><p>That page is not here.</p>');
   await writeFile(path.join(dist, '.env'), 'SECRET=1');
   await writeFile(path.join(path.dirname(dist), 'outside.txt'), 'outside');
-  const assets = createDistAssets(dist);
-  // The static layer on its own: every request goes straight to the dist/ fetcher.
-  server = await listen((req) => assets.fetch(new URL(req.url).pathname, req), { port: 0 });
+  const manifest: Manifest = {
+    version: 1,
+    kid: 'AAAAAAAA',
+    builtAt: '2026-11-22T00:00:00.000Z',
+    site: { title: 'T', url: 'https://t.example', author: 'A', language: 'en', currency: 'usd', thankYou: 'Thanks', fanGoal: 10 },
+    tiers: [],
+    offers: [],
+    payWhatYouWant: null,
+    pages: {},
+    assets: {},
+  };
+  await mkdir(path.join(dist, '_truefans'), { recursive: true });
+  await writeFile(path.join(dist, '_truefans/manifest.json'), JSON.stringify(manifest));
+  // No secrets: public paths never need them, and the handler passes them straight to dist/.
+  server = await startNodeServer({ distDir: dist, port: 0, env: {} });
 });
 
 afterAll(async () => {

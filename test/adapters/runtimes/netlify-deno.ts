@@ -7,6 +7,7 @@
 // Prints one JSON line {"url": ...} when listening.
 
 declare const Deno: any;
+export {};
 
 const [root, dist] = Deno.args as [string, string];
 const started = performance.now();
@@ -27,13 +28,14 @@ const declarations = (config.edge_functions as { function: string; path: string;
 }));
 const fn = (await import(`file://${root}/.netlify/v1/edge-functions/truefans.js`)).default as (r: Request, c: unknown) => Promise<Response>;
 
+const HTML = 'text/html; charset=utf-8';
 const TYPES: Record<string, string> = {
   html: 'text/html; charset=utf-8', css: 'text/css; charset=utf-8', js: 'text/javascript; charset=utf-8',
   json: 'application/json', xml: 'application/xml', png: 'image/png', jpg: 'image/jpeg', svg: 'image/svg+xml',
   bin: 'application/octet-stream', txt: 'text/plain; charset=utf-8', pdf: 'application/pdf', webp: 'image/webp',
 };
 
-async function file(path: string): Promise<Uint8Array | null> {
+async function file(path: string): Promise<Uint8Array<ArrayBuffer> | null> {
   try {
     const info = await Deno.stat(`${dist}${path}`);
     return info.isFile ? await Deno.readFile(`${dist}${path}`) : null;
@@ -56,9 +58,9 @@ async function cdn(url: URL): Promise<Response> {
   if (direct) return new Response(direct, { headers: { 'content-type': type(path), 'cache-control': 'public, max-age=0, must-revalidate' } });
   const index = await file(`${path.replace(/\/?$/, '/')}index.html`);
   if (index && !path.endsWith('/')) return new Response(null, { status: 301, headers: { location: `${url.pathname}/${url.search}` } });
-  if (index) return new Response(index, { headers: { 'content-type': TYPES.html, 'cache-control': 'public, max-age=0, must-revalidate' } });
+  if (index) return new Response(index, { headers: { 'content-type': HTML, 'cache-control': 'public, max-age=0, must-revalidate' } });
   const missing = await file('/404.html');
-  return new Response(missing ?? 'Not found', { status: 404, headers: { 'content-type': TYPES.html } });
+  return new Response(missing ?? 'Not found', { status: 404, headers: { 'content-type': HTML } });
 }
 
 const pending = new Set<Promise<unknown>>();
