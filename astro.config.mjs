@@ -9,4 +9,6 @@ export default defineConfig({
   output: 'static',
   trailingSlash: 'always',
   integrations: [mdx(), sitemap(), truefans()],
+  // Tests build fixture sites side by side; each gets its own cache.
+  cacheDir: process.env.TRUEFANS_CACHE_DIR,
 });

@@ -23,6 +23,11 @@ function render(value: unknown): string {
   return String(value);
 }
 
+/** Only plain values are worth echoing; "got a map of fields" helps nobody. */
+function isShown(value: unknown): boolean {
+  return value === null || value instanceof Date || (typeof value !== 'object' && typeof value !== 'function');
+}
+
 function closest(word: string, options: readonly string[]): string | undefined {
   const distance = (a: string, b: string) => {
     const row = Array.from({ length: b.length + 1 }, (_, i) => i);
@@ -66,7 +71,7 @@ export function formatIssue(file: string, issue: z.core.$ZodIssue, options: Form
   const missing = issue.code === 'invalid_type' && hasInput && issue.input === undefined;
   let message = issue.message;
   if (missing) message = `${message.replace(/, got .*$/, '')}, but it is missing`;
-  else if (hasInput && !/, got /.test(message)) message = `${message}, got ${render(issue.input)}`;
+  else if (hasInput && isShown(issue.input) && !/, got /.test(message)) message = `${message}, got ${render(issue.input)}`;
   return [`${where(issue.path)}${message}`];
 }
 

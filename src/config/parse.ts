@@ -13,7 +13,7 @@ export class ContentError extends TruefansError {
   readonly problems: readonly string[];
   constructor(problems: readonly string[]) {
     const head = problems.length === 1 ? 'There is a problem in content/:' : `There are ${problems.length} problems in content/:`;
-    super(ErrorCodes.CONTENT_INVALID, `${head}\n${problems.map((p) => `  - ${p}`).join('\n')}`, 'Fix these and run `npm run check` again.');
+    super(ErrorCodes.CONTENT_INVALID, `${head}\n${problems.map((p) => `  - ${p}`).join('\n')}`, 'Fix these, then run `npm run check` to confirm.');
     this.name = 'ContentError';
     this.problems = problems;
   }
@@ -40,7 +40,7 @@ function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
 
 /** Reads YAML text; a syntax error becomes `file:line:col: ...`. */
 export function readYaml(text: string, file: string): unknown {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const error = doc.errors[0];
   if (error) {
     const pos = error instanceof YAMLParseError && error.linePos ? `:${error.linePos[0].line}:${error.linePos[0].col}` : '';

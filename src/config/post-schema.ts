@@ -4,8 +4,19 @@
 import { z } from 'zod';
 
 /** Accepts a YAML date (2026-11-22) or a date-time string; refuses anything that is not a real date. */
+const DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+function toDate(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const m = DATE.exec(value.trim());
+  if (!m) return value;
+  const date = new Date(value.trim().length === 10 ? `${value.trim()}T00:00:00Z` : value.trim());
+  // 2026-02-31 must not quietly become March 3rd.
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const check = new Date(Date.UTC(y, mo - 1, d));
+  return check.getUTCMonth() === mo - 1 && check.getUTCDate() === d ? date : value;
+}
 const date = z.preprocess(
-  (v) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v.trim()) ? new Date(v.trim()) : v),
+  toDate,
   z.date({ error: 'expected a date like 2026-11-22' }).refine((d) => !Number.isNaN(d.getTime()), { error: 'expected a date like 2026-11-22' }),
 );
 

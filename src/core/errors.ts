@@ -33,10 +33,15 @@ export class TruefansError extends Error {
   readonly hint: string | undefined;
 
   constructor(code: ErrorCode, message: string, hint?: string) {
-    super(hint ? `${message}\n${hint}` : message);
+    super(message);
     this.name = 'TruefansError';
     this.code = code;
     this.hint = hint;
+  }
+
+  /** The message and the hint, for a terminal (Astro prints `hint` on its own). */
+  describe(): string {
+    return this.hint ? `${this.message}\n${this.hint}` : this.message;
   }
 }
 

@@ -1,22 +1,16 @@
-// base64url without padding, for envelopes, ids and cookies. Web-standard (no Buffer).
+// base64url without padding (jose's, which uses the platform's native codec where there is one) and
+// strict UTF-8, for envelopes, ids and cookies. Web-standard: no Buffer.
+
+import { base64url } from 'jose';
 
 export function toBase64Url(bytes: Uint8Array): string {
-  let binary = '';
-  const chunk = 0x8000;
-  for (let i = 0; i < bytes.length; i += chunk) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + chunk));
-  }
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return base64url.encode(bytes);
 }
 
-/** Decodes base64url (or plain base64). Throws TypeError on anything else. */
+/** Decodes base64url. Throws TypeError on anything that is not base64url. */
 export function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {
-  if (!/^[A-Za-z0-9_\-+/]*={0,2}$/.test(text)) throw new TypeError('not base64url');
-  const b64 = text.replace(/-/g, '+').replace(/_/g, '/');
-  const binary = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-  return out;
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) throw new TypeError('not base64url');
+  return base64url.decode(text) as Uint8Array<ArrayBuffer>;
 }
 
 export const utf8 = {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createKeyring } from '../../../src/core/crypto/keys.ts';
+import type { TruefansError } from '../../../src/core/errors.ts';
 import { openBytes, openText, sealBytes, sealText } from '../../../src/core/crypto/seal.ts';
 
 const SECRET = 'k3J9vQxW2mZpL8rT5yN1bH6cF4dS7gA0eU2iO9wE3qR';
@@ -80,8 +81,8 @@ describe('the secret', () => {
   ])('refuses %j and says how to make one', async (value, first) => {
     const error = await createKeyring(value).catch((e: Error) => e);
     expect(error).toMatchObject({ code: 'TF_SECRET_INVALID' });
-    expect((error as Error).message.split('\n')[0]).toBe(first);
-    expect((error as Error).message).toContain('randomBytes(32)');
+    expect((error as Error).message).toBe(first);
+    expect((error as TruefansError).hint).toContain('randomBytes(32)');
     if (value) expect((error as Error).message).not.toContain(value);
   });
 });

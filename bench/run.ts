@@ -1,0 +1,20 @@
+// `npm run bench`: every benchmark, one after another (never in parallel: the machine is shared and
+// noisy, so each benchmark compares its cases side by side, as ratios). Results also go to bench/results/.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { benchBuild } from './build.ts';
+
+const results: Record<string, unknown> = {};
+const only = process.argv[2];
+const benches: Record<string, () => unknown | Promise<unknown>> = {
+  build: benchBuild,
+};
+for (const [name, run] of Object.entries(benches)) {
+  if (only && only !== name) continue;
+  console.log(`\n== ${name}`);
+  results[name] = await run();
+  console.log(JSON.stringify(results[name], null, 2));
+}
+const dir = join(import.meta.dirname, 'results');
+mkdirSync(dir, { recursive: true });
+writeFileSync(join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`), JSON.stringify(results, null, 2));

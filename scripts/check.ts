@@ -1,0 +1,23 @@
+// `npm run check`: validates content/ and site.yaml without building, with the same messages as the build.
+import { contentDir, loadContent } from '../src/config/load.ts';
+import { validateSecret } from '../src/core/crypto/secret.ts';
+import { TruefansError } from '../src/core/errors.ts';
+
+try {
+  const { site, posts } = loadContent(contentDir());
+  const gated = posts.filter((p) => p.data.access !== 'public').length;
+  const drafts = posts.filter((p) => p.data.draft).length;
+  console.log(
+    `content/ is valid: ${posts.length} post(s) (${gated} fully members-only, ${drafts} draft), ` +
+      `${site.tiers.length} tier(s), ${site.offers.length} offer(s).`,
+  );
+  if (process.env.TRUEFANS_SECRET === undefined) {
+    console.log('Note: TRUEFANS_SECRET is not set here; `npm run build` needs it (`npm start` makes a local one).');
+  } else {
+    validateSecret(process.env.TRUEFANS_SECRET);
+  }
+} catch (error) {
+  if (!(error instanceof TruefansError)) throw error;
+  console.error(error.describe());
+  process.exitCode = 1;
+}

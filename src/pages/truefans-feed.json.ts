@@ -1,0 +1,22 @@
+// The index of posts for the private members feed. The build merges each post's sealed body into it,
+// writes /_truefans/feed.json for the edge function, and removes this file from the output.
+import type { APIRoute } from 'astro';
+import { getCollection } from 'astro:content';
+import { preview, site } from 'virtual:truefans/site';
+
+export const GET: APIRoute = async () => {
+  const posts = (await getCollection('posts', (p) => preview || !p.data.draft)).sort(
+    (a, b) => b.data.date.getTime() - a.data.date.getTime(),
+  );
+  const items = posts.map((p) => ({
+    post: p.id,
+    title: p.data.title,
+    link: `/posts/${p.id}/`,
+    date: p.data.date.toISOString(),
+    description: p.data.description,
+    access: p.data.access,
+  }));
+  return new Response(JSON.stringify({ title: site.title, link: site.url, items }), {
+    headers: { 'Content-Type': 'application/json' },
+  });
+};
