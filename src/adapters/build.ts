@@ -7,6 +7,7 @@
 //   Node        nothing: `npm start` and the Docker image serve dist/ directly
 
 import path from 'node:path';
+import { ErrorCodes, TruefansError } from '../core/errors.ts';
 import { SIZE_LIMITS, type BundleInfo, type Platform } from './bundle.ts';
 import { emitCloudflare } from './cloudflare/emit.ts';
 import { emitNetlify } from './netlify/emit.ts';
@@ -30,7 +31,7 @@ const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
 export async function emitPlatformFiles(distDir: string, options: EmitOptions = {}): Promise<BundleInfo[]> {
   const root = path.resolve(options.root ?? '.');
   const dist = path.resolve(root, distDir);
-  const manifest = await readManifest(dist);
+  const manifest = await readManifest(dist, distDir);
   const log = options.log ?? console.log;
   const results: BundleInfo[] = [];
   for (const platform of options.platforms ?? PLATFORMS) {
@@ -40,9 +41,14 @@ export async function emitPlatformFiles(distDir: string, options: EmitOptions = 
         : platform === 'cloudflare'
           ? await emitCloudflare(root, dist, manifest)
           : await emitVercel(root, dist, manifest);
-    const over = info.gzipBytes > info.limitGzipBytes;
-    log(`truefans: ${platform} function ${path.relative(root, info.file)}: ${kib(info.bytes)}, ${kib(info.gzipBytes)} gzip (limit ${SIZE_LIMITS[platform].source})${over ? ' OVER THE LIMIT' : ''}`);
-    if (over) throw new Error(`The ${platform} bundle is ${kib(info.gzipBytes)} gzip, over the platform limit (${SIZE_LIMITS[platform].source}).`);
+    log(`truefans: ${platform} function ${path.relative(root, info.file)}: ${kib(info.bytes)}, ${kib(info.gzipBytes)} gzip (limit ${SIZE_LIMITS[platform].source})`);
+    if (info.gzipBytes > info.limitGzipBytes) {
+      throw new TruefansError(
+        ErrorCodes.BUNDLE_TOO_LARGE,
+        `The ${platform} function is ${kib(info.gzipBytes)} gzip, over the platform's limit (${SIZE_LIMITS[platform].source}).`,
+        'This is a truefans bug, not something in your content: please report it with this message.',
+      );
+    }
     results.push(info);
   }
   return results;

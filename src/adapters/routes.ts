@@ -12,21 +12,29 @@ export const FUNCTION_PREFIX = '/_truefans/';
 /** Static files under /_truefans/, as path patterns with a trailing `*` for "and below". */
 export const STATIC_UNDER_PREFIX = [MANIFEST_PATH, FEED_TEMPLATE_PATH, `${SEALED_ASSET_DIR}/*`] as const;
 
-export async function readManifest(distDir: string): Promise<Manifest> {
+/** Reads dist/_truefans/manifest.json; `shown` is how messages name dist/ (as the caller gave it). */
+export async function readManifest(distDir: string, shown = distDir): Promise<Manifest> {
   const file = path.join(distDir, MANIFEST_PATH);
+  const name = path.posix.join(shown.split(path.sep).join('/'), MANIFEST_PATH);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch {
     throw new TruefansError(
       ErrorCodes.MANIFEST_INVALID,
-      `${file} is missing, so the platform files cannot say which pages are gated.`,
-      'Run the full build (npm run build) before emitting platform files.',
+      `${name} is missing, so the platform files cannot say which pages are gated.`,
+      'Run the whole build (npm run build), which writes it, before the platform files.',
     );
   }
-  const parsed = manifestSchema.safeParse(JSON.parse(text));
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  const parsed = manifestSchema.safeParse(json);
   if (!parsed.success) {
-    throw new TruefansError(ErrorCodes.MANIFEST_INVALID, `${file} does not match the manifest schema.`, 'Rebuild with npm run build.');
+    throw new TruefansError(ErrorCodes.MANIFEST_INVALID, `${name} is not a manifest this version of truefans reads.`, 'Rebuild the site with npm run build.');
   }
   return parsed.data;
 }

@@ -2,13 +2,14 @@
 // routes reach a function, that nothing it writes holds members-only text, and that every bundle is within
 // its platform's documented size limit.
 
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIZE_LIMITS } from '../../src/adapters/bundle.ts';
+import type { TruefansError } from '../../src/core/errors.ts';
 import { emitPlatformFiles } from '../../src/adapters/build.ts';
-import { buildSite, type Site } from './support/site.ts';
+import { fixtureSite, type Site } from './support/site.ts';
 
 let site: Site;
 const read = (file: string) => readFileSync(path.join(site.root, file), 'utf8');
@@ -20,7 +21,7 @@ function filesUnder(dir: string): string[] {
 }
 
 beforeAll(async () => {
-  site = await buildSite();
+  site = await fixtureSite();
 }, 60_000);
 
 afterAll(() => site?.cleanup());
@@ -120,11 +121,26 @@ describe('emitPlatformFiles', () => {
     }
   });
 
-  it('refuses a dist/ without a manifest, saying what to run', async () => {
+  it('refuses a missing or foreign manifest and a broken wrangler.jsonc, saying what to do', async () => {
     const empty = mkdtempSync(path.join(tmpdir(), 'truefans-empty-'));
     try {
-      await expect(emitPlatformFiles(empty, { root: empty, log: () => {} })).rejects.toMatchObject({ code: 'TF_MANIFEST_INVALID' });
-      await expect(emitPlatformFiles(empty, { root: empty, log: () => {} })).rejects.toThrow(/_truefans\/manifest\.json is missing[\s\S]*npm run build/);
+      const failure = (p: Promise<unknown>) => p.then(() => expect.unreachable(), (e: TruefansError) => `${e.code}: ${e.describe()}`);
+      expect(await failure(emitPlatformFiles('dist', { root: empty, log: () => {} }))).toMatchInlineSnapshot(`
+        "TF_MANIFEST_INVALID: dist/_truefans/manifest.json is missing, so the platform files cannot say which pages are gated.
+        Run the whole build (npm run build), which writes it, before the platform files."
+      `);
+      mkdirSync(path.join(empty, 'dist/_truefans'), { recursive: true });
+      writeFileSync(path.join(empty, 'dist/_truefans/manifest.json'), '{"version": 2}');
+      expect(await failure(emitPlatformFiles('dist', { root: empty, log: () => {} }))).toMatchInlineSnapshot(`
+        "TF_MANIFEST_INVALID: dist/_truefans/manifest.json is not a manifest this version of truefans reads.
+        Rebuild the site with npm run build."
+      `);
+      writeFileSync(path.join(empty, 'dist/_truefans/manifest.json'), JSON.stringify(site.manifest));
+      writeFileSync(path.join(empty, 'wrangler.jsonc'), '{\n  "name": "mira"\n  "compatibility_date": "2026-11-10"\n}');
+      expect(await failure(emitPlatformFiles('dist', { root: empty, platforms: ['cloudflare'], log: () => {} }))).toMatchInlineSnapshot(`
+        "TF_PLATFORM_CONFIG_INVALID: wrangler.jsonc: comma expected at line 3.
+        Fix it so it is JSON (comments and trailing commas are fine); docs/deploy/cloudflare.md shows the fields truefans reads."
+      `);
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }

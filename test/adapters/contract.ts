@@ -170,9 +170,9 @@ export function defineContract(name: string, start: StartRuntime, setup: () => C
     });
 
     it('leaves public pages plain static files, shared-cacheable and without the function\'s cookie handling', async () => {
-      const res = await get('/posts/hello/', { headers: { cookie: member } });
+      const res = await get(site.public.path, { headers: { cookie: member } });
       expect(res.status).toBe(200);
-      expect(await res.text()).toContain('A public post.');
+      expect(await res.text()).toContain(site.public.text);
       expect(res.headers.get('cache-control') ?? '').not.toMatch(/private|no-store/);
       expect(res.headers.getSetCookie()).toEqual([]);
     });

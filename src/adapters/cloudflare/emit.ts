@@ -25,17 +25,21 @@ export function runWorkerFirst(manifest: Manifest): string[] {
   ];
 }
 
+const lineOf = (text: string, offset: number) => text.slice(0, offset).split('\n').length;
+
 async function readUserConfig(root: string): Promise<Record<string, unknown>> {
   const file = ['wrangler.jsonc', 'wrangler.json'].map((f) => path.join(root, f)).find((f) => existsSync(f));
   if (!file) return {};
   const errors: ParseError[] = [];
-  const config = parse(await readFile(file, 'utf8'), errors, { allowTrailingComma: true });
+  const text = await readFile(file, 'utf8');
+  const config = parse(text, errors, { allowTrailingComma: true });
   if (errors.length || typeof config !== 'object' || config === null) {
     const first = errors[0];
+    const where = first ? `${printParseErrorCode(first.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()} at line ${lineOf(text, first.offset)}` : 'expected an object';
     throw new TruefansError(
-      ErrorCodes.CONTENT_INVALID,
-      `${path.basename(file)}: ${first ? `${printParseErrorCode(first.error)} at offset ${first.offset}` : 'expected an object'}.`,
-      'Fix the file so it is valid JSON with comments; see docs/deploy/cloudflare.md.',
+      ErrorCodes.PLATFORM_CONFIG_INVALID,
+      `${path.basename(file)}: ${where}.`,
+      'Fix it so it is JSON (comments and trailing commas are fine); docs/deploy/cloudflare.md shows the fields truefans reads.',
     );
   }
   return config as Record<string, unknown>;
