@@ -2,12 +2,14 @@
 // noisy, so each benchmark compares its cases side by side, as ratios). Results also go to bench/results/.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { benchAdapters } from './adapters.ts';
 import { benchBuild } from './build.ts';
 
 const results: Record<string, unknown> = {};
 const only = process.argv[2];
 const benches: Record<string, () => unknown | Promise<unknown>> = {
   build: benchBuild,
+  adapters: benchAdapters,
 };
 for (const [name, run] of Object.entries(benches)) {
   if (only && only !== name) continue;
