@@ -20,7 +20,7 @@ export const PLATFORMS: readonly Platform[] = ['netlify', 'cloudflare', 'vercel'
 export interface EmitOptions {
   /** The project root, where each platform looks for its files. Default: the current directory. */
   root?: string;
-  /** Which platforms to write. Default: all three. */
+  /** Which platforms to write. Default: TRUEFANS_PLATFORMS (comma-separated), else all three. */
   platforms?: readonly Platform[];
   /** Where to report each bundle's size. Default: console.log; pass `() => {}` to stay quiet. */
   log?: (line: string) => void;
@@ -28,13 +28,29 @@ export interface EmitOptions {
 
 const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
 
+/** TRUEFANS_PLATFORMS="netlify,cloudflare" (or "none") limits which platform files a build writes. */
+export function platformsFromEnv(value: string | undefined): readonly Platform[] {
+  if (value === undefined || value.trim() === '') return PLATFORMS;
+  const names = value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  if (names.length === 1 && names[0] === 'none') return [];
+  const unknown = names.filter((n) => !PLATFORMS.includes(n as Platform));
+  if (unknown.length) {
+    throw new TruefansError(
+      ErrorCodes.PLATFORM_CONFIG_INVALID,
+      `TRUEFANS_PLATFORMS has ${unknown.map((u) => `"${u}"`).join(', ')}, which is not a platform truefans deploys to.`,
+      `Use a comma-separated list of ${PLATFORMS.join(', ')}, or "none"; leave it unset for all three.`,
+    );
+  }
+  return names as Platform[];
+}
+
 export async function emitPlatformFiles(distDir: string, options: EmitOptions = {}): Promise<BundleInfo[]> {
   const root = path.resolve(options.root ?? '.');
   const dist = path.resolve(root, distDir);
   const manifest = await readManifest(dist, distDir);
   const log = options.log ?? console.log;
   const results: BundleInfo[] = [];
-  for (const platform of options.platforms ?? PLATFORMS) {
+  for (const platform of options.platforms ?? platformsFromEnv(process.env.TRUEFANS_PLATFORMS)) {
     const info =
       platform === 'netlify'
         ? await emitNetlify(root, manifest)

@@ -37,6 +37,8 @@ export function entryOf(platform: Platform): string {
 export interface BundleOptions {
   /** Values baked into the bundle (esbuild `define`), already JSON. */
   define?: Record<string, string>;
+  /** Code appended after the bundle (an inline platform config export). */
+  footer?: string;
 }
 
 export async function bundlePlatform(platform: Platform, outfile: string, options: BundleOptions = {}): Promise<BundleInfo> {
@@ -54,6 +56,7 @@ export async function bundlePlatform(platform: Platform, outfile: string, option
     legalComments: 'none',
     logLevel: 'silent',
     define: options.define ?? {},
+    ...(options.footer ? { footer: { js: options.footer } } : {}),
   });
   const code = await readFile(outfile);
   return {

@@ -5,10 +5,11 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIZE_LIMITS } from '../../src/adapters/bundle.ts';
 import type { TruefansError } from '../../src/core/errors.ts';
-import { emitPlatformFiles } from '../../src/adapters/build.ts';
+import { emitPlatformFiles, platformsFromEnv } from '../../src/adapters/build.ts';
 import { fixtureSite, type Site } from './support/site.ts';
 
 let site: Site;
@@ -35,18 +36,21 @@ describe('emitPlatformFiles', () => {
     }
   });
 
-  it('declares the Netlify function on gated pages and its own routes only, not on the static files under /_truefans/', () => {
-    const config = JSON.parse(read('.netlify/v1/config.json')) as { edge_functions: { function: string; path: string; excludedPath?: string[] }[] };
-    expect(config.edge_functions).toEqual([
-      { function: 'truefans', path: '/_truefans/*', excludedPath: ['/_truefans/manifest.json', '/_truefans/feed.json', '/_truefans/sealed/*'] },
-      { function: 'truefans', path: '/posts/album-notes/' },
-      { function: 'truefans', path: '/posts/album-notes/index.html' },
-      { function: 'truefans', path: '/posts/patrons-only/' },
-      { function: 'truefans', path: '/posts/patrons-only/index.html' },
-      { function: 'truefans', path: '/posts/winter-tour/' },
-      { function: 'truefans', path: '/posts/winter-tour/index.html' },
-    ]);
-    expect(read('.netlify/v1/edge-functions/truefans.js')).toMatch(/export\s*\{[^}]*as default/);
+  it('declares the Netlify function on gated pages and its own routes only, not on the static files under /_truefans/', async () => {
+    const mod = await import(pathToFileURL(path.join(site.root, '.netlify/v1/edge-functions/truefans.js')).href);
+    expect(typeof mod.default).toBe('function');
+    expect(mod.config).toEqual({
+      path: [
+        '/_truefans/*',
+        '/posts/album-notes/',
+        '/posts/album-notes/index.html',
+        '/posts/patrons-only/',
+        '/posts/patrons-only/index.html',
+        '/posts/winter-tour/',
+        '/posts/winter-tour/index.html',
+      ],
+      excludedPath: ['/_truefans/manifest.json', '/_truefans/feed.json', '/_truefans/sealed/*'],
+    });
   });
 
   it('writes a Wrangler config that runs the Worker first on gated pages and function routes, and redirects Wrangler to it', () => {
@@ -119,6 +123,13 @@ describe('emitPlatformFiles', () => {
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
+  });
+
+  it('reads which platforms to write from TRUEFANS_PLATFORMS, and refuses a name it does not know', () => {
+    expect(platformsFromEnv(undefined)).toEqual(['netlify', 'cloudflare', 'vercel']);
+    expect(platformsFromEnv(' Cloudflare , vercel ')).toEqual(['cloudflare', 'vercel']);
+    expect(platformsFromEnv('none')).toEqual([]);
+    expect(() => platformsFromEnv('netlify,fly')).toThrowErrorMatchingInlineSnapshot(`[TruefansError: TRUEFANS_PLATFORMS has "fly", which is not a platform truefans deploys to.]`);
   });
 
   it('refuses a missing or foreign manifest and a broken wrangler.jsonc, saying what to do', async () => {

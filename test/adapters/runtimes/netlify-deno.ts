@@ -1,6 +1,6 @@
 // Runs the built Netlify Edge Function in Deno, the runtime Netlify runs it in, behind a small stand-in for
-// Netlify's CDN: requests matching the generated declarations (.netlify/v1/config.json, compared with
-// URLPattern as Netlify does) go to the function with a Netlify-shaped context; everything else, and
+// Netlify's CDN: requests matching the function's own inline `config` (path and excludedPath, compared
+// with URLPattern as Netlify does) go to the function with a Netlify-shaped context; everything else, and
 // context.next(), is served from dist/ the way the CDN would. Netlify.env reads this process's env.
 //
 // deno run --allow-net --allow-read --allow-env test/adapters/runtimes/netlify-deno.ts <root> <dist>
@@ -20,13 +20,12 @@ const started = performance.now();
   },
 };
 
-const config = JSON.parse(await Deno.readTextFile(`${root}/.netlify/v1/config.json`));
-const declarations = (config.edge_functions as { function: string; path: string; excludedPath?: string[] }[]).map((d) => ({
-  name: d.function,
-  path: new URLPattern({ pathname: d.path }),
-  excluded: (d.excludedPath ?? []).map((p) => new URLPattern({ pathname: p })),
-}));
-const fn = (await import(`file://${root}/.netlify/v1/edge-functions/truefans.js`)).default as (r: Request, c: unknown) => Promise<Response>;
+const mod = await import(`file://${root}/.netlify/v1/edge-functions/truefans.js`);
+const fn = mod.default as (r: Request, c: unknown) => Promise<Response>;
+const config = mod.config as { path: string | string[]; excludedPath?: string | string[] };
+const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+const paths = list(config.path).map((p) => new URLPattern({ pathname: p }));
+const excluded = list(config.excludedPath).map((p) => new URLPattern({ pathname: p }));
 
 const HTML = 'text/html; charset=utf-8';
 const TYPES: Record<string, string> = {
@@ -75,7 +74,8 @@ Deno.serve(
   },
   async (request: Request) => {
     const url = new URL(request.url);
-    const matched = declarations.find((d) => d.path.test({ pathname: url.pathname }) && !d.excluded.some((e) => e.test({ pathname: url.pathname })));
+    const pathname = url.pathname;
+    const matched = paths.some((p) => p.test({ pathname })) && !excluded.some((e) => e.test({ pathname }));
     if (!matched) return cdn(url);
     const context = {
       next: (_options?: { sendConditionalRequest?: boolean }) => cdn(url),
