@@ -11,7 +11,8 @@ const USAGE = `Usage: node src/adapters/node/cli.ts [--dist dist] [--port 4321] 
   --dist          the built site (default: dist)
   --port          port to listen on (default: $PORT or 4321; 0 picks a free one)
   --host          address to bind (default: $HOST or 127.0.0.1; 0.0.0.0 in a container)
-  --trust-proxy   trust X-Forwarded-Proto/Host from the reverse proxy in front (TLS termination)
+  --trust-proxy   trust X-Forwarded-Proto/Host from the reverse proxy in front (TLS termination);
+                  also TRUEFANS_TRUST_PROXY=1
 
 Secrets come from the environment: TRUEFANS_SECRET, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET.`;
 
@@ -41,7 +42,7 @@ async function main() {
       distDir: values.dist,
       port,
       host: values.host ?? process.env.HOST ?? '127.0.0.1',
-      trustProxy: values['trust-proxy'],
+      trustProxy: values['trust-proxy'] || process.env.TRUEFANS_TRUST_PROXY === '1',
     });
   } catch (error) {
     if (isTruefansError(error)) {
