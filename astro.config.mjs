@@ -8,7 +8,12 @@ import truefans from './src/integration/index.ts';
 export default defineConfig({
   output: 'static',
   trailingSlash: 'always',
-  integrations: [mdx(), sitemap(), truefans()],
+  integrations: [
+    mdx(),
+    // The edge function's page shell and the 404 page are not pages to index.
+    sitemap({ filter: (page) => !/\/(truefans-shell|404)\/$/.test(new URL(page).pathname) }),
+    truefans(),
+  ],
   // Tests build fixture sites side by side; each gets its own cache.
   cacheDir: process.env.TRUEFANS_CACHE_DIR,
 });

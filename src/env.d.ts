@@ -1,7 +1,6 @@
 declare module 'virtual:truefans/site' {
-  import type { SiteConfig } from './config/site-schema.ts';
   /** The validated content/site.yaml. */
-  export const site: SiteConfig;
+  export const site: import('./config/site-schema.ts').SiteConfig;
   /** Absolute path of the content folder. */
   export const contentDir: string;
   /** True under `npm run dev`: members-only parts are shown under a "previewing as a member" banner. */

@@ -3,7 +3,9 @@
 
 import type Stripe from 'stripe';
 import type { Entitlements } from './access.ts';
-import { createKeyring, type Keyring } from './crypto/keys.ts';
+import type { Memo } from './memo.ts';
+import type { Session } from './tokens/session.ts';
+import type { Keyring } from './crypto/keys.ts';
 import type { EdgeConfig } from './env.ts';
 import { canonicalPath } from './http/canonical-path.ts';
 import type { Manifest } from './manifest.ts';
@@ -31,6 +33,8 @@ export interface App {
   shell(): Promise<string>;
   /** Feed tokens carry no check time, so recent checks are remembered here (and in the store, if any). */
   feedChecks: Map<string, { ent: Entitlements; checkedAt: number }>;
+  /** Per-isolate memos: verified session tokens, opened sealed parts, opened pages (by ETag). */
+  memo: { sessions: Memo<Session>; opened: Memo<string>; pages: Memo<{ bytes: Uint8Array<ArrayBuffer>; type: string }> };
 }
 
 export interface Ctx {
@@ -48,7 +52,6 @@ export function pageIndex(manifest: Manifest): Map<string, string> {
   return index;
 }
 
-export { createKeyring };
 
 export function tierName(manifest: Manifest, id: string): string {
   return manifest.tiers.find((t) => t.id === id)?.name ?? id;

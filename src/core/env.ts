@@ -135,12 +135,13 @@ function secretProblem(value: string | undefined, name: string, required: boolea
     validateSecret(value, name);
     return undefined;
   } catch (error) {
-    if (isTruefansError(error)) return error.message.replace(/\n/g, ' ');
+    if (isTruefansError(error)) return error.describe().replace(/\n/g, ' ');
     throw error;
   }
 }
 
-function apiBase(url: string | undefined): EdgeConfig['stripe']['api'] {
+/** STRIPE_API_BASE as the stripe package's host, port and protocol options. */
+export function apiBase(url: string | undefined): EdgeConfig['stripe']['api'] {
   if (!url) return undefined;
   const parsed = new URL(url);
   const protocol = parsed.protocol === 'http:' ? 'http' : 'https';

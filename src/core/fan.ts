@@ -30,7 +30,12 @@ export async function sessionCookie(app: App, url: URL, customer: string, ent: E
 export async function readSession(ctx: Ctx): Promise<{ session: Session | undefined; invalid: boolean }> {
   const token = readCookie(ctx.request, SESSION_COOKIE, ctx.url);
   if (!token) return { session: undefined, invalid: false };
-  const result = await verifySession(ctx.app.keyring, ctx.app.siteOrigin, token, ctx.app.now());
+  const { app } = ctx;
+  const known = app.memo.sessions.get(token);
+  // A remembered token skips the HMAC, not the clock: expiry is checked on every request.
+  if (known) return known.expiresAt > app.now() / 1000 ? { session: known, invalid: false } : { session: undefined, invalid: true };
+  const result = await verifySession(app.keyring, app.siteOrigin, token, app.now());
+  if (result.ok) app.memo.sessions.set(token, result.session);
   return result.ok ? { session: result.session, invalid: false } : { session: undefined, invalid: true };
 }
 
@@ -48,8 +53,9 @@ export async function resolveFan(ctx: Ctx): Promise<Fan> {
   let stale = age >= app.config.recheckSeconds;
   if (!stale && app.store) {
     // A webhook marks a customer whose subscription changed, so a cancellation or downgrade applies now.
-    const changed = Number(await app.store.get(changedKey(session.customer)).catch(() => null));
-    stale = Number.isFinite(changed) && changed > session.checkedAt;
+    // Same second counts as after: the change may have landed just after the check.
+    const marked = await app.store.get(changedKey(session.customer)).catch(() => null);
+    stale = marked !== null && Number(marked) >= session.checkedAt;
   }
   const member = (ent: Entitlements, cookies: string[]): Fan => ({ kind: 'member', customer: session.customer, ent, session, cookies });
   if (!stale) return member(session.ent, []);
@@ -72,7 +78,7 @@ export async function resolveFan(ctx: Ctx): Promise<Fan> {
       const retryAfter = Math.min(now + RETRY_SECONDS, session.checkedAt + app.config.graceSeconds);
       return member(session.ent, [await sessionCookie(app, url, session.customer, session.ent, session.checkedAt, retryAfter)]);
     }
-    app.log(`truefans: ${failure.code}: ${failure.message.replace(/\n/g, ' ')} ${withinGrace ? '' : 'The grace period is over; '}answering 503.`);
+    app.log(`truefans: ${failure.code}: ${failure.describe().replace(/\n/g, ' ')} ${withinGrace ? '' : 'The grace period is over; '}answering 503.`);
     return { kind: 'unavailable', cookies: [] };
   }
 }

@@ -8,6 +8,7 @@ import type Stripe from 'stripe';
 import { pageIndex, type App, type Ctx } from './app.ts';
 import { createKeyring, type Keyring } from './crypto/keys.ts';
 import { createMailer } from './email/mailer.ts';
+import { Memo } from './memo.ts';
 import { parseEnv, type EdgeConfig } from './env.ts';
 import { ErrorCodes, TruefansError, isTruefansError } from './errors.ts';
 import { canonicalPath } from './http/canonical-path.ts';
@@ -46,6 +47,15 @@ const EXACT: Record<string, Route> = {
   [ROUTES.account]: { GET: accountPage },
   [ROUTES.webhook]: { POST: receiveWebhook },
 };
+
+/**
+ * The paths the function must see, for adapters that route only some paths to it (Netlify's config, a
+ * Vercel matcher): its own routes, then every gated page from the manifest. Variants of a gated path
+ * that a CDN serves statically can only ever reach the sealed preview, never plaintext.
+ */
+export function functionPaths(manifest: Manifest): string[] {
+  return [...Object.keys(EXACT), `${ROUTES.feed}*`, `${ASSET_ROUTE}/*`, ...Object.keys(manifest.pages)];
+}
 
 function findRoute(path: string): Route | undefined {
   const exact = EXACT[path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path];
@@ -87,6 +97,10 @@ export function createHandler(options: HandlerOptions): Handler {
   const now = options.now ?? (() => Date.now());
   const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init));
   const feedChecks: App['feedChecks'] = new Map();
+  // Verifying a cookie and opening a sealed part each cost a trip to WebCrypto's thread pool, and opening
+  // a page costs a decode, a scan and an encode; an isolate serving the same fans and pages again
+  // remembers the results (keyed by the exact token, envelope, or file version), within 24 MB.
+  const memo: App['memo'] = { sessions: new Memo(10_000), opened: new Memo(2_000, 8 * 1024 * 1024), pages: new Memo(2_000, 16 * 1024 * 1024) };
 
   let base: Promise<Base> | undefined;
   function loadBase(): Promise<Base> {
@@ -128,7 +142,7 @@ export function createHandler(options: HandlerOptions): Handler {
     value.catch((error: unknown) => {
       entry.at = -now(); // failed: retry after MANIFEST_RETRY_MS
       const e = isTruefansError(error) ? error : manifestError(`could not be fetched (${(error as Error).name})`);
-      log(`truefans: ${e.code}: ${e.message.replace(/\n/g, ' ')}`);
+      log(`truefans: ${e.code}: ${e.describe().replace(/\n/g, ' ')}`);
     });
     return value;
   }
@@ -146,17 +160,24 @@ export function createHandler(options: HandlerOptions): Handler {
     return fallbackShell();
   }
 
-  let kidChecked = false;
+  // One App per loaded manifest (the configuration never changes within a handler).
+  const apps = new WeakMap<LoadedManifest, App>();
+  function appFor(b: Base, m: LoadedManifest, origin: string): App {
+    let app = apps.get(m);
+    if (!app) {
+      app = buildApp(b, m, origin);
+      apps.set(m, app);
+    }
+    return app;
+  }
+
   function buildApp(b: Base, m: LoadedManifest, origin: string): App {
     const siteOrigin = b.config.siteUrl ?? new URL(m.manifest.site.url).origin;
-    if (!kidChecked) {
-      kidChecked = true;
-      if (!b.keyring.kids.includes(m.manifest.kid)) {
-        log(
-          `truefans: ${ErrorCodes.SEAL_OPEN_FAILED}: the site was built with a TRUEFANS_SECRET whose key id is ${m.manifest.kid}, but the function's secrets have ${b.keyring.kids.join(', ')}. ` +
-            'Members will see previews only until you rebuild with the same TRUEFANS_SECRET (or set TRUEFANS_PREVIOUS_SECRET to the one the build used).',
-        );
-      }
+    if (!b.keyring.kids.includes(m.manifest.kid)) {
+      log(
+        `truefans: ${ErrorCodes.SEAL_OPEN_FAILED}: the site was built with a TRUEFANS_SECRET whose key id is ${m.manifest.kid}, but the function's secrets have ${b.keyring.kids.join(', ')}. ` +
+          'Members will see previews only until you rebuild with the same TRUEFANS_SECRET (or set TRUEFANS_PREVIOUS_SECRET to the one the build used).',
+      );
     }
     return {
       ...b,
@@ -172,6 +193,7 @@ export function createHandler(options: HandlerOptions): Handler {
       fetch: fetchImpl,
       shell: () => shell(origin),
       feedChecks,
+      memo,
     };
   }
 
@@ -196,7 +218,7 @@ export function createHandler(options: HandlerOptions): Handler {
     } catch {
       throw NOT_CONFIGURED;
     }
-    const app = buildApp(b, loaded, url.origin);
+    const app = appFor(b, loaded, url.origin);
     const ctx: Ctx = {
       request,
       url,
@@ -226,10 +248,10 @@ export function createHandler(options: HandlerOptions): Handler {
     if (error instanceof HttpProblem) {
       problem = error;
     } else if (isTruefansError(error, ErrorCodes.STRIPE_PRICE_MISSING)) {
-      log(`truefans: ${error.code}: ${error.message.replace(/\n/g, ' ')}`);
+      log(`truefans: ${error.code}: ${error.describe().replace(/\n/g, ' ')}`);
       problem = new HttpProblem(503, 'This is not for sale yet', 'The site owner has not finished setting up payments for this: they need to run `npm run stripe:sync`. Please try again later.');
     } else if (isTruefansError(error, ErrorCodes.STRIPE_UNAVAILABLE) || isTruefansError(error, ErrorCodes.STRIPE_REFUSED)) {
-      log(`truefans: ${error.code}: ${error.message.replace(/\n/g, ' ')}`);
+      log(`truefans: ${error.code}: ${error.describe().replace(/\n/g, ' ')}`);
       problem = new HttpProblem(503, 'Payments are unavailable right now', 'The payment service this site uses did not answer as expected. Nothing was charged by this request. Please try again in a few minutes.', { headers: { 'retry-after': '60' } });
     } else {
       const e = error as { name?: string; code?: string; message?: string };

@@ -31,7 +31,7 @@ export default function truefans(): AstroIntegration {
         if (command === 'build') {
           // Fail before rendering anything: a production build needs the real secret.
           keyring = await createKeyring(process.env.TRUEFANS_SECRET, process.env.TRUEFANS_PREVIOUS_SECRET);
-          outDir = fileURLToPath(config.outDir);
+          outDir = fileURLToPath(config.outDir).replace(/[\\/]+$/, '');
           stage = stagingDirFor(outDir);
           discard(stage);
         }

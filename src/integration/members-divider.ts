@@ -10,7 +10,8 @@ export const PREVIEW_BANNER =
   '<p class="truefans-preview-banner" role="note"><strong>Previewing as a member.</strong> Everything below this line is members-only: fans without access see the part above and a way to join.</p>';
 
 export function wrapMembersDivider(html: string, options: { preview: boolean }): string {
-  const open = html.indexOf('<truefans-body>');
+  // In dev Astro annotates elements (data-astro-source-file), so the open tag may carry attributes.
+  const open = html.search(/<truefans-body[\s>]/);
   if (open < 0) return html;
   const close = html.indexOf(BODY_CLOSE, open);
   if (close < 0) return html;

@@ -4,6 +4,7 @@
 // check over every output file. Any problem throws; the caller then discards the whole output.
 
 import { createHmac } from 'node:crypto';
+import { decodeHTML } from 'entities';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { lowestAccess } from '../core/access.ts';
@@ -212,7 +213,9 @@ export async function sealOutput(options: SealOptions): Promise<SealReport> {
     writeFileSync(join(dir, page.file), html);
     sealedHtml.set(page.file, html);
     if (page.gates.length) {
-      const title = /<title>([^<]*)<\/title>/.exec(page.html)?.[1]?.trim() ?? page.post;
+      // The post title alone: og:title is exactly it (<title> carries the site name too).
+      const raw = /<meta property="og:title" content="([^"]*)"/.exec(page.html)?.[1] ?? /<title>([^<]*)<\/title>/.exec(page.html)?.[1];
+      const title = raw ? decodeHTML(raw).trim() : page.post;
       manifestPages[urlPathOf(page.file)] = { post: page.post, title, access: [...new Set(page.gates.map(page.tierOf))] };
     }
   };

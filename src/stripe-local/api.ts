@@ -17,7 +17,7 @@ import { invoiceRoutes } from './resources/invoices.ts';
 import { portalRoutes } from './resources/portal.ts';
 import { subscriptionRoutes } from './resources/subscriptions.ts';
 import type { Route } from './routes.ts';
-import type { StripeObject } from './state.ts';
+import { IDEMPOTENCY_RETENTION_SEC, type StripeObject } from './state.ts';
 import { API_VERSION } from './engine.ts';
 
 const ROUTES: Route[] = [
@@ -41,8 +41,6 @@ const COMPILED: Compiled[] = ROUTES.map((route) => ({
   regex: new RegExp('^' + route.pattern.replace(/:[a-z]+/g, '([^/]+)') + '$'),
 }));
 
-/** Stripe keeps idempotency keys for 24 hours. */
-const IDEMPOTENCY_TTL_SEC = 24 * 3600;
 
 export interface ApiOptions {
   secretKey: string;
@@ -139,7 +137,7 @@ export async function handleApi(engine: Engine, request: Request, options: ApiOp
     const records = engine.store.data.idempotency;
     if (idempotencyKey) {
       const record = records[idempotencyKey];
-      if (record && record.created > engine.now() - IDEMPOTENCY_TTL_SEC) {
+      if (record && record.created > engine.now() - IDEMPOTENCY_RETENTION_SEC) {
         if (record.fingerprint !== fingerprint) {
           throw new ApiError(400, {
             type: 'idempotency_error',

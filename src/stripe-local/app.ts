@@ -1,9 +1,12 @@
 // One Fetch-style handler for everything the stand-in serves: the API under /v1, the hosted checkout
-// (/c/pay/<id>), the billing portal (/p/session/<id>), hosted invoices (/i/<id>) and a small home page.
+// (/c/pay/<id>), the billing portal (/p/session/<id>), hosted invoices (/i/<id>) and a home page with the
+// test clock's controls.
 import { handleApi, type ApiOptions } from './api.ts';
 import { processDue } from './billing.ts';
 import type { Engine } from './engine.ts';
 import { handleCheckoutPage } from './pages/checkout.ts';
+import { handleDashboardAction, renderDashboard } from './pages/dashboard.ts';
+import type { DeliveryRecord } from './webhooks.ts';
 import { html, notFound, page } from './pages/html.ts';
 import { handleInvoicePage } from './pages/invoice.ts';
 import { handlePortalPage } from './pages/portal.ts';
@@ -12,7 +15,13 @@ const CHECKOUT = /^\/c\/pay\/([^/]+)(?:\/([a-z_]+))?\/?$/;
 const PORTAL = /^\/p\/session\/([^/]+)(?:\/([a-z_]+))?\/?$/;
 const INVOICE = /^\/i\/([^/]+)(?:\/([a-z_]+))?\/?$/;
 
-export function createHandler(engine: Engine, options: ApiOptions): (request: Request) => Promise<Response> {
+export interface HandlerOptions extends ApiOptions {
+  /** Moves the clock forward (and waits for the webhooks), for the home page's buttons. */
+  advanceClock: (seconds: number) => Promise<void>;
+  sent: readonly DeliveryRecord[];
+}
+
+export function createHandler(engine: Engine, options: HandlerOptions): (request: Request) => Promise<Response> {
   return async (request) => {
     const { pathname } = new URL(request.url);
     if (pathname.startsWith('/v1/')) return handleApi(engine, request, options);
@@ -24,11 +33,9 @@ export function createHandler(engine: Engine, options: ApiOptions): (request: Re
       if (match) return await handlePortalPage(engine, request, decodeURIComponent(match[1] ?? ''), match[2]);
       match = INVOICE.exec(pathname);
       if (match) return await handleInvoicePage(engine, request, decodeURIComponent(match[1] ?? ''), match[2]);
-      if (pathname === '/' && request.method === 'GET') {
-        return page(
-          'Local Stripe stand-in',
-          html`<main><h1>Local Stripe stand-in</h1><p>This server speaks Stripe's API under <code>/v1</code> for truefans' development, demo and tests, and hosts the checkout page, the billing portal and invoices.</p><p class="muted">Point the <code>stripe</code> package at it with <code>host</code>, <code>port</code> and <code>protocol: 'http'</code>.</p></main>`,
-        );
+      if (pathname === '/' && request.method === 'GET') return renderDashboard(engine, options.sent);
+      if (pathname === '/clock' || pathname === '/portal') {
+        return await handleDashboardAction(engine, request, pathname === '/clock' ? 'clock' : 'portal', options.advanceClock);
       }
       return notFound('Page');
     } catch (error) {

@@ -3,7 +3,7 @@
 // `processDue` is the test clock: it runs everything due up to a moment, in time order.
 import type { Engine } from './engine.ts';
 import { newId } from './ids.ts';
-import { addInterval, formatMoney, formatInterval, type Recurring } from './money.ts';
+import { addInterval, formatMoney, type Recurring } from './money.ts';
 import { discountShape, invoiceLineShape, invoiceShape, subscriptionItemShape, subscriptionShape } from './shapes.ts';
 import type { StripeObject } from './state.ts';
 
@@ -123,7 +123,6 @@ function createInvoice(engine: Engine, subscription: StripeObject, billingReason
       subscription: subscription.id,
       subscriptionItem: item.id,
       price,
-      productName,
       quantity: item.quantity,
       amount,
       discount,
@@ -437,8 +436,4 @@ export function processDue(engine: Engine, until: number): void {
     engine.at(due.at, due.run);
   }
   throw new Error('The Stripe stand-in clock found too much to do; is an interval zero?');
-}
-
-export function describeRecurring(recurring: Recurring): string {
-  return formatInterval(recurring);
 }

@@ -88,6 +88,14 @@ export class Engine {
           const items = (this.store.data.sessionItems[id] ?? []).map((item) => this.present(item));
           return { object: 'list', data: items, has_more: false, url: `/v1/checkout/sessions/${id}/line_items` };
         }
+        if (owner.object === 'customer' && field === 'subscriptions') {
+          const id = String(owner.id);
+          const subscriptions = this.store
+            .all('subscription')
+            .filter((subscription) => subscription.customer === id && subscription.status !== 'canceled' && subscription.status !== 'incomplete_expired')
+            .map((subscription) => this.present(subscription));
+          return { object: 'list', data: subscriptions, has_more: false, url: `/v1/customers/${id}/subscriptions` };
+        }
         return undefined;
       },
     };

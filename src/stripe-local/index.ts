@@ -7,7 +7,7 @@ import { processDue } from './billing.ts';
 import { Clock } from './clock.ts';
 import { Engine } from './engine.ts';
 import { serve } from './server.ts';
-import { emptyState, loadState, saveState, Store } from './state.ts';
+import { emptyState, loadState, prune, rebase, saveState, Store } from './state.ts';
 import { WebhookQueue } from './webhooks.ts';
 
 export interface StandInOptions {
@@ -78,12 +78,12 @@ export async function startStripeStandIn(options: StandInOptions = {}): Promise<
 
   const save = () => {
     data.clock = clock.state();
+    prune(data, clock.nowSec());
     if (options.stateFile) saveState(options.stateFile, data);
   };
   const saveIfChanged = () => {
     if (store.takeDirty()) save();
   };
-  if (options.stateFile && (!loaded || options.fresh)) save();
 
   const faults: (FaultSpec & { left: number })[] = [];
   const takeFault = (method: string, path: string): Fault | undefined => {
@@ -99,8 +99,22 @@ export async function startStripeStandIn(options: StandInOptions = {}): Promise<
     return { status: fault.status ?? 0, delayMs: fault.delayMs ?? 0 };
   };
 
+  const moveTo = async (targetMs: number) => {
+    if (targetMs < clock.nowMs()) throw new Error('The Stripe stand-in clock only moves forward (as Stripe test clocks do).');
+    processDue(engine, Math.floor(targetMs / 1000));
+    clock.setMs(targetMs);
+    store.touch();
+    saveIfChanged();
+    await webhooks.flush();
+  };
+
   const secretKey = options.secretKey ?? DEFAULT_SECRET_KEY;
-  const handler = createHandler(engine, { secretKey, takeFault });
+  const handler = createHandler(engine, {
+    secretKey,
+    takeFault,
+    advanceClock: (seconds) => moveTo(clock.nowMs() + seconds * 1000),
+    sent: webhooks.sent,
+  });
   const server = serve(handler, saveIfChanged);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -112,15 +126,9 @@ export async function startStripeStandIn(options: StandInOptions = {}): Promise<
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   engine.baseUrl = url;
-
-  const moveTo = async (targetMs: number) => {
-    if (targetMs < clock.nowMs()) throw new Error('The Stripe stand-in clock only moves forward (as Stripe test clocks do).');
-    processDue(engine, Math.floor(targetMs / 1000));
-    clock.setMs(targetMs);
-    store.touch();
-    saveIfChanged();
-    await webhooks.flush();
-  };
+  rebase(data, url);
+  store.touch();
+  saveIfChanged();
 
   return {
     url,

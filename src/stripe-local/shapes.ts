@@ -390,7 +390,6 @@ export function invoiceLineShape(input: {
   subscription: string;
   subscriptionItem: string;
   price: StripeObject;
-  productName: string;
   quantity: number;
   amount: number;
   discount: number;

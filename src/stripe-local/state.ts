@@ -53,11 +53,15 @@ export interface IdempotencyRecord {
 export interface StateData {
   version: 1;
   clock: ClockState;
+  /** Where the hosted pages were served when the state was saved; links are moved if that changes. */
+  baseUrl?: string;
   objects: Record<Kind, Record<string, StripeObject>>;
   /** Checkout line items (`item` objects), by session id; Stripe returns them only when expanded. */
   sessionItems: Record<string, StripeObject[]>;
   sessionExtras: Record<string, SessionExtras>;
   cards: Record<string, CardBehaviour>;
+  /** Ids of deleted objects (customers): Stripe answers them as `{ id, object, deleted: true }`. */
+  deleted: Record<string, true>;
   idempotency: Record<string, IdempotencyRecord>;
 }
 
@@ -66,7 +70,7 @@ function emptyObjects(): Record<Kind, Record<string, StripeObject>> {
 }
 
 export function emptyState(clock: ClockState): StateData {
-  return { version: 1, clock, objects: emptyObjects(), sessionItems: {}, sessionExtras: {}, cards: {}, idempotency: {} };
+  return { version: 1, clock, objects: emptyObjects(), sessionItems: {}, sessionExtras: {}, cards: {}, deleted: {}, idempotency: {} };
 }
 
 /** Reads a state file; a missing file is a fresh start, a corrupt one is an error that names it. */
@@ -91,6 +95,7 @@ export function loadState(file: string): StateData | undefined {
   data.sessionItems ??= {};
   data.sessionExtras ??= {};
   data.cards ??= {};
+  data.deleted ??= {};
   data.idempotency ??= {};
   return data;
 }
@@ -126,8 +131,19 @@ export class Store {
     this.data = data;
   }
 
+  /** The object, unless there is none or it was deleted. */
   get(kind: Kind, id: string): StripeObject | undefined {
+    if (Object.hasOwn(this.data.deleted, id)) return undefined;
     return Object.hasOwn(this.data.objects[kind], id) ? this.data.objects[kind][id] : undefined;
+  }
+
+  isDeleted(id: string): boolean {
+    return Object.hasOwn(this.data.deleted, id);
+  }
+
+  markDeleted(id: string): void {
+    this.data.deleted[id] = true;
+    this.#dirty = true;
   }
 
   /** The object, or Stripe's 404 naming it ("No such customer: 'cus_123'"). */
@@ -145,14 +161,16 @@ export class Store {
 
   /** All objects of a kind, newest first (Stripe's list order). */
   all(kind: Kind): StripeObject[] {
-    return Object.values(this.data.objects[kind]).reverse();
+    return Object.values(this.data.objects[kind])
+      .filter((object) => !Object.hasOwn(this.data.deleted, object.id))
+      .reverse();
   }
 
-  /** Finds an object of any kind by id, for expansion. */
+  /** Finds an object of any kind by id, for expansion; a deleted one as Stripe shows it. */
   find(id: string): StripeObject | undefined {
     for (const kind of KINDS) {
-      const found = this.get(kind, id);
-      if (found) return found;
+      if (!Object.hasOwn(this.data.objects[kind], id)) continue;
+      return this.isDeleted(id) ? { id, object: kind, deleted: true } : this.data.objects[kind][id];
     }
     return undefined;
   }
@@ -166,5 +184,34 @@ export class Store {
     const dirty = this.#dirty;
     this.#dirty = false;
     return dirty;
+  }
+}
+
+/** Points the stored links to hosted pages (checkout, portal, invoices) at a new address after a restart. */
+export function rebase(data: StateData, baseUrl: string): void {
+  const previous = data.baseUrl;
+  data.baseUrl = baseUrl;
+  if (!previous || previous === baseUrl) return;
+  const move = (object: StripeObject, field: string) => {
+    const value = object[field];
+    if (typeof value === 'string' && value.startsWith(previous)) object[field] = baseUrl + value.slice(previous.length);
+  };
+  for (const session of Object.values(data.objects['checkout.session'])) move(session, 'url');
+  for (const portal of Object.values(data.objects['billing_portal.session'])) move(portal, 'url');
+  for (const invoice of Object.values(data.objects.invoice)) move(invoice, 'hosted_invoice_url');
+}
+
+/** Stripe keeps events for 30 days and idempotency keys for 24 hours; so does the stand-in. */
+export const EVENT_RETENTION_SEC = 30 * 86_400;
+export const IDEMPOTENCY_RETENTION_SEC = 24 * 3600;
+
+/** Drops what Stripe would have forgotten by `nowSec`, which also keeps the state file small. */
+export function prune(data: StateData, nowSec: number): void {
+  const events = data.objects.event;
+  for (const [id, event] of Object.entries(events)) {
+    if (Number(event.created) < nowSec - EVENT_RETENTION_SEC) delete events[id];
+  }
+  for (const [key, record] of Object.entries(data.idempotency)) {
+    if (record.created < nowSec - IDEMPOTENCY_RETENTION_SEC) delete data.idempotency[key];
   }
 }

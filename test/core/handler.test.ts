@@ -1,7 +1,10 @@
 // The handler as an adapter calls it, with fresh session cookies (no Stripe call needed): gated pages,
 // variants, cache headers, pass-through, misconfiguration, origin checks and open redirects.
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { functionPaths } from '../../src/core/handler.ts';
 import { startFakeStripe, type FakeStripe } from './helpers/fake-stripe.ts';
 import { form, makeHandler, NOW, request, sessionFor } from './helpers/handler.ts';
 import { buildFixture, expectNoSecrets, OTHER_SECRET, SECRET_TEXT, TEASER_TEXT, type Fixture } from './helpers/site.ts';
@@ -132,6 +135,30 @@ describe('gated pages', () => {
     }
   });
 
+  it('remembers an opened page per file version and per entitlements, never across them', async () => {
+    const own = await buildFixture();
+    try {
+      const { handle } = makeHandler(own, env());
+      const page = () => handle(request('/posts/winter-tour/', { cookie: supporterCookie }));
+      const supporterCookie = await supporter();
+      const first = await (await page()).text();
+      expect(first).toContain(SECRET_TEXT.members);
+      expect(await (await page()).text()).toBe(first);
+      // Another fan, other entitlements: their own page, not the remembered one.
+      const buyer = await sessionFor('cus_b', { tiers: [], offers: ['field-recordings'] }, NOW);
+      expectNoSecrets(await (await handle(request('/posts/winter-tour/', { cookie: buyer }))).text());
+      expectNoSecrets(await (await handle(request('/posts/winter-tour/'))).text());
+      // A new deploy of the file (a new ETag) is served, not the remembered bytes.
+      const built = readFileSync(join(own.dir, 'posts/winter-tour/index.html'), 'utf8');
+      own.write('posts/winter-tour/index.html', built.replace(TEASER_TEXT, 'A corrected teaser line'));
+      const after = await (await page()).text();
+      expect(after).toContain('A corrected teaser line');
+      expect(after).toContain(SECRET_TEXT.members);
+    } finally {
+      own.cleanup();
+    }
+  });
+
   it('serves the teaser with a notice, never partial plaintext, when a part does not open', async () => {
     const other = await buildFixture({ secret: OTHER_SECRET });
     try {
@@ -259,5 +286,25 @@ describe('hardening', () => {
     const response = await handle(request('/_truefans/checkout'));
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('POST');
+  });
+});
+
+describe('functionPaths', () => {
+  it('lists the function\'s routes and every gated page, for adapters that route selectively', () => {
+    expect(functionPaths(fixture.manifest)).toEqual([
+      '/_truefans/checkout',
+      '/_truefans/checkout/complete',
+      '/_truefans/signin',
+      '/_truefans/signin/confirm',
+      '/_truefans/signout',
+      '/_truefans/portal',
+      '/_truefans/account',
+      '/_truefans/webhook',
+      '/_truefans/feed/*',
+      '/_truefans/asset/*',
+      '/posts/winter-tour/',
+      '/posts/patrons-only/',
+      '/posts/album-notes/',
+    ]);
   });
 });

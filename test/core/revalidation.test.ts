@@ -175,3 +175,45 @@ describe('re-validation', () => {
     });
   });
 });
+
+describe('statuses reached through the stand-in (real renewals, failures and cancellations)', () => {
+  it('a failed renewal (past_due) follows TRUEFANS_PAST_DUE; canceled grants nothing', async () => {
+    const { startWorld, payOnHostedPage } = await import('./helpers/stand-in.ts');
+    const { form, cookieHeader } = await import('./helpers/handler.ts');
+    const world = await startWorld(fixture);
+    try {
+      // Sessions last longer than the month it takes to reach the renewal.
+      const long = { TRUEFANS_SESSION_DAYS: '60' };
+      const keep = world.handler({ env: long });
+      const start = await keep.handle(form('/_truefans/checkout', { tier: 'supporter', interval: 'month', return_to: '/posts/winter-tour/' }));
+      const paid = await payOnHostedPage(start.headers.get('location')!, '4000 0000 0000 0341', 'renewal@example.com');
+      const back = new URL(paid.headers.get('location')!);
+      const complete = await keep.handle(request(back.pathname + back.search, { cookie: cookieHeader(cookiesFrom(start)) }));
+      const cookie = `__Host-truefans=${cookiesFrom(complete).get('__Host-truefans')}`;
+      const sessionId = back.searchParams.get('session_id')!;
+      const subId = (await world.stripe.checkout.sessions.retrieve(sessionId)).subscription as string;
+
+      // A month later the renewal fails: past_due. The cookie is now older than the re-check interval.
+      await world.standIn.clock.advance(32 * 86400);
+      expect((await world.stripe.subscriptions.retrieve(subId)).status).toBe('past_due');
+      const kept = await world.handler({ env: long }).handle(request('/posts/winter-tour/', { cookie }));
+      expect(await kept.text()).toContain(SECRET_TEXT.members);
+      const revoked = await world.handler({ env: { ...long, TRUEFANS_PAST_DUE: 'revoke' } }).handle(request('/posts/winter-tour/', { cookie }));
+      expectNoSecrets(await revoked.text());
+
+      await world.stripe.subscriptions.cancel(subId);
+      const canceled = await world.handler({ env: long }).handle(request('/posts/winter-tour/', { cookie }));
+      expectNoSecrets(await canceled.text());
+      expect((await sessionInAt(canceled, world.standIn.clock.now()))?.ent.tiers).toEqual([]);
+    } finally {
+      await world.close();
+    }
+  });
+});
+
+async function sessionInAt(response: Response, nowMs: number) {
+  const token = cookiesFrom(response).get('__Host-truefans');
+  if (!token) return undefined;
+  const result = await verifySession(await createKeyring(SECRET), ORIGIN, token, nowMs);
+  return result.ok ? result.session : undefined;
+}

@@ -28,9 +28,12 @@ describe('the leak check in a real build', () => {
     expect(readdirSync(dirname(result.outDir)).filter((n) => n.includes('staging'))).toEqual([]);
   }, 120_000);
 
-  it('keeps the previous output when a new build fails', async () => {
+  it('replaces an existing output on success, and keeps the previous output when a new build fails', async () => {
     const first = await buildSite({ content: FIXTURE });
     expect(first.code).toBe(0);
+    const again = await buildSite({ content: FIXTURE, outDir: first.outDir });
+    expect(again.output).not.toContain('EINVAL');
+    expect(again.code).toBe(0);
     const before = readFileSync(join(first.outDir, '_truefans/manifest.json'), 'utf8');
     const broken = await buildSite({ content: FIXTURE, outDir: first.outDir, env: { TRUEFANS_SECRET: 'change-me' } });
     expect(broken.code).not.toBe(0);

@@ -213,4 +213,51 @@ describe('hosted checkout', () => {
     const gone = await fetch(second.url!);
     expect(gone.status).toBe(410);
   });
+
+  it('buys as a known customer: the email is theirs and read-only', async () => {
+    const { month } = await makeTier(stripe);
+    const customer = await stripe.customers.create({ email: 'known@example.com', name: 'Known Fan' });
+    const session = await stripe.checkout.sessions.create({ mode: 'subscription', customer: customer.id, line_items: [{ price: month.id, quantity: 1 }], success_url: 'https://fan.example/ok' });
+    const text = await (await fetch(session.url!)).text();
+    expect(text).toMatch(/<input type="email" id="email" name="email" value="known@example.com" readonly/);
+    await pay(session, { email: 'someone-else@example.com' });
+    const done = await stripe.checkout.sessions.retrieve(session.id);
+    expect(done.customer).toBe(customer.id);
+    expect(done.customer_details?.email).toBe('known@example.com');
+    expect((await stripe.customers.list()).data).toHaveLength(1);
+  });
+
+  it('expires an unpaid session after 24 hours on the clock, with checkout.session.expired', async () => {
+    const { month } = await makeTier(stripe);
+    const session = await stripe.checkout.sessions.create({ mode: 'subscription', line_items: [{ price: month.id, quantity: 1 }], success_url: 'https://fan.example/ok' });
+    expect(session.expires_at).toBe(T0 / 1000 + DAY);
+    await standIn.clock.advance(DAY - 1);
+    expect((await stripe.checkout.sessions.retrieve(session.id)).status).toBe('open');
+    await standIn.clock.advance(1);
+    expect((await stripe.checkout.sessions.retrieve(session.id)).status).toBe('expired');
+    expect((await stripe.events.list({ type: 'checkout.session.expired' })).data).toHaveLength(1);
+    expect((await pay(session)).status).toBe(410);
+  });
+
+  it('checks the card fields as Stripe does', async () => {
+    const { month } = await makeTier(stripe);
+    const session = await stripe.checkout.sessions.create({ mode: 'subscription', line_items: [{ price: month.id, quantity: 1 }], success_url: 'https://fan.example/ok' });
+    const cases: [Parameters<typeof pay>[1], string][] = [
+      [{ card: '4242 4242 4242 4241' }, 'Your card number is invalid.'],
+      [{ card: '4242' }, 'Your card number is incomplete.'],
+      [{ expiry: '01 / 20' }, "Your card's expiration year is in the past."],
+      [{ expiry: '13/30' }, "Your card's expiration month is invalid."],
+      [{ cvc: '1' }, "Your card's security code is incomplete."],
+      [{ email: 'not-an-email' }, 'Your email address is invalid.'],
+      [{ card: '4000 0000 0000 9995' }, 'Your card has insufficient funds.'],
+      [{ card: '4111 1111 1111 1111' }, 'Your request was in test mode, but used a non test card.'],
+    ];
+    for (const [input, message] of cases) {
+      const response = await pay(session, input);
+      expect(response.status).toBeGreaterThanOrEqual(400);
+      expect(await response.text()).toContain(message.replaceAll("'", '&#39;'));
+    }
+    expect((await stripe.checkout.sessions.retrieve(session.id)).status).toBe('open');
+    expect((await pay(session, { card: '5555555555554444', expiry: '1/2030' })).status).toBe(303);
+  });
 });

@@ -39,11 +39,13 @@ export function welcomeEmail(site: SiteInfo, to: string, what: string, thankYou:
   ], { href: link, label: `Go to ${site.title}` });
 }
 
-export function newFanEmail(site: SiteInfo, to: string, fan: string, what: string, count: number, goal: number): EmailMessage {
-  const left = goal - count;
+/** `count.atLeast` when the count stopped at its cap (counting is kept cheap). */
+export function newFanEmail(site: SiteInfo, to: string, fan: string, what: string, count: { fans: number; atLeast: boolean }, goal: number): EmailMessage {
+  const left = goal - count.fans;
+  const have = count.atLeast ? `more than ${count.fans}` : `${count.fans}`;
   return message('new-fan', to, `A new true fan: ${fan}`, site, [
     `${fan} just joined ${site.title}: ${what}.`,
-    `You now have ${count} of your ${goal} true fans${left > 0 ? ` (${left} to go)` : ' — goal reached'}.`,
+    `You now have ${have} of your ${goal} true fans${left > 0 && !count.atLeast ? ` (${left} to go)` : left <= 0 ? ' — goal reached' : ''}.`,
   ]);
 }
 

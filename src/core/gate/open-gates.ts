@@ -5,12 +5,15 @@
 import { canAccess, type Entitlements } from '../access.ts';
 import type { Keyring } from '../crypto/keys.ts';
 import { openText } from '../crypto/seal.ts';
-import { envelopeOf, scanElements, type Element } from './scan.ts';
+import { envelopeOf, findMarkers, MarkupError, type Marker } from '../html/gates.ts';
+import type { Memo } from '../memo.ts';
 
 export interface GateReader {
   keyring: Keyring;
   ent: Entitlements;
   rankedTiers: readonly string[];
+  /** Parts already opened in this isolate, keyed by post, tier and the exact envelope. */
+  opened?: Memo<string>;
 }
 
 export type Opened = { ok: true; html: string; opened: number; locked: number } | { ok: false; error: unknown; post: string | undefined; tier: string | undefined };
@@ -27,11 +30,11 @@ interface Splice {
  * ciphertext is of no use to a reader).
  */
 export async function openGates(html: string, reader: GateReader, options: { dropUnreadable?: boolean } = {}): Promise<Opened> {
-  let gates: Element[];
-  let locks: Element[];
+  let gates: Marker[];
+  let locks: Marker[];
   try {
-    gates = scanElements(html, 'truefans-gate');
-    locks = html.includes('<truefans-locked') ? scanElements(html, 'truefans-locked') : [];
+    gates = findMarkers(html, 'truefans-gate');
+    locks = html.includes('<truefans-locked') ? findMarkers(html, 'truefans-locked') : [];
   } catch (error) {
     return { ok: false, error, post: undefined, tier: undefined };
   }
@@ -44,7 +47,17 @@ export async function openGates(html: string, reader: GateReader, options: { dro
       splices.push(
         (async () => {
           try {
-            return { start: gate.start, end: gate.end, text: await openText(reader.keyring, { kind: 'content', post, tier: tier! }, envelopeOf(gate)) };
+            const envelope = envelopeOf(gate.inner);
+            if (!envelope) throw new MarkupError('a <truefans-gate> without its sealed template');
+            // The envelope's head (version, key id, random IV) and tail (the GCM tag, which authenticates
+            // the whole ciphertext) identify it without hashing the whole string on every request.
+            const key = `${post}\u0000${tier}\u0000${envelope.length}\u0000${envelope.slice(0, 40)}\u0000${envelope.slice(-24)}`;
+            let text = reader.opened?.get(key);
+            if (text === undefined) {
+              text = await openText(reader.keyring, { kind: 'content', post, tier: tier! }, envelope);
+              reader.opened?.set(key, text, key.length + text.length);
+            }
+            return { start: gate.start, end: gate.end, text };
           } catch (error) {
             throw Object.assign(new Error('gate'), { cause: error, post, tier });
           }

@@ -36,8 +36,3 @@ export function page(shell: string, view: View, status = 200, extras: ResponseEx
 export function redirect(location: string, extras: ResponseExtras = {}): Response {
   return new Response(null, { status: 303, headers: applyExtras(new Headers({ location, ...PRIVATE, 'referrer-policy': 'same-origin' }), extras) });
 }
-
-/** A copy of `response` with headers set and cookies appended (the original's headers may be immutable). */
-export function withExtras(response: Response, extras: ResponseExtras): Response {
-  return new Response(response.body, { status: response.status, statusText: response.statusText, headers: applyExtras(new Headers(response.headers), extras) });
-}

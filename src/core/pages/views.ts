@@ -35,11 +35,11 @@ export function problemView(title: string, message: string, options: { returnTo?
   return { title, main: section(`<h1>${e(title)}</h1>\n<p>${e(message)}</p>\n${signIn}\n${back}`) };
 }
 
-export function welcomeView(o: { siteTitle: string; author: string; what: string; thankYou: string; returnTo: string }): View {
+export function welcomeView(o: { siteTitle: string; author: string; what: string; thankYou: string; returnTo: string; gift?: boolean }): View {
   return {
-    title: `Welcome to ${o.siteTitle}`,
-    main: section(`<h1>Welcome, true fan</h1>
-<p>You are in: ${e(o.what)}.</p>
+    title: o.gift ? `Thank you from ${o.siteTitle}` : `Welcome to ${o.siteTitle}`,
+    main: section(`<h1>${o.gift ? 'Thank you for your gift' : 'Welcome, true fan'}</h1>
+${o.gift ? '<p>Your support is received.</p>' : `<p>You are in: ${e(o.what)}.</p>`}
 <blockquote class="truefans-thank-you"><p>${e(o.thankYou)}</p><footer>— ${e(o.author)}</footer></blockquote>
 <p><a href="${e(o.returnTo)}">Continue reading</a></p>
 <p><a href="${ROUTES.account}">Your account</a></p>`),
@@ -95,8 +95,4 @@ ${list}
 <p><input type="text" readonly value="${e(a.feedUrl)}" size="60" aria-label="Your private feed address"></p>
 <form method="post" action="${ROUTES.signOut}"><button type="submit">Sign out</button></form>`),
   };
-}
-
-export function signedOutView(): View {
-  return { title: 'Signed out', main: section('<h1>Signed out</h1>\n<p>You are signed out on this device.</p>\n<p><a href="/">Go to the home page</a></p>') };
 }

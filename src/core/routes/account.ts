@@ -8,7 +8,7 @@ import { HttpProblem } from '../http/problem.ts';
 import { page, redirect } from '../http/respond.ts';
 import { accountView, ROUTES, signInView } from '../pages/views.ts';
 import { stripeFailure } from '../stripe/faults.ts';
-import { signFeedToken } from '../tokens/feed.ts';
+import { FEED_ISSUED_AT, signFeedToken } from '../tokens/feed.ts';
 import { UNAVAILABLE_MESSAGE, UNAVAILABLE_TITLE } from './gated-page.ts';
 
 export async function accountPage(ctx: Ctx): Promise<Response> {
@@ -18,7 +18,8 @@ export async function accountPage(ctx: Ctx): Promise<Response> {
   if (fan.kind === 'anonymous') {
     return page(await app.shell(), signInView(ROUTES.account, 'Sign in to see your membership.'), 200, { cookies: fan.cookies });
   }
-  const token = await signFeedToken(app.keyring, app.siteOrigin, fan.customer, Math.floor(app.now() / 1000));
+  // A fixed issue time makes the URL the same on every visit (it lasts until the secret rotates).
+  const token = await signFeedToken(app.keyring, app.siteOrigin, fan.customer, FEED_ISSUED_AT);
   const view = accountView({
     tiers: fan.ent.tiers.map((t) => tierName(app.manifest, t)),
     offers: fan.ent.offers.map((o) => offerName(app.manifest, o)),

@@ -14,6 +14,7 @@ import { HttpProblem } from '../http/problem.ts';
 import { page, redirect } from '../http/respond.ts';
 import { safeReturnPath } from '../http/return-to.ts';
 import { lookupKey } from '../manifest.ts';
+import { parseMajorUnits } from '../money.ts';
 import { ROUTES, problemView, welcomeView } from '../pages/views.ts';
 import { isMissing, isTransient, stripeFailure } from '../stripe/faults.ts';
 import { offerOfSession, readEntitlements, statusGrants } from '../stripe/entitlements.ts';
@@ -21,7 +22,6 @@ import { offerOfSession, readEntitlements, statusGrants } from '../stripe/entitl
 /** A checkout must come back within this long of being created (Stripe's own sessions last 24 hours). */
 export const CHECKOUT_MAX_AGE_SECONDS = 24 * 3600;
 
-const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
 
 type Purchase =
   | { kind: 'tier'; id: string; interval: 'month' | 'year'; amount: number; trialDays: number | undefined }
@@ -30,14 +30,6 @@ type Purchase =
 
 const unavailable = (returnTo: string) =>
   new HttpProblem(400, 'That choice is not available', 'This site does not offer that membership, purchase or amount. Please pick one from the page.', { returnTo });
-
-/** Major-unit text ("5", "7.50", "7,50") to minor units, or undefined. */
-export function toMinorUnits(text: string, currency: string): number | undefined {
-  const m = /^\s*(\d{1,7})(?:[.,](\d{1,2}))?\s*$/.exec(text);
-  if (!m) return undefined;
-  if (ZERO_DECIMAL.has(currency)) return m[2] && Number(m[2]) !== 0 ? undefined : Number(m[1]);
-  return Number(m[1]) * 100 + Number((m[2] ?? '0').padEnd(2, '0'));
-}
 
 function choose(app: App, form: Map<string, string>, returnTo: string): Purchase {
   const { manifest } = app;
@@ -57,7 +49,7 @@ function choose(app: App, form: Map<string, string>, returnTo: string): Purchase
   }
   const amountText = form.get('amount');
   if (amountText !== undefined && manifest.payWhatYouWant) {
-    const amount = toMinorUnits(amountText, manifest.site.currency);
+    const amount = parseMajorUnits(amountText, manifest.site.currency);
     // Stripe caps a single charge at 999,999.99 in most currencies.
     if (amount === undefined || amount < manifest.payWhatYouWant.minimum || amount > 99_999_999) throw unavailable(returnTo);
     return { kind: 'gift', amount };
@@ -97,6 +89,7 @@ export async function startCheckout(ctx: Ctx): Promise<Response> {
   // Reuse this browser's nonce, so two checkouts started in two tabs both come back to it.
   const nonce = existing && NONCE_PATTERN.test(existing) ? existing : newNonce();
   const { session: fanSession } = await readSession(ctx);
+  if (fanSession && purchase.kind !== 'gift') await refuseDoublePurchase(app, fanSession.customer, fanSession.ent, purchase, returnTo);
   const metadata: Record<string, string> = { truefans_return: returnTo, truefans_nonce: await nonceHash(app.keyring, nonce), truefans_kind: purchase.kind };
   if (purchase.kind === 'tier') metadata.truefans_tier = purchase.id;
   if (purchase.kind === 'offer') metadata.truefans_offer = purchase.id;
@@ -130,6 +123,31 @@ export async function startCheckout(ctx: Ctx): Promise<Response> {
   }
   if (!session.url) throw new TruefansError(ErrorCodes.STRIPE_REFUSED, 'Stripe created a checkout session without a URL.');
   return redirect(session.url, { cookies: [setCookie(CHECKOUT_COOKIE, nonce, url, CHECKOUT_MAX_AGE_SECONDS)] });
+}
+
+/**
+ * A member who already holds what they are buying, or any tier when buying a tier, is sent to their
+ * account instead: a second subscription would charge them twice. The cookie may be stale, so Stripe
+ * has the last word.
+ */
+async function refuseDoublePurchase(app: App, customer: string, cookieEnt: Entitlements, purchase: Exclude<Purchase, { kind: 'gift' }>, returnTo: string): Promise<void> {
+  const holds = (ent: Entitlements) => (purchase.kind === 'tier' ? ent.tiers.length > 0 : ent.offers.includes(purchase.id));
+  if (!holds(cookieEnt)) return;
+  let ent: Entitlements;
+  try {
+    ent = await readEntitlements(app.stripe, customer, entitlementOptions(app));
+  } catch (error) {
+    throw stripeFailure(error, 'checking what a member already holds');
+  }
+  if (!holds(ent)) return;
+  throw new HttpProblem(
+    409,
+    'You already have this',
+    purchase.kind === 'tier'
+      ? 'You are already a member. To change your membership, use "Manage membership" on your account page, so you are not charged twice.'
+      : 'You have already bought this. It is yours to read and download whenever you are signed in.',
+    { returnTo: purchase.kind === 'tier' ? ROUTES.account : returnTo },
+  );
 }
 
 export type Verdict = 'granted' | 'not-complete' | 'unpaid' | 'subscription-inactive' | 'stale' | 'other-browser' | 'no-customer';
@@ -225,7 +243,8 @@ function welcomeFor(app: App, ent: Entitlements, returnTo: string, session: Stri
   return welcomeView({
     siteTitle: app.site.title,
     author: app.site.author,
-    what: gift ? 'thank you for your gift' : describeEntitlements(app.manifest, ent),
+    what: describeEntitlements(app.manifest, ent),
+    gift,
     thankYou: app.manifest.site.thankYou,
     returnTo,
   });

@@ -58,7 +58,7 @@ export async function feedEntitlements(ctx: Ctx, customer: string): Promise<Enti
       app.log(`truefans: ${failure.code}: ${failure.message} Serving the feed from the last check, within the grace period.`);
       return known.ent;
     }
-    app.log(`truefans: ${failure.code}: ${failure.message.replace(/\n/g, ' ')} Answering 503 for a private feed.`);
+    app.log(`truefans: ${failure.code}: ${failure.describe().replace(/\n/g, ' ')} Answering 503 for a private feed.`);
     throw new HttpProblem(503, UNAVAILABLE_TITLE, UNAVAILABLE_MESSAGE, { headers: { 'retry-after': '300' } });
   }
 }
@@ -92,7 +92,7 @@ export async function serveFeed(ctx: Ctx): Promise<Response> {
     app.log(`truefans: ${FEED_TEMPLATE_PATH} is missing or malformed in the deploy (HTTP ${templateResponse.status}); rebuild and redeploy.`);
     throw new HttpProblem(503, 'Feed unavailable', 'This feed could not be built just now. Please try again later.');
   }
-  const reader = { keyring: app.keyring, ent, rankedTiers: app.rankedTiers };
+  const reader = { keyring: app.keyring, ent, rankedTiers: app.rankedTiers, opened: app.memo.opened };
   const items: string[] = [];
   for (const item of template.data.items) {
     const readable = canAccess(item.access, ent, app.rankedTiers);

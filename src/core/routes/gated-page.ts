@@ -50,13 +50,24 @@ export async function serveGatedPage(ctx: Ctx, pageKey: string): Promise<Respons
   const built = await app.assets.fetch(pageKey, staticRequest(ctx, pageKey));
   const page = app.manifest.pages[pageKey]!;
   const readable = fan.kind === 'member' && page.access.some((a) => canAccess(a, fan.ent, app.rankedTiers));
-  const body = (text: string | ReadableStream | null) => (request.method === 'HEAD' ? null : text);
+  const body = (content: BodyInit | null) => (request.method === 'HEAD' ? null : content);
   if (!readable || !built.ok) {
     return new Response(body(built.body), { status: built.status, headers: headersFrom(built, TEASER, fan.cookies) });
   }
 
+  // The opened page is a pure function of the built file and what the fan holds. When the static host
+  // names the file's version (an ETag), an isolate that served this page to a fan holding the same
+  // things before reuses the bytes; a new deploy has a new ETag.
+  const etag = built.headers.get('etag');
+  const memoKey = etag ? `${pageKey}\u0000${etag}\u0000${fan.ent.tiers.join(',')}\u0000${fan.ent.offers.join(',')}` : undefined;
+  const known = memoKey ? app.memo.pages.get(memoKey) : undefined;
+  if (known) {
+    await built.body?.cancel();
+    return new Response(body(known.bytes), { status: 200, headers: headersFrom(built, { ...PRIVATE, 'content-type': known.type }, fan.cookies) });
+  }
+
   const html = await built.text();
-  const opened = await openGates(html, { keyring: app.keyring, ent: fan.ent, rankedTiers: app.rankedTiers });
+  const opened = await openGates(html, { keyring: app.keyring, ent: fan.ent, rankedTiers: app.rankedTiers, opened: app.memo.opened });
   if (!opened.ok) {
     const code = (opened.error as { code?: string }).code ?? 'TF_GATE_MALFORMED';
     app.log(
@@ -65,5 +76,7 @@ export async function serveGatedPage(ctx: Ctx, pageKey: string): Promise<Respons
     );
     return new Response(body(withNotice(html)), { status: 200, headers: headersFrom(built, PRIVATE, fan.cookies) });
   }
-  return new Response(body(opened.html), { status: 200, headers: headersFrom(built, PRIVATE, fan.cookies) });
+  const bytes = new TextEncoder().encode(opened.html);
+  if (memoKey) app.memo.pages.set(memoKey, { bytes, type: built.headers.get('content-type') ?? 'text/html; charset=utf-8' }, memoKey.length + bytes.length);
+  return new Response(body(bytes), { status: 200, headers: headersFrom(built, PRIVATE, fan.cookies) });
 }

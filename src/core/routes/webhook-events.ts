@@ -30,12 +30,20 @@ async function markChanged(app: App, customer: string | { id: string } | null | 
   await app.store.put(changedKey(id), String(at), { ttlSeconds: Math.max(app.config.recheckSeconds, 60) });
 }
 
+/** Pages of 100 subscriptions read per status when counting; beyond that the notice says "more than". */
+const COUNT_PAGES = 10;
+
 /** Fans toward the goal: distinct customers with an active or trialing truefans subscription. Capped, to stay cheap. */
-export async function countFans(app: App): Promise<number> {
+export async function countFans(app: App): Promise<{ fans: number; atLeast: boolean }> {
   const fans = new Set<string>();
+  let atLeast = false;
   for (const status of ['active', 'trialing'] as const) {
     let after: string | undefined;
-    for (let page = 0; page < 20; page++) {
+    for (let page = 0; ; page++) {
+      if (page === COUNT_PAGES) {
+        atLeast = true;
+        break;
+      }
       const list = await app.stripe.subscriptions.list({ status, limit: 100, ...(after ? { starting_after: after } : {}) });
       for (const sub of list.data) {
         if (sub.items.data.some((item) => tierOfPrice(item.price))) fans.add(typeof sub.customer === 'string' ? sub.customer : sub.customer.id);
@@ -44,7 +52,7 @@ export async function countFans(app: App): Promise<number> {
       after = list.data[list.data.length - 1]!.id;
     }
   }
-  return fans.size;
+  return { fans: fans.size, atLeast };
 }
 
 function isTruefansSubscription(sub: Stripe.Subscription): boolean {

@@ -44,7 +44,7 @@ export async function receiveWebhook(ctx: Ctx): Promise<Response> {
     await handle(ctx, event);
   } catch (error) {
     const failure = stripeFailure(error, `handling ${event.type}`);
-    app.log(`truefans: ${failure.code}: ${failure.message.replace(/\n/g, ' ')}`);
+    app.log(`truefans: ${failure.code}: ${failure.describe().replace(/\n/g, ' ')}`);
     // Transient: let Stripe retry. Anything else would fail the same way again.
     if (isTransient(error)) return text(503, 'Try again later.');
     return text(200, 'Not handled.');

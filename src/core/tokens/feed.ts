@@ -6,6 +6,8 @@ import type { Keyring } from '../crypto/keys.ts';
 import { signToken, verifyToken } from './jwt.ts';
 
 export const FEED_AUDIENCE = 'truefans:feed';
+/** Feed tokens are deterministic per customer and secret, so a fan's feed address never changes. */
+export const FEED_ISSUED_AT = 0;
 
 export function signFeedToken(keyring: Keyring, issuer: string, customer: string, nowSeconds: number): Promise<string> {
   return signToken(keyring, {}, { label: 'feed', issuer, audience: FEED_AUDIENCE, subject: customer, issuedAt: nowSeconds });

@@ -29,7 +29,7 @@ export async function signToken(keyring: Keyring, claims: Record<string, unknown
     .setIssuedAt(options.issuedAt);
   if (options.expiresAt !== undefined) jwt.setExpirationTime(options.expiresAt);
   if (options.jti !== undefined) jwt.setJti(options.jti);
-  return jwt.sign(await keyring.rawKey(options.label));
+  return jwt.sign(await keyring.hmacKey(options.label));
 }
 
 export interface VerifyOptions {
@@ -58,7 +58,7 @@ export async function verifyToken(keyring: Keyring, token: string, options: Veri
       token,
       async (header) => {
         if (typeof header.kid !== 'string' || !allowed.includes(header.kid)) throw new KeyIdRefused('unknown key id');
-        return keyring.rawKey(options.label, header.kid);
+        return keyring.hmacKey(options.label, header.kid);
       },
       {
         algorithms: ['HS256'],

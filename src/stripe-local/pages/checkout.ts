@@ -24,10 +24,6 @@ function describePrice(price: StripeObject): string {
 }
 
 /** The one error message sits above the form (role=alert); the field it is about points at it. */
-function errorFor(_state: FormState, _name: string): Html | string {
-  return '';
-}
-
 function invalid(state: FormState, name: string): Html | string {
   return state.error?.field === name ? html` aria-invalid="true" aria-describedby="form-error"` : '';
 }
@@ -60,7 +56,7 @@ function summary(engine: Engine, session: StripeObject, state: FormState): Html 
   ${headline}
   ${trialLine}
   <table class="lines">
-    <caption class="muted" style="text-align:left">Order summary</caption>
+    <caption>Order summary</caption>
     ${items.map((item) => {
       const price = engine.store.require('price', String(item.price));
       return html`<tr><th scope="row">${String(item.description)}${Number(item.quantity) > 1 ? ` × ${item.quantity}` : ''}</th><td>${describePrice(price)}</td></tr>`;
@@ -112,10 +108,10 @@ function paymentForm(engine: Engine, session: StripeObject, state: FormState): H
     <label for="email">Email</label>
     ${knownEmail
       ? html`<input type="email" id="email" name="email" value="${knownEmail}" readonly autocomplete="email">`
-      : html`<input type="email" id="email" name="email" value="${state.values.email ?? ''}" required autocomplete="email"${invalid(state, 'email')}>${errorFor(state, 'email')}`}
+      : html`<input type="email" id="email" name="email" value="${state.values.email ?? ''}" required autocomplete="email"${invalid(state, 'email')}>`}
     ${custom
       ? html`<label for="amount">Amount <span class="hint">(${currency.toUpperCase()}${custom.minimum ? `, at least ${formatMoney(Math.max(custom.minimum, 50), currency)}` : ''}${custom.maximum ? `, at most ${formatMoney(custom.maximum, currency)}` : ''})</span></label>
-    <input type="text" id="amount" name="amount" inputmode="decimal" required value="${state.values.amount ?? presetAmount}"${invalid(state, 'amount')}>${errorFor(state, 'amount')}`
+    <input type="text" id="amount" name="amount" inputmode="decimal" required value="${state.values.amount ?? presetAmount}"${invalid(state, 'amount')}>`
       : ''}
     <fieldset>
       <legend>Card information</legend>
@@ -123,17 +119,17 @@ function paymentForm(engine: Engine, session: StripeObject, state: FormState): H
         <div class="full">
           <label for="card_number">Card number</label>
           <input type="text" id="card_number" name="card_number" inputmode="numeric" autocomplete="cc-number" placeholder="1234 1234 1234 1234" required${invalid(state, 'card_number')}>
-          ${errorFor(state, 'card_number')}
+          
         </div>
         <div>
           <label for="card_expiry">Expiry (MM / YY)</label>
           <input type="text" id="card_expiry" name="card_expiry" inputmode="numeric" autocomplete="cc-exp" placeholder="MM / YY" value="${state.values.card_expiry ?? ''}" required${invalid(state, 'card_expiry')}>
-          ${errorFor(state, 'card_expiry')}
+          
         </div>
         <div>
           <label for="card_cvc">CVC</label>
           <input type="text" id="card_cvc" name="card_cvc" inputmode="numeric" autocomplete="cc-csc" placeholder="CVC" required${invalid(state, 'card_cvc')}>
-          ${errorFor(state, 'card_cvc')}
+          
         </div>
       </div>
     </fieldset>

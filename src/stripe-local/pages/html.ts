@@ -39,7 +39,8 @@ const STYLE = `
 * { box-sizing: border-box; }
 body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: var(--paper); }
 .frame { max-width: 960px; margin: 0 auto; padding: 2rem 1.25rem 3rem; }
-.test-banner { background: #fff4cc; color: #5c4400; text-align: center; padding: .4rem 1rem; font-size: .875rem; border-bottom: 1px solid #ecd98a; margin: 0; }
+.test-banner { background: #fff4cc; color: #5c4400; text-align: center; padding: .4rem 1rem; font-size: .875rem; border-bottom: 1px solid #ecd98a; }
+.test-banner p { margin: 0; }
 .columns { display: grid; gap: 2.5rem; grid-template-columns: 1fr; }
 @media (min-width: 800px) { .columns { grid-template-columns: 1fr 1fr; } }
 h1 { font-size: 1.6rem; line-height: 1.25; margin: .25rem 0 .5rem; }
@@ -85,6 +86,9 @@ ul.plain li { padding: .5rem 0; border-bottom: 1px solid var(--line); display: f
 ul.plain li:last-child { border-bottom: 0; }
 a { color: var(--accent); }
 .back { display: inline-block; margin-top: 1.25rem; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
+table.lines caption { text-align: left; color: var(--muted); }
+fieldset legend { margin-top: 1.25rem; }
 footer { color: var(--muted); font-size: .85rem; margin-top: 2.5rem; }
 `;
 
@@ -99,7 +103,7 @@ export function page(title: string, body: Html, options: { status?: number; head
 <style>${new Html(STYLE)}</style>
 </head>
 <body>
-<p class="test-banner">Test mode: a local Stripe stand-in. No real payment is made.</p>
+<header class="test-banner"><p>Test mode: a local Stripe stand-in. No real payment is made.</p></header>
 <div class="frame">
 ${body}
 </div>

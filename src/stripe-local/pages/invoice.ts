@@ -8,7 +8,7 @@ import { paymentMethodShape } from '../shapes.ts';
 import type { StripeObject } from '../state.ts';
 import { html, notFound, page, redirect } from './html.ts';
 
-function render(engine: Engine, invoice: StripeObject, error?: string, status = 200): Response {
+function render(invoice: StripeObject, error?: string, status = 200): Response {
   const currency = String(invoice.currency);
   const lines = (invoice.lines as { data: StripeObject[] }).data;
   const open = invoice.status === 'open';
@@ -16,7 +16,7 @@ function render(engine: Engine, invoice: StripeObject, error?: string, status = 
   <p class="eyebrow">Invoice ${String(invoice.number)}</p>
   <h1>${formatMoney(Number(invoice.amount_due), currency)} ${open ? 'due' : ''}</h1>
   <p><span class="status ${String(invoice.status)}">${String(invoice.status)}</span> · ${formatDate(Number(invoice.created))}</p>
-  <section class="card"><table class="lines"><caption class="muted" style="text-align:left">Items</caption>
+  <section class="card"><table class="lines"><caption>Items</caption>
     ${lines.map((line) => html`<tr><th scope="row">${String(line.description)}</th><td>${formatMoney(Number(line.amount), currency)}</td></tr>`)}
     <tr class="total"><th scope="row">Total</th><td>${formatMoney(Number(invoice.total), currency)}</td></tr>
   </table></section>
@@ -40,7 +40,7 @@ function render(engine: Engine, invoice: StripeObject, error?: string, status = 
 export async function handleInvoicePage(engine: Engine, request: Request, id: string, action: string | undefined): Promise<Response> {
   const invoice = engine.store.get('invoice', id);
   if (!invoice) return notFound('Invoice');
-  if (request.method === 'GET' && action === undefined) return render(engine, invoice);
+  if (request.method === 'GET' && action === undefined) return render(invoice);
   if (request.method !== 'POST' || action !== 'pay') return notFound('Page');
   if (invoice.status !== 'open') return redirect(`/i/${id}`);
   const form = await request.formData();
@@ -49,8 +49,8 @@ export async function handleInvoicePage(engine: Engine, request: Request, id: st
     return typeof raw === 'string' ? raw : '';
   };
   const check = checkCard({ number: value('card_number'), expiry: value('card_expiry'), cvc: value('card_cvc') }, engine.now());
-  if (!check.ok) return render(engine, invoice, check.message, 400);
-  if (check.card.outcome.decline) return render(engine, invoice, check.card.outcome.decline.message, 402);
+  if (!check.ok) return render(invoice, check.message, 400);
+  if (check.card.outcome.decline) return render(invoice, check.card.outcome.decline.message, 402);
   const parent = invoice.parent as { subscription_details: { subscription: string } };
   const subscription = engine.store.require('subscription', parent.subscription_details.subscription);
   const customer = engine.store.require('customer', String(invoice.customer));
@@ -69,6 +69,6 @@ export async function handleInvoicePage(engine: Engine, request: Request, id: st
   subscription.default_payment_method = method.id;
   engine.store.put(subscription);
   const paid = retryOpenInvoice(engine, invoice);
-  if (!paid) return render(engine, invoice, 'Your card was declined.', 402);
+  if (!paid) return render(invoice, 'Your card was declined.', 402);
   return redirect(`/i/${id}`);
 }

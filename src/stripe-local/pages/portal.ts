@@ -61,8 +61,8 @@ function subscriptionCard(engine: Engine, portal: StripeObject, subscription: St
         : status === 'past_due'
           ? html`<p>Your last payment failed. Update your card by paying the open invoice below.</p>`
           : html`<p>Renews on ${formatDate(end)}.</p>`;
-  const action = (path: string, label: string, className: string, extra: Html | string = '') =>
-    html`<form method="post" action="/p/session/${portal.id}/${path}"><input type="hidden" name="subscription" value="${subscription.id}">${extra}<button type="submit" class="${className}">${label}</button></form>`;
+  const action = (path: string, label: string, className: string, extra: Html | string = '', context = '') =>
+    html`<form method="post" action="/p/session/${portal.id}/${path}"><input type="hidden" name="subscription" value="${subscription.id}">${extra}<button type="submit" class="${className}">${label}${context ? html`<span class="visually-hidden"> ${context}</span>` : ''}</button></form>`;
   const options = switchOptions(engine, price);
   return html`<section class="card" aria-labelledby="plan-${subscription.id}">
   <h2 id="plan-${subscription.id}">${String(product?.name ?? 'Membership')} <span class="status ${status}">${STATUS_TEXT[status] ?? status}</span></h2>
@@ -76,7 +76,7 @@ function subscriptionCard(engine: Engine, portal: StripeObject, subscription: St
   </div>
   ${options.length > 0
     ? html`<h3>Change plan</h3><ul class="plain">${options.map(
-        (option) => html`<li><span>${priceLabel(engine, option)}</span>${action('switch', 'Switch', 'secondary', html`<input type="hidden" name="price" value="${option.id}">`)}</li>`,
+        (option) => html`<li><span>${priceLabel(engine, option)}</span>${action('switch', 'Switch', 'secondary', html`<input type="hidden" name="price" value="${option.id}">`, `to ${priceLabel(engine, option)}`)}</li>`,
       )}</ul>`
     : ''}
 </section>`;

@@ -332,7 +332,7 @@ export function completeSession(engine: Engine, session: StripeObject, form: Pay
 
 /** Checkout makes a customer for a subscription; the stand-in reuses one with the same email. */
 function findOrCreateCustomer(engine: Engine, email: string, name: string | null): StripeObject {
-  const found = engine.store.all('customer').find((customer) => customer.email === email && !customer.deleted);
+  const found = engine.store.all('customer').find((customer) => customer.email === email);
   if (found) return found;
   return createCustomer(engine, { email, ...(name ? { name } : {}) });
 }

@@ -6,6 +6,7 @@ import { customerShape } from '../shapes.ts';
 import type { Engine } from '../engine.ts';
 import type { StripeObject } from '../state.ts';
 import { invalidParam } from '../errors.ts';
+import { cancelSubscription } from '../billing.ts';
 
 const WRITABLE = ['email', 'name', 'description', 'phone', 'metadata', 'address', 'shipping', 'preferred_locales', 'invoice_settings', 'payment_method', 'tax_exempt', 'test_clock', 'balance', 'coupon', 'promotion_code', 'source', 'tax', 'tax_id_data', 'cash_balance', 'invoice_prefix', 'next_invoice_sequence', 'validate', 'individual_name', 'business_name', 'default_source'];
 
@@ -37,9 +38,9 @@ export const customerRoutes: Route[] = [
     return createCustomer(engine, params);
   }),
   route('GET', '/v1/customers/:id', ({ engine, ids }) => {
-    const customer = engine.store.get('customer', ids[0] ?? '');
-    if (customer?.deleted) return { id: customer.id, object: 'customer', deleted: true };
-    return engine.store.require('customer', ids[0] ?? '');
+    const id = ids[0] ?? '';
+    if (engine.store.isDeleted(id)) return { id, object: 'customer', deleted: true };
+    return engine.store.require('customer', id);
   }),
   route('POST', '/v1/customers/:id', ({ engine, params, ids }) => {
     allowOnly(params, WRITABLE);
@@ -68,15 +69,20 @@ export const customerRoutes: Route[] = [
   }),
   route('DELETE', '/v1/customers/:id', ({ engine, ids }) => {
     const customer = engine.store.require('customer', ids[0] ?? '');
-    customer.deleted = true;
-    engine.store.put(customer);
+    // Stripe cancels a deleted customer's subscriptions at once.
+    for (const subscription of engine.store.all('subscription')) {
+      if (subscription.customer === customer.id && !['canceled', 'incomplete_expired'].includes(String(subscription.status))) {
+        cancelSubscription(engine, subscription, 'cancellation_requested');
+      }
+    }
     engine.emit('customer.deleted', customer);
+    engine.store.markDeleted(customer.id);
     return { id: customer.id, object: 'customer', deleted: true };
   }),
   route('GET', '/v1/customers', ({ engine, params, path }) => {
     allowOnly(params, ['email', 'limit', 'starting_after', 'ending_before', 'created', 'test_clock']);
     const email = str(params, 'email');
-    const all = engine.store.all('customer').filter((customer) => !customer.deleted && (email === undefined || customer.email === email));
+    const all = engine.store.all('customer').filter((customer) => email === undefined || customer.email === email);
     return paginate(all, params, path, 'customer');
   }),
 ];

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { createKeyring } from '../../../src/core/crypto/keys.ts';
 import { sealBytes, sealText } from '../../../src/core/crypto/seal.ts';
 import type { Manifest } from '../../../src/core/manifest.ts';
+import { sealedGate } from '../../../src/core/html/gates.ts';
 import type { AssetFetcher } from '../../../src/core/ports.ts';
 
 export const SECRET = 'k3J9vQxW2mZpL8rT5yN1bH6cF4dS7gA0eU2iO9wE3qR';
@@ -31,9 +32,8 @@ export function expectNoSecrets(body: string): void {
 
 export const TEASER_TEXT = 'The tour starts in the north';
 
-function gate(tier: string, post: string, envelope: string): string {
-  return `<truefans-gate data-tier="${tier}" data-post="${post}"><template data-truefans-envelope>${envelope}</template></truefans-gate>`;
-}
+/** The build's own markup for a sealed part. */
+const gate = sealedGate;
 
 function locked(tier: string): string {
   return `<truefans-locked data-tier="${tier}"><div class="paywall"><p>This part is for ${tier}.</p><form method="post" action="/_truefans/checkout"><input type="hidden" name="tier" value="supporter"></form></div></truefans-locked>`;
@@ -80,7 +80,7 @@ export function dirAssets(dir: string, seen: string[] = []): AssetFetcher {
       const ext = file.split('.').pop() ?? '';
       return new Response(readFileSync(file), {
         status: 200,
-        headers: { 'content-type': TYPES[ext] ?? 'application/octet-stream', etag: `"${statSync(file).mtimeMs}"`, 'cache-control': 'public, max-age=600' },
+        headers: { 'content-type': TYPES[ext] ?? 'application/octet-stream', etag: `"${statSync(file).size}-${statSync(file).mtimeMs}"`, 'cache-control': 'public, max-age=600' },
       });
     },
   };

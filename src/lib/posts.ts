@@ -1,0 +1,79 @@
+// The posts a build publishes, newest first, and what each one gates. Drafts exist only under
+// `npm run dev`. Nothing here reads a gated body for display: it only looks for where gates are.
+
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { getCollection, type CollectionEntry } from 'astro:content';
+import { contentDir, preview } from 'virtual:truefans/site';
+import { highestAccess, lowestAccess } from './access.ts';
+import { hasRenderedGate, membersOnlyTiers, tagSlug } from './gates.ts';
+
+export { tagSlug };
+
+export type Post = CollectionEntry<'posts'>;
+export type Page = CollectionEntry<'pages'>;
+
+// `preview` is true only under `astro dev` (the integration knows the command). Not import.meta.env.DEV:
+// Vite lets a stray DEV=1 in the environment set that, and a production build would publish drafts.
+const showDrafts = preview;
+
+export async function getPosts(): Promise<Post[]> {
+  const posts = await getCollection('posts', ({ data }) => showDrafts || !data.draft);
+  return posts.sort((a, b) => b.data.date.getTime() - a.data.date.getTime() || a.id.localeCompare(b.id));
+}
+
+export async function getPages(): Promise<Page[]> {
+  // A site without content/pages/ is fine; asking Astro for the empty collection would warn on every page.
+  if (!existsSync(join(contentDir, 'pages'))) return [];
+  const pages = await getCollection('pages', ({ data }) => showDrafts || !data.draft);
+  return pages.sort((a, b) => a.data.order - b.data.order || a.id.localeCompare(b.id));
+}
+
+export const postPath = (post: Pick<Post, 'id'>) => `/posts/${post.id}/`;
+
+export interface Gating {
+  /** The post's own access (frontmatter). */
+  access: string;
+  /** The post has inline gates: a `<!-- members -->` divider (Markdown) or `<MembersOnly>` blocks (MDX). */
+  inline: boolean;
+  /** The whole body is gated (access is not public and there are no inline gates). */
+  whole: boolean;
+  /** The access value of every gate on the page, in order. Empty for a public post without gates. */
+  gates: string[];
+  /** The least a fan must hold to read any gated part, and what opens all of them. */
+  lowest: string;
+  highest: string;
+}
+
+export const isMdx = (post: Post) => post.filePath?.endsWith('.mdx') ?? false;
+
+export function gatingOf(post: Post): Gating {
+  const access = post.data.access;
+  // A gate without a tier takes the post's access, or `members` on a public post.
+  const fallback = access === 'public' ? 'members' : access;
+  let gates: string[];
+  if (isMdx(post)) gates = membersOnlyTiers(post.body ?? '').map((tier) => tier ?? fallback);
+  else gates = hasRenderedGate(post.rendered?.html ?? '') ? [fallback] : [];
+  const inline = gates.length > 0;
+  const whole = !inline && access !== 'public';
+  if (whole) gates = [access];
+  return { access, inline, whole, gates, lowest: lowestAccess(gates), highest: highestAccess(gates) };
+}
+
+export const isGated = (post: Post) => gatingOf(post).gates.length > 0;
+
+export const tagPath = (tag: string) => `/tags/${tagSlug(tag)}/`;
+
+/** Every tag in use, keyed by slug, with its first spelling and its posts (newest first). */
+export function tagsOf(posts: readonly Post[]): Map<string, { label: string; posts: Post[] }> {
+  const tags = new Map<string, { label: string; posts: Post[] }>();
+  for (const post of posts) {
+    for (const tag of new Set(post.data.tags.map(tagSlug))) {
+      const label = post.data.tags.find((t) => tagSlug(t) === tag) ?? tag;
+      const entry = tags.get(tag) ?? { label, posts: [] };
+      entry.posts.push(post);
+      tags.set(tag, entry);
+    }
+  }
+  return new Map([...tags].sort(([a], [b]) => a.localeCompare(b)));
+}

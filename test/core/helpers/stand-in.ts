@@ -1,0 +1,141 @@
+// The local Stripe stand-in with this fixture site's catalogue synced into it (by the real
+// `npm run stripe:sync` code), a local outbox that collects emails, and the handler served over HTTP so
+// the stand-in can deliver signed webhooks to it. One frozen clock for all of them.
+
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Stripe from 'stripe';
+import { siteSchema } from '../../../src/config/site-schema.ts';
+import type { Handler } from '../../../src/core/ports.ts';
+import { startStripeStandIn, type StandIn } from '../../../src/stripe-local/index.ts';
+import { syncStripe } from '../../../scripts/stripe-sync.ts';
+import { makeHandler, NOW, ORIGIN, type TestHandler } from './handler.ts';
+import type { Fixture } from './site.ts';
+
+export const WEBHOOK_SECRET = 'whsec_truefans_test_secret';
+export const CREATOR = 'mira@mira.example';
+
+/** site.yaml for the fixture site: the same tiers, prices and offer as its manifest. */
+export const fixtureSite = siteSchema.parse({
+  title: 'Mira Lune',
+  url: ORIGIN,
+  author: { name: 'Mira Lune' },
+  tiers: [
+    { id: 'supporter', name: 'Supporter', monthly: 5, yearly: 50 },
+    { id: 'patron', name: 'Patron', monthly: 15, yearly: 150, trial_days: 7 },
+  ],
+  offers: [{ id: 'field-recordings', name: 'Field recordings, vol. 1', price: 12 }],
+  pay_what_you_want: { minimum: 3, suggested: [5, 10] },
+  fan_goal: 100,
+});
+
+export interface Email {
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+  kind: string;
+}
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+}
+
+/** Serves a handler over HTTP as if at https://mira.example (for webhook delivery). */
+export async function serveHandler(handler: () => Handler): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      const headers = new Headers();
+      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
+      const body = chunks.length ? Buffer.concat(chunks) : undefined;
+      const response = await handler()(new Request(`${ORIGIN}${req.url}`, { method: req.method, headers, ...(body && req.method !== 'GET' ? { body } : {}) }));
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      res.end(Buffer.from(await response.arrayBuffer()));
+    });
+  });
+  const url = await listen(server);
+  return { url, close: () => close(server) };
+}
+
+export interface World {
+  standIn: StandIn;
+  stripe: Stripe;
+  outbox: Email[];
+  outboxUrl: string;
+  env: Record<string, string>;
+  /** A handler on the stand-in's clock; webhooks from the stand-in reach the latest one made. */
+  handler(options?: { store?: boolean; env?: Record<string, string> }): TestHandler;
+  close(): Promise<void>;
+}
+
+export async function startWorld(fixture: Fixture): Promise<World> {
+  const outbox: Email[] = [];
+  const outboxServer = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      outbox.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Email);
+      res.writeHead(202).end();
+    });
+  });
+  const outboxUrl = `${await listen(outboxServer)}/outbox`;
+  const standIn = await startStripeStandIn({ port: 0, now: NOW, webhookRetryDelaysMs: [1, 1] });
+  const stripe = new Stripe('sk_test_truefans_local', { ...standIn.stripeOptions, httpClient: Stripe.createFetchHttpClient(), maxNetworkRetries: 0 });
+  await syncStripe(stripe, fixtureSite);
+
+  let current: TestHandler | undefined;
+  const served = await serveHandler(() => current!.handle);
+  standIn.setWebhook({ url: `${served.url}/_truefans/webhook`, secret: WEBHOOK_SECRET });
+  const env = {
+    STRIPE_API_BASE: standIn.url,
+    STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    EMAIL_PROVIDER: 'outbox',
+    TRUEFANS_OUTBOX_URL: outboxUrl,
+    EMAIL_FROM: 'Mira Lune <hello@mira.example>',
+    CREATOR_EMAIL: CREATOR,
+  };
+  return {
+    standIn,
+    stripe,
+    outbox,
+    outboxUrl,
+    env,
+    handler(options = {}) {
+      const made = makeHandler(fixture, { ...env, ...options.env }, { store: options.store ?? false, now: NOW });
+      // The handler shares the stand-in's clock, so events signed at its time verify.
+      const clock = made.clock;
+      Object.defineProperty(clock, 'now', { get: () => standIn.clock.now(), set: () => { throw new Error('advance the stand-in clock instead'); } });
+      current = made;
+      return made;
+    },
+    async close() {
+      await served.close();
+      await standIn.close();
+      await close(outboxServer);
+    },
+  };
+}
+
+/** Pays on the stand-in's hosted checkout page as a browser with scripts off would; returns where it redirects. */
+export async function payOnHostedPage(sessionUrl: string, card = '4242 4242 4242 4242', email = 'fan@example.com', extra: Record<string, string> = {}): Promise<Response> {
+  const page = await fetch(sessionUrl);
+  if (!page.ok) throw new Error(`hosted checkout page answered ${page.status}`);
+  await page.text();
+  // The page's payment form posts back to the session's own URL.
+  return fetch(sessionUrl, {
+    method: 'POST',
+    body: new URLSearchParams({ email, card_number: card, card_expiry: '12 / 34', card_cvc: '123', name: 'Ada Fan', ...extra }),
+    redirect: 'manual',
+  });
+}

@@ -1,0 +1,102 @@
+// `npm run stripe:sync` against the local stand-in through the real `stripe` package: creates, then
+// changes nothing, then moves a lookup key to a new price when an amount changes.
+
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+
+const relativeDir = (dir: string) => relative(process.cwd(), dir);
+import { promisify } from 'node:util';
+import Stripe from 'stripe';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { siteSchema, type SiteInput } from '../../src/config/site-schema.ts';
+import { startStripeStandIn, type StandIn } from '../../src/stripe-local/index.ts';
+import { formatChanges, syncStripe } from '../../scripts/stripe-sync.ts';
+
+let standIn: StandIn;
+let stripe: Stripe;
+beforeEach(async () => {
+  standIn = await startStripeStandIn({ port: 0, now: Date.UTC(2026, 10, 22) });
+  stripe = new Stripe('sk_test_truefans_local', { ...standIn.stripeOptions, httpClient: Stripe.createFetchHttpClient(), maxNetworkRetries: 0 });
+});
+afterEach(async () => {
+  await standIn.close();
+});
+
+const input: SiteInput = {
+  title: 'Mira Lune',
+  url: 'https://mira.example',
+  author: { name: 'Mira Lune' },
+  tiers: [
+    { id: 'supporter', name: 'Supporter', monthly: 7, yearly: 70 },
+    { id: 'patron', name: 'Patron', description: 'Everything, first.', monthly: 15 },
+  ],
+  offers: [{ id: 'field-recordings', name: 'Field recordings, vol. 1', price: 12.5 }],
+};
+
+describe('stripe:sync', () => {
+  it('creates products and prices by lookup key, then changes nothing', async () => {
+    const first = await syncStripe(stripe, siteSchema.parse(input));
+    expect(first.map((c) => `${c.kind} ${c.what}`)).toEqual([
+      'created product for tier supporter',
+      'created tier supporter (month)',
+      'created tier supporter (year)',
+      'created product for tier patron',
+      'created tier patron (month)',
+      'created product for offer field-recordings',
+      'created offer field-recordings',
+    ]);
+    const prices = await stripe.prices.list({ lookup_keys: ['truefans:tier:supporter:month', 'truefans:tier:supporter:year', 'truefans:tier:patron:month', 'truefans:offer:field-recordings'] });
+    const byKey = Object.fromEntries(prices.data.map((p) => [p.lookup_key, p]));
+    expect(byKey['truefans:tier:supporter:month']).toMatchObject({ unit_amount: 700, currency: 'usd', recurring: { interval: 'month' } });
+    expect(byKey['truefans:tier:supporter:year']).toMatchObject({ unit_amount: 7000, recurring: { interval: 'year' } });
+    expect(byKey['truefans:offer:field-recordings']).toMatchObject({ unit_amount: 1250, recurring: null, type: 'one_time' });
+    const product = await stripe.products.retrieve(byKey['truefans:tier:patron:month']!.product as string);
+    expect(product).toMatchObject({ name: 'Patron', description: 'Everything, first.', metadata: { truefans_tier: 'patron' } });
+
+    const second = await syncStripe(stripe, siteSchema.parse(input));
+    expect(second.every((c) => c.kind === 'unchanged')).toBe(true);
+    expect(formatChanges(second).split('\n').pop()).toBe('0 created, 0 updated, 7 unchanged.');
+  });
+
+  it('a changed amount makes a new price, moves the lookup key and archives the old price', async () => {
+    await syncStripe(stripe, siteSchema.parse(input));
+    const old = (await stripe.prices.list({ lookup_keys: ['truefans:tier:supporter:month'] })).data[0]!;
+    const changed = await syncStripe(stripe, siteSchema.parse({ ...input, tiers: [{ ...input.tiers![0]!, name: 'Supporters', monthly: 8 }, input.tiers![1]!] }));
+    expect(changed.filter((c) => c.kind !== 'unchanged').map((c) => `${c.kind} ${c.what}`)).toEqual(['updated product for tier supporter', 'updated tier supporter (month)']);
+    const now = (await stripe.prices.list({ lookup_keys: ['truefans:tier:supporter:month'] })).data[0]!;
+    expect(now.id).not.toBe(old.id);
+    expect(now.unit_amount).toBe(800);
+    expect((await stripe.prices.retrieve(old.id)).active).toBe(false);
+    expect(changed.find((c) => c.what === 'tier supporter (month)')!.detail).toContain('8.00 USD per month (truefans:tier:supporter:month), was 7.00 USD');
+  });
+
+  it('runs as a script against STRIPE_API_BASE and prints what it did', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'truefans-sync-'));
+    try {
+      writeFileSync(join(dir, 'site.yaml'), 'title: Mira Lune\nurl: https://mira.example\nauthor:\n  name: Mira\ntiers:\n  - id: supporter\n    name: Supporter\n    monthly: 7\n');
+      const run = () =>
+        promisify(execFile)(process.execPath, ['scripts/stripe-sync.ts'], {
+          env: { ...process.env, STRIPE_SECRET_KEY: 'sk_test_truefans_local', STRIPE_API_BASE: standIn.url, TRUEFANS_CONTENT_DIR: dir },
+        });
+      const first = await run();
+      expect(first.stdout).toContain(`Syncing 1 tier(s) and 0 offer(s) from ${join(relativeDir(dir), 'site.yaml')} to ${standIn.url}...`);
+      expect(first.stdout).toContain('created   tier supporter (month): 7.00 USD per month (truefans:tier:supporter:month)');
+      expect(first.stdout.trim().split('\n').pop()).toBe('2 created, 0 updated, 0 unchanged.');
+      expect((await run()).stdout.trim().split('\n').pop()).toBe('0 created, 0 updated, 2 unchanged.');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says how to fix a missing or refused key', async () => {
+    const run = (env: Record<string, string>) =>
+      promisify(execFile)(process.execPath, ['scripts/stripe-sync.ts'], { env: { ...process.env, STRIPE_SECRET_KEY: '', STRIPE_API_BASE: standIn.url, ...env } }).catch((e: { stderr: string; code: number }) => e);
+    const missing = (await run({})) as { stderr: string; code: number };
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('STRIPE_SECRET_KEY is not set.');
+    const refused = (await run({ STRIPE_SECRET_KEY: 'sk_test_wrong_key_entirely' })) as { stderr: string; code: number };
+    expect(refused.stderr.trim()).toBe('Stripe does not accept STRIPE_SECRET_KEY. Copy it again from https://dashboard.stripe.com/apikeys.');
+  });
+});
