@@ -5,6 +5,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime, StartRuntime } from './runtimes/runtime.ts';
+import { postForm, setCookies, signInToken, subscribe } from './support/fan.ts';
 import type { Services } from './support/services.ts';
 import { WEBHOOK_SECRET } from './support/services.ts';
 import type { Site } from './support/site.ts';
@@ -12,16 +13,6 @@ import type { Site } from './support/site.ts';
 export interface ContractSetup {
   site: Site;
   services: Services;
-}
-
-function setCookies(response: Response): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const line of response.headers.getSetCookie()) {
-    const pair = line.split(';')[0]!;
-    const eq = pair.indexOf('=');
-    out.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
-  }
-  return out;
 }
 
 function expectNone(body: string, secrets: readonly string[]) {
@@ -39,18 +30,7 @@ export function defineContract(name: string, start: StartRuntime, setup: () => C
     const email = `fan.${name.replace(/\W+/g, '-')}@example.com`;
 
     const get = (path: string, init: RequestInit = {}) => fetch(`${runtime.url}${path}`, { redirect: 'manual', ...init });
-    const post = (path: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
-      fetch(`${runtime.url}${path}`, {
-        method: 'POST',
-        redirect: 'manual',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: runtime.url, ...headers },
-        body: new URLSearchParams(fields),
-      });
-    /** The function's absolute links point at the site's URL; follow them on the runtime instead. */
-    const onRuntime = (link: string) => {
-      const url = new URL(link);
-      return `${url.pathname}${url.search}`;
-    };
+    const post = (path: string, fields: Record<string, string>) => postForm(runtime.url, path, fields);
 
     beforeAll(async () => {
       ({ site, services } = setup());
@@ -79,19 +59,10 @@ export function defineContract(name: string, start: StartRuntime, setup: () => C
     });
 
     it('completes a paid checkout into a member session that opens the gated page, never cached', async () => {
-      const started = await post('/_truefans/checkout', { tier: 'supporter', interval: 'month', return_to: site.gated.path });
-      const nonce = setCookies(started).get('truefans-checkout')!;
-      const paid = await fetch(started.headers.get('location')!, {
-        method: 'POST',
-        redirect: 'manual',
-        body: new URLSearchParams({ email, name: 'Contract Fan', card_number: '4242 4242 4242 4242', card_expiry: '12 / 34', card_cvc: '123' }),
-      });
-      expect(paid.status).toBe(303);
-      const completed = await get(onRuntime(paid.headers.get('location')!), { headers: { cookie: `truefans-checkout=${nonce}` } });
-      expect(completed.status).toBe(200);
-      const session = setCookies(completed).get('truefans');
-      expect(session).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
-      member = `truefans=${session}`;
+      const checkout = await subscribe(runtime.url, email, site.gated.path);
+      expect(checkout.completed.status).toBe(200);
+      expect(checkout.cookie).toMatch(/^truefans=[\w-]+\.[\w-]+\.[\w-]+$/);
+      member = checkout.cookie;
 
       const res = await get(site.gated.path, { headers: { cookie: member } });
       expect(res.status).toBe(200);
@@ -122,8 +93,8 @@ export function defineContract(name: string, start: StartRuntime, setup: () => C
       expect(tampered.status).toBe(400);
     });
 
-    it('answers a member\'s and a stranger\'s email alike, and its link sets no cookie on GET', async () => {
-      const known = await post('/_truefans/signin', { email, return_to: site.gated.path });
+    it('answers a member\'s and a stranger\'s email alike; the link sets no cookie on GET and signs in on POST', async () => {
+      const { answer: known, token, link } = await signInToken(runtime.url, services, email, site.gated.path);
       const unknown = await post('/_truefans/signin', { email: `nobody.${Date.now()}@example.com`, return_to: site.gated.path });
       expect(known.status).toBe(200);
       expect(unknown.status).toBe(known.status);
@@ -131,14 +102,19 @@ export function defineContract(name: string, start: StartRuntime, setup: () => C
       expect(known.headers.getSetCookie()).toEqual([]);
       expect(known.headers.get('referrer-policy')).toBe('no-referrer');
 
-      const mail = await services.outbox.waitFor(email, 'sign-in');
-      const link = /https?:\/\/\S+\/_truefans\/signin\/confirm\?token=[\w.-]+/.exec(mail.text)?.[0];
-      expect(link).toBeDefined();
-      const opened = await get(onRuntime(link!));
+      const opened = await get(`${new URL(link).pathname}${new URL(link).search}`);
       expect(opened.status).toBe(200);
       expect(opened.headers.getSetCookie()).toEqual([]);
       expect(opened.headers.get('referrer-policy')).toBe('no-referrer');
       expect(await opened.text()).toMatch(/<form[^>]+method="post"/i);
+
+      const confirmed = await post('/_truefans/signin/confirm', { token });
+      expect(confirmed.status).toBe(303);
+      expect(confirmed.headers.get('location')).toBe(site.gated.path);
+      const session = setCookies(confirmed).get('truefans');
+      expect(session).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+      const page = await get(site.gated.path, { headers: { cookie: `truefans=${session}` } });
+      expect(await page.text()).toContain(site.gated.secretText);
     });
 
     it('keeps every spelling of a gated path closed to an anonymous visitor', async () => {

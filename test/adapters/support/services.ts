@@ -20,8 +20,8 @@ export interface Email {
 export interface Outbox {
   url: string;
   emails: Email[];
-  /** Waits for an email to `to` of `kind` (sent in the background, after the response). */
-  waitFor(to: string, kind: string, timeoutMs?: number): Promise<Email>;
+  /** Waits for an email to `to` of `kind` (sent in the background, after the response), among those from index `from` on. */
+  waitFor(to: string, kind: string, timeoutMs?: number, from?: number): Promise<Email>;
   close(): Promise<void>;
 }
 
@@ -40,10 +40,10 @@ async function startOutbox(): Promise<Outbox> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/outbox`,
     emails,
-    async waitFor(to, kind, timeoutMs = 10_000) {
+    async waitFor(to, kind, timeoutMs = 10_000, from = 0) {
       const until = Date.now() + timeoutMs;
       for (;;) {
-        const found = emails.find((e) => e.to === to && e.kind === kind);
+        const found = emails.slice(from).find((e) => e.to.toLowerCase() === to.toLowerCase() && e.kind === kind);
         if (found) return found;
         if (Date.now() > until) throw new Error(`no "${kind}" email to ${to} arrived within ${timeoutMs} ms`);
         await new Promise((r) => setTimeout(r, 50));

@@ -5,7 +5,7 @@
 // - fixtureSite(): the edge core's fixture deploy (test/core/helpers/site.ts: real sealText, the build's
 //   manifest and gate markup, several tiers and an offer), fast, for the platform-file tests.
 
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { emitPlatformFiles, type BundleInfo } from '../../../src/adapters/build.ts';
@@ -52,12 +52,13 @@ export async function buildSite(): Promise<Site> {
   };
 }
 
-export async function fixtureSite(): Promise<Site> {
+export async function fixtureSite(options: { wranglerJsonc?: string } = {}): Promise<Site> {
   const fixture = await buildFixture();
   const root = mkdtempSync(path.join(tmpdir(), 'truefans-adapters-'));
   const dist = path.join(root, 'dist');
   cpSync(fixture.dir, dist, { recursive: true });
   fixture.cleanup();
+  if (options.wranglerJsonc) writeFileSync(path.join(root, 'wrangler.jsonc'), options.wranglerJsonc);
   const bundles = await emitPlatformFiles('dist', { root, log: () => {} });
   return {
     root,
