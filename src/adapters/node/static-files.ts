@@ -9,8 +9,9 @@
 // answers 304 inside the fetch, which would hand the core bytes it cannot read.
 
 import { createHash } from 'node:crypto';
-import { openAsBlob } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { createReadStream, openAsBlob } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import { lookup } from 'mrmime';
 import type { AssetFetcher } from '../../core/ports.ts';
@@ -31,7 +32,10 @@ const etags = new Map<string, { size: number; mtimeMs: number; etag: string }>()
 async function etagOf(file: string, size: number, mtimeMs: number): Promise<string> {
   const known = etags.get(file);
   if (known && known.size === size && known.mtimeMs === mtimeMs) return known.etag;
-  const digest = createHash('sha256').update(await readFile(file)).digest('base64url').slice(0, 27);
+  // Streamed, so a large public download is hashed without being held in memory.
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(file), hash);
+  const digest = hash.digest('base64url').slice(0, 27);
   const etag = `"${digest}"`;
   etags.set(file, { size, mtimeMs, etag });
   return etag;

@@ -87,6 +87,14 @@ describe('Node static files', () => {
     expect(other.status).toBe(200);
   });
 
+  it('answers HEAD with the headers of GET and no body', async () => {
+    const res = await fetch(`${server.url}/posts/hello/`, { method: 'HEAD', headers: { 'accept-encoding': 'identity' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-length')).toBe(String(Buffer.byteLength(page.replace('Hello', 'Hello post'))));
+    expect(res.headers.get('etag')).toMatch(/^"/);
+    expect(await res.text()).toBe('');
+  });
+
   it('redirects a directory without its slash to the slash form', async () => {
     const res = await get('/posts/hello?x=1');
     expect(res.status).toBe(308);
@@ -157,6 +165,22 @@ describe('conditional requests on private responses', () => {
       expect(await res.text()).toBe('members-only');
     } finally {
       await members.close();
+    }
+  });
+});
+
+describe('behind a reverse proxy', () => {
+  it('takes the protocol and host from X-Forwarded-* only when told to trust the proxy', async () => {
+    const echo = async (request: Request) => new Response(request.url);
+    const trusting = await listen(echo, { port: 0, trustProxy: true });
+    const plain = await listen(echo, { port: 0 });
+    try {
+      const headers = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'fans.example.com' };
+      expect(await (await fetch(`${trusting.url}/posts/a/?x=1`, { headers })).text()).toBe('https://fans.example.com/posts/a/?x=1');
+      expect(await (await fetch(`${plain.url}/posts/a/`, { headers })).text()).toBe(`${plain.url}/posts/a/`);
+    } finally {
+      await trusting.close();
+      await plain.close();
     }
   });
 });
