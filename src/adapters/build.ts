@@ -18,7 +18,11 @@ export type { BundleInfo, Platform };
 export const PLATFORMS: readonly Platform[] = ['netlify', 'cloudflare', 'vercel'];
 
 export interface EmitOptions {
-  /** The project root, where each platform looks for its files. Default: the current directory. */
+  /**
+   * The project root, where each platform looks for its files (and `distDir` is resolved from).
+   * Default: the folder that holds dist/, which is the project root for the usual `<root>/dist`, and a
+   * temporary folder for a build into one (so test builds never write into the repository).
+   */
   root?: string;
   /** Which platforms to write. Default: TRUEFANS_PLATFORMS (comma-separated), else all three. */
   platforms?: readonly Platform[];
@@ -45,8 +49,8 @@ export function platformsFromEnv(value: string | undefined): readonly Platform[]
 }
 
 export async function emitPlatformFiles(distDir: string, options: EmitOptions = {}): Promise<BundleInfo[]> {
-  const root = path.resolve(options.root ?? '.');
-  const dist = path.resolve(root, distDir);
+  const dist = path.resolve(options.root ?? '.', distDir);
+  const root = path.resolve(options.root ?? path.dirname(dist));
   const manifest = await readManifest(dist, distDir);
   const log = options.log ?? console.log;
   const results: BundleInfo[] = [];
