@@ -125,6 +125,19 @@ describe('emitPlatformFiles', () => {
     }
   });
 
+  it('writes next to dist/ when no root is given, so a build into a temporary folder stays there', async () => {
+    const elsewhere = mkdtempSync(path.join(tmpdir(), 'truefans-elsewhere-'));
+    try {
+      const dist = path.join(elsewhere, 'dist');
+      mkdirSync(path.join(dist, '_truefans'), { recursive: true });
+      writeFileSync(path.join(dist, '_truefans/manifest.json'), JSON.stringify(site.manifest));
+      const [netlify] = await emitPlatformFiles(dist, { platforms: ['netlify'], log: () => {} });
+      expect(netlify!.file).toBe(path.join(elsewhere, '.netlify/v1/edge-functions/truefans.js'));
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
   it('reads which platforms to write from TRUEFANS_PLATFORMS, and refuses a name it does not know', () => {
     expect(platformsFromEnv(undefined)).toEqual(['netlify', 'cloudflare', 'vercel']);
     expect(platformsFromEnv(' Cloudflare , vercel ')).toEqual(['cloudflare', 'vercel']);
