@@ -4,11 +4,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchAdapters } from './adapters.ts';
 import { benchBuild } from './build.ts';
+import { benchEdge } from './edge.ts';
 
 const results: Record<string, unknown> = {};
 const only = process.argv[2];
 const benches: Record<string, () => unknown | Promise<unknown>> = {
   build: benchBuild,
+  edge: benchEdge,
   adapters: benchAdapters,
 };
 for (const [name, run] of Object.entries(benches)) {

@@ -129,6 +129,15 @@ describe('a real build of the canary fixture', () => {
     expect(files).not.toContain('truefans-feed.json');
   });
 
+  it('publishes RSS with public posts in full and gated posts as teasers only', () => {
+    const rss = read('rss.xml').toString();
+    expect(rss).toContain('This whole post is public');
+    expect(rss).toContain('The teaser above the divider is public');
+    expect(rss).toContain('The teaser of the fully gated post is its description.');
+    expect(rss).not.toContain('truefans-gate');
+    expect(rss).not.toMatch(/CANARY-/i);
+  });
+
   it('publishes a sitemap, and leaves no staging folder behind', () => {
     expect(read('sitemap-0.xml').toString()).toContain('https://canary.example/posts/divider/');
     expect(readdirSync(dirname(build.outDir)).filter((n) => n.includes('staging'))).toEqual([]);
