@@ -24,6 +24,10 @@ export const ErrorCodes = {
   STRIPE_REFUSED: 'TF_STRIPE_REFUSED',
   /** An email provider refused or could not be reached. */
   EMAIL_FAILED: 'TF_EMAIL_FAILED',
+  /** A platform config file the creator edits (wrangler.jsonc) could not be read. */
+  PLATFORM_CONFIG_INVALID: 'TF_PLATFORM_CONFIG_INVALID',
+  /** A platform's function bundle is over that platform's documented size limit. */
+  BUNDLE_TOO_LARGE: 'TF_BUNDLE_TOO_LARGE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

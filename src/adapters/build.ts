@@ -1,0 +1,75 @@
+// The build's last step: from the sealed dist/ and its manifest, write what each platform deploys. The
+// lead's build calls emitPlatformFiles after sealing and the leak check; the adapter tests call it too.
+//
+//   Netlify     .netlify/v1/edge-functions/truefans.js + .netlify/v1/config.json   (Frameworks API)
+//   Cloudflare  .truefans/cloudflare/{worker.js,wrangler.json} + .wrangler/deploy/config.json
+//   Vercel      .vercel/output/                                                     (Build Output API v3)
+//   Node        nothing: `npm start` and the Docker image serve dist/ directly
+
+import path from 'node:path';
+import { ErrorCodes, TruefansError } from '../core/errors.ts';
+import { SIZE_LIMITS, type BundleInfo, type Platform } from './bundle.ts';
+import { emitCloudflare } from './cloudflare/emit.ts';
+import { emitNetlify } from './netlify/emit.ts';
+import { readManifest } from './routes.ts';
+import { emitVercel } from './vercel/emit.ts';
+
+export type { BundleInfo, Platform };
+export const PLATFORMS: readonly Platform[] = ['netlify', 'cloudflare', 'vercel'];
+
+export interface EmitOptions {
+  /**
+   * The project root, where each platform looks for its files (and `distDir` is resolved from).
+   * Default: the folder that holds dist/, which is the project root for the usual `<root>/dist`, and a
+   * temporary folder for a build into one (so test builds never write into the repository).
+   */
+  root?: string;
+  /** Which platforms to write. Default: TRUEFANS_PLATFORMS (comma-separated), else all three. */
+  platforms?: readonly Platform[];
+  /** Where to report each bundle's size. Default: console.log; pass `() => {}` to stay quiet. */
+  log?: (line: string) => void;
+}
+
+const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+
+/** TRUEFANS_PLATFORMS="netlify,cloudflare" (or "none") limits which platform files a build writes. */
+export function platformsFromEnv(value: string | undefined): readonly Platform[] {
+  if (value === undefined || value.trim() === '') return PLATFORMS;
+  const names = value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  if (names.length === 1 && names[0] === 'none') return [];
+  const unknown = names.filter((n) => !PLATFORMS.includes(n as Platform));
+  if (unknown.length) {
+    throw new TruefansError(
+      ErrorCodes.PLATFORM_CONFIG_INVALID,
+      `TRUEFANS_PLATFORMS has ${unknown.map((u) => `"${u}"`).join(', ')}, which is not a platform truefans deploys to.`,
+      `Use a comma-separated list of ${PLATFORMS.join(', ')}, or "none"; leave it unset for all three.`,
+    );
+  }
+  return names as Platform[];
+}
+
+export async function emitPlatformFiles(distDir: string, options: EmitOptions = {}): Promise<BundleInfo[]> {
+  const dist = path.resolve(options.root ?? '.', distDir);
+  const root = path.resolve(options.root ?? path.dirname(dist));
+  const manifest = await readManifest(dist, distDir);
+  const log = options.log ?? console.log;
+  const results: BundleInfo[] = [];
+  for (const platform of options.platforms ?? platformsFromEnv(process.env.TRUEFANS_PLATFORMS)) {
+    const info =
+      platform === 'netlify'
+        ? await emitNetlify(root, manifest)
+        : platform === 'cloudflare'
+          ? await emitCloudflare(root, dist, manifest)
+          : await emitVercel(root, dist, manifest);
+    log(`truefans: ${platform} function ${path.relative(root, info.file)}: ${kib(info.bytes)}, ${kib(info.gzipBytes)} gzip (limit ${SIZE_LIMITS[platform].source})`);
+    if (info.gzipBytes > info.limitGzipBytes) {
+      throw new TruefansError(
+        ErrorCodes.BUNDLE_TOO_LARGE,
+        `The ${platform} function is ${kib(info.gzipBytes)} gzip, over the platform's limit (${SIZE_LIMITS[platform].source}).`,
+        'This is a truefans bug, not something in your content: please report it with this message.',
+      );
+    }
+    results.push(info);
+  }
+  return results;
+}

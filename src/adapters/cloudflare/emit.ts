@@ -1,0 +1,79 @@
+// Writes the Cloudflare Worker and its generated Wrangler config. The creator's wrangler.jsonc (name,
+// compatibility date, an optional KV namespace) is the base; the build adds the Worker bundle, the assets
+// directory and run_worker_first (gated pages and /_truefans/ routes), and points Wrangler at the result
+// through .wrangler/deploy/config.json, Wrangler's documented redirect for generated configs. So
+// `npx wrangler deploy` deploys exactly what was built and tested.
+
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { ErrorCodes, TruefansError } from '../../core/errors.ts';
+import type { Manifest } from '../../core/manifest.ts';
+import { bundlePlatform, type BundleInfo } from '../bundle.ts';
+import { FUNCTION_PREFIX, STATIC_UNDER_PREFIX, gatedPages, pageSpellings } from '../routes.ts';
+
+export const CLOUDFLARE_OUT = '.truefans/cloudflare';
+/** The date this adapter is tested against in workerd; the creator's wrangler.jsonc may set a later one. */
+export const COMPATIBILITY_DATE = '2026-11-01';
+
+export function runWorkerFirst(manifest: Manifest): string[] {
+  return [
+    `${FUNCTION_PREFIX}*`,
+    ...STATIC_UNDER_PREFIX.map((p) => `!${p}`),
+    ...gatedPages(manifest).flatMap(pageSpellings),
+  ];
+}
+
+const lineOf = (text: string, offset: number) => text.slice(0, offset).split('\n').length;
+
+async function readUserConfig(root: string): Promise<Record<string, unknown>> {
+  const file = ['wrangler.jsonc', 'wrangler.json'].map((f) => path.join(root, f)).find((f) => existsSync(f));
+  if (!file) return {};
+  const errors: ParseError[] = [];
+  const text = await readFile(file, 'utf8');
+  const config = parse(text, errors, { allowTrailingComma: true });
+  if (errors.length || typeof config !== 'object' || config === null) {
+    const first = errors[0];
+    const where = first ? `${printParseErrorCode(first.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()} at line ${lineOf(text, first.offset)}` : 'expected an object';
+    throw new TruefansError(
+      ErrorCodes.PLATFORM_CONFIG_INVALID,
+      `${path.basename(file)}: ${where}.`,
+      'Fix it so it is JSON (comments and trailing commas are fine); docs/deploy/cloudflare.md shows the fields truefans reads.',
+    );
+  }
+  return config as Record<string, unknown>;
+}
+
+export async function emitCloudflare(root: string, distDir: string, manifest: Manifest): Promise<BundleInfo> {
+  const out = path.join(root, CLOUDFLARE_OUT);
+  await mkdir(out, { recursive: true });
+  const info = await bundlePlatform('cloudflare', path.join(out, 'worker.js'));
+  const user = await readUserConfig(root);
+  const userAssets = (user.assets ?? {}) as Record<string, unknown>;
+  const config = {
+    ...user,
+    $schema: undefined,
+    name: user.name ?? 'truefans',
+    compatibility_date: user.compatibility_date ?? COMPATIBILITY_DATE,
+    main: 'worker.js',
+    // Already one bundle: deploy these exact bytes, the ones the tests ran.
+    no_bundle: true,
+    assets: {
+      ...userAssets,
+      directory: path.relative(out, path.resolve(distDir)) || '.',
+      binding: 'ASSETS',
+      html_handling: 'auto-trailing-slash',
+      not_found_handling: '404-page',
+      run_worker_first: runWorkerFirst(manifest),
+    },
+  };
+  await writeFile(path.join(out, 'wrangler.json'), `${JSON.stringify(config, null, 2)}\n`);
+  const redirect = path.join(root, '.wrangler/deploy');
+  await mkdir(redirect, { recursive: true });
+  await writeFile(
+    path.join(redirect, 'config.json'),
+    `${JSON.stringify({ configPath: path.relative(redirect, path.join(out, 'wrangler.json')) }, null, 2)}\n`,
+  );
+  return info;
+}

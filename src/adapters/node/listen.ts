@@ -1,0 +1,82 @@
+// Serves a core Handler over Node's HTTP server (through srvx, which turns Node's request into a Web
+// Request and back), answers conditional GETs and compresses on the final response, keeps `waitUntil`
+// work alive, and closes gracefully: stop accepting, let in-flight requests and their background work
+// finish, then cut what is left.
+
+import { serve } from 'srvx';
+import type { Handler } from '../../core/ports.ts';
+import { compressResponse } from './compress.ts';
+import { notModified } from './http-cache.ts';
+
+export interface ListenOptions {
+  port?: number;
+  host?: string;
+  /** Trust X-Forwarded-Proto/Host/For from a reverse proxy you run in front (TLS termination). */
+  trustProxy?: boolean | 'loopback';
+  /** How long close() waits for in-flight requests before cutting connections. Milliseconds. */
+  shutdownTimeoutMs?: number;
+}
+
+export interface ListeningServer {
+  /** Where the server answers, e.g. `http://127.0.0.1:4321`. */
+  url: string;
+  /** Stops accepting, waits for in-flight requests and background work, then resolves. */
+  close(): Promise<void>;
+}
+
+function internalError(): Response {
+  return new Response('Something went wrong on our side. Please try again in a moment.', {
+    status: 500,
+    headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+  });
+}
+
+export async function listen(handler: Handler, options: ListenOptions = {}): Promise<ListeningServer> {
+  let closing: Promise<void> | undefined;
+  const server = serve({
+    port: options.port ?? 4321,
+    hostname: options.host ?? '127.0.0.1',
+    trustProxy: options.trustProxy ?? false,
+    silent: true,
+    // The CLI owns the signals; a library must not install process-wide handlers.
+    gracefulShutdown: false,
+    async fetch(request) {
+      const answer = await handler(request, { waitUntil: (p) => server.waitUntil?.(p.catch(() => undefined)) });
+      const response = await compressResponse(request, notModified(request, answer));
+      // While shutting down, a kept-alive connection would hold close() open until it idles out.
+      if (!closing) return response;
+      const headers = new Headers(response.headers);
+      headers.set('connection', 'close');
+      return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+    },
+    error(error) {
+      // The core answers untrusted requests itself; reaching here is a bug. Log the kind, never a request.
+      console.error(`truefans: unhandled error in the Node server: ${error instanceof Error ? error.name : typeof error}`);
+      return internalError();
+    },
+  });
+  await server.ready();
+
+  const address = server.node!.server!.address();
+  if (!address || typeof address === 'string') throw new Error('The Node server did not bind to a TCP port.');
+  const host = address.address === '0.0.0.0' || address.address === '::' ? 'localhost' : address.address;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+
+  return {
+    url,
+    close() {
+      closing ??= (async () => {
+        const force = setTimeout(() => {
+          const http = server.node?.server;
+          if (http && 'closeAllConnections' in http) http.closeAllConnections();
+        }, options.shutdownTimeoutMs ?? 10_000);
+        try {
+          await server.close(false);
+        } finally {
+          clearTimeout(force);
+        }
+      })();
+      return closing;
+    },
+  };
+}

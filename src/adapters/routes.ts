@@ -1,0 +1,50 @@
+// Which requests each platform sends to the function: the gated pages the build listed in the manifest,
+// and the function's own routes under /_truefans/, except the static files the build put there (the
+// manifest, the feed template, sealed blobs). Everything else stays a plain CDN hit.
+
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ErrorCodes, TruefansError } from '../core/errors.ts';
+import { FEED_TEMPLATE_PATH, MANIFEST_PATH, SEALED_ASSET_DIR, manifestSchema, type Manifest } from '../core/manifest.ts';
+
+export const FUNCTION_PREFIX = '/_truefans/';
+
+/** Static files under /_truefans/, as path patterns with a trailing `*` for "and below". */
+export const STATIC_UNDER_PREFIX = [MANIFEST_PATH, FEED_TEMPLATE_PATH, `${SEALED_ASSET_DIR}/*`] as const;
+
+/** Reads dist/_truefans/manifest.json; `shown` is how messages name dist/ (as the caller gave it). */
+export async function readManifest(distDir: string, shown = distDir): Promise<Manifest> {
+  const file = path.join(distDir, MANIFEST_PATH);
+  const name = path.posix.join(shown.split(path.sep).join('/'), MANIFEST_PATH);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new TruefansError(
+      ErrorCodes.MANIFEST_INVALID,
+      `${name} is missing, so the platform files cannot say which pages are gated.`,
+      'Run the whole build (npm run build), which writes it, before the platform files.',
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  const parsed = manifestSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new TruefansError(ErrorCodes.MANIFEST_INVALID, `${name} is not a manifest this version of truefans reads.`, 'Rebuild the site with npm run build.');
+  }
+  return parsed.data;
+}
+
+/** The canonical paths of gated pages (`/posts/slug/`), sorted. */
+export function gatedPages(manifest: Manifest): string[] {
+  return Object.keys(manifest.pages).sort();
+}
+
+/** Every spelling of a gated page that a static host would serve the same file for. */
+export function pageSpellings(page: string): string[] {
+  return page.endsWith('/') ? [page, `${page}index.html`] : [page];
+}

@@ -1,0 +1,45 @@
+// The Vercel adapter: an Edge Function in the Build Output API (.vercel/output, written by emit.ts).
+// Vercel serves the static output first; gated pages are not at their own paths there (emit.ts moves them
+// under /_truefans/pages/, sealed as built), so their requests, and the /_truefans/ routes, fall through
+// to this function. It reads the moved page, and every other file of the deploy, from the same CDN.
+
+import { createHandler } from '../../core/handler.ts';
+import type { EdgeEnv, Handler } from '../../core/ports.ts';
+import { LOOP_HEADER, loopDetected } from '../loop.ts';
+import { MOVED_PREFIX } from './moved.ts';
+
+/** The canonical paths whose pages emit.ts moved under MOVED_PREFIX; baked in at bundle time. */
+declare const __TRUEFANS_MOVED_PAGES__: readonly string[];
+declare const process: { env: Record<string, string | undefined> };
+
+interface VercelContext {
+  waitUntil?(promise: Promise<unknown>): void;
+}
+
+const moved = new Set(__TRUEFANS_MOVED_PAGES__);
+let handler: Handler | undefined;
+
+/**
+ * fetch without a caller-set Content-Length. The stripe package sets one on every POST; the Fetch standard
+ * lists it as a forbidden request header (fetch computes it from the body), and Vercel's edge-runtime
+ * refuses such requests ("invalid content-length header"), so every Stripe POST would fail there.
+ */
+const edgeFetch: typeof fetch = (input, init) => {
+  if (!init?.headers) return fetch(input, init);
+  const headers = new Headers(init.headers);
+  headers.delete('content-length');
+  return fetch(input, { ...init, headers });
+};
+
+export default function truefans(request: Request, context?: VercelContext): Promise<Response> {
+  if (request.headers.has(LOOP_HEADER)) return Promise.resolve(loopDetected());
+  handler ??= createHandler({
+    env: process.env as EdgeEnv,
+    fetch: edgeFetch,
+    assets: {
+      fetch: (assetPath, req) =>
+        edgeFetch(new URL(moved.has(assetPath) ? `${MOVED_PREFIX}${assetPath}index.html` : assetPath, req.url), { headers: { [LOOP_HEADER]: '1' } }),
+    },
+  });
+  return handler(request, { waitUntil: (promise) => context?.waitUntil?.(promise) });
+}

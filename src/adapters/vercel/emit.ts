@@ -1,0 +1,67 @@
+// Writes a prebuilt Vercel deployment in the Build Output API v3 (.vercel/output): dist/ as the static
+// output, with each gated page moved from its own path to /_truefans/pages/<path>index.html (sealed as
+// built), the edge function, and routes that send gated pages (in any letter case, with or without
+// index.html) and the /_truefans/ routes to the function after the static files have been tried.
+
+import { cp, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Manifest } from '../../core/manifest.ts';
+import { bundlePlatform, type BundleInfo } from '../bundle.ts';
+import { FUNCTION_PREFIX, gatedPages } from '../routes.ts';
+import { MOVED_PREFIX } from './moved.ts';
+
+export const VERCEL_OUT = '.vercel/output';
+export const VERCEL_FUNCTION = '/_truefans/edge';
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export interface VercelRoute {
+  src?: string;
+  dest?: string;
+  status?: number;
+  handle?: 'filesystem';
+}
+
+export function vercelRoutes(manifest: Manifest, has404: boolean): VercelRoute[] {
+  const prefix = escape(FUNCTION_PREFIX);
+  return [
+    { handle: 'filesystem' },
+    // The function's routes; the static files under /_truefans/ were served above, and a missing one must
+    // not reach the function, which would ask the CDN for it again.
+    { src: `^${prefix}(?!manifest\\.json$|feed\\.json$|sealed/|pages/).*$`, dest: VERCEL_FUNCTION },
+    // Vercel matches `src` case-insensitively, so /POSTS/SLUG/ reaches the function too.
+    ...gatedPages(manifest).map((page) => ({
+      src: `^${escape(page.replace(/\/$/, ''))}(?:/|/index\\.html?)?$`,
+      dest: VERCEL_FUNCTION,
+    })),
+    ...(has404 ? [{ src: '^/.*$', dest: '/404.html', status: 404 }] : []),
+  ];
+}
+
+export async function emitVercel(root: string, distDir: string, manifest: Manifest): Promise<BundleInfo> {
+  const out = path.join(root, VERCEL_OUT);
+  await rm(out, { recursive: true, force: true });
+  const staticDir = path.join(out, 'static');
+  await cp(distDir, staticDir, { recursive: true });
+  const moved: string[] = [];
+  for (const page of gatedPages(manifest)) {
+    if (!page.endsWith('/')) continue;
+    const from = path.join(staticDir, page, 'index.html');
+    if (!existsSync(from)) continue;
+    const to = path.join(staticDir, MOVED_PREFIX, page, 'index.html');
+    await mkdir(path.dirname(to), { recursive: true });
+    await rename(from, to);
+    moved.push(page);
+  }
+
+  const fnDir = path.join(out, 'functions', `${VERCEL_FUNCTION.slice(1)}.func`);
+  await mkdir(fnDir, { recursive: true });
+  const info = await bundlePlatform('vercel', path.join(fnDir, 'index.js'), {
+    define: { __TRUEFANS_MOVED_PAGES__: JSON.stringify(moved) },
+  });
+  await writeFile(path.join(fnDir, '.vc-config.json'), `${JSON.stringify({ runtime: 'edge', entrypoint: 'index.js' }, null, 2)}\n`);
+  const config = { version: 3, routes: vercelRoutes(manifest, existsSync(path.join(distDir, '404.html'))) };
+  await writeFile(path.join(out, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  return info;
+}

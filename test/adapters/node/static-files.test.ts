@@ -1,0 +1,207 @@
+// The Node server over real files and a real socket, with the real core handler in front (public paths
+// pass through it to dist/): content types, strong ETags and 304, cache lifetimes, directory indexes, the
+// 404 page, traversal, compression; then the server layer's own rules (no 304 for private answers,
+// graceful shutdown) with handlers written for the case.
+
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listen, type ListeningServer } from '../../../src/adapters/node/listen.ts';
+import { startNodeServer } from '../../../src/adapters/node/server.ts';
+import type { Manifest } from '../../../src/core/manifest.ts';
+
+let dist: string;
+let server: ListeningServer;
+const page = `<!doctype html><title>Hello</title>${'<p>A public paragraph about the winter tour.</p>'.repeat(60)}`;
+
+beforeAll(async () => {
+  dist = await mkdtemp(path.join(tmpdir(), 'truefans-static-'));
+  await mkdir(path.join(dist, 'posts/hello'), { recursive: true });
+  await mkdir(path.join(dist, '_astro'), { recursive: true });
+  await writeFile(path.join(dist, 'index.html'), page);
+  await writeFile(path.join(dist, 'posts/hello/index.html'), page.replace('Hello', 'Hello post'));
+  await writeFile(path.join(dist, '_astro/app.Dx3k9.css'), 'body{color:red}'.repeat(100));
+  await writeFile(path.join(dist, 'cover.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]));
+  await writeFile(path.join(dist, 'feed.xml'), '<rss></rss>');
+  await writeFile(path.join(dist, '404.html'), '<!doctype html><title>Not here</title><p>That page is not here.</p>');
+  await writeFile(path.join(dist, '.env'), 'SECRET=1');
+  await writeFile(path.join(path.dirname(dist), 'outside.txt'), 'outside');
+  const manifest: Manifest = {
+    version: 1,
+    kid: 'AAAAAAAA',
+    builtAt: '2026-11-22T00:00:00.000Z',
+    site: { title: 'T', url: 'https://t.example', author: 'A', language: 'en', currency: 'usd', thankYou: 'Thanks', fanGoal: 10 },
+    tiers: [],
+    offers: [],
+    payWhatYouWant: null,
+    pages: {},
+    assets: {},
+  };
+  await mkdir(path.join(dist, '_truefans'), { recursive: true });
+  await writeFile(path.join(dist, '_truefans/manifest.json'), JSON.stringify(manifest));
+  // No secrets: public paths never need them, and the handler passes them straight to dist/.
+  server = await startNodeServer({ distDir: dist, port: 0, env: {} });
+});
+
+afterAll(async () => {
+  await server?.close();
+  await rm(dist, { recursive: true, force: true });
+});
+
+const get = (p: string, headers: Record<string, string> = {}) => fetch(`${server.url}${p}`, { headers, redirect: 'manual' });
+
+/** A request with the path sent exactly as written (fetch would normalise `..` away). */
+function raw(p: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(server.url);
+    const req = httpRequest({ host: url.hostname, port: url.port, path: p }, (res) => {
+      let body = '';
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode!, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('Node static files', () => {
+  it('serves index.html for directories with an HTML type and a strong ETag', async () => {
+    const res = await get('/posts/hello/', { 'accept-encoding': 'identity' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(res.headers.get('etag')).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
+    expect(res.headers.get('cache-control')).toBe('public, max-age=0, must-revalidate');
+    expect(await res.text()).toContain('<title>Hello post</title>');
+  });
+
+  it('answers If-None-Match with 304 and no body', async () => {
+    const first = await get('/', { 'accept-encoding': 'identity' });
+    const etag = first.headers.get('etag')!;
+    const again = await get('/', { 'if-none-match': etag, 'accept-encoding': 'identity' });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe('');
+    const other = await get('/', { 'if-none-match': '"something-else"', 'accept-encoding': 'identity' });
+    expect(other.status).toBe(200);
+  });
+
+  it('answers HEAD with the headers of GET and no body', async () => {
+    const res = await fetch(`${server.url}/posts/hello/`, { method: 'HEAD', headers: { 'accept-encoding': 'identity' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-length')).toBe(String(Buffer.byteLength(page.replace('Hello', 'Hello post'))));
+    expect(res.headers.get('etag')).toMatch(/^"/);
+    expect(await res.text()).toBe('');
+  });
+
+  it('redirects a directory without its slash to the slash form', async () => {
+    const res = await get('/posts/hello?x=1');
+    expect(res.status).toBe(308);
+    expect(res.headers.get('location')).toBe('/posts/hello/?x=1');
+  });
+
+  it('caches hashed /_astro/ files for a year and types other files by extension', async () => {
+    const css = await get('/_astro/app.Dx3k9.css');
+    expect(css.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
+    expect((await get('/cover.png')).headers.get('content-type')).toBe('image/png');
+    expect((await get('/feed.xml')).headers.get('content-type')).toMatch(/^(application|text)\/xml; charset=utf-8$/);
+  });
+
+  it('answers missing paths with dist/404.html and status 404', async () => {
+    const res = await get('/no/such/page/');
+    expect(res.status).toBe(404);
+    expect(await res.text()).toContain('That page is not here.');
+  });
+
+  it('never serves a file outside dist/ or a dot file', async () => {
+    for (const p of ['/../outside.txt', '/%2e%2e/outside.txt', '/posts/..%2f..%2foutside.txt', '/.env', '/%2eenv', '/posts/%00/']) {
+      const res = await raw(p);
+      expect([400, 404]).toContain(res.status);
+      expect(res.body).not.toContain('outside');
+      expect(res.body).not.toContain('SECRET');
+    }
+  });
+
+  it('compresses text with brotli or gzip, suffixes the ETag, and still answers 304 for it', async () => {
+    const br = await get('/', { 'accept-encoding': 'gzip, br' });
+    expect(br.headers.get('content-encoding')).toBe('br');
+    expect(br.headers.get('vary')).toMatch(/accept-encoding/i);
+    const tag = br.headers.get('etag')!;
+    expect(tag).toMatch(/^"[A-Za-z0-9_-]{27}-br"$/);
+    // fetch decodes bodies itself; read the raw bytes through node:http to check the encoding is real.
+    const bytes = await new Promise<Buffer>((resolve) => {
+      const url = new URL(server.url);
+      httpRequest({ host: url.hostname, port: url.port, path: '/', headers: { 'accept-encoding': 'gzip' } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve(Buffer.concat(chunks)));
+      }).end();
+    });
+    expect(gunzipSync(bytes).toString()).toBe(page);
+    expect(bytes.length).toBeLessThan(page.length / 5);
+    expect(await br.text()).toBe(page);
+    const revalidated = await get('/', { 'accept-encoding': 'br', 'if-none-match': tag });
+    expect(revalidated.status).toBe(304);
+    expect(revalidated.headers.get('etag')).toBe(tag);
+  });
+
+  it('leaves images and small files uncompressed', async () => {
+    expect((await get('/cover.png', { 'accept-encoding': 'br' })).headers.get('content-encoding')).toBeNull();
+    expect((await get('/feed.xml', { 'accept-encoding': 'br' })).headers.get('content-encoding')).toBeNull();
+  });
+});
+
+describe('conditional requests on private responses', () => {
+  it('never turns a private, no-store response into a 304', async () => {
+    const members = await listen(
+      async () => new Response('members-only', { headers: { etag: '"same"', 'cache-control': 'private, no-store', vary: 'Cookie' } }),
+      { port: 0 },
+    );
+    try {
+      const res = await fetch(`${members.url}/`, { headers: { 'if-none-match': '"same"' } });
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe('members-only');
+    } finally {
+      await members.close();
+    }
+  });
+});
+
+describe('behind a reverse proxy', () => {
+  it('takes the protocol and host from X-Forwarded-* only when told to trust the proxy', async () => {
+    const echo = async (request: Request) => new Response(request.url);
+    const trusting = await listen(echo, { port: 0, trustProxy: true });
+    const plain = await listen(echo, { port: 0 });
+    try {
+      const headers = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'fans.example.com' };
+      expect(await (await fetch(`${trusting.url}/posts/a/?x=1`, { headers })).text()).toBe('https://fans.example.com/posts/a/?x=1');
+      expect(await (await fetch(`${plain.url}/posts/a/`, { headers })).text()).toBe(`${plain.url}/posts/a/`);
+    } finally {
+      await trusting.close();
+      await plain.close();
+    }
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('finishes a request in flight, then refuses new connections', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow = await listen(
+      async () => {
+        await gate;
+        return new Response('finished');
+      },
+      { port: 0 },
+    );
+    const inFlight = fetch(`${slow.url}/`).then((r) => r.text());
+    await new Promise((r) => setTimeout(r, 50));
+    const closed = slow.close();
+    setTimeout(release, 100);
+    expect(await inFlight).toBe('finished');
+    await closed;
+    await expect(fetch(`${slow.url}/`)).rejects.toThrow();
+  });
+});
