@@ -170,8 +170,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
         SITE_URL: origin,
         EMAIL_PROVIDER: 'outbox',
         TRUEFANS_OUTBOX_URL: `${server.url}${OUTBOX_PREFIX}/messages`,
-        EMAIL_FROM: env.EMAIL_FROM ?? 'truefans (local) <hello@localhost>',
-        CREATOR_EMAIL: env.CREATOR_EMAIL ?? 'creator@localhost',
+        EMAIL_FROM: env.EMAIL_FROM ?? 'truefans (local) <hello@example.com>',
+        CREATOR_EMAIL: env.CREATOR_EMAIL ?? 'creator@example.com',
       };
       const stripe = new Stripe(LOCAL_STRIPE_KEY, { ...running.stripeOptions, httpClient: Stripe.createFetchHttpClient(), maxNetworkRetries: 0 });
       const changes = await syncStripe(stripe, loadSite(content, ROOT));
