@@ -8,6 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { relative } from 'node:path';
 import { contentDir, loadContent } from '../config/load.ts';
 import { createKeyring, type Keyring } from '../core/crypto/keys.ts';
+import { emitPlatformFiles } from '../adapters/build.ts';
 import { sealOutput } from './seal-output.ts';
 import { discard, promote, stagingDirFor } from './stage.ts';
 
@@ -59,6 +60,8 @@ export default function truefans(): AstroIntegration {
         try {
           const report = await sealOutput({ dir: stageDir, displayDir, keyring, site, contentDir: dir });
           promote(stageDir, outDir);
+          // Each platform's function and config, from the sealed output (none of it holds plaintext).
+          await emitPlatformFiles(outDir, { log: (line) => logger.info(line.replace(/^truefans: /, '')) });
           logger.info(
             `sealed ${report.gates} members-only part(s) on ${report.pages} page(s) and ${report.assets} file(s) (seal ${report.sealMs.toFixed(0)} ms); ` +
               `leak check: 0 leaks in ${report.files} files (${report.leakCheckMs.toFixed(0)} ms)`,

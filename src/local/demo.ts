@@ -118,7 +118,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
 
   if (!options.skipBuild) {
     log('Building the site (members-only parts are sealed with a local secret in .truefans/local-secret)...');
-    await buildSite(distDir, { ...env, TRUEFANS_SECRET: secret, TRUEFANS_CONTENT_DIR: content, TRUEFANS_CACHE_DIR: join(stateDir, 'cache') }, log);
+    await buildSite(distDir, { ...env, TRUEFANS_PLATFORMS: 'none', TRUEFANS_SECRET: secret, TRUEFANS_CONTENT_DIR: content, TRUEFANS_CACHE_DIR: join(stateDir, 'cache') }, log);
   }
 
   const closers: (() => Promise<void>)[] = [];

@@ -28,6 +28,8 @@ export function buildSite(options: { content: string; outDir?: string; env?: Rec
     TRUEFANS_CONTENT_DIR: resolve(ROOT, options.content),
     TRUEFANS_CACHE_DIR: join(work, 'cache'),
     ASTRO_TELEMETRY_DISABLED: '1',
+    // Platform bundles are tested on their own (test/adapters); these builds test the site and sealing.
+    TRUEFANS_PLATFORMS: 'none',
     NO_COLOR: '1',
     FORCE_COLOR: '0',
     ...options.env,

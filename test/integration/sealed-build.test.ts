@@ -30,7 +30,7 @@ let manifest: Manifest;
 const read = (file: string) => readFileSync(join(build.outDir, file));
 
 beforeAll(async () => {
-  build = await buildSite({ content: FIXTURE });
+  build = await buildSite({ content: FIXTURE, env: { TRUEFANS_PLATFORMS: 'netlify' } });
   if (build.code !== 0) throw new Error(`fixture build failed:\n${build.output}`);
   files = listFiles(build.outDir);
   manifest = manifestSchema.parse(JSON.parse(read('_truefans/manifest.json').toString()));
@@ -136,6 +136,13 @@ describe('a real build of the canary fixture', () => {
     expect(rss).toContain('The teaser of the fully gated post is its description.');
     expect(rss).not.toContain('truefans-gate');
     expect(rss).not.toMatch(/CANARY-/i);
+  });
+
+  it('ends by writing the platform function from the sealed output, with no members-only text in it', () => {
+    const fn = join(dirname(build.outDir), '.netlify/v1/edge-functions/truefans.js');
+    const code = readFileSync(fn, 'utf8');
+    expect(code).toContain('/posts/divider/');
+    for (const canary of CANARIES) expect(code).not.toContain(canary);
   });
 
   it('publishes a sitemap, and leaves no staging folder behind', () => {
