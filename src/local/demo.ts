@@ -6,7 +6,6 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import Stripe from 'stripe';
 import { listen, type ListeningServer } from '../adapters/node/listen.ts';
 import { createMemoryStore } from '../adapters/node/memory-store.ts';
 import { createDistAssets } from '../adapters/node/static-files.ts';
@@ -14,7 +13,7 @@ import { contentDir, loadSite } from '../config/load.ts';
 import { createHandler } from '../core/handler.ts';
 import type { EdgeEnv } from '../core/ports.ts';
 import { startStripeStandIn, type StandIn } from '../stripe-local/index.ts';
-import { formatChanges, syncStripe } from '../../scripts/stripe-sync.ts';
+import { formatChanges, stripeFromEnv, syncStripe } from '../../scripts/stripe-sync.ts';
 import { createOutbox, OUTBOX_PREFIX, type Outbox } from './outbox.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -173,7 +172,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
         EMAIL_FROM: env.EMAIL_FROM ?? 'truefans (local) <hello@example.com>',
         CREATOR_EMAIL: env.CREATOR_EMAIL ?? 'creator@example.com',
       };
-      const stripe = new Stripe(LOCAL_STRIPE_KEY, { ...running.stripeOptions, httpClient: Stripe.createFetchHttpClient(), maxNetworkRetries: 0 });
+      const stripe = stripeFromEnv({ STRIPE_SECRET_KEY: LOCAL_STRIPE_KEY, STRIPE_API_BASE: running.url });
       const changes = await syncStripe(stripe, loadSite(content, ROOT));
       const changed = changes.filter((c) => c.kind !== 'unchanged');
       if (changed.length) log(formatChanges(changed).replace(/^/gm, '  '));

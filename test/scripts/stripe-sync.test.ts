@@ -1,3 +1,4 @@
+import { client } from '../stripe-local/helpers.ts';
 // `npm run stripe:sync` against the local stand-in through the real `stripe` package: creates, then
 // changes nothing, then moves a lookup key to a new price when an amount changes.
 
@@ -8,7 +9,7 @@ import { join, relative } from 'node:path';
 
 const relativeDir = (dir: string) => relative(process.cwd(), dir);
 import { promisify } from 'node:util';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { siteSchema, type SiteInput } from '../../src/config/site-schema.ts';
 import { startStripeStandIn, type StandIn } from '../../src/stripe-local/index.ts';
@@ -18,7 +19,7 @@ let standIn: StandIn;
 let stripe: Stripe;
 beforeEach(async () => {
   standIn = await startStripeStandIn({ port: 0, now: Date.UTC(2026, 10, 22) });
-  stripe = new Stripe('sk_test_truefans_local', { ...standIn.stripeOptions, httpClient: Stripe.createFetchHttpClient(), maxNetworkRetries: 0 });
+  stripe = client(standIn);
 });
 afterEach(async () => {
   await standIn.close();

@@ -1,10 +1,11 @@
+import { client } from '../../stripe-local/helpers.ts';
 // What every runtime under test talks to over 127.0.0.1: the local Stripe stand-in (with the fixture's
 // prices created through the real stripe package, as `npm run stripe:sync` would) and a small outbox that
 // records the emails the function sends.
 
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { startStripeStandIn, DEFAULT_SECRET_KEY, type StandIn } from '../../../src/stripe-local/index.ts';
 import { lookupKey, type Manifest } from '../../../src/core/manifest.ts';
 
@@ -64,7 +65,7 @@ export interface Services {
 
 export async function startServices(manifest: Manifest): Promise<Services> {
   const standIn = await startStripeStandIn({ port: 0 });
-  const stripe = new Stripe(DEFAULT_SECRET_KEY, { ...standIn.stripeOptions, httpClient: Stripe.createFetchHttpClient(), maxNetworkRetries: 0 });
+  const stripe = client(standIn);
   for (const tier of manifest.tiers) {
     const product = await stripe.products.create({ name: tier.name });
     for (const [interval, amount] of [['month', tier.monthly], ['year', tier.yearly]] as const) {

@@ -1,10 +1,11 @@
+import { client } from '../../stripe-local/helpers.ts';
 // The local Stripe stand-in with this fixture site's catalogue synced into it (by the real
 // `npm run stripe:sync` code), a local outbox that collects emails, and the handler served over HTTP so
 // the stand-in can deliver signed webhooks to it. One frozen clock for all of them.
 
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { siteSchema } from '../../../src/config/site-schema.ts';
 import type { Handler } from '../../../src/core/ports.ts';
 import { startStripeStandIn, type StandIn } from '../../../src/stripe-local/index.ts';
@@ -91,7 +92,7 @@ export async function startWorld(fixture: Fixture): Promise<World> {
   });
   const outboxUrl = `${await listen(outboxServer)}/outbox`;
   const standIn = await startStripeStandIn({ port: 0, now: NOW, webhookRetryDelaysMs: [1, 1] });
-  const stripe = new Stripe('sk_test_truefans_local', { ...standIn.stripeOptions, httpClient: Stripe.createFetchHttpClient(), maxNetworkRetries: 0 });
+  const stripe = client(standIn);
   await syncStripe(stripe, fixtureSite);
 
   let current: TestHandler | undefined;
