@@ -19,26 +19,13 @@ interface VercelContext {
 const moved = new Set(__TRUEFANS_MOVED_PAGES__);
 let handler: Handler | undefined;
 
-/**
- * fetch without a caller-set Content-Length. The stripe package sets one on every POST; the Fetch standard
- * lists it as a forbidden request header (fetch computes it from the body), and Vercel's edge-runtime
- * refuses such requests ("invalid content-length header"), so every Stripe POST would fail there.
- */
-const edgeFetch: typeof fetch = (input, init) => {
-  if (!init?.headers) return fetch(input, init);
-  const headers = new Headers(init.headers);
-  headers.delete('content-length');
-  return fetch(input, { ...init, headers });
-};
-
 export default function truefans(request: Request, context?: VercelContext): Promise<Response> {
   if (request.headers.has(LOOP_HEADER)) return Promise.resolve(loopDetected());
   handler ??= createHandler({
     env: process.env as EdgeEnv,
-    fetch: edgeFetch,
     assets: {
       fetch: (assetPath, req) =>
-        edgeFetch(new URL(moved.has(assetPath) ? `${MOVED_PREFIX}${assetPath}index.html` : assetPath, req.url), { headers: { [LOOP_HEADER]: '1' } }),
+        fetch(new URL(moved.has(assetPath) ? `${MOVED_PREFIX}${assetPath}index.html` : assetPath, req.url), { headers: { [LOOP_HEADER]: '1' } }),
     },
   });
   return handler(request, { waitUntil: (promise) => context?.waitUntil?.(promise) });
