@@ -234,3 +234,12 @@ describe('accessibility (axe-core)', () => {
     expect(describeFindings(findings.filter(isSerious))).toBe('');
   }, JOURNEY_MS);
 });
+
+describe('behind the pages', () => {
+  it('every webhook the stand-in sent during the journeys reached the site and was accepted at the first attempt', async () => {
+    await fx.standIn.webhooks.flush();
+    const sent = fx.standIn.webhooks.sent;
+    expect(sent.map((s) => s.type)).toEqual(expect.arrayContaining(['product.created', 'checkout.session.completed', 'customer.subscription.deleted', 'customer.subscription.updated']));
+    expect(sent.filter((s) => s.status !== 200 || s.attempts !== 1).map((s) => `${s.type}: ${s.status} after ${s.attempts} attempt(s)`)).toEqual([]);
+  }, 30_000);
+});
