@@ -16,6 +16,18 @@ export const NOW = Date.UTC(2026, 10, 20, 12);
 export const RESULTS_DIR = join(ROOT, 'test-results');
 /** Bounded waits for one step in the browser: a click, a navigation, a text to appear. */
 export const STEP_TIMEOUT_MS = 15_000;
+/** The edge re-checks a fan with Stripe at most this often (TRUEFANS_RECHECK_SECONDS, pinned to its default). */
+export const RECHECK_SECONDS = 3600;
+
+/**
+ * The environment the demo reads, without whatever this shell has set for real use: no Stripe keys (the
+ * journeys need the stand-in), no secret (a fresh local one per run), the local mail addresses.
+ */
+function demoEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, TRUEFANS_RECHECK_SECONDS: String(RECHECK_SECONDS) };
+  for (const key of ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'TRUEFANS_SECRET', 'TRUEFANS_PREVIOUS_SECRET', 'SITE_URL', 'EMAIL_FROM', 'CREATOR_EMAIL']) delete env[key];
+  return env;
+}
 
 export interface Fixture {
   demo: Demo;
@@ -29,7 +41,7 @@ export async function startFixture(): Promise<Fixture> {
   let demo: Demo | undefined;
   let browser: Browser | undefined;
   try {
-    demo = await startDemo({ port: 0, stripePort: 0, stateDir, fresh: true, now: NOW, log: () => {} });
+    demo = await startDemo({ port: 0, stripePort: 0, stateDir, fresh: true, now: NOW, content: join(ROOT, 'content'), env: demoEnv(), log: () => {} });
     browser = await launchBrowser();
   } catch (error) {
     await demo?.close();
@@ -37,10 +49,9 @@ export async function startFixture(): Promise<Fixture> {
     throw error;
   }
   const running = { demo, browser };
-  if (!demo.standIn) throw new Error('The demo is using real Stripe (STRIPE_SECRET_KEY is set); the journeys need the local stand-in.');
   return {
     demo,
-    standIn: demo.standIn,
+    standIn: demo.standIn!,
     browser,
     async close() {
       await running.browser.close().catch(() => undefined);

@@ -41,6 +41,9 @@ export const PATRON_POST = gatedPost('autumn-letter-to-patrons', 'I will be wear
 
 export const CARDS = { ok: '4242 4242 4242 4242', declined: '4000 0000 0000 0002' } as const;
 
+/** The paywall's heading under a locked post. */
+const JOIN_HEADING = /^The rest of this post is for .+ members$/;
+
 export async function openPost(page: Page, post: GatedPost): Promise<void> {
   await page.goto(post.path);
   await page.getByRole('heading', { level: 1, name: post.title }).waitFor();
@@ -49,8 +52,7 @@ export async function openPost(page: Page, post: GatedPost): Promise<void> {
 /** The teaser and the join card are shown; the members-only sentence is nowhere, not even in the HTML. */
 export async function expectLocked(page: Page, post: GatedPost): Promise<void> {
   await openPost(page, post);
-  await page.locator('#join-title').waitFor();
-  expect(squash(await page.locator('#join-title').innerText())).toMatch(/^The rest of this post is for .+ members$/);
+  await page.getByRole('heading', { level: 2, name: JOIN_HEADING }).waitFor();
   expect(squash(await page.locator('body').innerText())).not.toContain(post.secret);
   expect(squash(await page.content())).not.toContain(post.secret);
 }
@@ -59,7 +61,7 @@ export async function expectLocked(page: Page, post: GatedPost): Promise<void> {
 export async function expectOpen(page: Page, post: GatedPost): Promise<void> {
   await openPost(page, post);
   await page.getByText(post.secret).waitFor();
-  expect(await page.locator('#join-title').count()).toBe(0);
+  expect(await page.getByRole('heading', { name: JOIN_HEADING }).count()).toBe(0);
   expect(await page.getByRole('button', { name: /^Join for / }).count()).toBe(0);
 }
 

@@ -5,7 +5,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeCheck, describeFindings, isSerious, type AxeFinding } from './axe.ts';
-import { fanIdentity, journey, newFan, startFixture, type Fixture } from './demo-fixture.ts';
+import { fanIdentity, journey, newFan, RECHECK_SECONDS, startFixture, type Fixture } from './demo-fixture.ts';
 import {
   CARDS,
   confirmSignIn,
@@ -24,8 +24,6 @@ import {
   TRUE_FAN_POST,
 } from './fan-steps.ts';
 
-/** The edge re-checks a fan with Stripe at most this often (TRUEFANS_RECHECK_SECONDS, default one hour). */
-const RECHECK_SECONDS = 3600;
 const JOURNEY_MS = 60_000;
 
 let fx: Fixture;
@@ -53,7 +51,7 @@ async function visitorSeesTeaser(fan: Fan): Promise<void> {
   const { page } = fan;
   // The teaser of a post gated whole is its description.
   await page.getByText('The full chord chart for the newest song, in open G').first().waitFor();
-  expect(await page.locator('#join-title').innerText()).toBe('The rest of this post is for True Fan members');
+  await page.getByRole('heading', { name: 'The rest of this post is for True Fan members', exact: true }).waitFor();
   const trueFan = page.getByRole('group', { name: 'True Fan' });
   await trueFan.getByText('Starts with a 7-day free trial').waitFor();
   await trueFan.getByRole('button', { name: 'Join for $70 a year' }).waitFor();
@@ -170,7 +168,7 @@ describe('a fan in a real browser', () => {
         await page.getByText('You are in: Listener.').waitFor();
 
         await expectLocked(page, PATRON_POST);
-        expect(await page.locator('#join-title').innerText()).toBe('The rest of this post is for Patron members');
+        await page.getByRole('heading', { name: 'The rest of this post is for Patron members', exact: true }).waitFor();
 
         await openPortal(page, fx);
         await page.getByRole('button', { name: 'Switch to Patron: $20.00/month' }).click();
