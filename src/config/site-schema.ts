@@ -131,7 +131,7 @@ export const siteSchema = z
     pay_what_you_want: payWhatYouWantSchema.optional(),
     /** How many true fans the creator is aiming for. */
     fan_goal: z.number({ error: 'expected a whole number' }).int({ error: 'expected a whole number' }).positive({ error: 'expected a positive whole number' }).default(1000),
-    /** A personal note shown and emailed to every new fan. */
+    /** A personal note shown and emailed to every new fan. Both sign it with the author's name, so leave out a sign-off. */
     thank_you: z.string().trim().default('Thank you. Your support means I can keep making this.'),
     /** Posts per page on the post index. */
     posts_per_page: z.number().int().min(1).max(100).default(10),

@@ -172,10 +172,6 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
         EMAIL_FROM: env.EMAIL_FROM ?? 'truefans (local) <hello@example.com>',
         CREATOR_EMAIL: env.CREATOR_EMAIL ?? 'creator@example.com',
       };
-      const stripe = stripeFromEnv({ STRIPE_SECRET_KEY: LOCAL_STRIPE_KEY, STRIPE_API_BASE: running.url });
-      const changes = await syncStripe(stripe, loadSite(content, ROOT));
-      const changed = changes.filter((c) => c.kind !== 'unchanged');
-      if (changed.length) log(formatChanges(changed).replace(/^/gm, '  '));
     }
     // With the stand-in, the edge shares its clock, so advancing it (on its home page or in a test)
     // moves renewals and the edge's re-check interval together, as a real month would.
@@ -186,6 +182,14 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       store: createMemoryStore(clock ? () => clock.now() : Date.now),
       ...(clock ? { now: () => clock.now() } : {}),
     });
+    if (standIn) {
+      // After the edge is in place: syncing sends webhooks (product.created...) to it, which would
+      // otherwise meet the "Starting..." answer and be retried.
+      const stripe = stripeFromEnv({ STRIPE_SECRET_KEY: LOCAL_STRIPE_KEY, STRIPE_API_BASE: standIn.url });
+      const changes = await syncStripe(stripe, loadSite(content, ROOT));
+      const changed = changes.filter((c) => c.kind !== 'unchanged');
+      if (changed.length) log(formatChanges(changed).replace(/^/gm, '  '));
+    }
     return { url: origin, outboxUrl: `${origin}${OUTBOX_PREFIX}/`, standIn, outbox, mode: realStripe ? 'stripe' : 'local', close };
   } catch (error) {
     await close();

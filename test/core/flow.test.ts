@@ -141,7 +141,7 @@ describe('a fan goes from a gated page to reading it', () => {
     const account = await handle(request('/_truefans/account', { cookie }));
     const page = await account.text();
     expect(page).toContain('<li>Membership: Patron</li>');
-    expect(account.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(account.headers.get('referrer-policy')).toBe('same-origin');
     const feedUrl = /value="(https:\/\/mira\.example\/_truefans\/feed\/[^"]+)"/.exec(page)![1]!;
     const again = await (await handle(request('/_truefans/account', { cookie }))).text();
     expect(again).toContain(feedUrl); // the same address on every visit

@@ -260,6 +260,15 @@ describe('hardening', () => {
     },
   );
 
+  it('accepts its own no-referrer pages\' forms: Origin null with Sec-Fetch-Site same-origin', async () => {
+    // A page served with Referrer-Policy: no-referrer (the sign-in confirm page) makes a browser send
+    // `Origin: null` for its own forms, with Sec-Fetch-Site: same-origin.
+    const { handle } = makeHandler(fixture, env());
+    const response = await handle(form('/_truefans/signout', {}, { origin: 'null', cookie: await supporter(), headers: { 'sec-fetch-site': 'same-origin' } }));
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/');
+  });
+
   it('signs out with a 303 home and a cleared cookie', async () => {
     const { handle } = makeHandler(fixture, env());
     const response = await handle(form('/_truefans/signout', {}, { cookie: await supporter() }));

@@ -36,3 +36,6 @@ export function page(shell: string, view: View, status = 200, extras: ResponseEx
 export function redirect(location: string, extras: ResponseExtras = {}): Response {
   return new Response(null, { status: 303, headers: applyExtras(new Headers({ location, ...PRIVATE, 'referrer-policy': 'same-origin' }), extras) });
 }
+
+/** For pages with forms that post to this site: no referrer leaves for other sites, and Origin stays real. */
+export const SAME_ORIGIN_REFERRER = { 'referrer-policy': 'same-origin' } as const;

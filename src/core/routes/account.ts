@@ -5,7 +5,7 @@ import { tierName, offerName, type Ctx } from '../app.ts';
 import { readSession, resolveFan } from '../fan.ts';
 import { clearCookie, SESSION_COOKIE } from '../http/cookies.ts';
 import { HttpProblem } from '../http/problem.ts';
-import { page, redirect } from '../http/respond.ts';
+import { page, redirect, SAME_ORIGIN_REFERRER } from '../http/respond.ts';
 import { accountView, ROUTES, signInView } from '../pages/views.ts';
 import { stripeFailure } from '../stripe/faults.ts';
 import { FEED_ISSUED_AT, signFeedToken } from '../tokens/feed.ts';
@@ -25,8 +25,9 @@ export async function accountPage(ctx: Ctx): Promise<Response> {
     offers: fan.ent.offers.map((o) => offerName(app.manifest, o)),
     feedUrl: `${app.siteOrigin}${ROUTES.feed}${token}`,
   });
-  // The page shows a credential (the feed URL): never let it leak through a Referer.
-  return page(await app.shell(), view, 200, { cookies: fan.cookies, headers: { 'referrer-policy': 'no-referrer' } });
+  // No referrer leaves for other sites. Not `no-referrer`: that makes browsers send `Origin: null` on this
+  // page's own forms (sign out, manage membership), which the Origin check would have to special-case.
+  return page(await app.shell(), view, 200, { cookies: fan.cookies, headers: SAME_ORIGIN_REFERRER });
 }
 
 export async function openPortal(ctx: Ctx): Promise<Response> {

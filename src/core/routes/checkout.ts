@@ -11,7 +11,7 @@ import { entitlementOptions, readSession, sessionCookie } from '../fan.ts';
 import { CHECKOUT_COOKIE, clearCookie, readCookie, setCookie } from '../http/cookies.ts';
 import { readForm } from '../http/form.ts';
 import { HttpProblem } from '../http/problem.ts';
-import { page, redirect } from '../http/respond.ts';
+import { page, redirect, SAME_ORIGIN_REFERRER } from '../http/respond.ts';
 import { safeReturnPath } from '../http/return-to.ts';
 import { lookupKey } from '../manifest.ts';
 import { parseMajorUnits } from '../money.ts';
@@ -235,7 +235,8 @@ export async function completeCheckout(ctx: Ctx): Promise<Response> {
   }
   const now = Math.floor(app.now() / 1000);
   const cookies = [await sessionCookie(app, url, customer!, ent, now), clearCookie(CHECKOUT_COOKIE, url)];
-  return page(shell, welcomeFor(app, ent, returnTo, session), 200, { cookies, headers: { 'referrer-policy': 'no-referrer' } });
+  // The URL holds the checkout session id: no referrer leaves for other sites.
+  return page(shell, welcomeFor(app, ent, returnTo, session), 200, { cookies, headers: SAME_ORIGIN_REFERRER });
 }
 
 function welcomeFor(app: App, ent: Entitlements, returnTo: string, session: Stripe.Checkout.Session) {

@@ -81,6 +81,13 @@ describe('isSameOrigin', () => {
     expect(isSameOrigin(post({ origin: 'https://mira.example.evil.example' }), url, 'https://mira.example')).toBe(false);
     expect(isSameOrigin(post({ origin: 'http://mira.example' }), url, 'https://mira.example')).toBe(false);
     expect(isSameOrigin(post({ origin: 'null' }), url, 'https://mira.example')).toBe(false);
+    expect(isSameOrigin(post({ origin: 'null', 'sec-fetch-site': 'cross-site' }), url, 'https://mira.example')).toBe(false);
+    expect(isSameOrigin(post({ origin: 'null', 'sec-fetch-site': 'same-site' }), url, 'https://mira.example')).toBe(false);
+    expect(isSameOrigin(post({ origin: 'null', 'sec-fetch-site': 'none' }), url, 'https://mira.example')).toBe(false);
+    expect(isSameOrigin(post({ origin: 'null', referer: 'https://mira.example/' }), url, 'https://mira.example')).toBe(false);
+  });
+  it('allows Origin: null from its own page (a no-referrer page posting to itself) when Sec-Fetch-Site says same-origin', () => {
+    expect(isSameOrigin(post({ origin: 'null', 'sec-fetch-site': 'same-origin' }), url, 'https://mira.example')).toBe(true);
   });
   it('without Origin, decides by Sec-Fetch-Site, then Referer', () => {
     expect(isSameOrigin(post({ 'sec-fetch-site': 'same-origin' }), url, 'https://mira.example')).toBe(true);

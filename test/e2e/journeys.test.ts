@@ -1,0 +1,243 @@
+// The whole system in headless Chromium, as a fan uses it: the demo `npm start` runs (the built example
+// site behind the Node adapter, the local Stripe stand-in with its hosted checkout and portal, the local
+// outbox), driven through pages, forms and links only. One demo for the file; one browser context per fan.
+
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeCheck, describeFindings, isSerious, type AxeFinding } from './axe.ts';
+import { fanIdentity, journey, newFan, RECHECK_SECONDS, startFixture, type Fixture } from './demo-fixture.ts';
+import {
+  CARDS,
+  confirmSignIn,
+  expectLocked,
+  expectOpen,
+  expectWelcomeAndContinue,
+  findMail,
+  followSignInLink,
+  joinFromPost,
+  openAccount,
+  openPortal,
+  pay,
+  PATRON_POST,
+  requestSignInLink,
+  signOut,
+  TRUE_FAN_POST,
+} from './fan-steps.ts';
+
+const JOURNEY_MS = 60_000;
+
+let fx: Fixture;
+
+beforeAll(async () => {
+  fx = await startFixture();
+}, 180_000);
+
+afterAll(async () => {
+  await fx?.close();
+});
+
+interface Fan {
+  email: string;
+  name: string;
+  context: BrowserContext;
+  page: Page;
+}
+
+// The journeys, written once and run with scripts on and with scripts off (journey 7).
+
+/** 1. A visitor sees the teaser and the tiers that open the post, never the members-only text. */
+async function visitorSeesTeaser(fan: Fan): Promise<void> {
+  await expectLocked(fan.page, TRUE_FAN_POST);
+  const { page } = fan;
+  // The teaser of a post gated whole is its description.
+  await page.getByText('The full chord chart for the newest song, in open G').first().waitFor();
+  await page.getByRole('heading', { name: 'The rest of this post is for True Fan members', exact: true }).waitFor();
+  const trueFan = page.getByRole('group', { name: 'True Fan' });
+  await trueFan.getByText('Starts with a 7-day free trial').waitFor();
+  await trueFan.getByRole('button', { name: 'Join for $70 a year' }).waitFor();
+  await page.getByRole('group', { name: 'Patron' }).getByRole('button', { name: 'Join for $200 a year' }).waitFor();
+  // Listener does not open a True Fan post, so it is not offered here.
+  expect(await page.getByRole('group', { name: 'Listener' }).count()).toBe(0);
+}
+
+/** 2. The visitor joins True Fan yearly from the post, pays on hosted checkout, and reads the post. */
+async function subscribeYearly(fan: Fan): Promise<void> {
+  const { page, email, name } = fan;
+  await expectLocked(page, TRUE_FAN_POST);
+  await joinFromPost(page, fx, 'True Fan', 'Join for $70 a year');
+  // Hosted checkout, on the stand-in's own origin (as checkout.stripe.com would be).
+  expect(new URL(page.url()).origin).toBe(new URL(fx.standIn.url).origin);
+  expect(new URL(page.url()).origin).not.toBe(new URL(fx.demo.url).origin);
+  await page.getByRole('heading', { level: 1, name: 'True Fan' }).waitFor();
+  await page.getByText('7 days free, then $70.00/year').waitFor();
+  await pay(page, { email, name, card: CARDS.ok });
+  await expectWelcomeAndContinue(page, fx, 'True Fan', TRUE_FAN_POST);
+  await expectOpen(page, TRUE_FAN_POST);
+
+  // The fan's welcome and the creator's note, as the outbox page shows them.
+  const welcome = await findMail(page, fx, email, 'Welcome to Maren Holt');
+  await welcome.getByText('You are now a true fan of Maren Holt: the True Fan membership.').waitFor();
+  const newFan = await findMail(page, fx, 'creator@example.com', `A new true fan: ${name}`);
+  await newFan.getByText(`${name} just joined Maren Holt: the True Fan membership.`).waitFor();
+}
+
+/** 4. Signed out, the fan reads only the teaser; signed in again by emailed link, the whole post. */
+async function signOutAndBackIn(fan: Fan): Promise<void> {
+  const { page, email } = fan;
+  await signOut(page, fx);
+  await expectLocked(page, TRUE_FAN_POST);
+
+  await requestSignInLink(page, email);
+  await followSignInLink(page, fx, email);
+  // Opening the link only asks; the fan is not signed in until they press the button.
+  const other = await fan.context.newPage();
+  await expectLocked(other, TRUE_FAN_POST);
+  await other.close();
+  await confirmSignIn(page);
+  await expectOpen(page, TRUE_FAN_POST);
+}
+
+describe('a fan in a real browser', () => {
+  let yearly: Fan;
+
+  afterAll(async () => {
+    await yearly?.context.close();
+  });
+
+  it('1. a visitor opens a gated post: the teaser and the tiers, not the members-only text', async () => {
+    const { context, page } = await newFan(fx);
+    yearly = { ...fanIdentity('yearly'), context, page };
+    await journey('1-visitor-sees-teaser', context, () => visitorSeesTeaser(yearly));
+  }, JOURNEY_MS);
+
+  it('2. the visitor joins True Fan for $70 a year, pays with 4242, reads the post; both emails are in the outbox', async () => {
+    await journey('2-subscribe-yearly', yearly.context, () => subscribeYearly(yearly));
+  }, JOURNEY_MS);
+
+  it('3. the declined card 4000 0000 0000 0002 shows the decline and opens nothing', async () => {
+    const { context, page } = await newFan(fx);
+    try {
+      await journey('3-declined-card', context, async () => {
+        await expectLocked(page, TRUE_FAN_POST);
+        await joinFromPost(page, fx, 'True Fan', 'Join for $70 a year');
+        await pay(page, { ...fanIdentity('declined'), card: CARDS.declined });
+        await page.getByRole('alert').getByText('Your card was declined.').waitFor();
+        expect(page.url().startsWith(`${fx.standIn.url}/c/pay/`)).toBe(true);
+        await expectLocked(page, TRUE_FAN_POST);
+        await page.goto('/_truefans/account');
+        await page.getByText('Sign in to see your membership.').waitFor();
+      });
+    } finally {
+      await context.close();
+    }
+  }, JOURNEY_MS);
+
+  it('4. the fan signs out (teaser only), signs in by the emailed link and confirms, and reads again', async () => {
+    await journey('4-sign-out-and-in', yearly.context, () => signOutAndBackIn(yearly));
+  }, JOURNEY_MS);
+
+  it('5. the fan cancels now in the billing portal; after the re-check interval the post is locked', async () => {
+    await journey('5-cancel-now', yearly.context, async () => {
+      const { page } = yearly;
+      await openPortal(page, fx);
+      const plan = page.getByRole('region', { name: /^True Fan/ });
+      await plan.getByText('Trial', { exact: true }).waitFor();
+      await plan.getByText('Your trial ends on November 27, 2026; then $70.00/year.').waitFor();
+      await plan.getByRole('button', { name: 'Cancel now' }).click();
+      await page.getByRole('status').getByText('Your membership has been canceled.').waitFor();
+      await page.getByRole('heading', { name: 'No active membership' }).waitFor();
+
+      await fx.standIn.clock.advance(RECHECK_SECONDS + 1);
+      await fx.standIn.webhooks.flush();
+      await page.getByRole('link', { name: '← Return to site' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Your account' }).waitFor();
+      await page.getByText('You have no active membership right now.').waitFor();
+      await expectLocked(page, TRUE_FAN_POST);
+    });
+  }, JOURNEY_MS);
+
+  it('6. a Listener cannot read a Patron post; switching to Patron in the portal opens it', async () => {
+    const { context, page } = await newFan(fx);
+    try {
+      await journey('6-upgrade', context, async () => {
+        await page.goto('/membership/');
+        await page.getByRole('group', { name: 'Listener' }).getByRole('button', { name: 'Join for $5 a month' }).click();
+        await page.waitForURL((url) => url.href.startsWith(`${fx.standIn.url}/c/pay/`));
+        await page.getByRole('heading', { level: 1, name: 'Listener' }).waitFor();
+        await pay(page, { ...fanIdentity('listener'), card: CARDS.ok });
+        await page.getByText('You are in: Listener.').waitFor();
+
+        await expectLocked(page, PATRON_POST);
+        await page.getByRole('heading', { name: 'The rest of this post is for Patron members', exact: true }).waitFor();
+
+        await openPortal(page, fx);
+        await page.getByRole('button', { name: 'Switch to Patron: $20.00/month' }).click();
+        await page.getByRole('status').getByText('Your plan has been changed.').waitFor();
+        await page.getByRole('region', { name: /^Patron/ }).waitFor();
+        // The stand-in's webhook tells the edge the subscription changed, so the next page re-checks.
+        await fx.standIn.webhooks.flush();
+        await page.getByRole('link', { name: '← Return to site' }).click();
+        await page.getByText('Membership: Patron').waitFor();
+        await expectOpen(page, PATRON_POST);
+      });
+    } finally {
+      await context.close();
+    }
+  }, JOURNEY_MS);
+
+  it('7. with JavaScript off, a visitor sees the teaser, subscribes, signs out and back in', async () => {
+    const { context, page } = await newFan(fx, { javaScriptEnabled: false });
+    const fan: Fan = { ...fanIdentity('no-script'), context, page };
+    try {
+      await journey('7-no-javascript', context, async () => {
+        // Scripts really are off in this context.
+        await page.setContent('<p id="x">off</p><script>document.getElementById("x").textContent = "on"</script>');
+        expect(await page.locator('#x').innerText()).toBe('off');
+        await visitorSeesTeaser(fan);
+        await subscribeYearly(fan);
+        await signOutAndBackIn(fan);
+      });
+    } finally {
+      await context.close();
+    }
+  }, 2 * JOURNEY_MS);
+});
+
+describe('accessibility (axe-core)', () => {
+  it('the main pages have no serious or critical violations', async () => {
+    const { context, page } = await newFan(fx, { bypassCSP: true });
+    const findings: AxeFinding[] = [];
+    try {
+      await journey('axe', context, async () => {
+        for (const [label, path] of [['home', '/'], ['membership', '/membership/'], ['sign-in', '/signin/']] as const) {
+          await page.goto(path);
+          findings.push(...(await axeCheck(page, label)));
+        }
+        await expectLocked(page, TRUE_FAN_POST);
+        findings.push(...(await axeCheck(page, 'post (locked)')));
+        await joinFromPost(page, fx, 'True Fan', 'Join for $70 a year');
+        findings.push(...(await axeCheck(page, 'stand-in checkout')));
+        await pay(page, { ...fanIdentity('axe'), card: CARDS.ok });
+        await page.getByRole('heading', { level: 1, name: 'Welcome, true fan' }).waitFor();
+        findings.push(...(await axeCheck(page, 'welcome')));
+        await openAccount(page);
+        findings.push(...(await axeCheck(page, 'account')));
+        await openPortal(page, fx);
+        findings.push(...(await axeCheck(page, 'stand-in portal')));
+      });
+    } finally {
+      await context.close();
+    }
+    if (findings.length) console.log(`axe findings:\n${describeFindings(findings)}`);
+    expect(describeFindings(findings.filter(isSerious))).toBe('');
+  }, JOURNEY_MS);
+});
+
+describe('behind the pages', () => {
+  it('every webhook the stand-in sent during the journeys reached the site and was accepted at the first attempt', async () => {
+    await fx.standIn.webhooks.flush();
+    const sent = fx.standIn.webhooks.sent;
+    expect(sent.map((s) => s.type)).toEqual(expect.arrayContaining(['product.created', 'checkout.session.completed', 'customer.subscription.deleted', 'customer.subscription.updated']));
+    expect(sent.filter((s) => s.status !== 200 || s.attempts !== 1).map((s) => `${s.type}: ${s.status} after ${s.attempts} attempt(s)`)).toEqual([]);
+  }, 30_000);
+});
