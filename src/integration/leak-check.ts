@@ -26,8 +26,11 @@ const stripTags = (text: string) => text.replace(/<[^>]*>/g, ' ');
 
 /** Words of `text` after normalisation: what a reader would see, in lower case, without punctuation. */
 export function normalizedWords(text: string): string[] {
-  const plain = stripTags(decodeHTML(stripTags(decodeEscapes(text)))).normalize('NFKC').toLowerCase();
-  return plain.match(/[\p{L}\p{N}]+/gu) ?? [];
+  // Each decoder runs only where its syntax appears: most fragments have no escapes and few entities.
+  let plain = text.includes('\\') ? decodeEscapes(text) : text;
+  plain = stripTags(plain);
+  if (plain.includes('&')) plain = stripTags(decodeHTML(plain));
+  return plain.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 }
 
 function wordHash(word: string): number {
@@ -44,7 +47,9 @@ function power(size: number): number {
 
 interface Entry {
   post: string;
-  words: string;
+  /** The fragment's words and where this window starts in them, to confirm a hash hit word by word. */
+  words: readonly string[];
+  at: number;
 }
 
 export interface Leak {
@@ -72,21 +77,24 @@ export class LeakIndex {
     const words = normalizedWords(html);
     if (words.length < MIN_WORDS) return;
     const size = Math.min(WINDOW, words.length);
-    for (let i = 0; i + size <= words.length; i += size) this.#addWindow(post, words.slice(i, i + size), size);
-    // The last words, so a copy of the end of a fragment is found too.
-    if (words.length % size) this.#addWindow(post, words.slice(-size), size);
-  }
-
-  #addWindow(post: string, words: string[], size: number) {
-    const joined = words.join(' ');
-    if (joined.length < MIN_WINDOW_CHARS) return;
-    let h = 0;
-    for (const w of words) h = (Math.imul(h, B) + wordHash(w)) >>> 0;
     let bySize = this.#windows.get(size);
     if (!bySize) this.#windows.set(size, (bySize = new Map()));
-    const list = bySize.get(h) ?? [];
-    list.push({ post, words: joined });
-    bySize.set(h, list);
+    for (let i = 0; i + size <= words.length; i += size) this.#addWindow(bySize, post, words, i, size);
+    // The last words, so a copy of the end of a fragment is found too.
+    if (words.length % size) this.#addWindow(bySize, post, words, words.length - size, size);
+  }
+
+  #addWindow(table: Map<number, Entry[]>, post: string, words: readonly string[], at: number, size: number) {
+    let chars = size - 1;
+    let h = 0;
+    for (let i = at; i < at + size; i++) {
+      chars += words[i]!.length;
+      h = (Math.imul(h, B) + wordHash(words[i]!)) >>> 0;
+    }
+    if (chars < MIN_WINDOW_CHARS) return;
+    const list = table.get(h);
+    if (list) list.push({ post, words, at });
+    else table.set(h, [{ post, words, at }]);
   }
 
   /** Indexes a members-only asset's bytes (an image or a download). */
@@ -125,8 +133,11 @@ export class LeakIndex {
       for (let i = 0; ; i++) {
         const hits = table.get(h);
         if (hits) {
-          const joined = words.slice(i, i + size).join(' ');
-          for (const hit of hits) if (hit.words === joined) found.set(hit.post, { file, post: hit.post, kind: 'text' });
+          for (const hit of hits) {
+            let same = true;
+            for (let j = 0; j < size && same; j++) same = hit.words[hit.at + j] === words[i + j];
+            if (same) found.set(hit.post, { file, post: hit.post, kind: 'text' });
+          }
         }
         if (i + size >= words.length) break;
         h = (Math.imul((h - Math.imul(hashes[i]!, top)) >>> 0, B) + hashes[i + size]!) >>> 0;
