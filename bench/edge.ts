@@ -13,16 +13,15 @@
 //
 // Two modes, both with the same handler:
 //   direct: the handler called in-process with a Web Request (what the core costs by itself);
-//   http:   through a minimal node:http wrapper and a keep-alive fetch client in the same process, so both
+//   http:   through the real Node adapter and a keep-alive fetch client in the same process, so both
 //           variants also pay for HTTP, as they do behind the Node adapter (which is not this wrapper).
 //
 // Run: node bench/edge.ts [--seconds 1] [--rounds 5] [--mode direct|http|both]
 // (results also go to bench/results/edge.json), or call benchEdge() from bench/run.ts.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
+import { listen } from '../src/adapters/node/listen.ts';
 import { createHandler } from '../src/core/handler.ts';
 import { createKeyring } from '../src/core/crypto/keys.ts';
 import { sealText } from '../src/core/crypto/seal.ts';
@@ -156,18 +155,12 @@ export async function benchEdge(bench: EdgeBenchOptions = {}): Promise<Record<st
   const coldHandle = createHandler({ ...options, assets: s.bareAssets });
   let coldTurn = 0;
 
-  // The http mode's wrapper: Node request in, Web Request to the handler, Web Response out.
-  const server = createServer(async (req, res) => {
-    const headers = new Headers();
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-    const response = await handle(new Request(`${ORIGIN}${req.url}`, { method: req.method, headers }));
-    const out: Record<string, string | string[]> = {};
-    response.headers.forEach((v, k) => (out[k] = v));
-    res.writeHead(response.status, out);
-    res.end(Buffer.from(await response.arrayBuffer()));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // The http mode runs the handler in the real Node adapter (src/adapters/node/listen.ts): the server
+  // `npm start` and self-hosting use, with its compression and conditional-request handling.
+  // As behind a TLS-terminating proxy (the session cookie is `__Host-`, so HTTPS only).
+  const server = await listen(handle, { port: 0, host: '127.0.0.1', trustProxy: true });
+  const forwarded = { 'x-forwarded-proto': 'https', 'x-forwarded-host': new URL(ORIGIN).host };
+  const base = server.url;
 
   const check = (path: string, status: number, body: string, expect: string) => {
     if (status !== 200 || !body.includes(expect) || body.includes('<truefans-gate')) throw new Error(`unexpected answer for ${path}`);
@@ -182,7 +175,7 @@ export async function benchEdge(bench: EdgeBenchOptions = {}): Promise<Record<st
     return direct(pages[turn % pages.length]!, s.coldCookies[turn % s.coldCookies.length], 'cold hall', coldHandle);
   };
   const http = async (path: string, cookie: string | undefined, expect: string) => {
-    const response = await fetch(`${base}${path}`, cookie ? { headers: { cookie } } : {});
+    const response = await fetch(`${base}${path}`, { headers: cookie ? { ...forwarded, cookie } : forwarded });
     check(path, response.status, await response.text(), expect);
   };
 
@@ -247,7 +240,7 @@ export async function benchEdge(bench: EdgeBenchOptions = {}): Promise<Record<st
     }
     console.log('');
   }
-  server.close();
+  await server.close();
   if (stripeCalls) throw new Error(`the benchmark called Stripe ${stripeCalls} times; a fresh cookie must not`);
   return { node: process.version, date: new Date().toISOString(), seconds: SECONDS, rounds: ROUNDS, results };
 }
