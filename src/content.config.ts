@@ -2,6 +2,7 @@ import { defineCollection } from 'astro:content';
 import { glob } from 'astro/loaders';
 import { z } from 'zod';
 import { contentDir, loadSite } from './config/load.ts';
+import { pageSchema } from './config/page-schema.ts';
 import { postSchema } from './config/post-schema.ts';
 
 const dir = contentDir();
@@ -15,20 +16,7 @@ const posts = defineCollection({
 /** About and similar pages, served at /<slug>/. */
 const pages = defineCollection({
   loader: glob({ pattern: '**/*.md', base: `${dir}/pages` }),
-  schema: z
-    .object({
-      /** The page's title. */
-      title: z.string({ error: 'expected a title' }).trim().min(1, { error: 'expected a title, got an empty value' }),
-      /** A sentence for search engines and link previews. */
-      description: z.string({ error: 'expected text' }).trim().default(''),
-      /** A draft is shown by `npm run dev` and never built for production. */
-      draft: z.boolean({ error: 'expected true or false' }).default(false),
-      /** In the header menu: true (under its title), a shorter label like "About", or false to leave it out. */
-      nav: z.union([z.boolean(), z.string().trim().min(1)], { error: 'expected true, false or a short label' }).default(true),
-      /** Menu position; lower comes first, then by file name. */
-      order: z.number({ error: 'expected a number' }).default(0),
-    })
-    .strict(),
+  schema: pageSchema,
 });
 
 /**

@@ -64,9 +64,6 @@ export function formatIssue(file: string, issue: z.core.$ZodIssue, options: Form
       return `${where([...issue.path, key])}unknown field${guess ? `; did you mean "${guess}"?` : '; remove it'}`;
     });
   }
-  if (issue.code === 'invalid_union' && issue.errors.length) {
-    return formatIssue(file, issue.errors[0]![0]!, options);
-  }
   const hasInput = 'input' in issue;
   const missing = issue.code === 'invalid_type' && hasInput && issue.input === undefined;
   let message = issue.message;

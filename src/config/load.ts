@@ -3,7 +3,8 @@
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { ContentError, parsePost, parseSite } from './parse.ts';
+import { RESERVED_PAGE_SLUGS } from './page-schema.ts';
+import { ContentError, parsePage, parsePost, parseSite } from './parse.ts';
 import type { PostFrontmatter } from './post-schema.ts';
 import type { SiteConfig } from './site-schema.ts';
 
@@ -56,6 +57,23 @@ export function loadContent(dir = contentDir(), root = process.cwd()): LoadedCon
     try {
       const data = parsePost(readFileSync(path, 'utf8'), file, tierIds, (cover) => existsSync(resolve(dirname(path), cover)));
       posts.push({ file, data });
+    } catch (error) {
+      if (error instanceof ContentError) problems.push(...error.problems);
+      else throw error;
+    }
+  }
+  const pagesDir = join(dir, 'pages');
+  const pageFiles = existsSync(pagesDir) ? readdirSync(pagesDir, { recursive: true, encoding: 'utf8' }) : [];
+  for (const name of pageFiles.filter((f) => f.endsWith('.md')).sort()) {
+    const path = join(pagesDir, name);
+    const file = display(root, path);
+    const slug = name.replace(/\.md$/, '').split('\\').join('/').toLowerCase();
+    if (RESERVED_PAGE_SLUGS.includes(slug.split('/')[0]!)) {
+      problems.push(`${file}: the address /${slug}/ is used by the site itself; rename the file (for example to about-${slug}.md)`);
+      continue;
+    }
+    try {
+      parsePage(readFileSync(path, 'utf8'), file);
     } catch (error) {
       if (error instanceof ContentError) problems.push(...error.problems);
       else throw error;

@@ -6,6 +6,7 @@ import { parseDocument, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { ErrorCodes, TruefansError } from '../core/errors.ts';
 import { formatIssues } from './format-issues.ts';
+import { pageSchema, type PageFrontmatter } from './page-schema.ts';
 import { postSchema, type PostFrontmatter } from './post-schema.ts';
 import { siteSchema, type SiteConfig } from './site-schema.ts';
 
@@ -68,6 +69,19 @@ export function splitFrontmatter(source: string): { frontmatter: string | undefi
   return { frontmatter: match[1]!, body: source.slice(match[0].length) };
 }
 
+function parseFrontmatter<S extends z.ZodType>(source: string, file: string, schema: S, what: string): z.infer<S> {
+  const { frontmatter } = splitFrontmatter(source);
+  if (frontmatter === undefined) {
+    throw new ContentError([`${file}: no frontmatter; start the file with a --- block that has at least ${what}`]);
+  }
+  const raw = readYaml(frontmatter, file);
+  const result = schema.safeParse(raw, { reportInput: true });
+  if (!result.success) {
+    throw new ContentError(formatIssues(file, result.error.issues, { knownKeys: (p) => keysAt(schema, p) }));
+  }
+  return result.data;
+}
+
 /**
  * Validates one post's frontmatter against the site's tiers. `cover` is checked by `coverExists`
  * (relative to the post file); Astro resolves the image itself during the build.
@@ -78,16 +92,11 @@ export function parsePost(
   tierIds: readonly string[],
   coverExists: (path: string) => boolean = () => true,
 ): PostFrontmatter {
-  const { frontmatter } = splitFrontmatter(source);
-  if (frontmatter === undefined) {
-    throw new ContentError([`${file}: no frontmatter; start the file with a --- block that has at least a title and a date`]);
-  }
-  const raw = readYaml(frontmatter, file);
   const cover = z.string({ error: 'expected a path to an image beside the post' }).refine(coverExists, { error: 'expected an image file that exists beside the post' });
-  const schema = postSchema(tierIds, cover);
-  const result = schema.safeParse(raw, { reportInput: true });
-  if (!result.success) {
-    throw new ContentError(formatIssues(file, result.error.issues, { knownKeys: (p) => keysAt(schema, p) }));
-  }
-  return result.data as PostFrontmatter;
+  return parseFrontmatter(source, file, postSchema(tierIds, cover), 'a title and a date') as PostFrontmatter;
+}
+
+/** Validates one page's frontmatter (content/pages/*.md). */
+export function parsePage(source: string, file: string): PageFrontmatter {
+  return parseFrontmatter(source, file, pageSchema, 'a title');
 }

@@ -2,7 +2,7 @@
 // what was expected and what was found.
 
 import { describe, expect, it } from 'vitest';
-import { ContentError, parsePost, parseSite } from '../../src/config/parse.ts';
+import { ContentError, parsePage, parsePost, parseSite } from '../../src/config/parse.ts';
 
 const SITE = `title: Mira Okafor
 url: https://mira.example
@@ -115,6 +115,24 @@ describe('post frontmatter errors', () => {
     expect(() => parsePost('Just text.', 'content/posts/bare.md', TIERS)).toThrowErrorMatchingInlineSnapshot(`
       [ContentError: There is a problem in content/:
         - content/posts/bare.md: no frontmatter; start the file with a --- block that has at least a title and a date]
+    `);
+  });
+});
+
+describe('page frontmatter errors', () => {
+  const pageError = (frontmatter: string) => {
+    try {
+      parsePage(`---\n${frontmatter}\n---\nText.\n`, 'content/pages/about.md');
+    } catch (error) {
+      if (error instanceof ContentError) return error.problems.join('\n');
+      throw error;
+    }
+    throw new Error('expected an error');
+  };
+  it('a nav that is neither true, false nor a label, and a misspelled field', () => {
+    expect(pageError('title: About\nnav: 3\ndescriptoin: hi')).toMatchInlineSnapshot(`
+      "content/pages/about.md: nav: expected true, false or a short label, got 3
+      content/pages/about.md: descriptoin: unknown field; did you mean "description"?"
     `);
   });
 });
