@@ -1,5 +1,6 @@
 // `npm start`: builds the example site and runs everything a fan and a creator need on this machine.
-// Flags: --port 4321, --stripe-port 12111, --fresh (forget local fans and mail).
+// Flags: --port 4321, --stripe-port 12111, --fresh (forget local fans and mail), --state .truefans (where
+// local state lives).
 import { parseArgs } from 'node:util';
 import { DemoError, startDemo } from '../src/local/demo.ts';
 import { isTruefansError } from '../src/core/errors.ts';
@@ -9,11 +10,12 @@ const { values } = parseArgs({
     port: { type: 'string', default: process.env.PORT ?? '4321' },
     'stripe-port': { type: 'string', default: '12111' },
     fresh: { type: 'boolean', default: false },
+    state: { type: 'string', default: '.truefans' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (values.help) {
-  console.log('Usage: npm start -- [--port 4321] [--stripe-port 12111] [--fresh]');
+  console.log('Usage: npm start -- [--port 4321] [--stripe-port 12111] [--fresh] [--state .truefans]');
   process.exit(0);
 }
 const port = Number(values.port);
@@ -26,7 +28,7 @@ for (const [flag, n] of [['--port', port], ['--stripe-port', stripePort]] as con
 }
 
 try {
-  const demo = await startDemo({ port, stripePort, fresh: values.fresh });
+  const demo = await startDemo({ port, stripePort, fresh: values.fresh, stateDir: values.state });
   const lines = [
     '',
     `  truefans is running at ${demo.url}/`,

@@ -115,18 +115,13 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     );
   }
 
-  if (!options.skipBuild) {
-    log('Building the site (members-only parts are sealed with a local secret in .truefans/local-secret)...');
-    await buildSite(distDir, { ...env, TRUEFANS_PLATFORMS: 'none', TRUEFANS_SECRET: secret, TRUEFANS_CONTENT_DIR: content, TRUEFANS_CACHE_DIR: join(stateDir, 'cache') }, log);
-  }
-
   const closers: (() => Promise<void>)[] = [];
   const close = async () => {
     for (const c of closers.reverse()) await c().catch(() => undefined);
   };
   try {
-    // The site's own port is needed before the stand-in starts (its webhooks go there), so bind the site
-    // first with a handler that is filled in below.
+    // Both ports are taken before the build, so a port in use is reported at once. The site's port comes
+    // first (the stand-in's webhooks go there); its handler answers "Starting..." until it is filled in below.
     let inner: Parameters<typeof listen>[0] = async () => new Response('Starting...', { status: 503, headers: { 'retry-after': '1' } });
     const outbox = createOutbox({ stateFile: join(stateDir, 'outbox.json') });
     if (options.fresh) outbox.clear();
@@ -172,6 +167,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
         EMAIL_FROM: env.EMAIL_FROM ?? 'truefans (local) <hello@example.com>',
         CREATOR_EMAIL: env.CREATOR_EMAIL ?? 'creator@example.com',
       };
+    }
+    if (!options.skipBuild) {
+      log('Building the site (members-only parts are sealed with a local secret in .truefans/local-secret)...');
+      await buildSite(distDir, { ...env, TRUEFANS_PLATFORMS: 'none', TRUEFANS_SECRET: secret, TRUEFANS_CONTENT_DIR: content, TRUEFANS_CACHE_DIR: join(stateDir, 'cache') }, log);
     }
     // With the stand-in, the edge shares its clock, so advancing it (on its home page or in a test)
     // moves renewals and the edge's re-check interval together, as a real month would.
