@@ -1,19 +1,14 @@
 // The REST API through the real `stripe` package: catalogue by lookup key, customers, subscriptions,
 // pagination, expansion, idempotency, Stripe's error shapes, and injected outages.
 import Stripe from 'stripe';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StandIn } from '../../src/stripe-local/index.ts';
-import { DAY, KEY, client, makeTier, pay, start } from './helpers.ts';
+import { DAY, KEY, client, makeTier, pay, freshForEachTest } from './helpers.ts';
 
 let standIn: StandIn;
 let stripe: Stripe;
 
-beforeEach(async () => {
-  ({ standIn, stripe } = await start());
-});
-afterEach(async () => {
-  await standIn.close();
-});
+freshForEachTest((world) => ({ standIn, stripe } = world));
 
 async function caught(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
   try {

@@ -1,19 +1,14 @@
 // Checkout through the real `stripe` package and the hosted page: paying, declines, trials, promotion
 // codes, pay-what-you-want and one-time payments.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
 import type { StandIn } from '../../src/stripe-local/index.ts';
-import { DAY, T0, makeTier, pay, postForm, start } from './helpers.ts';
+import { DAY, T0, makeTier, pay, postForm, freshForEachTest } from './helpers.ts';
 
 let standIn: StandIn;
 let stripe: Stripe;
 
-beforeEach(async () => {
-  ({ standIn, stripe } = await start());
-});
-afterEach(async () => {
-  await standIn.close();
-});
+freshForEachTest((world) => ({ standIn, stripe } = world));
 
 describe('hosted checkout', () => {
   it('creates a subscription session, pays with 4242 and redirects with the session id', async () => {

@@ -1,18 +1,13 @@
 // The home page: the clock and its buttons, the customers, recent events; only its own forms may act.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
 import type { StandIn } from '../../src/stripe-local/index.ts';
-import { DAY, T0, makeTier, pay, start } from './helpers.ts';
+import { DAY, T0, makeTier, pay, freshForEachTest } from './helpers.ts';
 
 let standIn: StandIn;
 let stripe: Stripe;
 
-beforeEach(async () => {
-  ({ standIn, stripe } = await start());
-});
-afterEach(async () => {
-  await standIn.close();
-});
+freshForEachTest((world) => ({ standIn, stripe } = world));
 
 describe('home page', () => {
   it('shows the clock, the fans and recent events, and moves the clock forward', async () => {

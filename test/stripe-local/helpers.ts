@@ -1,6 +1,7 @@
 // Shared setup: a stand-in on a free port with a frozen clock, the real `stripe` package pointed at it,
 // and a plain-fetch driver for the hosted pages (the way a browser without JavaScript posts forms).
 import Stripe from 'stripe';
+import { afterEach, beforeEach } from 'vitest';
 import { startStripeStandIn, type StandIn, type StandInOptions } from '../../src/stripe-local/index.ts';
 
 export const KEY = 'sk_test_truefans_local';
@@ -11,6 +12,19 @@ export const DAY = 86_400;
 export async function start(options: StandInOptions = {}): Promise<{ standIn: StandIn; stripe: Stripe }> {
   const standIn = await startStripeStandIn({ port: 0, now: T0, webhookRetryDelaysMs: [1, 1, 1], ...options });
   return { standIn, stripe: client(standIn) };
+}
+
+/** A fresh stand-in (and client) for every test of the file, closed after it; `use` receives each pair. */
+export function freshForEachTest(use: (world: { standIn: StandIn; stripe: Stripe }) => void, options: StandInOptions = {}): void {
+  let current: StandIn | undefined;
+  beforeEach(async () => {
+    const world = await start(options);
+    current = world.standIn;
+    use(world);
+  });
+  afterEach(async () => {
+    await current?.close();
+  });
 }
 
 export function client(standIn: StandIn, key = KEY): Stripe {

@@ -1,19 +1,14 @@
 // The billing portal: a session from the API, then the hosted page: switch tier, cancel at period end
 // and undo it, cancel now, return to the site.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
 import type { StandIn } from '../../src/stripe-local/index.ts';
-import { DAY, makeTier, pay, postForm, start } from './helpers.ts';
+import { DAY, makeTier, pay, postForm, freshForEachTest } from './helpers.ts';
 
 let standIn: StandIn;
 let stripe: Stripe;
 
-beforeEach(async () => {
-  ({ standIn, stripe } = await start());
-});
-afterEach(async () => {
-  await standIn.close();
-});
+freshForEachTest((world) => ({ standIn, stripe } = world));
 
 async function fanWith(price: Stripe.Price, email = 'fan@example.com') {
   const session = await stripe.checkout.sessions.create({ mode: 'subscription', line_items: [{ price: price.id, quantity: 1 }], success_url: 'https://fan.example/ok' });
