@@ -7,7 +7,7 @@ import { ApiError, errorResponseBody } from './errors.ts';
 import { expandAll } from './expand.ts';
 import { parseForm, strings, type Params } from './form.ts';
 import { newId } from './ids.ts';
-import type { ListObject } from './list.ts';
+import type { ListObject, SearchResult } from './list.ts';
 import { catalogRoutes } from './resources/catalog.ts';
 import { checkoutRoutes } from './resources/checkout.ts';
 import { customerRoutes } from './resources/customers.ts';
@@ -92,10 +92,10 @@ function authenticate(request: Request, secretKey: string): ApiError | undefined
   return undefined;
 }
 
-function present(engine: Engine, result: StripeObject | ListObject, params: Params): Record<string, unknown> {
+function present(engine: Engine, result: StripeObject | ListObject | SearchResult, params: Params): Record<string, unknown> {
   const presented: Record<string, unknown> =
-    result.object === 'list'
-      ? { ...result, data: (result as ListObject).data.map((item) => engine.present(item)) }
+    result.object === 'list' || result.object === 'search_result'
+      ? { ...result, data: (result as ListObject | SearchResult).data.map((item) => engine.present(item)) }
       : engine.present(result as StripeObject);
   const expand = strings(params, 'expand') ?? [];
   return expandAll(presented, expand, engine.expander());

@@ -16,6 +16,10 @@ export class Engine {
   target: WebhookTarget | undefined;
   /** The request that caused what happens now, for `event.request`. */
   request: { id: string | null; idempotency_key: string | null } | null = null;
+  /** Search's indexing lag: objects created less than this many seconds ago are not found by search yet. */
+  searchLagSeconds = 0;
+  /** As for an account in India, where Stripe offers no search: every search is refused. */
+  searchUnavailable = false;
   #at: number | undefined;
 
   constructor(store: Store, clock: Clock, webhooks: WebhookQueue, target: WebhookTarget | undefined) {

@@ -58,9 +58,13 @@ export function invalidRequest(message: string, param?: string): ApiError {
   return new ApiError(400, { type: 'invalid_request_error', message, ...(param ? { param } : {}) });
 }
 
-/** Stripe names the resource in its own words: "No such customer: 'cus_123'". */
+/**
+ * Stripe names the resource in its own words: "No such customer: 'cus_123'". An object named in the URL
+ * (`param` 'id') is a 404; one named by a parameter (a list filter such as `subscriptions.list({ customer })`,
+ * a create param, a cursor) is a 400 with the same code, so clients must not look at the status alone.
+ */
 export function resourceMissing(noun: string, id: string, param = 'id'): ApiError {
-  return new ApiError(404, {
+  return new ApiError(param === 'id' ? 404 : 400, {
     type: 'invalid_request_error',
     code: 'resource_missing',
     param,

@@ -25,6 +25,14 @@ export interface StandInOptions {
   secretKey?: string;
   /** Initial clock, ms since epoch. Given: the clock is frozen there and moves only when told. Omitted: wall clock. */
   now?: number;
+  /**
+   * Customer search's indexing lag in seconds (default 2). Stripe: "data is searchable in under 1 minute"
+   * and later during outages (docs.stripe.com/search, Data freshness), so code must not rely on search
+   * right after a write. A small default keeps that visible in every test that searches.
+   */
+  searchLagSeconds?: number;
+  /** Refuse every search, as Stripe does for accounts in India ("Search isn't available to merchants in India"). */
+  searchUnavailable?: boolean;
   /** Waits before each webhook retry (default [250, 1000, 4000]: four attempts in all). */
   webhookRetryDelaysMs?: readonly number[];
 }
@@ -75,6 +83,8 @@ export async function startStripeStandIn(options: StandInOptions = {}): Promise<
     nowSec: () => clock.nowSec(),
   });
   const engine = new Engine(store, clock, webhooks, options.webhook);
+  engine.searchLagSeconds = options.searchLagSeconds ?? 2;
+  engine.searchUnavailable = options.searchUnavailable ?? false;
 
   const save = () => {
     data.clock = clock.state();

@@ -32,6 +32,33 @@ export function paginate(items: readonly StripeObject[], params: Params, url: st
   return { object: 'list', data: items.slice(start, start + limit), has_more: start + limit < items.length, url };
 }
 
+/** Stripe's search envelope (`object: 'search_result'`): cursor pagination by an opaque `page` token. */
+export interface SearchResult {
+  object: 'search_result';
+  data: StripeObject[];
+  has_more: boolean;
+  next_page: string | null;
+  url: string;
+}
+
+/** Search pages are 1..100 long (default 10); `page` is the `next_page` of the previous answer. */
+export function searchPage(items: readonly StripeObject[], params: Params, url: string): SearchResult {
+  const limit = int(params, 'limit') ?? 10;
+  if (limit < 1 || limit > 100) {
+    throw invalidParam('limit', 'This value must be greater than or equal to 1 and less than or equal to 100.', 'parameter_invalid_integer');
+  }
+  const page = str(params, 'page');
+  let start = 0;
+  if (page) {
+    const decoded = /^[A-Za-z0-9_-]{1,40}$/.test(page) ? Number(Buffer.from(page, 'base64url').toString('utf8').replace(/^page:/, '')) : NaN;
+    if (!Number.isInteger(decoded) || decoded < 0) throw invalidParam('page', 'Invalid page token.', 'parameter_invalid_string');
+    start = decoded;
+  }
+  const end = start + limit;
+  const more = end < items.length;
+  return { object: 'search_result', data: items.slice(start, end), has_more: more, next_page: more ? Buffer.from(`page:${end}`).toString('base64url') : null, url };
+}
+
 export function listOf(data: StripeObject[], url: string): ListObject {
   return { object: 'list', data, has_more: false, url };
 }

@@ -1,7 +1,7 @@
 // The route table type shared by every resource module.
 import type { Engine } from './engine.ts';
 import type { Params } from './form.ts';
-import type { ListObject } from './list.ts';
+import type { ListObject, SearchResult } from './list.ts';
 import type { StripeObject } from './state.ts';
 
 export interface ApiCall {
@@ -18,7 +18,7 @@ export interface Route {
   method: 'GET' | 'POST' | 'DELETE';
   /** e.g. `/v1/customers/:id`. */
   pattern: string;
-  handler: (call: ApiCall) => StripeObject | ListObject;
+  handler: (call: ApiCall) => StripeObject | ListObject | SearchResult;
 }
 
 export function route(method: Route['method'], pattern: string, handler: Route['handler']): Route {

@@ -102,15 +102,35 @@ describe('hosted checkout', () => {
     expect(subscription.metadata).toEqual({ tier: 'supporter' });
   });
 
-  it('reuses the customer with the same email on a second checkout', async () => {
+  it('makes a new customer for every subscription checkout, even with the same email (as Stripe does)', async () => {
     const { month, year } = await makeTier(stripe);
-    for (const price of [month, year]) {
+    const made: string[] = [];
+    for (const [price, email] of [[month, 'twice@example.com'], [year, 'Twice@Example.com']] as const) {
       const session = await stripe.checkout.sessions.create({ mode: 'subscription', line_items: [{ price: price.id, quantity: 1 }], success_url: 'https://fan.example/ok' });
-      await pay(session, { email: 'twice@example.com' });
+      await pay(session, { email });
+      made.push(String((await stripe.checkout.sessions.retrieve(session.id)).customer));
     }
-    const customers = await stripe.customers.list({ email: 'twice@example.com' });
-    expect(customers.data).toHaveLength(1);
-    expect((await stripe.subscriptions.list({ customer: customers.data[0]!.id })).data).toHaveLength(2);
+    expect(new Set(made).size).toBe(2);
+    // Checkout keeps the address as typed; `list({ email })` compares exactly.
+    expect((await stripe.customers.list({ email: 'twice@example.com' })).data.map((c) => c.id)).toEqual([made[0]]);
+    expect((await stripe.customers.list({ email: 'Twice@Example.com' })).data.map((c) => c.id)).toEqual([made[1]]);
+    for (const id of made) expect((await stripe.subscriptions.list({ customer: id })).data).toHaveLength(1);
+  });
+
+  it('buys as the given customer when `customer` is passed, and makes none for a guest payment', async () => {
+    const { month } = await makeTier(stripe);
+    const existing = await stripe.customers.create({ email: 'known@example.com' });
+    const session = await stripe.checkout.sessions.create({ mode: 'subscription', customer: existing.id, line_items: [{ price: month.id, quantity: 1 }], success_url: 'https://fan.example/ok' });
+    await pay(session, { email: 'someone-else@example.com' });
+    expect((await stripe.checkout.sessions.retrieve(session.id)).customer).toBe(existing.id);
+    const gift = await stripe.checkout.sessions.create({
+      mode: 'payment',
+      line_items: [{ quantity: 1, price_data: { currency: 'usd', unit_amount: 500, product_data: { name: 'Gift' } } }],
+      success_url: 'https://fan.example/ok',
+    });
+    await pay(gift, { email: 'known@example.com' });
+    expect((await stripe.checkout.sessions.retrieve(gift.id)).customer).toBeNull();
+    expect((await stripe.customers.list({ email: 'known@example.com' })).data.map((c) => c.id)).toEqual([existing.id]);
   });
 
   it('applies a promotion code on the page', async () => {

@@ -277,9 +277,13 @@ export function completeSession(engine: Engine, session: StripeObject, form: Pay
   }
   recomputeAmounts(engine, session);
   const name = form.name.trim() || null;
+  // Stripe (SessionCreateParams.customer): "If blank for Checkout Sessions in `subscription` mode or with
+  // `customer_creation` set as `always` in `payment` mode, Checkout will create a new Customer object". A new
+  // one, every time: Stripe never reuses a customer by email, so neither does the stand-in. Otherwise (payment
+  // mode, `if_required`, the default) the payer stays a guest and the session's `customer` is null.
   const customer =
     existing ??
-    (session.mode === 'subscription' || session.customer_creation === 'always' ? findOrCreateCustomer(engine, email, name) : undefined);
+    (session.mode === 'subscription' || session.customer_creation === 'always' ? createCustomer(engine, { email, ...(name ? { name } : {}) }) : undefined);
   const paymentMethod = attachCard(engine, check.card, customer?.id ?? null, email, name);
   const discount = (session.discounts as { coupon: string | null; promotion_code: string | null }[])[0];
   if (session.mode === 'subscription' && customer) {
@@ -328,13 +332,6 @@ export function completeSession(engine: Engine, session: StripeObject, form: Pay
   engine.emit('checkout.session.completed', session);
   const successUrl = session.success_url as string | null;
   return { ok: true, redirect: successUrl ? successUrl.replaceAll('{CHECKOUT_SESSION_ID}', session.id) : null };
-}
-
-/** Checkout makes a customer for a subscription; the stand-in reuses one with the same email. */
-function findOrCreateCustomer(engine: Engine, email: string, name: string | null): StripeObject {
-  const found = engine.store.all('customer').find((customer) => customer.email === email);
-  if (found) return found;
-  return createCustomer(engine, { email, ...(name ? { name } : {}) });
 }
 
 function attachCard(engine: Engine, card: CheckedCard, customer: string | null, email: string, name: string | null): StripeObject {
@@ -389,6 +386,8 @@ export const checkoutRoutes: Route[] = [
   route('GET', '/v1/checkout/sessions', ({ engine, params, path }) => {
     allowOnly(params, ['customer', 'customer_details', 'status', 'subscription', 'payment_intent', 'payment_link', 'created', 'limit', 'starting_after', 'ending_before', 'customer_account']);
     const customer = str(params, 'customer');
+    // Stripe answers a filter naming a customer it does not know with 400 resource_missing, not an empty list.
+    if (customer) engine.store.require('customer', customer, 'customer');
     const status = oneOf(params, 'status', ['open', 'complete', 'expired'] as const);
     const subscription = str(params, 'subscription');
     const paymentIntent = str(params, 'payment_intent');

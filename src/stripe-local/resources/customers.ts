@@ -1,11 +1,12 @@
-// /v1/customers: create, retrieve, update (metadata merges), list (filter by exact email), delete.
+// /v1/customers: create, retrieve, update (metadata merges), list (filter by exact email), search (by email,
+// case-insensitive, after an indexing lag), delete.
 import { allowOnly, mergeMetadata, str, type Params } from '../form.ts';
-import { paginate } from '../list.ts';
+import { paginate, searchPage } from '../list.ts';
 import { route, type Route } from '../routes.ts';
 import { customerShape } from '../shapes.ts';
 import type { Engine } from '../engine.ts';
 import type { StripeObject } from '../state.ts';
-import { invalidParam } from '../errors.ts';
+import { ApiError, invalidParam, missingParam } from '../errors.ts';
 import { cancelSubscription } from '../billing.ts';
 
 const WRITABLE = ['email', 'name', 'description', 'phone', 'metadata', 'address', 'shipping', 'preferred_locales', 'invoice_settings', 'payment_method', 'tax_exempt', 'test_clock', 'balance', 'coupon', 'promotion_code', 'source', 'tax', 'tax_id_data', 'cash_balance', 'invoice_prefix', 'next_invoice_sequence', 'validate', 'individual_name', 'business_name', 'default_source'];
@@ -32,7 +33,41 @@ export function createCustomer(engine: Engine, params: Params): StripeObject {
   return customer;
 }
 
+/** The one query form the stand-in understands: `email:'value'` or `email:"value"`, backslash escapes inside. */
+const EMAIL_QUERY = /^\s*email\s*:\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")\s*$/;
+
+function searchRefused(message: string): ApiError {
+  return new ApiError(400, { type: 'invalid_request_error', param: 'query', message });
+}
+
+/**
+ * Stripe's customer search (docs.stripe.com/search): `field:'value'` is an exact match and string matching
+ * ignores letter case, so `email:'jane@example.com'` finds `Jane@Example.com` (unlike `customers.list({ email })`,
+ * which compares exactly). New customers appear only after the indexing lag.
+ */
+function searchCustomers(engine: Engine, params: Params, path: string) {
+  allowOnly(params, ['query', 'limit', 'page', 'expand']);
+  if (engine.searchUnavailable) throw searchRefused("Search isn't available to merchants in India.");
+  const query = str(params, 'query');
+  if (!query) throw missingParam('query');
+  const match = EMAIL_QUERY.exec(query);
+  if (!match) {
+    throw searchRefused(
+      `The local Stripe stand-in cannot run the search query ${JSON.stringify(query.slice(0, 200))}: it supports only \`email:'...'\` for customers. ` +
+        'See https://stripe.com/docs/search#query-fields-for-customers for the fields Stripe supports.',
+    );
+  }
+  const email = (match[1] ?? match[2] ?? '').replace(/\\(.)/g, '$1').toLowerCase();
+  const indexedBefore = engine.now() - engine.searchLagSeconds;
+  const found = engine.store
+    .all('customer')
+    .filter((customer) => Number(customer.created) <= indexedBefore && typeof customer.email === 'string' && customer.email.toLowerCase() === email);
+  return searchPage(found, params, path);
+}
+
 export const customerRoutes: Route[] = [
+  // Before `/v1/customers/:id`, which would otherwise take "search" for an id.
+  route('GET', '/v1/customers/search', ({ engine, params, path }) => searchCustomers(engine, params, path)),
   route('POST', '/v1/customers', ({ engine, params }) => {
     allowOnly(params, WRITABLE);
     return createCustomer(engine, params);
