@@ -1,13 +1,16 @@
 // Who is asking: the fan behind the session cookie, re-checked with Stripe when the cookie's check is older
 // than TRUEFANS_RECHECK_SECONDS (or, with a store, when a webhook said their subscription changed). When
 // Stripe cannot answer, a fan checked within TRUEFANS_GRACE_SECONDS keeps what they had; after that the
-// answer is "unavailable", which routes turn into a 503 page, never the content.
+// answer is "unavailable", which routes turn into a 503 page, never the content. A verified session (made by
+// a sign-in link) re-reads every customer with its email at each re-check; an unverified one (made at checkout
+// completion) reads only its own customer: paying is never proof of an email address.
 
 import type { Entitlements } from './access.ts';
 import type { App, Ctx } from './app.ts';
 import { clearCookie, readCookie, SESSION_COOKIE, setCookie } from './http/cookies.ts';
 import { isMissing, isTransient, stripeFailure } from './stripe/faults.ts';
 import { readEntitlements } from './stripe/entitlements.ts';
+import { readFan } from './stripe/fans.ts';
 import { signSession, verifySession, type Session } from './tokens/session.ts';
 
 export type Fan =
@@ -20,11 +23,35 @@ export const RETRY_SECONDS = 300;
 
 export const changedKey = (customer: string) => `tf:changed:${customer}`;
 
+/** Who a session is for: one customer (unverified), or a verified email with its customers. */
+export type Identity = { customer: string; verified?: { email: string; customers: readonly string[] } };
+
+export const identityOf = (session: Session): Identity =>
+  session.verified && session.email ? { customer: session.customer, verified: { email: session.email, customers: session.customers } } : { customer: session.customer };
+
 /** The Set-Cookie value for a fresh session. */
-export async function sessionCookie(app: App, url: URL, customer: string, ent: Entitlements, checkedAt: number, retryAfter?: number): Promise<string> {
+export async function sessionCookie(app: App, url: URL, who: Identity, ent: Entitlements, checkedAt: number, retryAfter?: number): Promise<string> {
   const now = Math.floor(app.now() / 1000);
-  const token = await signSession(app.keyring, app.siteOrigin, { customer, ent, checkedAt, now, days: app.config.sessionDays, ...(retryAfter !== undefined ? { retryAfter } : {}) });
+  const token = await signSession(app.keyring, app.siteOrigin, {
+    customer: who.customer,
+    ...(who.verified ? { verified: who.verified } : {}),
+    ent,
+    checkedAt,
+    now,
+    days: app.config.sessionDays,
+    ...(retryAfter !== undefined ? { retryAfter } : {}),
+  });
   return setCookie(SESSION_COOKIE, token, url, app.config.sessionDays * 86400);
+}
+
+/** A fresh read of what a session's fan holds: every customer of a verified email, or the one customer. */
+async function recheck(app: App, session: Session): Promise<{ who: Identity; ent: Entitlements } | undefined> {
+  if (session.verified && session.email) {
+    const fan = await readFan(app.stripe, session.email, entitlementOptions(app), app.log);
+    if (!fan.primary) return undefined;
+    return { who: { customer: fan.primary, verified: { email: session.email, customers: fan.customers } }, ent: fan.ent };
+  }
+  return { who: { customer: session.customer }, ent: await readEntitlements(app.stripe, session.customer, entitlementOptions(app)) };
 }
 
 export async function readSession(ctx: Ctx): Promise<{ session: Session | undefined; invalid: boolean }> {
@@ -54,10 +81,10 @@ export async function resolveFan(ctx: Ctx): Promise<Fan> {
   if (!stale && app.store) {
     // A webhook marks a customer whose subscription changed, so a cancellation or downgrade applies now.
     // Same second counts as after: the change may have landed just after the check.
-    const marked = await app.store.get(changedKey(session.customer)).catch(() => null);
-    stale = marked !== null && Number(marked) >= session.checkedAt;
+    const marks = await Promise.all(session.customers.map((c) => app.store!.get(changedKey(c)).catch(() => null)));
+    stale = marks.some((marked) => marked !== null && Number(marked) >= session.checkedAt);
   }
-  const member = (ent: Entitlements, cookies: string[]): Fan => ({ kind: 'member', customer: session.customer, ent, session, cookies });
+  const member = (ent: Entitlements, cookies: string[], current: Session = session): Fan => ({ kind: 'member', customer: current.customer, ent, session: current, cookies });
   if (!stale) return member(session.ent, []);
 
   const withinGrace = age < app.config.graceSeconds;
@@ -65,8 +92,14 @@ export async function resolveFan(ctx: Ctx): Promise<Fan> {
     return withinGrace ? member(session.ent, []) : { kind: 'unavailable', cookies: [] };
   }
   try {
-    const ent = await readEntitlements(app.stripe, session.customer, entitlementOptions(app));
-    return member(ent, [await sessionCookie(app, url, session.customer, ent, now)]);
+    const fresh = await recheck(app, session);
+    if (!fresh) {
+      app.log(`truefans: no Stripe customer has a verified session's email any more; signing that browser out.`);
+      return { kind: 'anonymous', cookies: [clearCookie(SESSION_COOKIE, url)] };
+    }
+    const { who, ent } = fresh;
+    const current: Session = { ...session, customer: who.customer, customers: who.verified ? [...new Set([who.customer, ...who.verified.customers])] : [who.customer], ent, checkedAt: now, retryAfter: undefined };
+    return member(ent, [await sessionCookie(app, url, who, ent, now)], current);
   } catch (error) {
     if (isMissing(error)) {
       app.log(`truefans: the Stripe customer of a session no longer exists; signing that browser out.`);
@@ -76,7 +109,7 @@ export async function resolveFan(ctx: Ctx): Promise<Fan> {
     if (isTransient(error) && withinGrace) {
       app.log(`truefans: ${failure.code}: ${failure.message.split('\n')[0]} Keeping the fan's access for the grace period (checked ${age}s ago).`);
       const retryAfter = Math.min(now + RETRY_SECONDS, session.checkedAt + app.config.graceSeconds);
-      return member(session.ent, [await sessionCookie(app, url, session.customer, session.ent, session.checkedAt, retryAfter)]);
+      return member(session.ent, [await sessionCookie(app, url, identityOf(session), session.ent, session.checkedAt, retryAfter)]);
     }
     app.log(`truefans: ${failure.code}: ${failure.describe().replace(/\n/g, ' ')} ${withinGrace ? '' : 'The grace period is over; '}answering 503.`);
     return { kind: 'unavailable', cookies: [] };

@@ -35,11 +35,31 @@ export function problemView(title: string, message: string, options: { returnTo?
   return { title, main: section(`<h1>${e(title)}</h1>\n<p>${e(message)}</p>\n${signIn}\n${back}`) };
 }
 
-export function welcomeView(o: { siteTitle: string; author: string; what: string; thankYou: string; returnTo: string; gift?: boolean }): View {
+/**
+ * Said when another customer with the checkout's email already had a membership: the fan may be paying twice.
+ * To a browser not signed in by email it says no more than that (the email typed on Checkout proves nothing).
+ * The new membership's own portal is open to this browser, which made it.
+ */
+function duplicateNotice(d: { verified: boolean }): string {
+  const how = d.verified
+    ? `<p>You can see both on <a href="${ROUTES.account}">your account page</a>: cancel the one you do not need there with its "Manage" button.</p>`
+    : `<p>If that was you, you may now be paying twice. To cancel the membership you just bought, use this button (nothing else changes):</p>
+<form method="post" action="${ROUTES.portal}"><button type="submit">Cancel or change the membership you just bought</button></form>
+<p>To see the membership you already had, sign in by email:</p>
+${signInForm(ROUTES.account, 'Email me a sign-in link')}`;
+  return `<div class="truefans-notice" role="alert">
+<h2>This email already had a membership</h2>
+<p>This email already had a membership on this site before this payment.</p>
+${how}
+</div>`;
+}
+
+export function welcomeView(o: { siteTitle: string; author: string; what: string; thankYou: string; returnTo: string; gift?: boolean; duplicate?: { verified: boolean } }): View {
   return {
     title: o.gift ? `Thank you from ${o.siteTitle}` : `Welcome to ${o.siteTitle}`,
     main: section(`<h1>${o.gift ? 'Thank you for your gift' : 'Welcome, true fan'}</h1>
 ${o.gift ? '<p>Your support is received.</p>' : `<p>You are in: ${e(o.what)}.</p>`}
+${o.duplicate ? duplicateNotice(o.duplicate) : ''}
 <blockquote class="truefans-thank-you"><p>${e(o.thankYou)}</p><footer>— ${e(o.author)}</footer></blockquote>
 <p><a href="${e(o.returnTo)}">Continue reading</a></p>
 <p><a href="${ROUTES.account}">Your account</a></p>`),
@@ -76,20 +96,43 @@ export function confirmSignInView(token: string): View {
   };
 }
 
+/** One Stripe customer of the fan, with what it holds (names, for display). */
+export interface AccountCustomer {
+  id: string;
+  tiers: string[];
+  offers: string[];
+}
+
 export interface AccountSummary {
   tiers: string[];
   offers: string[];
   feedUrl: string;
+  /** Filled only when the fan has several customers: each gets its own "Manage" button. */
+  customers?: AccountCustomer[];
+}
+
+function manageForm(label: string, customer?: string): string {
+  const field = customer ? `<input type="hidden" name="customer" value="${e(customer)}">` : '';
+  return `<form method="post" action="${ROUTES.portal}">${field}<button type="submit">${e(label)}</button></form>`;
 }
 
 export function accountView(a: AccountSummary): View {
   const held = [...a.tiers.map((t) => `<li>Membership: ${e(t)}</li>`), ...a.offers.map((o) => `<li>Purchase: ${e(o)}</li>`)];
   const list = held.length ? `<ul>\n${held.join('\n')}\n</ul>` : '<p>You have no active membership right now.</p>';
+  const several = (a.customers ?? []).length > 1;
+  const manage = several
+    ? `<p>You paid more than once with this email, so Stripe keeps your billing in ${a.customers!.length} places:</p>\n<ul>\n${a
+        .customers!.map((c, i) => {
+          const what = [...c.tiers, ...c.offers].join(', ') || 'nothing active';
+          return `<li>${e(what)} ${manageForm(`Manage billing ${i + 1}`, c.id)}</li>`;
+        })
+        .join('\n')}\n</ul>`
+    : manageForm('Manage membership and billing');
   return {
     title: 'Your account',
     main: section(`<h1>Your account</h1>
 ${list}
-<form method="post" action="${ROUTES.portal}"><button type="submit">Manage membership and billing</button></form>
+${manage}
 <h2>Your private feed</h2>
 <p>Add this address to a feed reader or podcast app to read members-only posts there. Keep it to yourself: it works without signing in.</p>
 <p><input type="text" readonly value="${e(a.feedUrl)}" size="60" aria-label="Your private feed address"></p>

@@ -1,13 +1,14 @@
 // Checkout: a form POST starts a Stripe Checkout Session for a tier, an offer or a pay-what-you-want
 // amount and answers 303 to Stripe; Stripe sends the fan back to /complete, which grants access only for
-// a complete, paid session that is recent and was started by this very browser.
+// a complete, paid session that is recent and was started by this very browser. That session is unverified:
+// paying proves no email address, so it opens what that checkout's own customer holds and nothing else.
 
 import type Stripe from 'stripe';
 import type { Entitlements } from '../access.ts';
 import { describeEntitlements, type App, type Ctx } from '../app.ts';
 import { newNonce, nonceHash, nonceMatches, NONCE_PATTERN } from '../checkout-nonce.ts';
 import { ErrorCodes, TruefansError } from '../errors.ts';
-import { entitlementOptions, readSession, sessionCookie } from '../fan.ts';
+import { entitlementOptions, identityOf, readSession, sessionCookie, type Identity } from '../fan.ts';
 import { CHECKOUT_COOKIE, clearCookie, readCookie, setCookie } from '../http/cookies.ts';
 import { readForm } from '../http/form.ts';
 import { HttpProblem } from '../http/problem.ts';
@@ -18,6 +19,8 @@ import { parseMajorUnits } from '../money.ts';
 import { ROUTES, problemView, welcomeView } from '../pages/views.ts';
 import { isMissing, isTransient, stripeFailure } from '../stripe/faults.ts';
 import { offerOfSession, readEntitlements, statusGrants } from '../stripe/entitlements.ts';
+import { customersByEmail, readHoldings, unionOf } from '../stripe/fans.ts';
+import type { Session } from '../tokens/session.ts';
 
 /** A checkout must come back within this long of being created (Stripe's own sessions last 24 hours). */
 export const CHECKOUT_MAX_AGE_SECONDS = 24 * 3600;
@@ -89,7 +92,7 @@ export async function startCheckout(ctx: Ctx): Promise<Response> {
   // Reuse this browser's nonce, so two checkouts started in two tabs both come back to it.
   const nonce = existing && NONCE_PATTERN.test(existing) ? existing : newNonce();
   const { session: fanSession } = await readSession(ctx);
-  if (fanSession && purchase.kind !== 'gift') await refuseDoublePurchase(app, fanSession.customer, fanSession.ent, purchase, returnTo);
+  if (fanSession && purchase.kind !== 'gift') await refuseDoublePurchase(app, fanSession, purchase, returnTo);
   const metadata: Record<string, string> = { truefans_return: returnTo, truefans_nonce: await nonceHash(app.keyring, nonce), truefans_kind: purchase.kind };
   if (purchase.kind === 'tier') metadata.truefans_tier = purchase.id;
   if (purchase.kind === 'offer') metadata.truefans_offer = purchase.id;
@@ -100,7 +103,8 @@ export async function startCheckout(ctx: Ctx): Promise<Response> {
     cancel_url: `${app.siteOrigin}${returnTo}`,
     allow_promotion_codes: true,
     metadata,
-    // A signed-in fan buys as the same Stripe customer, so everything they hold stays under one sign-in.
+    // A signed-in fan buys as their Stripe customer (a verified fan: the one holding their tier), so Checkout
+    // makes no new customer and everything stays under one sign-in. Without it, Stripe makes a new customer.
     ...(fanSession ? { customer: fanSession.customer } : purchase.kind === 'tier' ? {} : { customer_creation: 'always' as const }),
   };
   if (purchase.kind === 'gift') {
@@ -130,12 +134,13 @@ export async function startCheckout(ctx: Ctx): Promise<Response> {
  * account instead: a second subscription would charge them twice. The cookie may be stale, so Stripe
  * has the last word.
  */
-async function refuseDoublePurchase(app: App, customer: string, cookieEnt: Entitlements, purchase: Exclude<Purchase, { kind: 'gift' }>, returnTo: string): Promise<void> {
+async function refuseDoublePurchase(app: App, session: Session, purchase: Exclude<Purchase, { kind: 'gift' }>, returnTo: string): Promise<void> {
   const holds = (ent: Entitlements) => (purchase.kind === 'tier' ? ent.tiers.length > 0 : ent.offers.includes(purchase.id));
-  if (!holds(cookieEnt)) return;
+  if (!holds(session.ent)) return;
   let ent: Entitlements;
   try {
-    ent = await readEntitlements(app.stripe, customer, entitlementOptions(app));
+    // Every customer the session covers: a verified fan's tier may sit on another customer than the one buying.
+    ent = unionOf(await readHoldings(app.stripe, session.customers, entitlementOptions(app)), entitlementOptions(app));
   } catch (error) {
     throw stripeFailure(error, 'checking what a member already holds');
   }
@@ -210,7 +215,7 @@ export async function completeCheckout(ctx: Ctx): Promise<Response> {
 
   if (verdict !== 'granted') {
     const { session: current } = await readSession(ctx);
-    if (verdict === 'other-browser' && current && current.customer === customer) {
+    if (verdict === 'other-browser' && current && customer && current.customers.includes(customer)) {
       // A reload of the welcome page: this browser already holds the session this checkout made.
       return page(shell, welcomeFor(app, current.ent, returnTo, session));
     }
@@ -233,13 +238,42 @@ export async function completeCheckout(ctx: Ctx): Promise<Response> {
     if (!isTransient(error)) throw stripeFailure(error, 'reading a new fan\'s memberships');
     app.log(`truefans: ${stripeFailure(error, 'reading a new fan\'s memberships').message} Signing them in with what this checkout bought.`);
   }
+  // A browser already signed in by link for this customer's email stays verified; any other completion makes
+  // an unverified session for this checkout's customer alone, whatever email was typed on Checkout.
+  const { session: current } = await readSession(ctx);
+  let who: Identity = { customer: customer! };
+  if (current?.verified && current.customers.includes(customer!)) {
+    who = identityOf(current);
+    ent = union(current.ent, ent, app);
+  }
+  const duplicate = await findDuplicate(app, session, customer!);
   const now = Math.floor(app.now() / 1000);
-  const cookies = [await sessionCookie(app, url, customer!, ent, now), clearCookie(CHECKOUT_COOKIE, url)];
+  const cookies = [await sessionCookie(app, url, who, ent, now), clearCookie(CHECKOUT_COOKIE, url)];
   // The URL holds the checkout session id: no referrer leaves for other sites.
-  return page(shell, welcomeFor(app, ent, returnTo, session), 200, { cookies, headers: SAME_ORIGIN_REFERRER });
+  return page(shell, welcomeFor(app, ent, returnTo, session, duplicate ? { verified: who.verified !== undefined } : undefined), 200, { cookies, headers: SAME_ORIGIN_REFERRER });
 }
 
-function welcomeFor(app: App, ent: Entitlements, returnTo: string, session: Stripe.Checkout.Session) {
+/**
+ * After a new subscription: does another customer with the same email (any letter case) already hold an
+ * active or trialing subscription to a tier of this site? Then the fan may be paying twice. The answer only
+ * says "yes": nothing about the other customers (which tier, how many, since when) reaches the page, since
+ * the email typed on Checkout proves nothing. Best effort: a Stripe fault skips the check, never the welcome.
+ */
+async function findDuplicate(app: App, session: Stripe.Checkout.Session, customer: string): Promise<boolean> {
+  const email = session.customer_details?.email;
+  if (session.mode !== 'subscription' || !email) return false;
+  try {
+    const others = (await customersByEmail(app.stripe, email, app.log)).map((c) => c.id).filter((id) => id !== customer);
+    if (others.length === 0) return false;
+    const holdings = await readHoldings(app.stripe, others, { ...entitlementOptions(app), pastDue: 'revoke' });
+    return holdings.some((h) => h.ent.tiers.length > 0);
+  } catch (error) {
+    app.log(`truefans: ${stripeFailure(error, 'checking a new member for a duplicate subscription').message.split('\n')[0]} Skipping that check.`);
+    return false;
+  }
+}
+
+function welcomeFor(app: App, ent: Entitlements, returnTo: string, session: Stripe.Checkout.Session, duplicate?: { verified: boolean }) {
   const gift = session.metadata?.truefans_kind === 'gift';
   return welcomeView({
     siteTitle: app.site.title,
@@ -248,5 +282,6 @@ function welcomeFor(app: App, ent: Entitlements, returnTo: string, session: Stri
     gift,
     thankYou: app.manifest.site.thankYou,
     returnTo,
+    ...(duplicate ? { duplicate } : {}),
   });
 }

@@ -14,7 +14,9 @@ import { ASSET_ROUTE, FEED_TEMPLATE_PATH } from '../manifest.ts';
 import { ROUTES } from '../pages/views.ts';
 import { isMissing, isTransient, stripeFailure } from '../stripe/faults.ts';
 import { readEntitlements } from '../stripe/entitlements.ts';
-import { verifyFeedToken } from '../tokens/feed.ts';
+import { readFan } from '../stripe/fans.ts';
+import { toBase64Url } from '../crypto/base64url.ts';
+import { verifyFeedToken, type FeedOwner } from '../tokens/feed.ts';
 import { staticRequest, UNAVAILABLE_MESSAGE, UNAVAILABLE_TITLE } from './gated-page.ts';
 
 const templateSchema = z.object({
@@ -26,12 +28,22 @@ const templateSchema = z.object({
 });
 
 const MEMO_LIMIT = 5000;
-const storeKey = (customer: string) => `tf:feed:${customer}`;
+const storeKey = (key: string) => `tf:feed:${key}`;
 
-/** Entitlements for a feed token's customer: remembered for TRUEFANS_RECHECK_SECONDS, grace on Stripe faults. */
-export async function feedEntitlements(ctx: Ctx, customer: string): Promise<Entitlements> {
+/** The memo and store key of a feed's owner; an email only as a digest, so no store ever holds the address. */
+async function ownerKey(owner: FeedOwner): Promise<string> {
+  if ('customer' in owner) return owner.customer;
+  return `email:${toBase64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(owner.email))))}`;
+}
+
+/**
+ * What a feed token's owner may read: a verified email's feed joins every customer with that email, a
+ * customer's feed only that customer. Remembered for TRUEFANS_RECHECK_SECONDS, grace on Stripe faults.
+ */
+export async function feedEntitlements(ctx: Ctx, owner: FeedOwner): Promise<Entitlements> {
   const { app } = ctx;
   const now = Math.floor(app.now() / 1000);
+  const customer = await ownerKey(owner);
   let known = app.feedChecks.get(customer);
   if (!known && app.store) {
     const raw = await app.store.get(storeKey(customer)).catch(() => null);
@@ -45,7 +57,7 @@ export async function feedEntitlements(ctx: Ctx, customer: string): Promise<Enti
   }
   if (known && now - known.checkedAt < app.config.recheckSeconds) return known.ent;
   try {
-    const ent = await readEntitlements(app.stripe, customer, entitlementOptions(app));
+    const ent = 'email' in owner ? (await readFan(app.stripe, owner.email, entitlementOptions(app), app.log)).ent : await readEntitlements(app.stripe, owner.customer, entitlementOptions(app));
     const entry = { ent, checkedAt: now };
     if (app.feedChecks.size >= MEMO_LIMIT) app.feedChecks.delete(app.feedChecks.keys().next().value!);
     app.feedChecks.set(customer, entry);
@@ -84,7 +96,7 @@ export async function serveFeed(ctx: Ctx): Promise<Response> {
   const token = url.pathname.slice(ROUTES.feed.length).replace(/\.(xml|rss)$/, '');
   const verified = await verifyFeedToken(app.keyring, app.siteOrigin, token, app.now());
   if (!verified.ok) throw new HttpProblem(404, 'Feed not found', 'This private feed address is not valid any more. Copy the current one from your account page.', { headers: { 'referrer-policy': 'no-referrer' } });
-  const ent = await feedEntitlements(ctx, verified.customer);
+  const ent = await feedEntitlements(ctx, verified);
 
   const templateResponse = await app.assets.fetch(FEED_TEMPLATE_PATH, staticRequest(ctx, FEED_TEMPLATE_PATH));
   const template = templateSchema.safeParse(templateResponse.ok ? await templateResponse.json().catch(() => null) : null);

@@ -1,9 +1,9 @@
 // Sign-in for returning fans, by emailed link. The POST answers the same page whether or not the email
 // belongs to a member (the lookup and the email happen after the answer where the platform allows). The
 // link's GET only shows a confirm button, so mail scanners neither use it up nor sign anyone in; the
-// confirm POST sets the cookie and sends the fan to a clean URL without the token.
+// confirm POST sets the cookie and sends the fan to a clean URL without the token. The link proves the
+// mailbox, so the session it makes is verified and joins every customer with that email.
 
-import type Stripe from 'stripe';
 import type { Ctx } from '../app.ts';
 import { toBase64Url } from '../crypto/base64url.ts';
 import { signInEmail } from '../email/messages.ts';
@@ -13,8 +13,9 @@ import { HttpProblem } from '../http/problem.ts';
 import { page, redirect } from '../http/respond.ts';
 import { safeReturnPath } from '../http/return-to.ts';
 import { checkEmailView, confirmSignInView, ROUTES, signInView } from '../pages/views.ts';
-import { hasAny, readEntitlements } from '../stripe/entitlements.ts';
-import { isMissing, stripeFailure } from '../stripe/faults.ts';
+import { hasAny } from '../stripe/entitlements.ts';
+import { stripeFailure } from '../stripe/faults.ts';
+import { readFan } from '../stripe/fans.ts';
 import { MAGIC_LINK_SECONDS, signMagicLink, verifyMagicLink } from '../tokens/magic-link.ts';
 
 const NO_REFERRER = { 'referrer-policy': 'no-referrer' };
@@ -27,8 +28,12 @@ export async function signInPage(ctx: Ctx): Promise<Response> {
   return page(await ctx.app.shell(), signInView(returnTo), 200, { headers: NO_REFERRER });
 }
 
-/** Finds the member behind an email and mails them a link; silent about whether one exists. */
-async function sendLink(ctx: Ctx, email: string, returnTo: string): Promise<void> {
+/**
+ * Mails a link when any customer with this email (in any letter case) holds something; silent about whether
+ * one does. Capped: one search page and two list pages of 100 customers, then what the newest 20 hold
+ * (src/core/stripe/fans.ts MAX_CUSTOMERS).
+ */
+async function sendLink(ctx: Ctx, email: string, typed: string, returnTo: string): Promise<void> {
   const { app } = ctx;
   if (app.store) {
     // The store never holds the address itself.
@@ -41,25 +46,20 @@ async function sendLink(ctx: Ctx, email: string, returnTo: string): Promise<void
     }
     await app.store.put(key, String(count + 1), { ttlSeconds: MAGIC_LINK_SECONDS });
   }
-  const customers = await app.stripe.customers.list({ email, limit: 10 });
-  let member: Stripe.Customer | undefined;
-  for (const customer of customers.data) {
-    if (hasAny(await readEntitlements(app.stripe, customer.id, entitlementOptions(app)))) {
-      member = customer;
-      break;
-    }
-  }
-  if (!member) return;
-  const token = await signMagicLink(app.keyring, app.siteOrigin, member.id, returnTo, Math.floor(app.now() / 1000));
+  const fan = await readFan(app.stripe, typed, entitlementOptions(app), app.log);
+  if (!hasAny(fan.ent)) return;
+  const token = await signMagicLink(app.keyring, app.siteOrigin, email, returnTo, Math.floor(app.now() / 1000));
   const link = `${app.siteOrigin}${ROUTES.signInConfirm}?token=${encodeURIComponent(token)}`;
-  await app.mailer!.send(signInEmail(app.site, member.email ?? email, link));
+  // To the address as the fan typed it here: that mailbox is what the link proves.
+  await app.mailer!.send(signInEmail(app.site, typed, link));
 }
 
 export async function requestSignIn(ctx: Ctx): Promise<Response> {
   const { app } = ctx;
   const form = await readForm(ctx.request);
   const returnTo = safeReturnPath(form.get('return_to'));
-  const email = (form.get('email') ?? '').trim().toLowerCase();
+  const typed = (form.get('email') ?? '').trim();
+  const email = typed.toLowerCase();
   if (!EMAIL.test(email)) {
     return page(await app.shell(), signInView(returnTo, 'That does not look like an email address. Please check it and try again.'), 400, { headers: NO_REFERRER });
   }
@@ -67,7 +67,7 @@ export async function requestSignIn(ctx: Ctx): Promise<Response> {
     app.log('truefans: a fan asked for a sign-in link, but email is not set up. Set EMAIL_PROVIDER (resend, postmark or outbox) and its key; see docs/configuration.md.');
     throw new HttpProblem(503, 'Sign-in by email is not available', 'This site cannot send email yet, so it cannot send you a sign-in link. Please try again later.', { headers: NO_REFERRER });
   }
-  const work = sendLink(ctx, email, returnTo).catch((error: unknown) => {
+  const work = sendLink(ctx, email, typed, returnTo).catch((error: unknown) => {
     const code = (error as { code?: string }).code;
     const what = code?.startsWith('TF_EMAIL') ? (error as Error).message.split('\n')[0] : stripeFailure(error, 'looking up a fan for sign-in').message.split('\n')[0];
     app.log(`truefans: a sign-in link could not be sent: ${what}`);
@@ -97,14 +97,14 @@ export async function confirmSignIn(ctx: Ctx): Promise<Response> {
   const form = await readForm(ctx.request);
   const v = await verifyMagicLink(app.keyring, app.siteOrigin, form.get('token') ?? '', app.now());
   if (!v.ok || (await used(ctx, v.link.jti))) throw expired();
-  let ent;
+  let fan;
   try {
-    ent = await readEntitlements(app.stripe, v.link.customer, entitlementOptions(app));
+    fan = await readFan(app.stripe, v.link.email, entitlementOptions(app), app.log);
   } catch (error) {
-    if (isMissing(error)) throw expired();
     throw stripeFailure(error, 'signing a fan in');
   }
+  if (!fan.primary) throw expired();
   if (app.store) await app.store.put(usedKey(v.link.jti), '1', { ttlSeconds: MAGIC_LINK_SECONDS + 60 });
-  const cookie = await sessionCookie(app, url, v.link.customer, ent, Math.floor(app.now() / 1000));
+  const cookie = await sessionCookie(app, url, { customer: fan.primary, verified: { email: v.link.email, customers: fan.customers } }, fan.ent, Math.floor(app.now() / 1000));
   return redirect(safeReturnPath(v.link.returnTo), { cookies: [cookie], headers: NO_REFERRER });
 }

@@ -7,6 +7,7 @@ interface StripeLike {
   type?: string;
   statusCode?: number;
   code?: string;
+  param?: string;
   rawType?: string;
 }
 
@@ -19,9 +20,14 @@ export function isTransient(error: unknown): boolean {
   return error instanceof TypeError || (error as Error).name === 'AbortError' || (error as Error).name === 'TimeoutError';
 }
 
+/**
+ * Stripe no longer knows the object: a 404 when it is named in the URL (retrieve), a 400 `resource_missing`
+ * when it is named by a parameter (`subscriptions.list({ customer })`, `billingPortal.sessions.create`), as
+ * after test keys are swapped for live ones.
+ */
 export function isMissing(error: unknown): boolean {
   const e = error as StripeLike | null;
-  return !!e && e.statusCode === 404;
+  return !!e && (e.statusCode === 404 || (e.statusCode === 400 && e.code === 'resource_missing'));
 }
 
 /** Wraps a Stripe error for the one place that turns errors into responses; keeps no request data. */

@@ -1,5 +1,6 @@
 // The emailed sign-in link's token: single-purpose (its own HKDF key and audience), 15 minutes, and
-// single-use when a key/value store is present (its jti is remembered once used).
+// single-use when a key/value store is present (its jti is remembered once used). It proves the mailbox, not
+// a customer: its subject is the email (lower case), and signing in joins every customer with that address.
 
 import type { Keyring } from '../crypto/keys.ts';
 import { toBase64Url } from '../crypto/base64url.ts';
@@ -9,18 +10,22 @@ export const MAGIC_LINK_AUDIENCE = 'truefans:sign-in';
 export const MAGIC_LINK_SECONDS = 15 * 60;
 
 export interface MagicLink {
-  customer: string;
+  /** The email the link was sent to, lower case. */
+  email: string;
   returnTo: string;
   jti: string;
   expiresAt: number;
 }
 
-export function signMagicLink(keyring: Keyring, issuer: string, customer: string, returnTo: string, nowSeconds: number): Promise<string> {
+/** Loose on purpose: the address was checked when the link was asked for; this only refuses what is not one. */
+const EMAIL_SUBJECT = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
+
+export function signMagicLink(keyring: Keyring, issuer: string, email: string, returnTo: string, nowSeconds: number): Promise<string> {
   return signToken(keyring, { ret: returnTo }, {
     label: 'magic-link',
     issuer,
     audience: MAGIC_LINK_AUDIENCE,
-    subject: customer,
+    subject: email.trim().toLowerCase(),
     issuedAt: nowSeconds,
     expiresAt: nowSeconds + MAGIC_LINK_SECONDS,
     jti: toBase64Url(crypto.getRandomValues(new Uint8Array(16))),
@@ -31,8 +36,8 @@ export async function verifyMagicLink(keyring: Keyring, issuer: string, token: s
   const v = await verifyToken(keyring, token, { label: 'magic-link', issuer, audience: MAGIC_LINK_AUDIENCE, now: nowMs, required: ['exp', 'jti'] });
   if (!v.ok) return v;
   const { sub, jti, exp, ret } = v.payload as { sub: string; jti?: unknown; exp?: unknown; ret?: unknown };
-  if (typeof jti !== 'string' || typeof exp !== 'number' || !/^cus_[A-Za-z0-9_]+$/.test(sub)) return { ok: false, reason: 'TF_LINK_CLAIMS_INVALID' };
+  if (typeof jti !== 'string' || typeof exp !== 'number' || !EMAIL_SUBJECT.test(sub) || sub !== sub.toLowerCase()) return { ok: false, reason: 'TF_LINK_CLAIMS_INVALID' };
   // A link never lives longer than 15 minutes, whatever its exp says.
   if (typeof v.payload.iat !== 'number' || exp - v.payload.iat > MAGIC_LINK_SECONDS) return { ok: false, reason: 'TF_LINK_TOO_LONG_LIVED' };
-  return { ok: true, link: { customer: sub, jti, expiresAt: exp, returnTo: typeof ret === 'string' ? ret : '/' } };
+  return { ok: true, link: { email: sub, jti, expiresAt: exp, returnTo: typeof ret === 'string' ? ret : '/' } };
 }

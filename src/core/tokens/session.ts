@@ -1,5 +1,8 @@
-// The session cookie's token: who the fan is (their Stripe customer), what they hold, and when Stripe was
-// last asked. Signed, not encrypted: it carries tier and offer ids, which the public manifest lists anyway.
+// The session cookie's token: who the fan is, how that was proven, what they hold, and when Stripe was last
+// asked. A sign-in link proves the mailbox: the session is verified, carries the email and every customer
+// with it. A checkout completion proves only a payment: the session is unverified and carries that checkout's
+// customer alone. Signed, not encrypted: it carries tier and offer ids (public in the manifest), customer ids
+// and, when verified, the fan's own email, all readable only by this browser.
 
 import { z } from 'zod';
 import type { Entitlements } from '../access.ts';
@@ -8,9 +11,19 @@ import { signToken, verifyToken } from './jwt.ts';
 
 export const SESSION_AUDIENCE = 'truefans:session';
 
+/** Customer ids a session carries at most, so the cookie stays well under 4 KB (20 x ~30 bytes). */
+export const MAX_SESSION_CUSTOMERS = 20;
+const CUSTOMER_ID = /^cus_[A-Za-z0-9_]+$/;
+
 export interface Session {
-  /** The Stripe customer id. */
+  /** The Stripe customer this browser buys and manages as by default: the checkout's own (unverified), or the verified fan's primary one. */
   customer: string;
+  /** True only for a session made by a sign-in link. */
+  verified: boolean;
+  /** The verified email (lower case); undefined for an unverified session. */
+  email: string | undefined;
+  /** Every customer whose holdings the session grants: `[customer]` when unverified. */
+  customers: string[];
   ent: Entitlements;
   /** Seconds: when Stripe last confirmed `ent`. */
   checkedAt: number;
@@ -27,11 +40,16 @@ const claims = z.object({
   rty: z.number().int().nonnegative().optional(),
   iat: z.number(),
   exp: z.number(),
-  sub: z.string().regex(/^cus_[A-Za-z0-9_]+$/),
+  sub: z.string().regex(CUSTOMER_ID),
+  vrf: z.literal(1).optional(),
+  eml: z.string().min(3).max(320).optional(),
+  cus: z.array(z.string().max(64).regex(CUSTOMER_ID)).max(MAX_SESSION_CUSTOMERS).optional(),
 });
 
 export interface SessionIssue {
   customer: string;
+  /** Only for a verified session: the email the sign-in link proved, and every customer with it. */
+  verified?: { email: string; customers: readonly string[] };
   ent: Entitlements;
   checkedAt: number;
   retryAfter?: number;
@@ -43,6 +61,11 @@ export interface SessionIssue {
 export function signSession(keyring: Keyring, issuer: string, s: SessionIssue): Promise<string> {
   const body: Record<string, unknown> = { ent: { tiers: [...s.ent.tiers], offers: [...s.ent.offers] }, chk: s.checkedAt };
   if (s.retryAfter !== undefined) body.rty = s.retryAfter;
+  if (s.verified) {
+    body.vrf = 1;
+    body.eml = s.verified.email;
+    body.cus = [s.customer, ...s.verified.customers.filter((c) => c !== s.customer)].slice(0, MAX_SESSION_CUSTOMERS);
+  }
   return signToken(keyring, body, {
     label: 'session',
     issuer,
@@ -61,8 +84,12 @@ export async function verifySession(keyring: Keyring, issuer: string, token: str
   const parsed = claims.safeParse(verified.payload);
   if (!parsed.success) return { ok: false, reason: 'TF_SESSION_CLAIMS_INVALID' };
   const c = parsed.data;
+  // A verified session names its email; an unverified one carries no other customer than its own.
+  if ((c.vrf === 1) !== (c.eml !== undefined) || (c.vrf !== 1 && c.cus !== undefined)) return { ok: false, reason: 'TF_SESSION_CLAIMS_INVALID' };
+  const isVerified = c.vrf === 1;
+  const customers = isVerified ? [...new Set([c.sub, ...(c.cus ?? [])])] : [c.sub];
   return {
     ok: true,
-    session: { customer: c.sub, ent: c.ent, checkedAt: c.chk, retryAfter: c.rty, issuedAt: c.iat, expiresAt: c.exp },
+    session: { customer: c.sub, verified: isVerified, email: c.eml, customers, ent: c.ent, checkedAt: c.chk, retryAfter: c.rty, issuedAt: c.iat, expiresAt: c.exp },
   };
 }

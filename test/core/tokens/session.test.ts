@@ -2,7 +2,8 @@ import { SignJWT, UnsecuredJWT, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createKeyring } from '../../../src/core/crypto/keys.ts';
 import { toBase64Url } from '../../../src/core/crypto/base64url.ts';
-import { SESSION_AUDIENCE, signSession, verifySession } from '../../../src/core/tokens/session.ts';
+import { MAX_SESSION_CUSTOMERS, SESSION_AUDIENCE, signSession, verifySession } from '../../../src/core/tokens/session.ts';
+import { signToken } from '../../../src/core/tokens/jwt.ts';
 import { signMagicLink, verifyMagicLink } from '../../../src/core/tokens/magic-link.ts';
 import { signFeedToken, verifyFeedToken } from '../../../src/core/tokens/feed.ts';
 import { NOW, ORIGIN } from '../helpers/handler.ts';
@@ -86,7 +87,7 @@ describe('session tokens', () => {
     const keys = await createKeyring(SECRET);
     const feedKey = await forge('HS256', await keys.rawKey('feed'), { kid: keys.kid });
     expect(await verifySession(keys, ORIGIN, feedKey, NOW)).toEqual({ ok: false, reason: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' });
-    const link = await signMagicLink(keys, ORIGIN, 'cus_123', '/', nowS);
+    const link = await signMagicLink(keys, ORIGIN, 'fan@example.com', '/', nowS);
     expect((await verifySession(keys, ORIGIN, link, NOW)).ok).toBe(false);
     const token = await signSession(keys, ORIGIN, { customer: 'cus_123', ent, checkedAt: nowS, now: nowS, days: 30 });
     expect(await verifySession(keys, 'https://evil.example', token, NOW)).toEqual({ ok: false, reason: 'ERR_JWT_CLAIM_VALIDATION_FAILED' });
@@ -100,11 +101,42 @@ describe('session tokens', () => {
   });
 });
 
+describe('how a session was made', () => {
+  it('a checkout session is unverified and carries its one customer; a link session carries the email and its customers', async () => {
+    const keys = await createKeyring(SECRET);
+    const paid = await verifySession(keys, ORIGIN, await signSession(keys, ORIGIN, { customer: 'cus_A', ent, checkedAt: nowS, now: nowS, days: 30 }), NOW);
+    expect(paid).toMatchObject({ ok: true, session: { customer: 'cus_A', verified: false, email: undefined, customers: ['cus_A'] } });
+    const linked = await verifySession(keys, ORIGIN, await signSession(keys, ORIGIN, { customer: 'cus_B', verified: { email: 'fan@example.com', customers: ['cus_A', 'cus_B'] }, ent, checkedAt: nowS, now: nowS, days: 30 }), NOW);
+    expect(linked).toMatchObject({ ok: true, session: { customer: 'cus_B', verified: true, email: 'fan@example.com', customers: ['cus_B', 'cus_A'] } });
+  });
+
+  it('refuses an unverified token that carries other customers, and a verified one without its email', async () => {
+    const keys = await createKeyring(SECRET);
+    for (const extra of [{ cus: ['cus_victim'] }, { vrf: 1 }, { eml: 'victim@example.com' }]) {
+      const token = await signToken(keys, { ent, chk: nowS, ...extra }, { label: 'session', issuer: ORIGIN, audience: SESSION_AUDIENCE, subject: 'cus_A', issuedAt: nowS, expiresAt: nowS + 3600 });
+      expect(await verifySession(keys, ORIGIN, token, NOW)).toEqual({ ok: false, reason: 'TF_SESSION_CLAIMS_INVALID' });
+    }
+  });
+
+  it('caps the customers a verified cookie carries and stays under 4 KB', async () => {
+    const keys = await createKeyring(SECRET);
+    const many = Array.from({ length: 60 }, (_, i) => `cus_${'X'.repeat(24)}${String(i).padStart(3, '0')}`);
+    const email = `${'a'.repeat(64)}@${'b'.repeat(200)}.example`;
+    const tiers = Array.from({ length: 10 }, (_, i) => `tier-${'t'.repeat(40)}-${i}`);
+    const token = await signSession(keys, ORIGIN, { customer: many[5]!, verified: { email, customers: many }, ent: { tiers, offers: tiers }, checkedAt: nowS, now: nowS, days: 30 });
+    expect(`__Host-truefans=${token}; Path=/; Max-Age=2592000; HttpOnly; Secure; SameSite=Lax`.length).toBeLessThan(4096);
+    const read = await verifySession(keys, ORIGIN, token, NOW);
+    expect(read.ok && read.session.customers.length).toBe(MAX_SESSION_CUSTOMERS);
+    expect(read.ok && read.session.customers[0]).toBe(many[5]);
+  });
+});
+
 describe('sign-in link tokens', () => {
   it('work for 15 minutes, then not', async () => {
     const keys = await createKeyring(SECRET);
-    const token = await signMagicLink(keys, ORIGIN, 'cus_123', '/posts/x/', nowS);
-    expect(await verifyMagicLink(keys, ORIGIN, token, NOW + 14 * 60_000)).toMatchObject({ ok: true, link: { customer: 'cus_123', returnTo: '/posts/x/' } });
+    // The link proves a mailbox, not a customer: its subject is the email, in lower case.
+    const token = await signMagicLink(keys, ORIGIN, 'Fan@Example.com', '/posts/x/', nowS);
+    expect(await verifyMagicLink(keys, ORIGIN, token, NOW + 14 * 60_000)).toMatchObject({ ok: true, link: { email: 'fan@example.com', returnTo: '/posts/x/' } });
     expect(await verifyMagicLink(keys, ORIGIN, token, NOW + 15 * 60_000 + 1000)).toEqual({ ok: false, reason: 'ERR_JWT_EXPIRED' });
   });
 
@@ -118,8 +150,10 @@ describe('sign-in link tokens', () => {
 describe('feed tokens', () => {
   it('never expire, and are revoked by rotating the secret', async () => {
     const old = await createKeyring(OTHER_SECRET);
-    const token = await signFeedToken(old, ORIGIN, 'cus_123', nowS);
+    const token = await signFeedToken(old, ORIGIN, { customer: 'cus_123' }, nowS);
     expect(await verifyFeedToken(old, ORIGIN, token, NOW + 5 * 365 * 86400_000)).toEqual({ ok: true, customer: 'cus_123' });
+    const byEmail = await signFeedToken(old, ORIGIN, { email: 'fan@example.com' }, nowS);
+    expect(await verifyFeedToken(old, ORIGIN, byEmail, NOW)).toEqual({ ok: true, email: 'fan@example.com' });
     const rotated = await createKeyring(SECRET, OTHER_SECRET);
     expect(await verifyFeedToken(rotated, ORIGIN, token, NOW)).toEqual({ ok: false, reason: 'TF_UNKNOWN_KID' });
   });

@@ -1,0 +1,99 @@
+// One fan, several customers: Stripe makes a new customer for every signed-out checkout, so a fan is an email
+// address and what they hold is the union over every customer with it. Finding them ignores letter case
+// (Checkout keeps the address as typed) and survives Search's lag and its absence in some regions.
+
+import type Stripe from 'stripe';
+import type { Entitlements } from '../access.ts';
+import { RECHECK_TIMEOUT_MS } from './client.ts';
+import { isMissing, isTransient } from './faults.ts';
+import { hasAny, readEntitlements, type ReadOptions } from './entitlements.ts';
+
+/**
+ * At most this many customers per email are read (newest first; each costs two list calls). The lookup itself
+ * is one search page and up to two list pages of 100, so finding a fan costs at most 3 + 2 x 20 Stripe calls.
+ */
+export const MAX_CUSTOMERS = 20;
+
+export const normalEmail = (email: string) => email.trim().toLowerCase();
+
+/** Stripe's search query for one email: the value in single quotes, quotes and backslashes escaped. */
+export function emailQuery(email: string): string {
+  return `email:'${email.replace(/[\\']/g, (c) => `\\${c}`)}'`;
+}
+
+/**
+ * Every customer whose email is `email` in any letter case, newest first. Search ignores case
+ * (docs.stripe.com/search: an exact `field:'value'` match, case-insensitive) but is eventually consistent
+ * ("data is searchable in under 1 minute", later during outages) and "isn't available to merchants in
+ * India", so exact `list({ email })` calls for the typed and the lower-case form are merged in, and a
+ * refused or failed search falls back to them alone.
+ */
+export async function customersByEmail(stripe: Stripe, email: string, log: (line: string) => void, timeout = RECHECK_TIMEOUT_MS): Promise<Stripe.Customer[]> {
+  const wanted = normalEmail(email);
+  const forms = [...new Set([email.trim(), wanted])];
+  const search = stripe.customers.search({ query: emailQuery(wanted), limit: 100 }, { timeout }).then(
+    (result) => result.data,
+    (error: unknown) => {
+      log(`truefans: Stripe customer search ${isTransient(error) ? 'failed' : 'was refused'} (${(error as { statusCode?: number }).statusCode ?? 'no answer'}); finding customers by exact email only.`);
+      return [] as Stripe.Customer[];
+    },
+  );
+  const lists = forms.map((form) => stripe.customers.list({ email: form, limit: 100 }, { timeout }).then((result) => result.data));
+  const found = new Map<string, Stripe.Customer>();
+  for (const customer of (await Promise.all([search, ...lists])).flat()) {
+    // Only this exact address counts, whatever else a search might match.
+    if (!customer.deleted && typeof customer.email === 'string' && normalEmail(customer.email) === wanted) found.set(customer.id, customer);
+  }
+  return [...found.values()].sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : -1)).slice(0, MAX_CUSTOMERS);
+}
+
+export interface Holding {
+  customer: string;
+  ent: Entitlements;
+}
+
+/** What each customer holds; a customer Stripe no longer knows holds nothing. */
+export async function readHoldings(stripe: Stripe, customers: readonly string[], options: ReadOptions): Promise<Holding[]> {
+  return Promise.all(
+    customers.map(async (customer) => {
+      try {
+        return { customer, ent: await readEntitlements(stripe, customer, options) };
+      } catch (error) {
+        if (isMissing(error)) return undefined;
+        throw error;
+      }
+    }),
+  ).then((all) => all.filter((h): h is Holding => h !== undefined));
+}
+
+export function unionOf(holdings: readonly Holding[], options: Pick<ReadOptions, 'tierIds' | 'offerIds'>): Entitlements {
+  return {
+    tiers: options.tierIds.filter((t) => holdings.some((h) => h.ent.tiers.includes(t))),
+    offers: options.offerIds.filter((o) => holdings.some((h) => h.ent.offers.includes(o))),
+  };
+}
+
+/**
+ * The customer a verified fan buys and manages as by default: the newest holding a tier (so a second tier
+ * purchase lands beside the first and Checkout can refuse a double), else the newest holding anything,
+ * else the newest.
+ */
+export function primaryOf(holdings: readonly Holding[]): string | undefined {
+  return (holdings.find((h) => h.ent.tiers.length > 0) ?? holdings.find((h) => hasAny(h.ent)) ?? holdings[0])?.customer;
+}
+
+export interface FanHoldings {
+  /** Newest first, holders first; at most MAX_CUSTOMERS. */
+  customers: string[];
+  primary: string | undefined;
+  ent: Entitlements;
+  holdings: Holding[];
+}
+
+/** Everything a verified email holds across its customers. */
+export async function readFan(stripe: Stripe, email: string, options: ReadOptions, log: (line: string) => void): Promise<FanHoldings> {
+  const customers = await customersByEmail(stripe, email, log, options.timeoutMs);
+  const holdings = await readHoldings(stripe, customers.map((c) => c.id), options);
+  const ordered = [...holdings.filter((h) => hasAny(h.ent)), ...holdings.filter((h) => !hasAny(h.ent))];
+  return { customers: ordered.map((h) => h.customer), primary: primaryOf(holdings), ent: unionOf(holdings, options), holdings };
+}
