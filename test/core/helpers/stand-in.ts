@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type Stripe from 'stripe';
 import { siteSchema } from '../../../src/config/site-schema.ts';
 import type { Handler } from '../../../src/core/ports.ts';
-import { startStripeStandIn, type StandIn } from '../../../src/stripe-local/index.ts';
+import { startStripeStandIn, type StandIn, type StandInOptions } from '../../../src/stripe-local/index.ts';
 import { syncStripe } from '../../../scripts/stripe-sync.ts';
 import { makeHandler, NOW, ORIGIN, type TestHandler } from './handler.ts';
 import type { Fixture } from './site.ts';
@@ -80,7 +80,7 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function startWorld(fixture: Fixture): Promise<World> {
+export async function startWorld(fixture: Fixture, standInOptions: StandInOptions = {}): Promise<World> {
   const outbox: Email[] = [];
   const outboxServer = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -91,7 +91,7 @@ export async function startWorld(fixture: Fixture): Promise<World> {
     });
   });
   const outboxUrl = `${await listen(outboxServer)}/outbox`;
-  const standIn = await startStripeStandIn({ port: 0, now: NOW, webhookRetryDelaysMs: [1, 1] });
+  const standIn = await startStripeStandIn({ port: 0, now: NOW, webhookRetryDelaysMs: [1, 1], ...standInOptions });
   const stripe = client(standIn);
   await syncStripe(stripe, fixtureSite);
 
