@@ -116,7 +116,8 @@ describe('one fan, several customers', () => {
 
   it('a verified fan buys as the customer that holds their tier, so Checkout makes no new customer', async () => {
     const holder = { id: (await buy({ tier: 'supporter', interval: 'year' }, 'sam@example.com')).customer };
-    await buy({ amount: '5' }, 'sam@example.com'); // a second, newer customer holding nothing
+    const gift = await buy({ amount: '5' }, 'sam@example.com'); // a second, newer customer holding nothing
+    expect(gift.customer).not.toBe(holder.id);
     const jar = await signInByLink('sam@example.com');
     const { handle } = world.handler();
     const start = await handle(form('/_truefans/checkout', { offer: 'field-recordings' }, { cookie: cookieHeader(jar) }));
