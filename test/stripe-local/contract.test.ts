@@ -138,9 +138,9 @@ beforeAll(async () => {
 
   const done = await stripe.checkout.sessions.retrieve(trial.id, { expand: ['line_items', 'subscription.discounts', 'customer', 'invoice'] });
   await stripe.checkout.sessions.retrieve(zine.id, { expand: ['payment_intent.payment_method', 'line_items.data.price.product'] });
-  await stripe.checkout.sessions.list({ customer: String(done.customer), status: 'complete', expand: ['data.subscription'] });
-  await stripe.checkout.sessions.listLineItems(failing.id);
   const customerId = (done.customer as Stripe.Customer).id;
+  await stripe.checkout.sessions.list({ customer: customerId, status: 'complete', expand: ['data.subscription'] });
+  await stripe.checkout.sessions.listLineItems(failing.id);
   await stripe.customers.update(customerId, { metadata: { fan: 'yes' } });
   await stripe.customers.list({ email: 'trial@example.com', expand: ['data.subscriptions'] });
   await stripe.customers.listPaymentMethods(customerId);
