@@ -10,6 +10,8 @@ import type { EmailMessage } from '../ports.ts';
 import { safeReturnPath } from '../http/return-to.ts';
 import { ROUTES } from '../pages/views.ts';
 import { tierOfPrice } from '../stripe/entitlements.ts';
+import { rememberEmail } from '../stripe/fans.ts';
+import { stripeFailure } from '../stripe/faults.ts';
 
 export type EventHandler = (ctx: Ctx, event: Stripe.Event) => Promise<void>;
 
@@ -65,10 +67,23 @@ async function customerEmail(app: App, customer: string | Stripe.Customer | Stri
   return 'deleted' in c && c.deleted ? undefined : ((c as Stripe.Customer).email ?? undefined);
 }
 
+/** So a sign-in in another letter case finds this customer (see customersByEmail); a failure only logs. */
+async function rememberCustomerEmail(app: App, customer: string | Stripe.Customer | Stripe.DeletedCustomer | null): Promise<void> {
+  if (!customer) return;
+  try {
+    const c = typeof customer === 'string' ? await app.stripe.customers.retrieve(customer) : customer;
+    if (!('deleted' in c && c.deleted)) await rememberEmail(app.stripe, c as Stripe.Customer);
+  } catch (error) {
+    app.log(`truefans: ${stripeFailure(error, "noting a new customer's email in lower case").message.split('\n')[0]} Sign-in by link still finds them by the address as typed.`);
+  }
+}
+
 const checkoutCompleted: EventHandler = async ({ app }, event) => {
   const session = event.data.object as Stripe.Checkout.Session;
   const kind = session.metadata?.truefans_kind;
-  if (!kind || (session.payment_status !== 'paid' && session.payment_status !== 'no_payment_required')) return;
+  if (!kind) return;
+  await rememberCustomerEmail(app, session.customer);
+  if (session.payment_status !== 'paid' && session.payment_status !== 'no_payment_required') return;
   await markChanged(app, session.customer, event.created);
   const email = session.customer_details?.email ?? (await customerEmail(app, session.customer));
   const tier = session.metadata?.truefans_tier;

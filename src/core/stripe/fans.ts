@@ -16,17 +16,24 @@ export const MAX_CUSTOMERS = 20;
 
 export const normalEmail = (email: string) => email.trim().toLowerCase();
 
-/** Stripe's search query for one email: the value in single quotes, quotes and backslashes escaped. */
+/** The metadata key holding a customer's email in lower case, written after each checkout (see `rememberEmail`). */
+export const EMAIL_KEY = 'truefans_email';
+
+const quoted = (value: string) => `'${value.replace(/[\\']/g, (c) => `\\${c}`)}'`;
+
+/** Stripe's search query for one (lower-case) email: the address itself, or the lower-case copy in metadata. */
 export function emailQuery(email: string): string {
-  return `email:'${email.replace(/[\\']/g, (c) => `\\${c}`)}'`;
+  return `email:${quoted(email)} OR metadata['${EMAIL_KEY}']:${quoted(email)}`;
 }
 
 /**
- * Every customer whose email is `email` in any letter case, newest first. Search ignores case
- * (docs.stripe.com/search: an exact `field:'value'` match, case-insensitive) but is eventually consistent
- * ("data is searchable in under 1 minute", later during outages) and "isn't available to merchants in
- * India", so exact `list({ email })` calls for the typed and the lower-case form are merged in, and a
- * refused or failed search falls back to them alone.
+ * Every customer whose email is `email` in any letter case, newest first. Checkout keeps the address as the
+ * fan typed it, `list({ email })` compares exactly, and Stripe's docs do not promise that search ignores
+ * case; so after each checkout truefans writes the address in lower case to the customer's metadata, and
+ * searches that too. Search is eventually consistent ("data is searchable in under 1 minute", later during
+ * outages) and "isn't available to merchants in India" (docs.stripe.com/search), so exact `list({ email })`
+ * calls for the typed and the lower-case form are merged in, and a refused or failed search falls back to
+ * them alone.
  */
 export async function customersByEmail(stripe: Stripe, email: string, log: (line: string) => void, timeout = RECHECK_TIMEOUT_MS): Promise<Stripe.Customer[]> {
   const wanted = normalEmail(email);
@@ -41,10 +48,18 @@ export async function customersByEmail(stripe: Stripe, email: string, log: (line
   const lists = forms.map((form) => stripe.customers.list({ email: form, limit: 100 }, { timeout }).then((result) => result.data));
   const found = new Map<string, Stripe.Customer>();
   for (const customer of (await Promise.all([search, ...lists])).flat()) {
-    // Only this exact address counts, whatever else a search might match.
+    // Only this exact address counts (a metadata copy may be stale after the fan changed their email).
     if (!customer.deleted && typeof customer.email === 'string' && normalEmail(customer.email) === wanted) found.set(customer.id, customer);
   }
   return [...found.values()].sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : -1)).slice(0, MAX_CUSTOMERS);
+}
+
+/** Writes the lower-case copy of a customer's email that `customersByEmail` searches; a no-op when it is there. */
+export async function rememberEmail(stripe: Stripe, customer: Stripe.Customer): Promise<void> {
+  if (!customer.email) return;
+  const lower = normalEmail(customer.email);
+  if (customer.metadata?.[EMAIL_KEY] === lower) return;
+  await stripe.customers.update(customer.id, { metadata: { [EMAIL_KEY]: lower } });
 }
 
 export interface Holding {

@@ -1,5 +1,5 @@
-// /v1/customers: create, retrieve, update (metadata merges), list (filter by exact email), search (by email,
-// case-insensitive, after an indexing lag), delete.
+// /v1/customers: create, retrieve, update (metadata merges), list (filter by exact email), search (by exact
+// email or metadata value, after an indexing lag), delete.
 import { allowOnly, mergeMetadata, str, type Params } from '../form.ts';
 import { paginate, searchPage } from '../list.ts';
 import { route, type Route } from '../routes.ts';
@@ -33,35 +33,52 @@ export function createCustomer(engine: Engine, params: Params): StripeObject {
   return customer;
 }
 
-/** The one query form the stand-in understands: `email:'value'` or `email:"value"`, backslash escapes inside. */
-const EMAIL_QUERY = /^\s*email\s*:\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")\s*$/;
+/** One clause: `email:'v'` or `metadata['key']:'v'` (either quote, backslash escapes inside the value). */
+const CLAUSE = /^(email|metadata\[(?:'([A-Za-z0-9_-]{1,40})'|"([A-Za-z0-9_-]{1,40})")\])\s*:\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")$/;
 
 function searchRefused(message: string): ApiError {
   return new ApiError(400, { type: 'invalid_request_error', param: 'query', message });
 }
 
+type Clause = { field: 'email' } | { field: 'metadata'; key: string };
+
+function parseQuery(query: string): Array<Clause & { value: string }> | undefined {
+  // Stripe joins clauses with AND or OR (never both); truefans only ever asks with OR.
+  const parts = query.trim().split(/\s+OR\s+/);
+  const clauses: Array<Clause & { value: string }> = [];
+  for (const part of parts) {
+    const m = CLAUSE.exec(part.trim());
+    if (!m) return undefined;
+    const value = (m[4] ?? m[5] ?? '').replace(/\\(.)/g, '$1');
+    clauses.push(m[1] === 'email' ? { field: 'email', value } : { field: 'metadata', key: (m[2] ?? m[3])!, value });
+  }
+  return clauses;
+}
+
 /**
- * Stripe's customer search (docs.stripe.com/search): `field:'value'` is an exact match and string matching
- * ignores letter case, so `email:'jane@example.com'` finds `Jane@Example.com` (unlike `customers.list({ email })`,
- * which compares exactly). New customers appear only after the indexing lag.
+ * Stripe's customer search (docs.stripe.com/search): `field:'value'` is an exact match; new customers appear
+ * only after the indexing lag ("searchable in under 1 minute"). Stripe's docs do not say whether that match
+ * ignores letter case, so the stand-in takes the stricter reading and compares exactly: truefans must not
+ * rely on it, and doesn't (it also searches a lower-cased copy of the email kept in metadata).
  */
 function searchCustomers(engine: Engine, params: Params, path: string) {
   allowOnly(params, ['query', 'limit', 'page', 'expand']);
   if (engine.searchUnavailable) throw searchRefused("Search isn't available to merchants in India.");
   const query = str(params, 'query');
   if (!query) throw missingParam('query');
-  const match = EMAIL_QUERY.exec(query);
-  if (!match) {
+  const clauses = parseQuery(query);
+  if (!clauses) {
     throw searchRefused(
-      `The local Stripe stand-in cannot run the search query ${JSON.stringify(query.slice(0, 200))}: it supports only \`email:'...'\` for customers. ` +
+      `The local Stripe stand-in cannot run the search query ${JSON.stringify(query.slice(0, 200))}: it supports only \`email:'...'\` and \`metadata['key']:'...'\` clauses joined by OR. ` +
         'See https://stripe.com/docs/search#query-fields-for-customers for the fields Stripe supports.',
     );
   }
-  const email = (match[1] ?? match[2] ?? '').replace(/\\(.)/g, '$1').toLowerCase();
   const indexedBefore = engine.now() - engine.searchLagSeconds;
-  const found = engine.store
-    .all('customer')
-    .filter((customer) => Number(customer.created) <= indexedBefore && typeof customer.email === 'string' && customer.email.toLowerCase() === email);
+  const matches = (customer: StripeObject) =>
+    clauses.some((c) => (c.field === 'email' ? customer.email === c.value : (customer.metadata as Record<string, string> | undefined)?.[c.key] === c.value));
+  // The lag is counted from creation (the stand-in keeps no update times); truefans writes its metadata
+  // mark right after a checkout creates the customer, so the two lags coincide.
+  const found = engine.store.all('customer').filter((customer) => Number(customer.created) <= indexedBefore && matches(customer));
   return searchPage(found, params, path);
 }
 
