@@ -15,6 +15,8 @@ export const ROUTES = {
   signOut: '/_truefans/signout',
   portal: '/_truefans/portal',
   account: '/_truefans/account',
+  plan: '/_truefans/plan',
+  planDone: '/_truefans/plan/done',
   webhook: '/_truefans/webhook',
   feed: '/_truefans/feed/',
 } as const;
@@ -94,5 +96,23 @@ ${list}
 <p>Add this address to a feed reader or podcast app to read members-only posts there. Keep it to yourself: it works without signing in.</p>
 <p><input type="text" readonly value="${e(a.feedUrl)}" size="60" aria-label="Your private feed address"></p>
 <form method="post" action="${ROUTES.signOut}"><button type="submit">Sign out</button></form>`),
+  };
+}
+
+export function signedOutView(): View {
+  return {
+    title: 'Signed out',
+    main: section(`<h1>You’re signed out</h1>
+<p>This browser no longer opens members-only posts. Your membership carries on; sign in again any time with your email.</p>
+<p><a href="/">Go to the home page</a> · <a href="/signin/">Sign in again</a></p>`),
+  };
+}
+
+export function signOutView(): View {
+  return {
+    title: 'Sign out',
+    main: section(`<h1>Sign out of this browser?</h1>
+<form method="post" action="${ROUTES.signOut}"><button type="submit">Sign out</button></form>
+<p><a href="${ROUTES.account}">Back to your account</a></p>`),
   };
 }

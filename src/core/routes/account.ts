@@ -6,7 +6,7 @@ import { readSession, resolveFan } from '../fan.ts';
 import { clearCookie, SESSION_COOKIE } from '../http/cookies.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { page, redirect, SAME_ORIGIN_REFERRER } from '../http/respond.ts';
-import { accountView, ROUTES, signInView } from '../pages/views.ts';
+import { accountView, ROUTES, signedOutView, signInView, signOutView } from '../pages/views.ts';
 import { stripeFailure } from '../stripe/faults.ts';
 import { FEED_ISSUED_AT, signFeedToken } from '../tokens/feed.ts';
 import { UNAVAILABLE_MESSAGE, UNAVAILABLE_TITLE } from './gated-page.ts';
@@ -42,6 +42,13 @@ export async function openPortal(ctx: Ctx): Promise<Response> {
   }
 }
 
+/** Signs out, then shows "You're signed out" (a GET, so a reload does not post again). */
 export function signOut(ctx: Ctx): Response {
-  return redirect('/', { cookies: [clearCookie(SESSION_COOKIE, ctx.url)] });
+  return redirect(ROUTES.signOut, { cookies: [clearCookie(SESSION_COOKIE, ctx.url)] });
+}
+
+/** "You're signed out", only when it is true; a browser still signed in is offered the button instead. */
+export async function signedOutPage(ctx: Ctx): Promise<Response> {
+  const { session } = await readSession(ctx);
+  return page(await ctx.app.shell(), session ? signOutView() : signedOutView(), 200, { headers: SAME_ORIGIN_REFERRER });
 }

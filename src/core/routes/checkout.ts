@@ -23,7 +23,7 @@ import { offerOfSession, readEntitlements, statusGrants } from '../stripe/entitl
 export const CHECKOUT_MAX_AGE_SECONDS = 24 * 3600;
 
 
-type Purchase =
+export type Purchase =
   | { kind: 'tier'; id: string; interval: 'month' | 'year'; amount: number; trialDays: number | undefined }
   | { kind: 'offer'; id: string; amount: number }
   | { kind: 'gift'; amount: number };
@@ -61,7 +61,7 @@ function missingPrice(key: string, detail: string): TruefansError {
   return new TruefansError(ErrorCodes.STRIPE_PRICE_MISSING, `The Stripe price "${key}" ${detail}.`, 'Run `npm run stripe:sync` with this site\'s STRIPE_SECRET_KEY to create or update the prices from content/site.yaml.');
 }
 
-async function findPrice(app: App, purchase: Exclude<Purchase, { kind: 'gift' }>): Promise<Stripe.Price> {
+export async function findPrice(app: App, purchase: Exclude<Purchase, { kind: 'gift' }>): Promise<Stripe.Price> {
   const key = purchase.kind === 'tier' ? lookupKey.tier(purchase.id, purchase.interval) : lookupKey.offer(purchase.id);
   let prices: Stripe.ApiList<Stripe.Price>;
   try {
