@@ -4,7 +4,13 @@
 
 import type Stripe from 'stripe';
 import type { Entitlements } from '../access.ts';
-import { describeEntitlements, type App, type Ctx } from '../app.ts';
+import { canAccess } from '../access.ts';
+import { offerName, tierName, type App, type Ctx } from '../app.ts';
+import { canonicalPath } from '../http/canonical-path.ts';
+import { flashCookie } from '../http/flash.ts';
+import { trialSentence } from '../pages/reader.ts';
+import { priceText } from '../pages/price-text.ts';
+import { shellFor } from '../pages/shell-for.ts';
 import { newNonce, nonceHash, nonceMatches, NONCE_PATTERN } from '../checkout-nonce.ts';
 import { ErrorCodes, TruefansError } from '../errors.ts';
 import { entitlementOptions, readSession, sessionCookie } from '../fan.ts';
@@ -13,9 +19,9 @@ import { readForm } from '../http/form.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { page, redirect, SAME_ORIGIN_REFERRER } from '../http/respond.ts';
 import { safeReturnPath } from '../http/return-to.ts';
-import { lookupKey } from '../manifest.ts';
+import { downloadPath, lookupKey } from '../manifest.ts';
 import { parseMajorUnits } from '../money.ts';
-import { ROUTES, problemView, welcomeView } from '../pages/views.ts';
+import { ROUTES, problemView, welcomeView, type Bought } from '../pages/views.ts';
 import { isMissing, isTransient, stripeFailure } from '../stripe/faults.ts';
 import { offerOfSession, readEntitlements, statusGrants } from '../stripe/entitlements.ts';
 
@@ -183,9 +189,13 @@ function grantedBy(app: App, session: Stripe.Checkout.Session): Entitlements {
 }
 
 function union(a: Entitlements, b: Entitlements, app: App): Entitlements {
+  const tiers = app.rankedTiers.filter((t) => a.tiers.includes(t) || b.tiers.includes(t));
+  const interval = a.interval ?? b.interval;
   return {
-    tiers: app.rankedTiers.filter((t) => a.tiers.includes(t) || b.tiers.includes(t)),
+    tiers,
     offers: app.offerIds.filter((o) => a.offers.includes(o) || b.offers.includes(o)),
+    ...(interval ? { interval } : {}),
+    ...(!tiers.length && a.lapsed?.length ? { lapsed: a.lapsed } : {}),
   };
 }
 
@@ -212,7 +222,7 @@ export async function completeCheckout(ctx: Ctx): Promise<Response> {
     const { session: current } = await readSession(ctx);
     if (verdict === 'other-browser' && current && current.customer === customer) {
       // A reload of the welcome page: this browser already holds the session this checkout made.
-      return page(shell, welcomeFor(app, current.ent, returnTo, session));
+      return page(await shellFor(ctx), welcomeFor(app, returnTo, session));
     }
     const problems: Record<Exclude<Verdict, 'granted'>, [number, string, string]> = {
       'not-complete': [402, 'Your checkout is not finished', 'Stripe has not completed this checkout yet. Go back and finish paying, or start again.'],
@@ -235,18 +245,45 @@ export async function completeCheckout(ctx: Ctx): Promise<Response> {
   }
   const now = Math.floor(app.now() / 1000);
   const cookies = [await sessionCookie(app, url, customer!, ent, now), clearCookie(CHECKOUT_COOKIE, url)];
+  // Paid for a tier from a post it opens: straight back to the post, open, with a one-time welcome.
+  const tier = session.mode === 'subscription' ? session.metadata?.truefans_tier : undefined;
+  const post = app.manifest.pages[canonicalPath(returnTo.split(/[?#]/)[0]!)];
+  if (tier && post && post.access.some((a) => canAccess(a, ent, app.rankedTiers))) {
+    const trial = trialOf(session);
+    cookies.push(flashCookie(url, { k: 'joined', tier, ...(trial ? { trialEnd: trial.end, amount: trial.amount, interval: trial.interval } : {}) }));
+    return redirect(returnTo, { cookies });
+  }
   // The URL holds the checkout session id: no referrer leaves for other sites.
-  return page(shell, welcomeFor(app, ent, returnTo, session), 200, { cookies, headers: SAME_ORIGIN_REFERRER });
+  return page(await shellFor(ctx, { ent }), welcomeFor(app, returnTo, session), 200, { cookies, headers: SAME_ORIGIN_REFERRER });
 }
 
-function welcomeFor(app: App, ent: Entitlements, returnTo: string, session: Stripe.Checkout.Session) {
-  const gift = session.metadata?.truefans_kind === 'gift';
-  return welcomeView({
-    siteTitle: app.site.title,
-    author: app.site.author,
-    what: describeEntitlements(app.manifest, ent),
-    gift,
-    thankYou: app.manifest.site.thankYou,
-    returnTo,
-  });
+/** A trial that this checkout's subscription is in: when it ends and what is charged then. */
+function trialOf(session: Stripe.Checkout.Session): { end: number; amount: number; interval: 'month' | 'year' } | undefined {
+  const sub = session.subscription;
+  if (!sub || typeof sub === 'string' || sub.status !== 'trialing' || !sub.trial_end) return undefined;
+  const item = sub.items.data[0];
+  const interval: string | undefined = item?.price.recurring?.interval;
+  if (!item || (interval !== 'month' && interval !== 'year')) return undefined;
+  return { end: sub.trial_end, amount: (item.price.unit_amount ?? 0) * (item.quantity ?? 1), interval };
+}
+
+/** The completion page's words follow what was bought: a member of a tier, a buyer, a supporter. */
+function welcomeFor(app: App, returnTo: string, session: Stripe.Checkout.Session) {
+  const { currency, language } = app.manifest.site;
+  const kind = session.metadata?.truefans_kind;
+  const tierId = session.metadata?.truefans_tier;
+  const offerId = session.metadata?.truefans_offer;
+  let bought: Bought;
+  if (kind === 'tier' && tierId) {
+    const tier = app.manifest.tiers.find((t) => t.id === tierId);
+    const trial = trialOf(session);
+    bought = { kind: 'tier', tier: tierName(app.manifest, tierId), trial: trial && tier ? trialSentence(tier, trial.end, trial.amount, trial.interval, currency, language, app.now()) : undefined };
+  } else if (kind === 'offer' && offerId) {
+    const offer = app.manifest.offers.find((o) => o.id === offerId);
+    const asset = offer?.asset ? app.manifest.assets[offer.asset] : undefined;
+    bought = { kind: 'offer', offer: offerName(app.manifest, offerId), download: asset && offer?.asset ? downloadPath(offer.asset, asset.name) : undefined };
+  } else {
+    bought = { kind: 'gift', amount: priceText(session.amount_total ?? 0, session.currency ?? currency, language) };
+  }
+  return welcomeView({ siteTitle: app.site.title, author: app.site.author, bought, thankYou: app.manifest.site.thankYou, returnTo });
 }

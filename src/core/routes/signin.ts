@@ -8,11 +8,14 @@ import type { Ctx } from '../app.ts';
 import { toBase64Url } from '../crypto/base64url.ts';
 import { signInEmail } from '../email/messages.ts';
 import { entitlementOptions, sessionCookie } from '../fan.ts';
+import { canonicalPath } from '../http/canonical-path.ts';
+import { flashCookie } from '../http/flash.ts';
 import { readForm } from '../http/form.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { page, redirect } from '../http/respond.ts';
 import { safeReturnPath } from '../http/return-to.ts';
 import { checkEmailView, confirmSignInView, ROUTES, signInView } from '../pages/views.ts';
+import { fanEmail } from '../stripe/account.ts';
 import { hasAny, readEntitlements } from '../stripe/entitlements.ts';
 import { isMissing, stripeFailure } from '../stripe/faults.ts';
 import { MAGIC_LINK_SECONDS, signMagicLink, verifyMagicLink } from '../tokens/magic-link.ts';
@@ -106,5 +109,11 @@ export async function confirmSignIn(ctx: Ctx): Promise<Response> {
   }
   if (app.store) await app.store.put(usedKey(v.link.jti), '1', { ttlSeconds: MAGIC_LINK_SECONDS + 60 });
   const cookie = await sessionCookie(app, url, v.link.customer, ent, Math.floor(app.now() / 1000));
-  return redirect(safeReturnPath(v.link.returnTo), { cookies: [cookie], headers: NO_REFERRER });
+  // Signing in ends on a page that says so: the gated page the fan came from (the function serves it),
+  // or else their account page, with "You're signed in as ...".
+  const returnTo = safeReturnPath(v.link.returnTo);
+  const served = returnTo.startsWith(`${ROUTES.account}`) || app.manifest.pages[canonicalPath(returnTo.split(/[?#]/)[0]!)] !== undefined;
+  const email = await fanEmail(app.stripe, v.link.customer).catch(() => undefined);
+  const cookies = [cookie, ...(email ? [flashCookie(url, { k: 'signed-in', email })] : [])];
+  return redirect(served ? returnTo : ROUTES.account, { cookies, headers: NO_REFERRER });
 }
