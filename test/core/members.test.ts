@@ -211,3 +211,80 @@ describe('the stand-in refuses update confirmations Stripe refuses', () => {
     });
   });
 });
+
+describe('what was bought decides the words', () => {
+  async function buy(fields: Record<string, string>, email: string) {
+    const { handle } = world.handler();
+    const start = await handle(form('/_truefans/checkout', fields));
+    const jar = cookiesFrom(start);
+    const paid = await payOnHostedPage(start.headers.get('location')!, '4242 4242 4242 4242', email);
+    const back = new URL(paid.headers.get('location')!);
+    const complete = await handle(request(back.pathname + back.search, { cookie: cookieHeader(jar) }));
+    await world.standIn.webhooks.flush();
+    return { complete, body: text(await complete.text()), jar: new Map([...jar, ...cookiesFrom(complete)]), handle };
+  }
+
+  it('a buyer is thanked and gets the download at once: on the completion page, in the email and on the account page', async () => {
+    const { complete, body, jar, handle } = await buy({ offer: 'field-recordings', return_to: '/' }, 'songbook@example.com');
+    expect(complete.status).toBe(200);
+    expect(body).toContain('Thank you for buying Field recordings, vol. 1');
+    expect(body).not.toMatch(/true fan/i);
+    const page = await (await handle(request('/_truefans/account', { cookie: cookieHeader(jar) }))).text();
+    expect(page).toContain('href="/_truefans/asset/a1/recordings.zip"');
+    expect(text(page)).toContain('Field recordings, vol. 1, bought on November 22, 2026');
+    const mail = world.outbox.find((m) => m.to === 'songbook@example.com' && m.kind === 'welcome')!;
+    expect(mail.subject).toBe('Thank you for buying Field recordings, vol. 1');
+    expect(mail.text).toContain('Download it here: https://mira.example/_truefans/asset/a1/recordings.zip');
+    expect(mail.text).not.toMatch(/true fan/i);
+    const notice = world.outbox.filter((m) => m.kind === 'new-fan').pop()!;
+    expect(notice.subject).toBe('A new purchase: Ada Fan bought Field recordings, vol. 1');
+    expect(notice.text).toContain('(Buyers and supporters are not counted as members.)');
+  });
+
+  it('the completion page of a purchase offers the download button', async () => {
+    const { body } = await buy({ offer: 'field-recordings', return_to: '/' }, 'songbook2@example.com');
+    expect(body).toContain('Download Field recordings, vol. 1');
+  });
+
+  it('a gift thanks a supporter and never calls them a true fan', async () => {
+    const { body } = await buy({ amount: '7.50', return_to: '/' }, 'gift@example.com');
+    expect(body).toContain('Thank you for your gift');
+    expect(body).toContain('Your support of $7.50 is received.');
+    expect(body).not.toMatch(/true fan/i);
+    const mail = world.outbox.find((m) => m.to === 'gift@example.com' && m.kind === 'welcome')!;
+    expect(mail.text).toContain('Thank you for your gift of $7.50 to Mira Lune.');
+    expect(mail.text).not.toMatch(/true fan/i);
+    expect(world.outbox.filter((m) => m.kind === 'new-fan').pop()!.subject).toBe('A gift from Ada Fan: $7.50');
+  });
+
+  it('a trial is stated in the welcome email', async () => {
+    await buy({ tier: 'patron', interval: 'month', return_to: '/membership/' }, 'trial@example.com');
+    const mail = world.outbox.find((m) => m.to === 'trial@example.com' && m.kind === 'welcome')!;
+    expect(mail.text).toContain('Your 7-day trial ends on Nov 29; then $15 a month. Cancel any time before from your account.');
+  });
+
+  it('joining from a page that is not a post shows the welcome page for the named tier, with the trial', async () => {
+    const { complete, body } = await buy({ tier: 'patron', interval: 'year', return_to: '/membership/' }, 'trial2@example.com');
+    expect(complete.status).toBe(200);
+    expect(body).toContain('Welcome, Patron');
+    expect(body).toContain('Your 7-day trial ends on Nov 29; then $150 a year.');
+  });
+});
+
+describe('sign-in ends with a confirmation', () => {
+  it('"You\'re signed in as ..." on the page the fan lands on, once', async () => {
+    await join('supporter', 'month', 'signin-banner@example.com');
+    const { handle } = world.handler();
+    await handle(form('/_truefans/signin', { email: 'signin-banner@example.com', return_to: '/posts/winter-tour/' }));
+    await world.standIn.webhooks.flush();
+    const mail = world.outbox.filter((m) => m.kind === 'sign-in' && m.to === 'signin-banner@example.com').pop()!;
+    const token = new URL(/https:\/\/mira\.example\/_truefans\/signin\/confirm\?token=\S+/.exec(mail.text)![0]).searchParams.get('token')!;
+    const confirmed = await handle(form('/_truefans/signin/confirm', { token }));
+    expect(confirmed.headers.get('location')).toBe('/posts/winter-tour/');
+    const post = await handle(request('/posts/winter-tour/', { cookie: cookieHeader(cookiesFrom(confirmed)) }));
+    const body = text(await post.text());
+    expect(body).toContain("You're signed in as signin-banner@example.com.");
+    expect(body).toContain(SECRET_TEXT.members);
+    expect(confirmed.headers.getSetCookie().some((c) => c.startsWith('__Host-truefans-member=Supporter;'))).toBe(true);
+  });
+});
