@@ -181,7 +181,7 @@ describe('the example site build', () => {
 
     const [paywall, ...more] = elements(html, 'truefans-locked');
     expect(more).toEqual([]);
-    expect(paywall).toMatch(/^<truefans-locked data-tier="members">/);
+    expect(paywall).toMatch(/^<truefans-locked data-tier="members" data-paywall="post">/);
     expect(paywall).toContain('id="join"');
     expect(text(paywall!)).toContain('Already a member? Sign in');
     expect(paywall).toContain('action="/_truefans/signin"');
@@ -202,7 +202,7 @@ describe('the example site build', () => {
     const html = postPage('autumn-letter-to-patrons');
     expect(html).toContain('data-truefans-access="patron"');
     const [paywall] = elements(html, 'truefans-locked');
-    expect(paywall).toMatch(/^<truefans-locked data-tier="patron">/);
+    expect(paywall).toMatch(/^<truefans-locked data-tier="patron" data-paywall="post">/);
     expect(checkoutForms(paywall!).map((f) => /name="tier" value="([^"]+)"/.exec(f)![1])).toEqual(['patron']);
   });
 
@@ -218,7 +218,7 @@ describe('the example site build', () => {
     expect(locked[0]).toContain('href="#join"');
     expect(locked[1]).toMatch(/^<truefans-locked data-tier="patron">/);
     expect(text(locked[1]!)).toContain('This part is for Patron members');
-    expect(locked[2]).toMatch(/^<truefans-locked data-tier="patron">/);
+    expect(locked[2]).toMatch(/^<truefans-locked data-tier="patron" data-paywall="part">/);
     expect(locked[2]).toContain('id="join"');
     // The public part is on the page for everyone.
     expect(text(html)).toContain('A barn is a terrible place to record and a wonderful place to play.');
