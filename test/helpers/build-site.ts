@@ -19,7 +19,7 @@ export function tempDir(prefix = 'truefans-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export function buildSite(options: { content: string; outDir?: string; env?: Record<string, string | undefined> }): Promise<BuildResult> {
+export function buildSite(options: { content: string; outDir?: string; env?: Record<string, string | undefined>; args?: string[] }): Promise<BuildResult> {
   const work = tempDir('truefans-build-');
   const outDir = options.outDir ?? join(work, 'dist');
   const env: Record<string, string | undefined> = {
@@ -36,7 +36,7 @@ export function buildSite(options: { content: string; outDir?: string; env?: Rec
   };
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
   return new Promise((done, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build', '--outDir', outDir], {
+    const child = spawn(process.execPath, [join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build', '--outDir', outDir, ...(options.args ?? [])], {
       cwd: ROOT,
       env: env as NodeJS.ProcessEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
