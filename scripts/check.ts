@@ -1,9 +1,11 @@
 // `npm run check`: validates content/ and site.yaml without building, with the same messages as the build
 // (both run loadContent: frontmatter, dividers, MembersOnly blocks and tiers, images).
+import { loadDotEnv } from '../src/config/dotenv.ts';
 import { contentDir, loadContent } from '../src/config/load.ts';
 import { validateSecret } from '../src/core/crypto/secret.ts';
 import { TruefansError } from '../src/core/errors.ts';
 
+loadDotEnv();
 try {
   const { site, posts, warnings } = loadContent(contentDir());
   for (const warning of warnings) console.warn(`Warning: ${warning}`);

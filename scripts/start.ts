@@ -2,9 +2,11 @@
 // Flags: --port 4321, --stripe-port 12111, --fresh (forget local fans and mail), --state .truefans (where
 // local state lives).
 import { parseArgs } from 'node:util';
+import { loadDotEnv } from '../src/config/dotenv.ts';
 import { DemoError, startDemo } from '../src/local/demo.ts';
 import { isTruefansError } from '../src/core/errors.ts';
 
+loadDotEnv();
 const { values } = parseArgs({
   options: {
     port: { type: 'string', default: process.env.PORT ?? '4321' },

@@ -6,6 +6,7 @@
 import type { AstroIntegration, AstroIntegrationLogger } from 'astro';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { relative } from 'node:path';
+import { loadDotEnv } from '../config/dotenv.ts';
 import { contentDir, loadContent } from '../config/load.ts';
 import { createKeyring, type Keyring } from '../core/crypto/keys.ts';
 import { isTruefansError } from '../core/errors.ts';
@@ -39,6 +40,7 @@ export default function truefans(): AstroIntegration {
     name: 'truefans',
     hooks: {
       'astro:config:setup': async ({ config, updateConfig, command, addWatchFile, logger }) => {
+        loadDotEnv(fileURLToPath(config.root));
         dir = contentDir(fileURLToPath(config.root));
         let warnings: string[];
         try {

@@ -2,12 +2,11 @@
 // project's path (project /x/s, output /x/state/dist) for one inside the project, and then cannot find
 // its own packages; `npm start -- --state DIR` hit that. Unit-tested, then with a real build.
 
-import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stagingDirFor } from '../../src/integration/stage.ts';
-import { ROOT, tempDir, TEST_SECRET } from '../helpers/build-site.ts';
+import { copyProject, ROOT, runNode, tempDir, TEST_SECRET } from '../helpers/build-site.ts';
 
 describe('stagingDirFor', () => {
   it('stages beside the output folder, inside or outside the project', () => {
@@ -22,30 +21,13 @@ describe('stagingDirFor', () => {
 
 it('builds a project at /x/s into /x/state/dist', async () => {
   const base = tempDir('truefans-prefix-');
-  const project = join(base, 's');
-  mkdirSync(project);
-  for (const entry of ['astro.config.mjs', 'package.json', 'tsconfig.json', 'src', 'public', 'scripts']) cpSync(join(ROOT, entry), join(project, entry), { recursive: true });
-  symlinkSync(join(ROOT, 'node_modules'), join(project, 'node_modules'));
+  const project = copyProject(base, 's');
   const outDir = join(base, 'state', 'dist');
-  const { code, output } = await new Promise<{ code: number | null; output: string }>((done, reject) => {
-    const child = spawn(process.execPath, [join(project, 'node_modules/astro/bin/astro.mjs'), 'build', '--outDir', outDir], {
-      cwd: project,
-      env: {
-        ...process.env,
-        TRUEFANS_SECRET: TEST_SECRET,
-        TRUEFANS_CONTENT_DIR: join(ROOT, 'test/fixtures/adapter-site'),
-        TRUEFANS_CACHE_DIR: join(base, 'state', 'cache'),
-        TRUEFANS_PLATFORMS: 'none',
-        ASTRO_TELEMETRY_DISABLED: '1',
-        NO_COLOR: '1',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let text = '';
-    child.stdout.on('data', (d: Buffer) => (text += d));
-    child.stderr.on('data', (d: Buffer) => (text += d));
-    child.on('error', reject);
-    child.on('close', (c) => done({ code: c, output: text }));
+  const { code, output } = await runNode([join(project, 'node_modules/astro/bin/astro.mjs'), 'build', '--outDir', outDir], project, {
+    TRUEFANS_SECRET: TEST_SECRET,
+    TRUEFANS_CONTENT_DIR: join(ROOT, 'test/fixtures/adapter-site'),
+    TRUEFANS_CACHE_DIR: join(base, 'state', 'cache'),
+    TRUEFANS_PLATFORMS: 'none',
   });
   expect(output).not.toContain('Cannot find package');
   expect(code).toBe(0);
