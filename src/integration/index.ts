@@ -66,6 +66,17 @@ export default function truefans(): AstroIntegration {
           site: site.url,
           ...(stage ? { outDir: pathToFileURL(`${stage}/`) } : {}),
           vite: {
+            build: {
+              rolldownOptions: {
+                // Astro's own MDX output starts with the directive "use astro:head-inject", which Rolldown
+                // reports on every build as MODULE_LEVEL_DIRECTIVE, pointing at the creator's .mdx file as if
+                // it were at fault. It is harmless (withastro/astro#18087, open); only that one is hidden.
+                onwarn(warning, warn) {
+                  if (warning.code === 'MODULE_LEVEL_DIRECTIVE' && warning.message.includes('use astro:head-inject')) return;
+                  warn(warning);
+                },
+              },
+            },
             plugins: [
               {
                 name: 'truefans:site',

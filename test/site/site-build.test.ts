@@ -14,10 +14,12 @@ import { buildSite, ROOT } from '../helpers/build-site.ts';
 
 const content = join(ROOT, 'content');
 let out: string;
+let log: string;
 
 beforeAll(async () => {
   const result = await buildSite({ content: 'content' });
   out = result.outDir;
+  log = result.output;
   if (result.code !== 0) throw new Error(`astro build failed (${result.code}):\n${result.output}`);
 }, 180_000);
 
@@ -87,6 +89,11 @@ const postPage = (id: string) => read(`posts/${id}/index.html`);
 const checkoutForms = (html: string) => [...html.matchAll(/<form[^>]*action="\/_truefans\/checkout"[^>]*>[\s\S]*?<\/form>/g)].map((m) => m[0]);
 
 describe('the example site build', () => {
+  it('builds without warnings (none pointing at the MDX post for Astro\'s own "use astro:head-inject" directive)', () => {
+    expect(log).not.toContain('MODULE_LEVEL_DIRECTIVE');
+    expect(log).not.toMatch(/\[WARN\]/);
+  });
+
   it('builds every page', () => {
     for (const path of [
       'index.html',
