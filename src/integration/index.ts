@@ -71,7 +71,7 @@ export default function truefans(): AstroIntegration {
                 // Astro's own MDX output starts with the directive "use astro:head-inject", which Rolldown
                 // reports on every build as MODULE_LEVEL_DIRECTIVE, pointing at the creator's .mdx file as if
                 // it were at fault. It is harmless (withastro/astro#18087, open); only that one is hidden.
-                onwarn(warning, warn) {
+                onwarn(warning: { code?: string; message: string }, warn: (log: typeof warning) => void) {
                   if (warning.code === 'MODULE_LEVEL_DIRECTIVE' && warning.message.includes('use astro:head-inject')) return;
                   warn(warning);
                 },
