@@ -20,8 +20,9 @@ const VIRTUAL = 'virtual:truefans/site';
  * A creator's mistake (content, the secret, a leak) ends the build with its message alone, as
  * `npm run check` prints it. Astro frames anything a hook throws with "An unhandled error occurred while
  * running the hook", a stack trace into node_modules and the throwing line (astro/dist/integrations/
- * hooks.js, cli/throw-and-exit.js), so a build prints the message and exits instead; `--verbose`
- * (log level debug) and `astro dev` (which shows errors in the browser and keeps running) still throw.
+ * hooks.js, cli/throw-and-exit.js), so a build prints the message and exits instead. `--verbose`
+ * (log level debug) still throws, for the trace; so does `astro dev`, which reloads its config when
+ * site.yaml changes and must report the error without exiting.
  */
 function fail(error: unknown, logger: AstroIntegrationLogger, command: string): never {
   if (!isTruefansError(error) || command !== 'build' || logger.options.level === 'debug') throw error;
