@@ -29,7 +29,7 @@ describe('.env', () => {
     const fromEnv = await runNode(['scripts/check.ts'], project, { TRUEFANS_SECRET: TEST_SECRET });
     expect(fromEnv.output).toMatch(/^content\/ is valid: 2 post\(s\)/m);
     expect(fromEnv.code).toBe(0);
-  });
+  }, 60_000);
 
   it('is ignored by git, and .env.example holds no values for secrets', () => {
     expect(readFileSync(join(ROOT, '.gitignore'), 'utf8').split('\n')).toContain('.env');
