@@ -2,9 +2,12 @@
 // Flags: --port 4321, --stripe-port 12111, --fresh (forget local fans and mail), --state .truefans (where
 // local state lives).
 import { parseArgs } from 'node:util';
+import { loadDotEnv } from '../src/config/dotenv.ts';
 import { DemoError, startDemo } from '../src/local/demo.ts';
+import { thingsToTry } from '../src/local/tips.ts';
 import { isTruefansError } from '../src/core/errors.ts';
 
+loadDotEnv();
 const { values } = parseArgs({
   options: {
     port: { type: 'string', default: process.env.PORT ?? '4321' },
@@ -38,12 +41,7 @@ try {
       : `  Stripe is the local stand-in (${demo.standIn!.url}), so no keys or network are needed.`,
     '',
     '  Things to try:',
-    '  - Open a locked post: you see the teaser and the tiers.',
-    '  - Join the True Fan tier ($70 a year): pay with 4242 4242 4242 4242, any future expiry, any CVC.',
-    '    The card 4000 0000 0000 0002 is declined.',
-    `  - Sign out, then sign in with your email: the link arrives in the outbox, ${demo.outboxUrl}`,
-    '  - "Your membership" opens the billing portal: switch tier or cancel.',
-    ...(demo.standIn ? [`  - Move time forward (renewals, trial ends, cancellations) on ${demo.standIn.url}/`] : []),
+    ...thingsToTry(demo.site, demo.outboxUrl, demo.standIn?.url).map((line) => `  ${line}`),
     '',
     '  Press Ctrl-C to stop.',
     '',

@@ -9,6 +9,7 @@
 import { pathToFileURL } from 'node:url';
 import Stripe from 'stripe';
 import { relative, join } from 'node:path';
+import { loadDotEnv } from '../src/config/dotenv.ts';
 import { contentDir, loadSite } from '../src/config/load.ts';
 import type { SiteConfig } from '../src/config/site-schema.ts';
 import { apiBase } from '../src/core/env.ts';
@@ -156,6 +157,7 @@ export function stripeFromEnv(env: NodeJS.ProcessEnv): Stripe {
 }
 
 async function main(): Promise<void> {
+  loadDotEnv();
   try {
     const stripe = stripeFromEnv(process.env);
     const site = loadSite();

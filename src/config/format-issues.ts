@@ -28,24 +28,26 @@ function isShown(value: unknown): boolean {
   return value === null || value instanceof Date || (typeof value !== 'object' && typeof value !== 'function');
 }
 
-function closest(word: string, options: readonly string[]): string | undefined {
-  const distance = (a: string, b: string) => {
-    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-      let prev = row[0]!;
-      row[0] = i;
-      for (let j = 1; j <= b.length; j++) {
-        const next = row[j]!;
-        row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-        prev = next;
-      }
+/** Levenshtein distance, for "did you mean" and for spotting near-misses of a keyword. */
+export function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const next = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = next;
     }
-    return row[b.length]!;
-  };
+  }
+  return row[b.length]!;
+}
+
+function closest(word: string, options: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestScore = Math.max(2, Math.floor(word.length / 3)) + 1;
   for (const option of options) {
-    const score = distance(word.toLowerCase(), option.toLowerCase());
+    const score = editDistance(word.toLowerCase(), option.toLowerCase());
     if (score < bestScore) [best, bestScore] = [option, score];
   }
   return best;

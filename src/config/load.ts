@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { RESERVED_PAGE_SLUGS } from './page-schema.ts';
 import { ContentError, parsePage, parsePost, parseSite } from './parse.ts';
+import { checkBody } from './post-body.ts';
 import type { PostFrontmatter } from './post-schema.ts';
 import type { SiteConfig } from './site-schema.ts';
 
@@ -17,12 +18,16 @@ export interface LoadedPost {
   /** Path for messages, relative to the project root (e.g. content/posts/hello.md). */
   file: string;
   data: PostFrontmatter;
+  /** The post has a members divider (Markdown) or MembersOnly blocks (MDX): only part of it is gated. */
+  inline: boolean;
 }
 
 export interface LoadedContent {
   dir: string;
   site: SiteConfig;
   posts: LoadedPost[];
+  /** Mistakes that publish nothing, for the build and `npm run check` to print (see post-body.ts). */
+  warnings: string[];
 }
 
 function display(root: string, path: string) {
@@ -48,15 +53,25 @@ export function loadContent(dir = contentDir(), root = process.cwd()): LoadedCon
   const site = loadSite(dir, root);
   const tierIds = site.tiers.map((t) => t.id);
   const problems: string[] = [];
+  const warnings: string[] = [];
   const posts: LoadedPost[] = [];
+  const checkFile = (path: string, file: string, source: string, kind: 'post' | 'page', access: string) => {
+    const mdx = path.endsWith('.mdx');
+    const found = checkBody({ file, source, kind, mdx, access, tierIds, fileExists: (p) => existsSync(resolve(dirname(path), p)) });
+    problems.push(...found.errors);
+    warnings.push(...found.warnings);
+    return found;
+  };
   const postsDir = join(dir, 'posts');
   const files = existsSync(postsDir) ? readdirSync(postsDir, { recursive: true, encoding: 'utf8' }) : [];
   for (const name of files.filter((f) => /\.(md|mdx)$/.test(f)).sort()) {
     const path = join(postsDir, name);
     const file = display(root, path);
     try {
-      const data = parsePost(readFileSync(path, 'utf8'), file, tierIds, (cover) => existsSync(resolve(dirname(path), cover)));
-      posts.push({ file, data });
+      const source = readFileSync(path, 'utf8');
+      const data = parsePost(source, file, tierIds, (cover) => existsSync(resolve(dirname(path), cover)));
+      const found = checkFile(path, file, source, 'post', data.access);
+      posts.push({ file, data, inline: found.inline });
     } catch (error) {
       if (error instanceof ContentError) problems.push(...error.problems);
       else throw error;
@@ -73,12 +88,14 @@ export function loadContent(dir = contentDir(), root = process.cwd()): LoadedCon
       continue;
     }
     try {
-      parsePage(readFileSync(path, 'utf8'), file);
+      const source = readFileSync(path, 'utf8');
+      parsePage(source, file);
+      checkFile(path, file, source, 'page', 'public');
     } catch (error) {
       if (error instanceof ContentError) problems.push(...error.problems);
       else throw error;
     }
   }
   if (problems.length) throw new ContentError(problems);
-  return { dir, site, posts };
+  return { dir, site, posts, warnings };
 }

@@ -4,16 +4,12 @@ import { z } from 'zod';
 
 export const pageSchema = z
   .object({
-    /** The page's title. */
-    title: z.string({ error: 'expected a title' }).trim().min(1, { error: 'expected a title, got an empty value' }),
-    /** A sentence for search engines and link previews. */
-    description: z.string({ error: 'expected text' }).trim().default(''),
-    /** A draft is shown by `npm run dev` and never built for production. */
-    draft: z.boolean({ error: 'expected true or false' }).default(false),
-    /** In the header menu: true (under its title), a shorter label like "About", or false to leave it out. */
-    nav: z.union([z.boolean(), z.string().trim().min(1)], { error: 'expected true, false or a short label' }).default(true),
-    /** Menu position; lower comes first, then by file name. */
-    order: z.number({ error: 'expected a number' }).default(0),
+    title: z.string({ error: 'expected a title' }).trim().min(1, { error: 'expected a title, got an empty value' }).describe('The page\'s title.'),
+    description: z.string({ error: 'expected text' }).trim().default('').describe('A sentence for search engines and link previews.'),
+    draft: z.boolean({ error: 'expected true or false' }).default(false).describe('A draft is shown by `npm run dev` and never built for production.'),
+    nav: z.union([z.boolean(), z.string().trim().min(1)], { error: 'expected true, false or a short label' }).default(true).describe('In the header menu: true (under its title), a shorter label like "About", or false to leave it out.'),
+    order: z.number({ error: 'expected a number' }).default(0).describe('Menu position; lower comes first, then by file name.'),
+    footer: z.boolean({ error: 'expected true or false' }).default(false).describe('Link this page in the footer, under "The fine print" (privacy, terms, refunds and the like). Such pages usually also say nav: false.'),
   })
   .strict();
 

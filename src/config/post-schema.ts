@@ -28,25 +28,18 @@ export function postSchema<C extends z.ZodType>(tierIds: readonly string[], cove
   const access = ['public', 'members', ...tierIds];
   return z
     .object({
-      /** The post's title. */
-      title: z.string({ error: 'expected a title' }).trim().min(1, { error: 'expected a title, got an empty value' }),
-      /** Publication date, like 2026-11-22. */
-      date,
-      /** A sentence or two for the post index, feeds and link previews. For a fully gated post without a divider it is the teaser. */
-      description: z.string({ error: 'expected text' }).trim().default(''),
-      /** Tags, like [tour, recording]. */
-      tags: z.array(z.string({ error: 'expected a list of tags' }).trim().min(1), { error: 'expected a list of tags, like [tour, recording]' }).default([]),
-      /** A draft is shown by `npm run dev` and never built for production. */
-      draft: z.boolean({ error: 'expected true or false' }).default(false),
-      /** An image beside the post, relative to the post file. */
-      cover: cover.optional(),
-      /** Alt text for the cover image. */
-      cover_alt: z.string().trim().default(''),
-      /** Who may read it: public (default), members (any paying fan), or a tier id. */
+      title: z.string({ error: 'expected a title' }).trim().min(1, { error: 'expected a title, got an empty value' }).describe('The post\'s title.'),
+      date: date.describe('Publication date, like 2026-11-22.'),
+      description: z.string({ error: 'expected text' }).trim().default('').describe('A sentence or two for the post index, feeds and link previews. For a fully gated post without a divider it is the teaser.'),
+      tags: z.array(z.string({ error: 'expected a list of tags' }).trim().min(1), { error: 'expected a list of tags, like [tour, recording]' }).default([]).describe('Tags, like [tour, recording].'),
+      draft: z.boolean({ error: 'expected true or false' }).default(false).describe('A draft is shown by `npm run dev` and never built for production.'),
+      cover: cover.optional().describe('An image beside the post, relative to the post file.'),
+      cover_alt: z.string().trim().default('').describe('Alt text for the cover image.'),
       access: z
         .string({ error: `expected one of ${access.join(', ')}` })
         .default('public')
-        .refine((v) => access.includes(v), { error: `expected one of ${access.join(', ')}` }),
+        .refine((v) => access.includes(v), { error: `expected one of ${access.join(', ')}` })
+        .describe('Who may read it: public (default), members (any paying fan), or a tier id from site.yaml. Without a divider (Markdown) or MembersOnly blocks (MDX), members or a tier gates the whole post.'),
     })
     .strict();
 }

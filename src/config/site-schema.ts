@@ -32,27 +32,23 @@ const id = (what: string) =>
 
 export const tierSchema = z
   .object({
-    /** Stable id used in post frontmatter (`access: <id>`) and in Stripe lookup keys. Never change it once fans pay. */
-    id: id('a tier').refine((v) => !(RESERVED_ACCESS as readonly string[]).includes(v), {
-      error: 'expected a tier id other than "public" or "members", which every site already has',
-    }),
-    /** The name fans see, like "Supporter". */
-    name: text('a name'),
-    /** One or two sentences on what this tier is. */
-    description: z.string().trim().default(''),
-    /** What a fan gets, one line each. */
-    perks: z.array(text('a perk'), { error: 'expected a list of perks' }).default([]),
-    /** Price per month, in the site's currency (e.g. 7 or 6.50). */
-    monthly: price.optional(),
-    /** Price per year, in the site's currency (e.g. 70). */
-    yearly: price.optional(),
-    /** Free days before the first charge. */
+    id: id('a tier')
+      .refine((v) => !(RESERVED_ACCESS as readonly string[]).includes(v), {
+        error: 'expected a tier id other than "public" or "members", which every site already has',
+      })
+      .describe('Stable id used in post frontmatter (`access: <id>`) and in Stripe lookup keys. Never change it once fans pay.'),
+    name: text('a name').describe('The name fans see, like "Supporter".'),
+    description: z.string().trim().default('').describe('One or two sentences on what this tier is.'),
+    perks: z.array(text('a perk'), { error: 'expected a list of perks' }).default([]).describe('What a fan gets, one line each.'),
+    monthly: price.optional().describe('Price per month, in the site\'s currency (e.g. 7 or 6.50).'),
+    yearly: price.optional().describe('Price per year, in the site\'s currency (e.g. 70).'),
     trial_days: z
       .number({ error: 'expected a whole number of days' })
       .int({ error: 'expected a whole number of days' })
       .min(1, { error: 'expected a whole number of days from 1 to 730' })
       .max(730, { error: 'expected a whole number of days from 1 to 730' })
-      .optional(),
+      .optional()
+      .describe('Free days before the first charge, from 1 to 730.'),
   })
   .strict()
   .refine((t) => t.monthly !== undefined || t.yearly !== undefined, {
@@ -61,80 +57,58 @@ export const tierSchema = z
 
 export const offerSchema = z
   .object({
-    /** Stable id, used in Stripe lookup keys and download links. */
-    id: id('an offer'),
-    /** The name fans see, like "Field recordings, vol. 1". */
-    name: text('a name'),
-    description: z.string().trim().default(''),
-    /** One-time price in the site's currency. */
-    price,
-    /** Optional file a buyer can download, a path under content/ (e.g. files/album.zip). */
-    file: contentPath.optional(),
+    id: id('an offer').describe('Stable id, used in Stripe lookup keys and download links.'),
+    name: text('a name').describe('The name fans see, like "Field recordings, vol. 1".'),
+    description: z.string().trim().default('').describe('One or two sentences on the offer, shown on its card.'),
+    price: price.describe("One-time price in the site's currency."),
+    file: contentPath.optional().describe('Optional file a buyer can download, a path under content/ (e.g. files/album.zip).'),
   })
   .strict();
 
 export const payWhatYouWantSchema = z
   .object({
-    /** Turn the pay-what-you-want box on or off. */
-    enabled: z.boolean({ error: 'expected true or false' }).default(true),
-    /** Heading shown above the box. */
-    title: z.string().trim().default('Support what I make'),
-    description: z.string().trim().default(''),
-    /** Smallest amount accepted, in the site's currency. */
-    minimum: price.default(1),
-    /** Amounts offered as buttons. */
-    suggested: z.array(price, { error: 'expected a list of amounts' }).default([5, 10, 25]),
+    enabled: z.boolean({ error: 'expected true or false' }).default(true).describe('Turn the pay-what-you-want box on or off.'),
+    title: z.string().trim().default('Support what I make').describe('Heading shown above the box.'),
+    description: z.string().trim().default('').describe('A sentence under the heading.'),
+    minimum: price.default(1).describe('Smallest amount accepted, in the site\'s currency.'),
+    suggested: z.array(price, { error: 'expected a list of amounts' }).default([5, 10, 25]).describe('Amounts offered as buttons.'),
   })
   .strict();
 
 export const linkSchema = z
   .object({
-    /** The link text, like "Bandcamp". */
-    label: text('a label'),
-    url,
+    label: text('a label').describe('The link text, like "Bandcamp".'),
+    url: url.describe('Where the link goes, a full http(s) URL.'),
   })
   .strict();
 
 export const siteSchema = z
   .object({
-    /** The site's name, shown in the header and in feeds. */
-    title: text('a title'),
-    /** One line about the site, for search engines and link previews. */
-    description: z.string().trim().default(''),
-    /** Where the site lives, like https://mira.example. Used for feeds, the sitemap and Stripe's return links. */
-    url,
-    /** The language of the site, like "en". */
-    language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { error: 'expected a language tag like "en" or "pt-BR"' }).default('en'),
-    /** Three-letter currency code for all prices, like "usd" or "eur". */
+    title: text('a title').describe('The site\'s name, shown in the header and in feeds.'),
+    description: z.string().trim().default('').describe('One line about the site, for search engines and link previews.'),
+    url: url.describe("Where the site lives, like https://mira.example. Used for feeds, the sitemap and Stripe's return links."),
+    language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { error: 'expected a language tag like "en" or "pt-BR"' }).default('en').describe('The language of the site, like "en".'),
     currency: z
       .string({ error: 'expected a three-letter currency code like "usd"' })
       .regex(/^[A-Za-z]{3}$/, { error: 'expected a three-letter currency code like "usd"' })
       .transform((c) => c.toLowerCase())
-      .default('usd'),
+      .default('usd')
+      .describe('Three-letter currency code for all prices, like "usd" or "eur".'),
     author: z
       .object({
-        /** The creator's name. */
-        name: text('a name'),
-        /** A short paragraph about the creator, shown on the home page. */
-        bio: z.string().trim().default(''),
-        /** A portrait, as a path under content/. */
-        avatar: contentPath.optional(),
+        name: text('a name').describe('The creator\'s name.'),
+        bio: z.string().trim().default('').describe('A short paragraph about the creator, shown on the home page.'),
+        avatar: contentPath.optional().describe('A portrait, as a path under content/.'),
       })
-      .strict(),
-    /** Links to the creator elsewhere. */
-    links: z.array(linkSchema, { error: 'expected a list of links' }).default([]),
-    /** Membership tiers, lowest first: a higher tier opens everything below it. */
-    tiers: z.array(tierSchema, { error: 'expected a list of tiers' }).default([]),
-    /** One-time purchases: a piece of work for a price, optionally with a file. */
-    offers: z.array(offerSchema, { error: 'expected a list of offers' }).default([]),
-    /** A one-time gift of any amount. It thanks the fan but opens no members-only posts. */
-    pay_what_you_want: payWhatYouWantSchema.optional(),
-    /** How many true fans the creator is aiming for. */
-    fan_goal: z.number({ error: 'expected a whole number' }).int({ error: 'expected a whole number' }).positive({ error: 'expected a positive whole number' }).default(1000),
-    /** A personal note shown and emailed to every new fan. Both sign it with the author's name, so leave out a sign-off. */
-    thank_you: z.string().trim().default('Thank you. Your support means I can keep making this.'),
-    /** Posts per page on the post index. */
-    posts_per_page: z.number().int().min(1).max(100).default(10),
+      .strict()
+      .describe('The creator, shown on the home page and in feeds.'),
+    links: z.array(linkSchema, { error: 'expected a list of links' }).default([]).describe('Links to the creator elsewhere.'),
+    tiers: z.array(tierSchema, { error: 'expected a list of tiers' }).default([]).describe('Membership tiers, lowest first: a higher tier opens everything below it.'),
+    offers: z.array(offerSchema, { error: 'expected a list of offers' }).default([]).describe('One-time purchases: a piece of work for a price, optionally with a file.'),
+    pay_what_you_want: payWhatYouWantSchema.optional().describe('A one-time gift of any amount. It thanks the fan but opens no members-only posts.'),
+    fan_goal: z.number({ error: 'expected a whole number' }).int({ error: 'expected a whole number' }).positive({ error: 'expected a positive whole number' }).default(1000).describe('How many true fans the creator is aiming for.'),
+    thank_you: z.string().trim().default('Thank you. Your support means I can keep making this.').describe('A personal note shown and emailed to every new fan. Both sign it with the author\'s name, so leave out a sign-off.'),
+    posts_per_page: z.number().int().min(1).max(100).default(10).describe('Posts per page on the post index.'),
   })
   .strict()
   .superRefine((site, ctx) => {

@@ -3,7 +3,8 @@
 // <truefans-gate>; the sealing pass then encrypts it like any other gated part. Under `npm run dev` it
 // shows a visible "previewing as a member" banner at the divider instead of sealing anything.
 
-const DIVIDER = /<!--\s*members\s*-->/i;
+// Lower case only, as src/config/post-body.ts requires: check and build refuse any other form first.
+const DIVIDER = /<!--\s*members\s*-->/;
 const BODY_CLOSE = '</truefans-body>';
 
 export const PREVIEW_BANNER =

@@ -4,7 +4,7 @@
 
 // A divider is an HTML comment node in rendered Markdown; inside a code block it is escaped text, so it
 // cannot be mistaken for one. The Markdown divider plugin may already have turned it into a gate.
-const RENDERED_GATE = /<!--\s*members\s*-->|<truefans-gate[\s>]/i;
+const RENDERED_GATE = /<!--\s*members\s*-->|<truefans-gate[\s>]/;
 const FENCE = /^( {0,3})(`{3,}|~{3,})[^\n]*\n[\s\S]*?\n\1\2[ \t]*$/gm;
 const INLINE_CODE = /`[^`\n]*`/g;
 const MEMBERS_ONLY = /<MembersOnly\b([^>]*)>/g;

@@ -10,6 +10,7 @@ import { listen, type ListeningServer } from '../adapters/node/listen.ts';
 import { createMemoryStore } from '../adapters/node/memory-store.ts';
 import { createDistAssets } from '../adapters/node/static-files.ts';
 import { contentDir, loadSite } from '../config/load.ts';
+import type { SiteConfig } from '../config/site-schema.ts';
 import { createHandler } from '../core/handler.ts';
 import type { EdgeEnv } from '../core/ports.ts';
 import { startStripeStandIn, type StandIn } from '../stripe-local/index.ts';
@@ -47,6 +48,8 @@ export interface Demo {
   outbox: Outbox;
   /** Real Stripe (keys were set) or the local stand-in. */
   mode: 'local' | 'stripe';
+  /** The site's configuration (content/site.yaml), for the tips `npm start` prints. */
+  site: SiteConfig;
   close(): Promise<void>;
 }
 
@@ -106,6 +109,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const content = options.content ? resolve(options.content) : contentDir(ROOT);
   const secret = env.TRUEFANS_SECRET ?? localSecret(stateDir);
   const distDir = join(stateDir, 'dist');
+  const site = loadSite(content, ROOT);
 
   const realStripe = Boolean(env.STRIPE_SECRET_KEY);
   if (realStripe && !env.STRIPE_WEBHOOK_SECRET) {
@@ -185,11 +189,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       // After the edge is in place: syncing sends webhooks (product.created...) to it, which would
       // otherwise meet the "Starting..." answer and be retried.
       const stripe = stripeFromEnv({ STRIPE_SECRET_KEY: LOCAL_STRIPE_KEY, STRIPE_API_BASE: standIn.url });
-      const changes = await syncStripe(stripe, loadSite(content, ROOT));
+      const changes = await syncStripe(stripe, site);
       const changed = changes.filter((c) => c.kind !== 'unchanged');
       if (changed.length) log(formatChanges(changed).replace(/^/gm, '  '));
     }
-    return { url: origin, outboxUrl: `${origin}${OUTBOX_PREFIX}/`, standIn, outbox, mode: realStripe ? 'stripe' : 'local', close };
+    return { url: origin, outboxUrl: `${origin}${OUTBOX_PREFIX}/`, standIn, outbox, mode: realStripe ? 'stripe' : 'local', site, close };
   } catch (error) {
     await close();
     throw error;

@@ -46,6 +46,7 @@ body{max-width:46rem;margin:2rem auto;padding:0 1rem}
 .mail{border:1px solid #8886;border-radius:.5rem;padding:1rem;margin:1rem 0}
 .mail h2{margin:0;font-size:1.15rem}.meta{margin:.25rem 0 .75rem;font-size:.9rem;opacity:.85}
 pre{white-space:pre-wrap;font-family:inherit;margin:0}
+.mail{overflow-wrap:anywhere}
 a{color:LinkText}a:focus-visible,button:focus-visible{outline:3px solid Highlight;outline-offset:2px}
 </style></head>
 <body><header><h1>Outbox</h1>

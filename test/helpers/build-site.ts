@@ -2,7 +2,7 @@
 // temporary output folder with its own cache. Returns the exit code and everything it printed.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -19,7 +19,7 @@ export function tempDir(prefix = 'truefans-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export function buildSite(options: { content: string; outDir?: string; env?: Record<string, string | undefined> }): Promise<BuildResult> {
+export function buildSite(options: { content: string; outDir?: string; env?: Record<string, string | undefined>; args?: string[] }): Promise<BuildResult> {
   const work = tempDir('truefans-build-');
   const outDir = options.outDir ?? join(work, 'dist');
   const env: Record<string, string | undefined> = {
@@ -36,7 +36,7 @@ export function buildSite(options: { content: string; outDir?: string; env?: Rec
   };
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
   return new Promise((done, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build', '--outDir', outDir], {
+    const child = spawn(process.execPath, [join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build', '--outDir', outDir, ...(options.args ?? [])], {
       cwd: ROOT,
       env: env as NodeJS.ProcessEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -46,5 +46,30 @@ export function buildSite(options: { content: string; outDir?: string; env?: Rec
     child.stderr.on('data', (d: Buffer) => (output += d));
     child.on('error', reject);
     child.on('close', (code) => done({ code, output, outDir }));
+  });
+}
+
+/** A copy of this project (its code, not its content) at `<parent>/<name>`, sharing node_modules by a link. */
+export function copyProject(parent: string, name = 'project'): string {
+  const project = join(parent, name);
+  mkdirSync(project, { recursive: true });
+  for (const entry of ['astro.config.mjs', 'package.json', 'tsconfig.json', 'src', 'public', 'scripts']) cpSync(join(ROOT, entry), join(project, entry), { recursive: true });
+  symlinkSync(join(ROOT, 'node_modules'), join(project, 'node_modules'));
+  return project;
+}
+
+/** Runs `node <args>` in `cwd` with exactly `env` (plus PATH and HOME), and collects what it printed. */
+export function runNode(args: string[], cwd: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return new Promise((done, reject) => {
+    const child = spawn(process.execPath, args, {
+      cwd,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ASTRO_TELEMETRY_DISABLED: '1', NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d));
+    child.stderr.on('data', (d: Buffer) => (output += d));
+    child.on('error', reject);
+    child.on('close', (code) => done({ code, output }));
   });
 }

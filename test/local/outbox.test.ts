@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createOutbox } from '../../src/local/outbox.ts';
+import { launchBrowser } from '../e2e/browser.ts';
 
 const post = (body: unknown, type = 'application/json') =>
   new Request('http://localhost:4321/_outbox/messages', { method: 'POST', headers: { 'content-type': type }, body: JSON.stringify(body) });
@@ -35,4 +36,23 @@ describe('the local outbox', () => {
     expect(cleared.status).toBe(303);
     expect(createOutbox({ stateFile }).messages).toHaveLength(0);
   });
+});
+
+describe('the outbox page in a browser', () => {
+  it('wraps a long sign-in link on a 375px phone instead of scrolling sideways', async () => {
+    const outbox = createOutbox();
+    const token = 'eyJhbGciOiJIUzI1NiJ9.'.padEnd(400, 'x');
+    await outbox.handle(post({ to: 'a-very-long-address-for-a-fan@an-even-longer-domain.example', subject: 'Sign in', text: `Open http://localhost:4321/_truefans/signin/confirm?token=${token} to sign in.`, kind: 'sign-in' }));
+    const html = await (await outbox.handle(new Request('http://localhost:4321/_outbox/'))).text();
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage({ viewport: { width: 375, height: 740 } });
+      await page.setContent(html);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+      // The whole link is still there, and still one link.
+      expect(await page.locator('a[href*="token="]').getAttribute('href')).toContain(token);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 });

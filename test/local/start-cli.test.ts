@@ -43,6 +43,8 @@ describe('npm start', () => {
     await run.waitFor(/Press Ctrl-C to stop/);
     expect(run.output()).toContain(`truefans is running at http://localhost:${port}/`);
     expect(run.output()).toContain('4242 4242 4242 4242');
+    // The tips name the example site's own tiers and prices, from content/site.yaml.
+    expect(run.output()).toContain('Join a tier: Listener ($5 a month or $50 a year), True Fan ($7 a month or $70 a year, after a 7-day free trial)');
     const home = await fetch(`http://127.0.0.1:${port}/`);
     expect(home.status).toBe(200);
     expect(await home.text()).toContain('Maren Holt');

@@ -15,10 +15,12 @@ import { MEMBER_HINT_SCRIPT } from '../../src/lib/member-hint-script.ts';
 
 const content = join(ROOT, 'content');
 let out: string;
+let log: string;
 
 beforeAll(async () => {
   const result = await buildSite({ content: 'content' });
   out = result.outDir;
+  log = result.output;
   if (result.code !== 0) throw new Error(`astro build failed (${result.code}):\n${result.output}`);
 }, 180_000);
 
@@ -88,6 +90,11 @@ const postPage = (id: string) => read(`posts/${id}/index.html`);
 const checkoutForms = (html: string) => [...html.matchAll(/<form[^>]*action="\/_truefans\/checkout"[^>]*>[\s\S]*?<\/form>/g)].map((m) => m[0]);
 
 describe('the example site build', () => {
+  it('builds without warnings (none pointing at the MDX post for Astro\'s own "use astro:head-inject" directive)', () => {
+    expect(log).not.toContain('MODULE_LEVEL_DIRECTIVE');
+    expect(log).not.toMatch(/\[WARN\]/);
+  });
+
   it('builds every page', () => {
     for (const path of [
       'index.html',
@@ -277,6 +284,19 @@ describe('the example site build', () => {
     for (const form of forms) expect(form).toContain('name="return_to" value="/membership/"');
   });
 
+  it('links the privacy, terms and refund pages from the footer of every page, not from the header', () => {
+    for (const slug of ['privacy', 'terms', 'refunds']) expect(read(`${slug}/index.html`)).toContain('<h1');
+    for (const path of ['index.html', 'posts/salt-and-lantern-demo/index.html', 'membership/index.html']) {
+      const html = read(path);
+      const footer = html.slice(html.indexOf('<footer class="site-footer"'));
+      const header = html.slice(html.indexOf('<header class="site-header"'), html.indexOf('</header>'));
+      for (const [slug, title] of [['privacy', 'Privacy'], ['terms', 'Terms'], ['refunds', 'Refunds']]) {
+        expect(footer, path).toContain(`<a href="/${slug}/">${title}</a>`);
+        expect(header, path).not.toContain(`/${slug}/`);
+      }
+    }
+  });
+
   it('has a sign-in form with a labelled email field', () => {
     const html = read('signin/index.html');
     expect(html).toMatch(/<form[^>]*method="post" action="\/_truefans\/signin"/);
@@ -348,7 +368,7 @@ describe('the example site in a browser', () => {
   let server: Server;
   let base: string;
   const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-  const pages = ['/', '/posts/', '/posts/salt-and-lantern-demo/', '/posts/recording-the-fiddle-tracks/', '/posts/open-tunings-field-guide/', '/membership/', '/signin/', '/shows/', '/nowhere/'];
+  const pages = ['/', '/posts/', '/posts/salt-and-lantern-demo/', '/posts/recording-the-fiddle-tracks/', '/posts/open-tunings-field-guide/', '/membership/', '/signin/', '/shows/', '/privacy/', '/nowhere/'];
 
   beforeAll(async () => {
     server = await serve(out);
@@ -378,6 +398,28 @@ describe('the example site in a browser', () => {
     await page.close();
     expect(found).toEqual([]);
   }, 120_000);
+
+  it('keeps the header to two rows on a 375px phone, the site name whole', async () => {
+    const page = await browser.newPage({ viewport: { width: 375, height: 740 } });
+    for (const path of ['/', '/posts/salt-and-lantern-demo/', '/membership/']) {
+      await page.goto(base + path);
+      const header = await page.evaluate(() => {
+        const boxes = [...document.querySelectorAll('.site-header .site-title, .site-header li')].map((el) => el.getBoundingClientRect());
+        // Items whose vertical middles are within 12px share a row.
+        const rows: number[] = [];
+        for (const box of boxes) {
+          const middle = box.top + box.height / 2;
+          if (!rows.some((r) => Math.abs(r - middle) < 12)) rows.push(middle);
+        }
+        const title = document.querySelector('.site-title') as HTMLElement;
+        return { rows: rows.length, height: document.querySelector('.site-header')!.getBoundingClientRect().height, titleCut: title.scrollWidth > title.clientWidth };
+      });
+      expect(header.rows, path).toBeLessThanOrEqual(2);
+      expect(header.height, path).toBeLessThan(100);
+      expect(header.titleCut, path).toBe(false);
+    }
+    await page.close();
+  }, 60_000);
 
   it('fits a 360px-wide phone without sideways scrolling', async () => {
     const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
