@@ -9,6 +9,7 @@ import { postForm, setCookies, signInToken, subscribe } from './support/fan.ts';
 import type { Services } from './support/services.ts';
 import { WEBHOOK_SECRET } from './support/services.ts';
 import type { Site } from './support/site.ts';
+import { chunkedUpload } from './support/upload.ts';
 
 export interface ContractSetup {
   site: Site;
@@ -144,6 +145,20 @@ export function defineContract(name: string, start: StartRuntime, setup: () => C
       expect([200, 301, 302, 307, 308]).toContain(member301.status);
       if (member301.status === 200) expect(body).toContain(site.gated.secretText);
     });
+
+    // Sizes just over the caps: how far a runtime reads before answering is proven in the core (body.test.ts)
+    // and measured on Node (test/adapters/node/body-memory.test.ts); here, that the cap holds everywhere.
+    it('stops a chunked form upload at the form cap with a 413, and a webhook at 1 MB', async () => {
+      const MB = 1024 * 1024;
+      const form = await chunkedUpload(`${runtime.url}/_truefans/signin`, 128 * 1024, { origin: runtime.url });
+      expect(form.status).toBe(413);
+      expect(form.body).toContain('That request is too large');
+      const hook = await chunkedUpload(`${runtime.url}/_truefans/webhook`, 1.25 * MB, { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=00' });
+      expect(hook.status).toBe(413);
+      // A small form still works after (no cap shared between requests).
+      const ok = await post('/_truefans/signin', { email: 'not-an-email', return_to: '/' });
+      expect(ok.status).toBe(400);
+    }, 30_000);
 
     it('leaves public pages plain static files, shared-cacheable and without the function\'s cookie handling', async () => {
       const res = await get(site.public.path, { headers: { cookie: member } });

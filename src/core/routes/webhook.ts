@@ -7,9 +7,10 @@ import type { Ctx } from '../app.ts';
 import { subtleCrypto } from '../stripe/client.ts';
 import { isTransient, stripeFailure } from '../stripe/faults.ts';
 import { eventHandlers } from './webhook-events.ts';
+import { BODY_LIMITS, readBody } from '../http/body.ts';
+import { HttpProblem } from '../http/problem.ts';
 
 export const WEBHOOK_TOLERANCE_SECONDS = 300;
-const MAX_BODY = 1024 * 1024;
 
 const text = (status: number, body: string) => new Response(body, { status, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' } });
 
@@ -22,9 +23,13 @@ export async function receiveWebhook(ctx: Ctx): Promise<Response> {
   }
   const header = request.headers.get('stripe-signature');
   if (!header) return text(400, 'Missing Stripe-Signature.');
-  if (Number(request.headers.get('content-length') ?? '0') > MAX_BODY) return text(413, 'Too large.');
-  const body = await request.text();
-  if (body.length > MAX_BODY) return text(413, 'Too large.');
+  let body: string;
+  try {
+    body = new TextDecoder().decode(await readBody(request, BODY_LIMITS.webhook));
+  } catch (error) {
+    if (error instanceof HttpProblem) return text(413, 'Too large.');
+    throw error;
+  }
 
   const now = app.now();
   const timestamps = [...header.matchAll(/(?:^|,)\s*t=(\d+)/g)].map((m) => Number(m[1]));
