@@ -146,6 +146,38 @@ export function defineContract(name: string, start: StartRuntime, setup: () => C
       if (member301.status === 200) expect(body).toContain(site.gated.secretText);
     });
 
+    it('never answers a redirect to another host, whatever the path', async () => {
+      const publicDir = site.public.path.slice(0, -1);
+      const gatedDir = site.gated.path.slice(0, -1);
+      const paths = [
+        '//evil.example',
+        '//evil.example/',
+        `//evil.example${publicDir}`,
+        '/\\evil.example',
+        '/%5Cevil.example',
+        '/%2F%2Fevil.example',
+        '/%2F%2Fevil.example/',
+        '/%09/evil.example',
+        '/%0d%0a/evil.example',
+        `/${gatedDir}`,
+        `//${gatedDir}`,
+        `/${publicDir}/../..//evil.example`,
+        '//_truefans/account',
+        '/_truefans/signin/',
+      ];
+      for (const p of paths) {
+        const res = await get(p);
+        expect(res.status, p).toBeLessThan(500);
+        const location = res.headers.get('location');
+        if (location === null) continue;
+        expect(location, `${p} -> ${location}`).not.toMatch(/^\s*[/\\]{2}|^\s*\/\\|^[a-z][\w+.-]*:/i);
+        expect(new URL(location, runtime.url).origin, `${p} -> ${location}`).toBe(new URL(runtime.url).origin);
+      }
+      const out = await post('/_truefans/signout', {});
+      expect(out.status).toBe(303);
+      expect(out.headers.get('location')).toBe('/');
+    });
+
     // Sizes just over the caps: how far a runtime reads before answering is proven in the core (body.test.ts)
     // and measured on Node (test/adapters/node/body-memory.test.ts); here, that the cap holds everywhere.
     it('stops a chunked form upload at the form cap with a 413, and a webhook at 1 MB', async () => {

@@ -5,7 +5,7 @@ import { tierName, offerName, type Ctx } from '../app.ts';
 import { readSession, resolveFan } from '../fan.ts';
 import { clearCookie, SESSION_COOKIE } from '../http/cookies.ts';
 import { HttpProblem } from '../http/problem.ts';
-import { page, redirect, SAME_ORIGIN_REFERRER } from '../http/respond.ts';
+import { page, redirect, redirectToStripe, SAME_ORIGIN_REFERRER } from '../http/respond.ts';
 import { accountView, ROUTES, signInView } from '../pages/views.ts';
 import { stripeFailure } from '../stripe/faults.ts';
 import { FEED_ISSUED_AT, signFeedToken } from '../tokens/feed.ts';
@@ -36,7 +36,7 @@ export async function openPortal(ctx: Ctx): Promise<Response> {
   if (!session) return redirect(`${ROUTES.signIn}?return_to=${encodeURIComponent(ROUTES.account)}`);
   try {
     const portal = await app.stripe.billingPortal.sessions.create({ customer: session.customer, return_url: `${app.siteOrigin}${ROUTES.account}` });
-    return redirect(portal.url);
+    return redirectToStripe(portal.url);
   } catch (error) {
     throw stripeFailure(error, 'opening the billing portal');
   }

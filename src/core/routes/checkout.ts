@@ -11,7 +11,7 @@ import { entitlementOptions, readSession, sessionCookie } from '../fan.ts';
 import { CHECKOUT_COOKIE, clearCookie, readCookie, setCookie } from '../http/cookies.ts';
 import { readForm } from '../http/form.ts';
 import { HttpProblem } from '../http/problem.ts';
-import { page, redirect, SAME_ORIGIN_REFERRER } from '../http/respond.ts';
+import { page, redirectToStripe, SAME_ORIGIN_REFERRER } from '../http/respond.ts';
 import { safeReturnPath } from '../http/return-to.ts';
 import { lookupKey } from '../manifest.ts';
 import { parseMajorUnits } from '../money.ts';
@@ -122,7 +122,7 @@ export async function startCheckout(ctx: Ctx): Promise<Response> {
     throw stripeFailure(error, 'starting a checkout');
   }
   if (!session.url) throw new TruefansError(ErrorCodes.STRIPE_REFUSED, 'Stripe created a checkout session without a URL.');
-  return redirect(session.url, { cookies: [setCookie(CHECKOUT_COOKIE, nonce, url, CHECKOUT_MAX_AGE_SECONDS)] });
+  return redirectToStripe(session.url, { cookies: [setCookie(CHECKOUT_COOKIE, nonce, url, CHECKOUT_MAX_AGE_SECONDS)] });
 }
 
 /**
