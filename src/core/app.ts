@@ -4,6 +4,7 @@
 import type Stripe from 'stripe';
 import type { Entitlements } from './access.ts';
 import type { Memo } from './memo.ts';
+import type { LocalClaims } from './claims.ts';
 import type { Session } from './tokens/session.ts';
 import type { Keyring } from './crypto/keys.ts';
 import type { EdgeConfig } from './env.ts';
@@ -33,6 +34,8 @@ export interface App {
   shell(): Promise<string>;
   /** Feed tokens carry no check time, so recent checks are remembered here (and in the store, if any). */
   feedChecks: Map<string, { ent: Entitlements; checkedAt: number }>;
+  /** Single-use claims held by this isolate (claims.ts). */
+  claims: LocalClaims;
   /** Per-isolate memos: verified session tokens, opened sealed parts, opened pages (by ETag). */
   memo: { sessions: Memo<Session>; opened: Memo<string>; pages: Memo<{ bytes: Uint8Array<ArrayBuffer>; type: string }> };
 }

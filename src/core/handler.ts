@@ -6,6 +6,7 @@
 
 import type Stripe from 'stripe';
 import { pageIndex, type App, type Ctx } from './app.ts';
+import { createLocalClaims } from './claims.ts';
 import { createKeyring, type Keyring } from './crypto/keys.ts';
 import { createMailer } from './email/mailer.ts';
 import { Memo } from './memo.ts';
@@ -97,6 +98,7 @@ export function createHandler(options: HandlerOptions): Handler {
   const now = options.now ?? (() => Date.now());
   const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init));
   const feedChecks: App['feedChecks'] = new Map();
+  const claims = createLocalClaims();
   // Verifying a cookie and opening a sealed part each cost a trip to WebCrypto's thread pool, and opening
   // a page costs a decode, a scan and an encode; an isolate serving the same fans and pages again
   // remembers the results (keyed by the exact token, envelope, or file version), within 24 MB.
@@ -193,6 +195,7 @@ export function createHandler(options: HandlerOptions): Handler {
       fetch: fetchImpl,
       shell: () => shell(origin),
       feedChecks,
+      claims,
       memo,
     };
   }

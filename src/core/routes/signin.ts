@@ -15,6 +15,7 @@ import { safeReturnPath } from '../http/return-to.ts';
 import { checkEmailView, confirmSignInView, ROUTES, signInView } from '../pages/views.ts';
 import { hasAny, readEntitlements } from '../stripe/entitlements.ts';
 import { isMissing, stripeFailure } from '../stripe/faults.ts';
+import { claim, release } from '../claims.ts';
 import { MAGIC_LINK_SECONDS, signMagicLink, verifyMagicLink } from '../tokens/magic-link.ts';
 
 const NO_REFERRER = { 'referrer-policy': 'no-referrer' };
@@ -89,6 +90,8 @@ export async function showConfirm(ctx: Ctx): Promise<Response> {
 const usedKey = (jti: string) => `tf:link-used:${jti}`;
 
 async function used(ctx: Ctx, jti: string): Promise<boolean> {
+  const held = ctx.app.claims.get(usedKey(jti));
+  if (held !== undefined && held > ctx.app.now()) return true;
   return ctx.app.store ? (await ctx.app.store.get(usedKey(jti))) !== null : false;
 }
 
@@ -96,15 +99,18 @@ export async function confirmSignIn(ctx: Ctx): Promise<Response> {
   const { app, url } = ctx;
   const form = await readForm(ctx.request);
   const v = await verifyMagicLink(app.keyring, app.siteOrigin, form.get('token') ?? '', app.now());
-  if (!v.ok || (await used(ctx, v.link.jti))) throw expired();
+  if (!v.ok) throw expired();
+  // Claimed before Stripe is asked, so 16 browsers confirming one link at once sign in one of them; given
+  // back if Stripe fails, so the fan can press the button again.
+  if (!(await claim(app, usedKey(v.link.jti), MAGIC_LINK_SECONDS + 60))) throw expired();
   let ent;
   try {
     ent = await readEntitlements(app.stripe, v.link.customer, entitlementOptions(app));
   } catch (error) {
     if (isMissing(error)) throw expired();
+    await release(app, usedKey(v.link.jti));
     throw stripeFailure(error, 'signing a fan in');
   }
-  if (app.store) await app.store.put(usedKey(v.link.jti), '1', { ttlSeconds: MAGIC_LINK_SECONDS + 60 });
   const cookie = await sessionCookie(app, url, v.link.customer, ent, Math.floor(app.now() / 1000));
   return redirect(safeReturnPath(v.link.returnTo), { cookies: [cookie], headers: NO_REFERRER });
 }
