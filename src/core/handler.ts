@@ -16,6 +16,7 @@ import { canonicalPath } from './http/canonical-path.ts';
 import { isSameOrigin } from './http/origin.ts';
 import { HttpProblem } from './http/problem.ts';
 import { page, PRIVATE } from './http/respond.ts';
+import { withSecurityHeaders } from './http/security-headers.ts';
 import { ASSET_ROUTE, MANIFEST_PATH, manifestSchema, type Manifest } from './manifest.ts';
 import { fallbackShell, SHELL_PATH } from './pages/shell.ts';
 import { problemView, ROUTES } from './pages/views.ts';
@@ -272,14 +273,17 @@ export function createHandler(options: HandlerOptions): Handler {
     } catch {
       return new Response('Bad request', { status: 400 });
     }
+    let response: Response;
     try {
-      return await route(request, url, context);
+      response = await route(request, url, context);
     } catch (error) {
       try {
-        return await toResponse(error, url);
+        response = await toResponse(error, url);
       } catch {
-        return new Response('Service unavailable. Please try again later.', { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8', ...PRIVATE } });
+        response = new Response('Service unavailable. Please try again later.', { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8', ...PRIVATE } });
       }
     }
+    // Every answer, static files passed through included, carries the one set of security headers.
+    return withSecurityHeaders(response, url);
   };
 }

@@ -10,6 +10,8 @@ import type { Services } from './support/services.ts';
 import { WEBHOOK_SECRET } from './support/services.ts';
 import type { Site } from './support/site.ts';
 import { chunkedUpload } from './support/upload.ts';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 
 export interface ContractSetup {
   site: Site;
@@ -198,6 +200,34 @@ export function defineContract(name: string, start: StartRuntime, setup: () => C
       expect(await res.text()).toContain(site.public.text);
       expect(res.headers.get('cache-control') ?? '').not.toMatch(/private|no-store/);
       expect(res.headers.getSetCookie()).toEqual([]);
+    });
+
+    it('puts the security headers on every kind of answer: public, teaser, opened, function pages, 404, assets', async () => {
+      const css = readdirSync(path.join(site.dist, '_astro')).find((f) => f.endsWith('.css'));
+      const answers: [string, Response][] = [
+        ['public page', await get(site.public.path)],
+        ['gated teaser', await get(site.gated.path)],
+        ['gated opened', await get(site.gated.path, { headers: { cookie: member } })],
+        ['sealed asset opened', await get(site.gated.asset, { headers: { cookie: member } })],
+        ['sign-in page', await get('/_truefans/signin')],
+        ['account page', await get('/_truefans/account', { headers: { cookie: member } })],
+        ['function problem page', await post('/_truefans/checkout', { tier: 'no-such-tier', interval: 'month' })],
+        ['404', await get('/no-such-page/')],
+        ...(css ? [['stylesheet', await get(`/_astro/${css}`)] as [string, Response]] : []),
+      ];
+      for (const [what, res] of answers) {
+        const h = (name: string) => res.headers.get(name) ?? '';
+        expect(h('content-security-policy'), what).toMatch(/frame-ancestors 'none'/);
+        expect(h('content-security-policy'), what).not.toMatch(/unsafe-inline|unsafe-eval/);
+        expect(h('content-security-policy'), what).toMatch(/default-src '(self|none)'/);
+        expect(h('x-content-type-options'), what).toBe('nosniff');
+        expect(h('referrer-policy'), what).toMatch(/^(same-origin|no-referrer|strict-origin-when-cross-origin)$/);
+        expect(h('permissions-policy'), what).toMatch(/camera=\(\)/);
+        expect(h('x-frame-options'), what).toBe('DENY');
+        await res.arrayBuffer().catch(() => undefined);
+      }
+      // The account page's forms must send a real Origin, so it keeps same-origin.
+      expect(answers.find(([w]) => w === 'account page')![1].headers.get('referrer-policy')).toBe('same-origin');
     });
   });
 }

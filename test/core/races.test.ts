@@ -39,7 +39,7 @@ afterAll(async () => {
 
 /** KV's shape: a read, then a write, with the network in between. Not atomic. */
 class EventuallyConsistentStore extends MemoryStore {
-  override readonly atomic = false;
+  override readonly atomic: boolean = false;
   override async putIfAbsent(key: string, value: string) {
     if ((await this.get(key)) !== null) return false;
     await new Promise((r) => setTimeout(r, 5));

@@ -12,8 +12,7 @@ export const TEASER = { 'cache-control': 'private, no-cache', vary: 'Cookie' } a
 
 const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
-  'x-content-type-options': 'nosniff',
-  'content-security-policy': "frame-ancestors 'none'",
+  // The rest of the security headers (the CSP among them) come from security-headers.ts, in the handler.
   'referrer-policy': 'same-origin',
   ...PRIVATE,
 };

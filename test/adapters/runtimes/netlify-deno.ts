@@ -64,6 +64,26 @@ async function cdn(url: URL): Promise<Response> {
   return new Response(missing ?? 'Not found', { status: 404, headers: { 'content-type': HTML } });
 }
 
+/** Netlify's `_headers` file in the publish directory: here only the `/*` rule the build writes. */
+const fileHeaders: [string, string][] = [];
+try {
+  const text = new TextDecoder().decode(await Deno.readFile(`${dist}/_headers`));
+  let all = false;
+  for (const line of text.split('\n')) {
+    if (/^\S/.test(line)) all = line.trim() === '/*';
+    else if (all && line.includes(':')) fileHeaders.push([line.slice(0, line.indexOf(':')).trim(), line.slice(line.indexOf(':') + 1).trim()]);
+  }
+} catch {
+  // no _headers file
+}
+
+/** The CDN adds the file's headers to the static files it serves; the function sets its own. */
+function withFileHeaders(response: Response): Response {
+  const out = new Response(response.body, response);
+  for (const [name, value] of fileHeaders) if (!out.headers.has(name)) out.headers.set(name, value);
+  return out;
+}
+
 const pending = new Set<Promise<unknown>>();
 
 Deno.serve(
@@ -78,7 +98,7 @@ Deno.serve(
     const url = new URL(request.url);
     const pathname = url.pathname;
     const matched = paths.some((p) => p.test({ pathname })) && !excluded.some((e) => e.test({ pathname }));
-    if (!matched) return cdn(url);
+    if (!matched) return withFileHeaders(await cdn(url));
     const context = {
       next: (_options?: { sendConditionalRequest?: boolean }) => cdn(url),
       waitUntil: (promise: Promise<unknown>) => {

@@ -20,7 +20,7 @@ export interface TestHandler {
 
 export class MemoryStore implements KeyValueStore {
   readonly data = new Map<string, string>();
-  readonly atomic = true;
+  readonly atomic: boolean = true;
   async putIfAbsent(key: string, value: string) {
     if (this.data.has(key)) return false;
     this.data.set(key, value);
