@@ -7,6 +7,7 @@
 import type Stripe from 'stripe';
 import { pageIndex, type App, type Ctx } from './app.ts';
 import { createLocalClaims } from './claims.ts';
+import { createBuckets } from './rate-limit.ts';
 import { createKeyring, type Keyring } from './crypto/keys.ts';
 import { createMailer } from './email/mailer.ts';
 import { Memo } from './memo.ts';
@@ -98,8 +99,9 @@ export function createHandler(options: HandlerOptions): Handler {
   const log = options.log ?? ((line: string) => console.error(line));
   const now = options.now ?? (() => Date.now());
   const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init));
-  const feedChecks: App['feedChecks'] = new Map();
+  const feedChecks: App['feedChecks'] = new Memo(5_000);
   const claims = createLocalClaims();
+  const buckets = createBuckets();
   // Verifying a cookie and opening a sealed part each cost a trip to WebCrypto's thread pool, and opening
   // a page costs a decode, a scan and an encode; an isolate serving the same fans and pages again
   // remembers the results (keyed by the exact token, envelope, or file version), within 24 MB.
@@ -196,6 +198,7 @@ export function createHandler(options: HandlerOptions): Handler {
       fetch: fetchImpl,
       shell: () => shell(origin),
       feedChecks,
+      buckets,
       claims,
       memo,
     };
@@ -227,6 +230,7 @@ export function createHandler(options: HandlerOptions): Handler {
       request,
       url,
       app,
+      ...(context?.clientIp ? { clientIp: context.clientIp } : {}),
       async background(work) {
         if (context?.waitUntil) context.waitUntil(work.catch(() => undefined));
         else await work.catch(() => undefined);
@@ -240,7 +244,7 @@ export function createHandler(options: HandlerOptions): Handler {
       const allow = [fn!.GET ? 'GET, HEAD' : '', fn!.POST ? 'POST' : ''].filter(Boolean).join(', ');
       return new Response('Method not allowed', { status: 405, headers: { allow, ...PRIVATE } });
     }
-    if (method === 'POST' && fn!.checkOrigin && !isSameOrigin(request, url, app.siteOrigin)) {
+    if (method === 'POST' && fn!.checkOrigin && !isSameOrigin(request, url, app.siteOrigin, app.config.siteUrl !== undefined)) {
       throw new HttpProblem(403, 'This request came from another site', 'For your safety, this form only works from this site\'s own pages. Go back to the site and try again.');
     }
     return handler(ctx);

@@ -41,6 +41,8 @@ export type EdgeEnv = Readonly<Record<string, string | undefined>>;
 export interface RequestContext {
   /** Keeps work (an email, a store write) alive after the response, where the platform allows it. */
   waitUntil?(promise: Promise<unknown>): void;
+  /** The client's IP address, as the platform reports it (never from a header the client controls). */
+  clientIp?: string;
 }
 
 export type Handler = (request: Request, context?: RequestContext) => Promise<Response>;

@@ -55,7 +55,9 @@ export async function listen(handler: Handler, options: ListenOptions = {}): Pro
     // The CLI owns the signals; a library must not install process-wide handlers.
     gracefulShutdown: false,
     async fetch(request) {
-      const answer = await handler(request, { waitUntil: (p) => server.waitUntil?.(p.catch(() => undefined)) });
+      // srvx's request.ip: the socket's address, or X-Forwarded-For's first hop only with trustProxy.
+      const clientIp = (request as { ip?: string }).ip;
+      const answer = await handler(request, { waitUntil: (p) => server.waitUntil?.(p.catch(() => undefined)), ...(clientIp ? { clientIp } : {}) });
       const response = await compressResponse(request, notModified(request, answer));
       // While shutting down, a kept-alive connection would hold close() open until it idles out; after a
       // 413 the rest of the upload was never read, so the connection cannot carry another request.

@@ -9,6 +9,7 @@ import { newNonce, nonceHash, nonceMatches, NONCE_PATTERN } from '../checkout-no
 import { ErrorCodes, TruefansError } from '../errors.ts';
 import { entitlementOptions, readSession, sessionCookie } from '../fan.ts';
 import { CHECKOUT_COOKIE, clearCookie, readCookie, setCookie } from '../http/cookies.ts';
+import { limit } from '../rate-limit.ts';
 import { readForm } from '../http/form.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { page, redirectToStripe, SAME_ORIGIN_REFERRER } from '../http/respond.ts';
@@ -84,6 +85,7 @@ export async function startCheckout(ctx: Ctx): Promise<Response> {
   const form = await readForm(request);
   const returnTo = safeReturnPath(form.get('return_to'));
   const purchase = choose(app, form, returnTo);
+  await limit(ctx, 'checkout');
 
   const existing = readCookie(request, CHECKOUT_COOKIE, url);
   // Reuse this browser's nonce, so two checkouts started in two tabs both come back to it.
@@ -195,6 +197,7 @@ export async function completeCheckout(ctx: Ctx): Promise<Response> {
   const { app, url, request } = ctx;
   const id = url.searchParams.get('session_id') ?? '';
   if (!/^cs_[A-Za-z0-9_]{1,200}$/.test(id)) throw notFound();
+  await limit(ctx, 'recheck');
   let session: Stripe.Checkout.Session;
   try {
     session = await app.stripe.checkout.sessions.retrieve(id, { expand: ['subscription'] });

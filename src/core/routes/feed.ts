@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { canAccess, type Entitlements } from '../access.ts';
 import type { Ctx } from '../app.ts';
+import { limit } from '../rate-limit.ts';
 import { entitlementOptions } from '../fan.ts';
 import { openGates } from '../gate/open-gates.ts';
 import { HttpProblem } from '../http/problem.ts';
@@ -25,7 +26,6 @@ const templateSchema = z.object({
   ),
 });
 
-const MEMO_LIMIT = 5000;
 const storeKey = (customer: string) => `tf:feed:${customer}`;
 
 /** Entitlements for a feed token's customer: remembered for TRUEFANS_RECHECK_SECONDS, grace on Stripe faults. */
@@ -44,10 +44,10 @@ export async function feedEntitlements(ctx: Ctx, customer: string): Promise<Enti
     }
   }
   if (known && now - known.checkedAt < app.config.recheckSeconds) return known.ent;
+  await limit(ctx, 'recheck');
   try {
     const ent = await readEntitlements(app.stripe, customer, entitlementOptions(app));
     const entry = { ent, checkedAt: now };
-    if (app.feedChecks.size >= MEMO_LIMIT) app.feedChecks.delete(app.feedChecks.keys().next().value!);
     app.feedChecks.set(customer, entry);
     if (app.store) await ctx.background(app.store.put(storeKey(customer), JSON.stringify(entry), { ttlSeconds: app.config.graceSeconds }));
     return ent;

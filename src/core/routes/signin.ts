@@ -16,6 +16,7 @@ import { checkEmailView, confirmSignInView, ROUTES, signInView } from '../pages/
 import { hasAny, readEntitlements } from '../stripe/entitlements.ts';
 import { isMissing, stripeFailure } from '../stripe/faults.ts';
 import { claim, release } from '../claims.ts';
+import { limit } from '../rate-limit.ts';
 import { MAGIC_LINK_SECONDS, signMagicLink, verifyMagicLink } from '../tokens/magic-link.ts';
 
 const NO_REFERRER = { 'referrer-policy': 'no-referrer' };
@@ -64,6 +65,7 @@ export async function requestSignIn(ctx: Ctx): Promise<Response> {
   if (!EMAIL.test(email)) {
     return page(await app.shell(), signInView(returnTo, 'That does not look like an email address. Please check it and try again.'), 400, { headers: NO_REFERRER });
   }
+  await limit(ctx, 'signin');
   if (!app.mailer) {
     app.log('truefans: a fan asked for a sign-in link, but email is not set up. Set EMAIL_PROVIDER (resend, postmark or outbox) and its key; see docs/configuration.md.');
     throw new HttpProblem(503, 'Sign-in by email is not available', 'This site cannot send email yet, so it cannot send you a sign-in link. Please try again later.', { headers: NO_REFERRER });
