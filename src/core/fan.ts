@@ -9,6 +9,7 @@ import { clearCookie, readCookie, SESSION_COOKIE, setCookie } from './http/cooki
 import { isMissing, isTransient, stripeFailure } from './stripe/faults.ts';
 import { readEntitlements } from './stripe/entitlements.ts';
 import { signSession, verifySession, type Session } from './tokens/session.ts';
+import { isRevoked } from './revocation.ts';
 
 export type Fan =
   | { kind: 'anonymous'; cookies: string[] }
@@ -21,9 +22,9 @@ export const RETRY_SECONDS = 300;
 export const changedKey = (customer: string) => `tf:changed:${customer}`;
 
 /** The Set-Cookie value for a fresh session. */
-export async function sessionCookie(app: App, url: URL, customer: string, ent: Entitlements, checkedAt: number, retryAfter?: number): Promise<string> {
+export async function sessionCookie(app: App, url: URL, customer: string, ent: Entitlements, checkedAt: number, retryAfter?: number, id?: string): Promise<string> {
   const now = Math.floor(app.now() / 1000);
-  const token = await signSession(app.keyring, app.siteOrigin, { customer, ent, checkedAt, now, days: app.config.sessionDays, ...(retryAfter !== undefined ? { retryAfter } : {}) });
+  const token = await signSession(app.keyring, app.siteOrigin, { customer, ent, checkedAt, now, days: app.config.sessionDays, ...(retryAfter !== undefined ? { retryAfter } : {}), ...(id ? { id } : {}) });
   return setCookie(SESSION_COOKIE, token, url, app.config.sessionDays * 86400);
 }
 
@@ -32,11 +33,15 @@ export async function readSession(ctx: Ctx): Promise<{ session: Session | undefi
   if (!token) return { session: undefined, invalid: false };
   const { app } = ctx;
   const known = app.memo.sessions.get(token);
-  // A remembered token skips the HMAC, not the clock: expiry is checked on every request.
-  if (known) return known.expiresAt > app.now() / 1000 ? { session: known, invalid: false } : { session: undefined, invalid: true };
-  const result = await verifySession(app.keyring, app.siteOrigin, token, app.now());
-  if (result.ok) app.memo.sessions.set(token, result.session);
-  return result.ok ? { session: result.session, invalid: false } : { session: undefined, invalid: true };
+  // A remembered token skips the HMAC, not the clock nor the revocation check: both run on every request.
+  let session: Session | undefined;
+  if (known) session = known.expiresAt > app.now() / 1000 ? known : undefined;
+  else {
+    const result = await verifySession(app.keyring, app.siteOrigin, token, app.now());
+    if (result.ok) app.memo.sessions.set(token, (session = result.session));
+  }
+  if (session && (await isRevoked(app, session))) session = undefined;
+  return session ? { session, invalid: false } : { session: undefined, invalid: true };
 }
 
 export function entitlementOptions(app: App) {
@@ -66,7 +71,7 @@ export async function resolveFan(ctx: Ctx): Promise<Fan> {
   }
   try {
     const ent = await readEntitlements(app.stripe, session.customer, entitlementOptions(app));
-    return member(ent, [await sessionCookie(app, url, session.customer, ent, now)]);
+    return member(ent, [await sessionCookie(app, url, session.customer, ent, now, undefined, session.id)]);
   } catch (error) {
     if (isMissing(error)) {
       app.log(`truefans: the Stripe customer of a session no longer exists; signing that browser out.`);
@@ -76,7 +81,7 @@ export async function resolveFan(ctx: Ctx): Promise<Fan> {
     if (isTransient(error) && withinGrace) {
       app.log(`truefans: ${failure.code}: ${failure.message.split('\n')[0]} Keeping the fan's access for the grace period (checked ${age}s ago).`);
       const retryAfter = Math.min(now + RETRY_SECONDS, session.checkedAt + app.config.graceSeconds);
-      return member(session.ent, [await sessionCookie(app, url, session.customer, session.ent, session.checkedAt, retryAfter)]);
+      return member(session.ent, [await sessionCookie(app, url, session.customer, session.ent, session.checkedAt, retryAfter, session.id)]);
     }
     app.log(`truefans: ${failure.code}: ${failure.describe().replace(/\n/g, ' ')} ${withinGrace ? '' : 'The grace period is over; '}answering 503.`);
     return { kind: 'unavailable', cookies: [] };

@@ -80,6 +80,8 @@ export interface AccountSummary {
   tiers: string[];
   offers: string[];
   feedUrl: string;
+  /** With a store, sessions can be revoked: the page offers "Sign out everywhere". */
+  revocable?: boolean;
 }
 
 export function accountView(a: AccountSummary): View {
@@ -93,6 +95,12 @@ ${list}
 <h2>Your private feed</h2>
 <p>Add this address to a feed reader or podcast app to read members-only posts there. Keep it to yourself: it works without signing in.</p>
 <p><input type="text" readonly value="${e(a.feedUrl)}" size="60" aria-label="Your private feed address"></p>
-<form method="post" action="${ROUTES.signOut}"><button type="submit">Sign out</button></form>`),
+<form method="post" action="${ROUTES.signOut}"><button type="submit">Sign out</button></form>
+${
+  a.revocable
+    ? `<form method="post" action="${ROUTES.signOut}"><input type="hidden" name="everywhere" value="1"><button type="submit">Sign out everywhere</button></form>
+<p>Signs out every browser and device you signed in on, including this one.</p>`
+    : '<p>Signing out removes your sign-in from this browser. This site cannot sign out other devices: a sign-in lasts until it expires there.</p>'
+}`),
   };
 }

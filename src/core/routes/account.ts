@@ -8,6 +8,8 @@ import { HttpProblem } from '../http/problem.ts';
 import { page, redirect, redirectToStripe, SAME_ORIGIN_REFERRER } from '../http/respond.ts';
 import { accountView, ROUTES, signInView } from '../pages/views.ts';
 import { stripeFailure } from '../stripe/faults.ts';
+import { readForm } from '../http/form.ts';
+import { revokeAll, revokeSession } from '../revocation.ts';
 import { FEED_ISSUED_AT, signFeedToken } from '../tokens/feed.ts';
 import { UNAVAILABLE_MESSAGE, UNAVAILABLE_TITLE } from './gated-page.ts';
 
@@ -24,6 +26,7 @@ export async function accountPage(ctx: Ctx): Promise<Response> {
     tiers: fan.ent.tiers.map((t) => tierName(app.manifest, t)),
     offers: fan.ent.offers.map((o) => offerName(app.manifest, o)),
     feedUrl: `${app.siteOrigin}${ROUTES.feed}${token}`,
+    revocable: app.store !== undefined,
   });
   // No referrer leaves for other sites. Not `no-referrer`: that makes browsers send `Origin: null` on this
   // page's own forms (sign out, manage membership), which the Origin check would have to special-case.
@@ -42,6 +45,17 @@ export async function openPortal(ctx: Ctx): Promise<Response> {
   }
 }
 
-export function signOut(ctx: Ctx): Response {
+/**
+ * Clears this browser's cookie and, with a store, revokes the session (or, with `everywhere`, every session
+ * of the fan). Without a store nothing can be recalled: a copy of the cookie works until it expires.
+ */
+export async function signOut(ctx: Ctx): Promise<Response> {
+  const { app } = ctx;
+  const form = await readForm(ctx.request);
+  const { session } = await readSession(ctx);
+  if (session) {
+    if (form.get('everywhere') === '1') await revokeAll(app, session.customer);
+    else await revokeSession(app, session);
+  }
   return redirect('/', { cookies: [clearCookie(SESSION_COOKIE, ctx.url)] });
 }

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { Entitlements } from '../access.ts';
 import type { Keyring } from '../crypto/keys.ts';
+import { toBase64Url } from '../crypto/base64url.ts';
 import { signToken, verifyToken } from './jwt.ts';
 
 export const SESSION_AUDIENCE = 'truefans:session';
@@ -18,6 +19,8 @@ export interface Session {
   retryAfter: number | undefined;
   issuedAt: number;
   expiresAt: number;
+  /** The session's id (`sid`), kept across re-checks, so sign-out can revoke it with a store. */
+  id: string | undefined;
 }
 
 const ids = z.array(z.string().max(64)).max(200);
@@ -28,6 +31,7 @@ const claims = z.object({
   iat: z.number(),
   exp: z.number(),
   sub: z.string().regex(/^cus_[A-Za-z0-9_]+$/),
+  sid: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/).optional(),
 });
 
 export interface SessionIssue {
@@ -35,6 +39,8 @@ export interface SessionIssue {
   ent: Entitlements;
   checkedAt: number;
   retryAfter?: number;
+  /** The id of the session this one continues (a re-check); a new one is made when absent. */
+  id?: string;
   /** Seconds. */
   now: number;
   days: number;
@@ -43,6 +49,7 @@ export interface SessionIssue {
 export function signSession(keyring: Keyring, issuer: string, s: SessionIssue): Promise<string> {
   const body: Record<string, unknown> = { ent: { tiers: [...s.ent.tiers], offers: [...s.ent.offers] }, chk: s.checkedAt };
   if (s.retryAfter !== undefined) body.rty = s.retryAfter;
+  body.sid = s.id ?? toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
   return signToken(keyring, body, {
     label: 'session',
     issuer,
@@ -63,6 +70,6 @@ export async function verifySession(keyring: Keyring, issuer: string, token: str
   const c = parsed.data;
   return {
     ok: true,
-    session: { customer: c.sub, ent: c.ent, checkedAt: c.chk, retryAfter: c.rty, issuedAt: c.iat, expiresAt: c.exp },
+    session: { customer: c.sub, ent: c.ent, checkedAt: c.chk, retryAfter: c.rty, issuedAt: c.iat, expiresAt: c.exp, id: c.sid },
   };
 }
