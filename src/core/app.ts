@@ -34,7 +34,7 @@ export interface App {
   /** The site's page layout with its placeholders (or the built-in fallback). */
   shell(): Promise<string>;
   /** Feed tokens carry no check time, so recent checks are remembered here (and in the store, if any); bounded. */
-  feedChecks: Memo<{ ent: Entitlements; checkedAt: number }>;
+  feedChecks: Memo<{ ent: Entitlements; checkedAt: number; gen: number }>;
   /** Per-instance budgets for requests that cost a Stripe call or an email (rate-limit.ts). */
   buckets: Buckets;
   /** Single-use claims held by this isolate (claims.ts). */

@@ -22,7 +22,7 @@ import { ASSET_ROUTE, MANIFEST_PATH, manifestSchema, type Manifest } from './man
 import { fallbackShell, SHELL_PATH } from './pages/shell.ts';
 import { problemView, ROUTES } from './pages/views.ts';
 import type { Handler, HandlerOptions, Mailer, RequestContext } from './ports.ts';
-import { accountPage, openPortal, signOut } from './routes/account.ts';
+import { accountPage, openPortal, resetFeed, signOut } from './routes/account.ts';
 import { serveAsset } from './routes/asset.ts';
 import { completeCheckout, startCheckout } from './routes/checkout.ts';
 import { serveFeed } from './routes/feed.ts';
@@ -48,6 +48,7 @@ const EXACT: Record<string, Route> = {
   [ROUTES.signOut]: { POST: signOut, checkOrigin: true },
   [ROUTES.portal]: { POST: openPortal, checkOrigin: true },
   [ROUTES.account]: { GET: accountPage },
+  [ROUTES.feedReset]: { POST: resetFeed, checkOrigin: true },
   [ROUTES.webhook]: { POST: receiveWebhook },
 };
 

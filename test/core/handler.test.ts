@@ -309,6 +309,7 @@ describe('functionPaths', () => {
       '/_truefans/signout',
       '/_truefans/portal',
       '/_truefans/account',
+      '/_truefans/feed-reset',
       '/_truefans/webhook',
       '/_truefans/feed/*',
       '/_truefans/asset/*',

@@ -37,8 +37,9 @@ describe('with a store', () => {
 
   it('"Sign out everywhere" revokes every session of the fan, and a new sign-in works afterwards', async () => {
     const made = world.handler({ store: true });
-    const phone = await sessionFor('cus_revoke2', ent, world.standIn.clock.now());
-    const laptop = await sessionFor('cus_revoke2', ent, world.standIn.clock.now());
+    const fan = (await world.stripe.customers.create({ email: 'everywhere@example.com' })).id;
+    const phone = await sessionFor(fan, ent, world.standIn.clock.now());
+    const laptop = await sessionFor(fan, ent, world.standIn.clock.now());
     const stranger = await sessionFor('cus_someone_else', ent, world.standIn.clock.now());
     const account = await (await made.handle(request('/_truefans/account', { cookie: laptop }))).text();
     expect(account).toContain('Sign out everywhere');
@@ -47,7 +48,7 @@ describe('with a store', () => {
     expect(await opens(made.handle, laptop)).toBe(false);
     expect(await opens(made.handle, stranger)).toBe(true);
     await world.standIn.clock.advance(2);
-    const later = await sessionFor('cus_revoke2', ent, world.standIn.clock.now());
+    const later = await sessionFor(fan, ent, world.standIn.clock.now());
     expect(await opens(made.handle, later)).toBe(true);
   });
 
@@ -69,7 +70,8 @@ describe('with a store', () => {
 describe('without a store', () => {
   it('sign-out clears this browser only, and the account page says so plainly', async () => {
     const { handle } = world.handler();
-    const cookie = await sessionFor('cus_revoke3', ent, world.standIn.clock.now());
+    const fan = (await world.stripe.customers.create({ email: 'nostore@example.com' })).id;
+    const cookie = await sessionFor(fan, ent, world.standIn.clock.now());
     const account = await (await handle(request('/_truefans/account', { cookie }))).text();
     expect(account).not.toContain('Sign out everywhere');
     expect(account).toContain('This site cannot sign out other devices');

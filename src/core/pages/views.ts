@@ -15,6 +15,7 @@ export const ROUTES = {
   signOut: '/_truefans/signout',
   portal: '/_truefans/portal',
   account: '/_truefans/account',
+  feedReset: '/_truefans/feed-reset',
   webhook: '/_truefans/webhook',
   feed: '/_truefans/feed/',
 } as const;
@@ -95,6 +96,8 @@ ${list}
 <h2>Your private feed</h2>
 <p>Add this address to a feed reader or podcast app to read members-only posts there. Keep it to yourself: it works without signing in.</p>
 <p><input type="text" readonly value="${e(a.feedUrl)}" size="60" aria-label="Your private feed address"></p>
+<form method="post" action="${ROUTES.feedReset}"><button type="submit">Reset my feed address</button></form>
+<p>If someone else has your feed address, reset it: the old one stops working and this page shows the new one.</p>
 <form method="post" action="${ROUTES.signOut}"><button type="submit">Sign out</button></form>
 ${
   a.revocable

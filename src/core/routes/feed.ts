@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { canAccess, type Entitlements } from '../access.ts';
 import type { Ctx } from '../app.ts';
 import { limit } from '../rate-limit.ts';
-import { entitlementOptions } from '../fan.ts';
+import { changedKey, entitlementOptions } from '../fan.ts';
 import { openGates } from '../gate/open-gates.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { PRIVATE } from '../http/respond.ts';
@@ -15,7 +15,7 @@ import { ASSET_ROUTE, FEED_TEMPLATE_PATH } from '../manifest.ts';
 import { ROUTES } from '../pages/views.ts';
 import { isMissing, isTransient, stripeFailure } from '../stripe/faults.ts';
 import { readEntitlements } from '../stripe/entitlements.ts';
-import { verifyFeedToken } from '../tokens/feed.ts';
+import { feedGeneration, verifyFeedToken } from '../tokens/feed.ts';
 import { staticRequest, UNAVAILABLE_MESSAGE, UNAVAILABLE_TITLE } from './gated-page.ts';
 
 const templateSchema = z.object({
@@ -28,33 +28,51 @@ const templateSchema = z.object({
 
 const storeKey = (customer: string) => `tf:feed:${customer}`;
 
-/** Entitlements for a feed token's customer: remembered for TRUEFANS_RECHECK_SECONDS, grace on Stripe faults. */
-export async function feedEntitlements(ctx: Ctx, customer: string): Promise<Entitlements> {
+export const feedGone = () =>
+  new HttpProblem(404, 'Feed not found', 'This private feed address is not valid any more. Copy the current one from your account page.', { headers: { 'referrer-policy': 'no-referrer' } });
+
+/**
+ * Entitlements for a feed token's customer: remembered for TRUEFANS_RECHECK_SECONDS (less when the webhook
+ * marked the customer changed, as for cookies), grace on Stripe faults. A token of an older generation
+ * than the customer's (the fan reset their feed address) is refused.
+ */
+export async function feedEntitlements(ctx: Ctx, customer: string, gen: number): Promise<Entitlements> {
   const { app } = ctx;
   const now = Math.floor(app.now() / 1000);
-  let known = app.feedChecks.get(customer);
+  let known: { ent: Entitlements; checkedAt: number; gen?: number } | undefined = app.feedChecks.get(customer);
   if (!known && app.store) {
     const raw = await app.store.get(storeKey(customer)).catch(() => null);
     if (raw) {
       try {
-        known = JSON.parse(raw) as { ent: Entitlements; checkedAt: number };
+        known = JSON.parse(raw) as { ent: Entitlements; checkedAt: number; gen?: number };
       } catch {
         known = undefined;
       }
     }
   }
-  if (known && now - known.checkedAt < app.config.recheckSeconds) return known.ent;
+  let fresh = known !== undefined && now - known.checkedAt < app.config.recheckSeconds;
+  if (fresh && app.store) {
+    const marked = await app.store.get(changedKey(customer)).catch(() => null);
+    fresh = !(marked !== null && Number(marked) >= known!.checkedAt);
+  }
+  if (known && fresh) {
+    if (gen !== (known.gen ?? 0)) throw feedGone();
+    return known.ent;
+  }
   await limit(ctx, 'recheck');
   try {
-    const ent = await readEntitlements(app.stripe, customer, entitlementOptions(app));
-    const entry = { ent, checkedAt: now };
+    const [ent, record] = await Promise.all([readEntitlements(app.stripe, customer, entitlementOptions(app)), app.stripe.customers.retrieve(customer)]);
+    if (record.deleted) throw new HttpProblem(410, 'This feed has ended', 'This private feed no longer belongs to a member.');
+    const entry = { ent, checkedAt: now, gen: feedGeneration(record.metadata) };
     app.feedChecks.set(customer, entry);
     if (app.store) await ctx.background(app.store.put(storeKey(customer), JSON.stringify(entry), { ttlSeconds: app.config.graceSeconds }));
+    if (gen !== entry.gen) throw feedGone();
     return ent;
   } catch (error) {
+    if (error instanceof HttpProblem) throw error;
     if (isMissing(error)) throw new HttpProblem(410, 'This feed has ended', 'This private feed no longer belongs to a member.');
     const failure = stripeFailure(error, 're-checking a private feed');
-    if (isTransient(error) && known && now - known.checkedAt < app.config.graceSeconds) {
+    if (isTransient(error) && known && now - known.checkedAt < app.config.graceSeconds && gen === (known.gen ?? 0)) {
       app.log(`truefans: ${failure.code}: ${failure.message} Serving the feed from the last check, within the grace period.`);
       return known.ent;
     }
@@ -83,8 +101,8 @@ export async function serveFeed(ctx: Ctx): Promise<Response> {
   const { app, url } = ctx;
   const token = url.pathname.slice(ROUTES.feed.length).replace(/\.(xml|rss)$/, '');
   const verified = await verifyFeedToken(app.keyring, app.siteOrigin, token, app.now());
-  if (!verified.ok) throw new HttpProblem(404, 'Feed not found', 'This private feed address is not valid any more. Copy the current one from your account page.', { headers: { 'referrer-policy': 'no-referrer' } });
-  const ent = await feedEntitlements(ctx, verified.customer);
+  if (!verified.ok) throw feedGone();
+  const ent = await feedEntitlements(ctx, verified.customer, verified.gen);
 
   const templateResponse = await app.assets.fetch(FEED_TEMPLATE_PATH, staticRequest(ctx, FEED_TEMPLATE_PATH));
   const template = templateSchema.safeParse(templateResponse.ok ? await templateResponse.json().catch(() => null) : null);
