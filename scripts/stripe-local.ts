@@ -4,6 +4,7 @@
 // clients must use from STRIPE_SECRET_KEY (default sk_test_truefans_local).
 import { parseArgs } from 'node:util';
 import { DEFAULT_PORT, DEFAULT_SECRET_KEY, startStripeStandIn } from '../src/stripe-local/index.ts';
+import { exposedWarning, isLoopback, refuseHost } from '../src/local/expose.ts';
 
 const { values } = parseArgs({
   options: {
@@ -12,18 +13,25 @@ const { values } = parseArgs({
     fresh: { type: 'boolean', default: false },
     state: { type: 'string', default: '.truefans/stripe-state.json' },
     webhook: { type: 'string' },
+    'unsafe-expose': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 
 if (values.help) {
-  console.log('Usage: node scripts/stripe-local.ts [--port 12111] [--host 127.0.0.1] [--fresh] [--state FILE] [--webhook URL]');
+  console.log('Usage: node scripts/stripe-local.ts [--port 12111] [--host 127.0.0.1] [--fresh] [--state FILE] [--webhook URL] [--unsafe-expose]');
   process.exit(0);
 }
 
 const port = Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`--port must be a number from 0 to 65535, not "${values.port}".`);
+  process.exit(2);
+}
+
+const refused = refuseHost(values.host, values['unsafe-expose'], 'npm run stripe:local --');
+if (refused) {
+  console.error(refused);
   process.exit(2);
 }
 
@@ -40,6 +48,7 @@ try {
     ...(values.webhook ? { webhook: { url: values.webhook, secret: webhookSecret } } : {}),
   });
   console.log(`Local Stripe stand-in on ${standIn.url}`);
+  if (!isLoopback(values.host)) console.log(exposedWarning(values.host));
   console.log(`  API key:  ${secretKey === DEFAULT_SECRET_KEY ? DEFAULT_SECRET_KEY : 'from STRIPE_SECRET_KEY'}`);
   console.log(`  state:    ${values.state}${values.fresh ? ' (started fresh)' : ''}`);
   console.log(`  webhooks: ${values.webhook ?? 'none (pass --webhook URL)'}`);

@@ -4,13 +4,15 @@
 //   Netlify     .netlify/v1/edge-functions/truefans.js + .netlify/v1/config.json   (Frameworks API)
 //   Cloudflare  .truefans/cloudflare/{worker.js,wrangler.json} + .wrangler/deploy/config.json
 //   Vercel      .vercel/output/                                                     (Build Output API v3)
-//   Node        nothing: `npm start` and the Docker image serve dist/ directly
+//   Node        nothing: `npm start` and the Docker image serve dist/ directly, through the core
+//   Security headers for static files: dist/_headers (Netlify, Cloudflare), config.json routes (Vercel)
 
 import path from 'node:path';
 import { ErrorCodes, TruefansError } from '../core/errors.ts';
 import { SIZE_LIMITS, type BundleInfo, type Platform } from './bundle.ts';
 import { emitCloudflare } from './cloudflare/emit.ts';
 import { emitNetlify } from './netlify/emit.ts';
+import { checkInlineHashes, writeHeadersFile } from './headers.ts';
 import { readManifest } from './routes.ts';
 import { emitVercel } from './vercel/emit.ts';
 
@@ -54,7 +56,11 @@ export async function emitPlatformFiles(distDir: string, options: EmitOptions = 
   const manifest = await readManifest(dist, distDir);
   const log = options.log ?? console.log;
   const results: BundleInfo[] = [];
-  for (const platform of options.platforms ?? platformsFromEnv(process.env.TRUEFANS_PLATFORMS)) {
+  await checkInlineHashes(dist);
+  const platforms = options.platforms ?? platformsFromEnv(process.env.TRUEFANS_PLATFORMS);
+  // Netlify and Cloudflare read the same `_headers` file from the deploy folder.
+  if (platforms.includes('netlify') || platforms.includes('cloudflare')) await writeHeadersFile(dist);
+  for (const platform of platforms) {
     const info =
       platform === 'netlify'
         ? await emitNetlify(root, manifest)

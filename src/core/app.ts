@@ -4,6 +4,8 @@
 import type Stripe from 'stripe';
 import type { Entitlements } from './access.ts';
 import type { Memo } from './memo.ts';
+import type { LocalClaims } from './claims.ts';
+import type { Buckets } from './rate-limit.ts';
 import type { Session } from './tokens/session.ts';
 import type { Keyring } from './crypto/keys.ts';
 import type { EdgeConfig } from './env.ts';
@@ -31,8 +33,12 @@ export interface App {
   fetch: typeof fetch;
   /** The site's page layout with its placeholders (or the built-in fallback). */
   shell(): Promise<string>;
-  /** Feed tokens carry no check time, so recent checks are remembered here (and in the store, if any). */
-  feedChecks: Map<string, { ent: Entitlements; checkedAt: number }>;
+  /** Feed tokens carry no check time, so recent checks are remembered here (and in the store, if any); bounded. */
+  feedChecks: Memo<{ ent: Entitlements; checkedAt: number; gen: number; customers: string[] }>;
+  /** Per-instance budgets for requests that cost a Stripe call or an email (rate-limit.ts). */
+  buckets: Buckets;
+  /** Single-use claims held by this isolate (claims.ts). */
+  claims: LocalClaims;
   /** Per-isolate memos: verified session tokens, opened sealed parts, opened pages (by ETag). */
   memo: { sessions: Memo<Session>; opened: Memo<string>; pages: Memo<{ bytes: Uint8Array<ArrayBuffer>; type: string }> };
 }
@@ -41,6 +47,8 @@ export interface Ctx {
   request: Request;
   url: URL;
   app: App;
+  /** The client's IP address as the adapter reports it, for per-client limits (never stored raw). */
+  clientIp?: string;
   /** Runs work after the response where the platform allows; otherwise awaits it. */
   background(work: Promise<unknown>): Promise<void>;
 }

@@ -12,6 +12,7 @@ import { isMissing, isTransient, stripeFailure } from './stripe/faults.ts';
 import { readEntitlements } from './stripe/entitlements.ts';
 import { readFan } from './stripe/fans.ts';
 import { signSession, verifySession, type Session } from './tokens/session.ts';
+import { isRevoked } from './revocation.ts';
 
 export type Fan =
   | { kind: 'anonymous'; cookies: string[] }
@@ -30,7 +31,7 @@ export const identityOf = (session: Session): Identity =>
   session.verified && session.email ? { customer: session.customer, verified: { email: session.email, customers: session.customers } } : { customer: session.customer };
 
 /** The Set-Cookie value for a fresh session. */
-export async function sessionCookie(app: App, url: URL, who: Identity, ent: Entitlements, checkedAt: number, retryAfter?: number): Promise<string> {
+export async function sessionCookie(app: App, url: URL, who: Identity, ent: Entitlements, checkedAt: number, retryAfter?: number, id?: string): Promise<string> {
   const now = Math.floor(app.now() / 1000);
   const token = await signSession(app.keyring, app.siteOrigin, {
     customer: who.customer,
@@ -40,6 +41,7 @@ export async function sessionCookie(app: App, url: URL, who: Identity, ent: Enti
     now,
     days: app.config.sessionDays,
     ...(retryAfter !== undefined ? { retryAfter } : {}),
+    ...(id ? { id } : {}),
   });
   return setCookie(SESSION_COOKIE, token, url, app.config.sessionDays * 86400);
 }
@@ -59,11 +61,15 @@ export async function readSession(ctx: Ctx): Promise<{ session: Session | undefi
   if (!token) return { session: undefined, invalid: false };
   const { app } = ctx;
   const known = app.memo.sessions.get(token);
-  // A remembered token skips the HMAC, not the clock: expiry is checked on every request.
-  if (known) return known.expiresAt > app.now() / 1000 ? { session: known, invalid: false } : { session: undefined, invalid: true };
-  const result = await verifySession(app.keyring, app.siteOrigin, token, app.now());
-  if (result.ok) app.memo.sessions.set(token, result.session);
-  return result.ok ? { session: result.session, invalid: false } : { session: undefined, invalid: true };
+  // A remembered token skips the HMAC, not the clock nor the revocation check: both run on every request.
+  let session: Session | undefined;
+  if (known) session = known.expiresAt > app.now() / 1000 ? known : undefined;
+  else {
+    const result = await verifySession(app.keyring, app.siteOrigin, token, app.now());
+    if (result.ok) app.memo.sessions.set(token, (session = result.session));
+  }
+  if (session && (await isRevoked(app, session))) session = undefined;
+  return session ? { session, invalid: false } : { session: undefined, invalid: true };
 }
 
 export function entitlementOptions(app: App) {
@@ -99,7 +105,7 @@ export async function resolveFan(ctx: Ctx): Promise<Fan> {
     }
     const { who, ent } = fresh;
     const current: Session = { ...session, customer: who.customer, customers: who.verified ? [...new Set([who.customer, ...who.verified.customers])] : [who.customer], ent, checkedAt: now, retryAfter: undefined };
-    return member(ent, [await sessionCookie(app, url, who, ent, now)], current);
+    return member(ent, [await sessionCookie(app, url, who, ent, now, undefined, session.id)], current);
   } catch (error) {
     if (isMissing(error)) {
       app.log(`truefans: the Stripe customer of a session no longer exists; signing that browser out.`);
@@ -109,7 +115,7 @@ export async function resolveFan(ctx: Ctx): Promise<Fan> {
     if (isTransient(error) && withinGrace) {
       app.log(`truefans: ${failure.code}: ${failure.message.split('\n')[0]} Keeping the fan's access for the grace period (checked ${age}s ago).`);
       const retryAfter = Math.min(now + RETRY_SECONDS, session.checkedAt + app.config.graceSeconds);
-      return member(session.ent, [await sessionCookie(app, url, identityOf(session), session.ent, session.checkedAt, retryAfter)]);
+      return member(session.ent, [await sessionCookie(app, url, identityOf(session), session.ent, session.checkedAt, retryAfter, session.id)]);
     }
     app.log(`truefans: ${failure.code}: ${failure.describe().replace(/\n/g, ' ')} ${withinGrace ? '' : 'The grace period is over; '}answering 503.`);
     return { kind: 'unavailable', cookies: [] };

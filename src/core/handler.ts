@@ -6,6 +6,8 @@
 
 import type Stripe from 'stripe';
 import { pageIndex, type App, type Ctx } from './app.ts';
+import { createLocalClaims } from './claims.ts';
+import { createBuckets } from './rate-limit.ts';
 import { createKeyring, type Keyring } from './crypto/keys.ts';
 import { createMailer } from './email/mailer.ts';
 import { Memo } from './memo.ts';
@@ -16,11 +18,12 @@ import { withMemberHint } from './http/member-hint.ts';
 import { isSameOrigin } from './http/origin.ts';
 import { HttpProblem } from './http/problem.ts';
 import { page, PRIVATE } from './http/respond.ts';
+import { withSecurityHeaders } from './http/security-headers.ts';
 import { ASSET_ROUTE, MANIFEST_PATH, manifestSchema, type Manifest } from './manifest.ts';
 import { fallbackShell, SHELL_PATH } from './pages/shell.ts';
 import { problemView, ROUTES } from './pages/views.ts';
 import type { Handler, HandlerOptions, Mailer, RequestContext } from './ports.ts';
-import { accountPage, openPortal, signedOutPage, signOut } from './routes/account.ts';
+import { accountPage, openPortal, resetFeed, signedOutPage, signOut } from './routes/account.ts';
 import { serveAsset } from './routes/asset.ts';
 import { completeCheckout, startCheckout } from './routes/checkout.ts';
 import { serveFeed } from './routes/feed.ts';
@@ -49,6 +52,7 @@ const EXACT: Record<string, Route> = {
   [ROUTES.account]: { GET: accountPage },
   [ROUTES.plan]: { POST: changePlan, checkOrigin: true },
   [ROUTES.planDone]: { GET: planChanged },
+  [ROUTES.feedReset]: { POST: resetFeed, checkOrigin: true },
   [ROUTES.webhook]: { POST: receiveWebhook },
 };
 
@@ -100,7 +104,9 @@ export function createHandler(options: HandlerOptions): Handler {
   const log = options.log ?? ((line: string) => console.error(line));
   const now = options.now ?? (() => Date.now());
   const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init));
-  const feedChecks: App['feedChecks'] = new Map();
+  const feedChecks: App['feedChecks'] = new Memo(5_000);
+  const claims = createLocalClaims();
+  const buckets = createBuckets();
   // Verifying a cookie and opening a sealed part each cost a trip to WebCrypto's thread pool, and opening
   // a page costs a decode, a scan and an encode; an isolate serving the same fans and pages again
   // remembers the results (keyed by the exact token, envelope, or file version), within 24 MB.
@@ -197,6 +203,8 @@ export function createHandler(options: HandlerOptions): Handler {
       fetch: fetchImpl,
       shell: () => shell(origin),
       feedChecks,
+      buckets,
+      claims,
       memo,
     };
   }
@@ -227,6 +235,7 @@ export function createHandler(options: HandlerOptions): Handler {
       request,
       url,
       app,
+      ...(context?.clientIp ? { clientIp: context.clientIp } : {}),
       async background(work) {
         if (context?.waitUntil) context.waitUntil(work.catch(() => undefined));
         else await work.catch(() => undefined);
@@ -240,7 +249,7 @@ export function createHandler(options: HandlerOptions): Handler {
       const allow = [fn!.GET ? 'GET, HEAD' : '', fn!.POST ? 'POST' : ''].filter(Boolean).join(', ');
       return new Response('Method not allowed', { status: 405, headers: { allow, ...PRIVATE } });
     }
-    if (method === 'POST' && fn!.checkOrigin && !isSameOrigin(request, url, app.siteOrigin)) {
+    if (method === 'POST' && fn!.checkOrigin && !isSameOrigin(request, url, app.siteOrigin, app.config.siteUrl !== undefined)) {
       throw new HttpProblem(403, 'This request came from another site', 'For your safety, this form only works from this site\'s own pages. Go back to the site and try again.');
     }
     return withMemberHint(await handler(ctx), url, app.manifest);
@@ -273,14 +282,17 @@ export function createHandler(options: HandlerOptions): Handler {
     } catch {
       return new Response('Bad request', { status: 400 });
     }
+    let response: Response;
     try {
-      return await route(request, url, context);
+      response = await route(request, url, context);
     } catch (error) {
       try {
-        return await toResponse(error, url);
+        response = await toResponse(error, url);
       } catch {
-        return new Response('Service unavailable. Please try again later.', { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8', ...PRIVATE } });
+        response = new Response('Service unavailable. Please try again later.', { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8', ...PRIVATE } });
       }
     }
+    // Every answer, static files passed through included, carries the one set of security headers.
+    return withSecurityHeaders(response, url);
   };
 }

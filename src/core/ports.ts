@@ -11,6 +11,14 @@ export interface KeyValueStore {
   get(key: string): Promise<string | null>;
   put(key: string, value: string, options?: { ttlSeconds?: number }): Promise<void>;
   delete(key: string): Promise<void>;
+  /**
+   * Writes `value` only if `key` holds nothing; true if this call wrote it. Claims (a sign-in link's use,
+   * a webhook event's handling) are made with it before any slow call. Atomic where `atomic` is true; an
+   * eventually consistent store (Cloudflare KV) can only read then write, so two places may both win.
+   */
+  putIfAbsent(key: string, value: string, options?: { ttlSeconds?: number }): Promise<boolean>;
+  /** Whether putIfAbsent is atomic across every instance that shares the store. */
+  readonly atomic: boolean;
 }
 
 export interface EmailMessage {
@@ -33,6 +41,8 @@ export type EdgeEnv = Readonly<Record<string, string | undefined>>;
 export interface RequestContext {
   /** Keeps work (an email, a store write) alive after the response, where the platform allows it. */
   waitUntil?(promise: Promise<unknown>): void;
+  /** The client's IP address, as the platform reports it (never from a header the client controls). */
+  clientIp?: string;
 }
 
 export type Handler = (request: Request, context?: RequestContext) => Promise<Response>;

@@ -65,6 +65,8 @@ export default function truefans(): AstroIntegration {
         }
         updateConfig({
           site: site.url,
+          // Stylesheets as files, never inlined: the site's CSP allows inline style only by hash.
+          build: { inlineStylesheets: 'never' },
           ...(stage ? { outDir: pathToFileURL(`${stage}/`) } : {}),
           vite: {
             build: {

@@ -16,6 +16,7 @@ import type { EdgeEnv } from '../core/ports.ts';
 import { startStripeStandIn, type StandIn } from '../stripe-local/index.ts';
 import { formatChanges, stripeFromEnv, syncStripe } from '../../scripts/stripe-sync.ts';
 import { createOutbox, OUTBOX_PREFIX, type Outbox } from './outbox.ts';
+import { refuseHost } from './expose.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const LOCAL_STRIPE_KEY = 'sk_test_truefans_local';
@@ -23,6 +24,10 @@ export const LOCAL_STRIPE_KEY = 'sk_test_truefans_local';
 export interface DemoOptions {
   /** Site port (default 4321); 0 picks a free one. */
   port?: number;
+  /** Where the site and the stand-in listen. Default 127.0.0.1; anything not loopback needs `unsafeExpose`. */
+  host?: string;
+  /** Allow a host that is not loopback (see expose.ts): the outbox and the stand-in's dashboard are open to it. */
+  unsafeExpose?: boolean;
   /** Stand-in port (default 12111); 0 picks a free one. */
   stripePort?: number;
   /** Where local state lives: the secret, the build, Stripe's and the outbox's state. Default `.truefans/`. */
@@ -90,9 +95,9 @@ export function buildSite(outDir: string, env: NodeJS.ProcessEnv, log: (line: st
   });
 }
 
-async function listenOrExplain(handler: Parameters<typeof listen>[0], port: number, flag: string): Promise<ListeningServer> {
+async function listenOrExplain(handler: Parameters<typeof listen>[0], port: number, flag: string, host: string): Promise<ListeningServer> {
   try {
-    return await listen(handler, { port, host: '127.0.0.1' });
+    return await listen(handler, { port, host });
   } catch (error) {
     if ((error as { code?: string }).code === 'EADDRINUSE') {
       throw new DemoError(`Port ${port} is already in use. Stop the program using it, or choose another port: npm start -- ${flag} ${port + 1}`);
@@ -106,6 +111,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const log = options.log ?? ((line: string) => console.log(line));
   const stateDir = resolve(ROOT, options.stateDir ?? '.truefans');
   const port = options.port ?? 4321;
+  const host = options.host ?? '127.0.0.1';
+  const refused = refuseHost(host, options.unsafeExpose ?? false, 'npm start --');
+  if (refused) throw new DemoError(refused);
   const content = options.content ? resolve(options.content) : contentDir(ROOT);
   const secret = env.TRUEFANS_SECRET ?? localSecret(stateDir);
   const distDir = join(stateDir, 'dist');
@@ -133,6 +141,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       (request, context) => (new URL(request.url).pathname.startsWith(`${OUTBOX_PREFIX}/`) || new URL(request.url).pathname === OUTBOX_PREFIX ? outbox.handle(request) : inner(request, context)),
       port,
       '--port',
+      host,
     );
     closers.push(() => server.close());
     const origin = server.url.replace('127.0.0.1', 'localhost');
@@ -146,6 +155,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       try {
         standIn = await startStripeStandIn({
           port: options.stripePort ?? 12111,
+          host,
           stateFile: join(stateDir, 'stripe-state.json'),
           fresh: options.fresh ?? false,
           webhook: { url: `${origin}/_truefans/webhook`, secret: webhookSecret },

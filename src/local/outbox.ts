@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { EmailMessage } from '../core/ports.ts';
+import { redirect } from '../core/http/respond.ts';
 
 export const OUTBOX_PREFIX = '/_outbox';
 
@@ -99,7 +100,7 @@ export function createOutbox(options: { stateFile?: string } = {}): Outbox {
       if (request.method === 'POST' && path === '/clear') {
         messages.length = 0;
         save();
-        return new Response(null, { status: 303, headers: { ...headers, Location: `${OUTBOX_PREFIX}/` } });
+        return redirect(`${OUTBOX_PREFIX}/`, { headers });
       }
       if (request.method === 'GET' && path === '/messages.json') return Response.json(messages, { headers });
       if (request.method === 'GET' && (path === '/' || path === '')) {

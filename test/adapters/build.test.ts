@@ -84,7 +84,10 @@ describe('emitPlatformFiles', () => {
     expect(JSON.parse(readFileSync(path.join(out, 'functions/_truefans/edge.func/.vc-config.json'), 'utf8'))).toEqual({ runtime: 'edge', entrypoint: 'index.js' });
     const { version, routes } = JSON.parse(readFileSync(path.join(out, 'config.json'), 'utf8'));
     expect(version).toBe(3);
-    expect(routes[0]).toEqual({ handle: 'filesystem' });
+    // First the security headers for every answer (continue: true), then the static files.
+    expect(routes[0]).toMatchObject({ src: '^/.*$', continue: true });
+    expect(routes[0].headers['content-security-policy']).toMatch(/frame-ancestors 'none'/);
+    expect(routes[1]).toEqual({ handle: 'filesystem' });
     const toFunction = routes.filter((r: { dest?: string }) => r.dest === '/_truefans/edge').map((r: { src: string }) => new RegExp(r.src, 'i'));
     const reaches = (p: string) => toFunction.some((re: RegExp) => re.test(p));
     for (const p of ['/posts/winter-tour/', '/posts/winter-tour', '/POSTS/Winter-Tour/', '/posts/winter-tour/index.html', '/_truefans/checkout', '/_truefans/asset/img1/photo.png']) {

@@ -9,6 +9,9 @@ import { postForm, setCookies, signInToken, subscribe } from './support/fan.ts';
 import type { Services } from './support/services.ts';
 import { WEBHOOK_SECRET } from './support/services.ts';
 import type { Site } from './support/site.ts';
+import { chunkedUpload } from './support/upload.ts';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 
 export interface ContractSetup {
   site: Site;
@@ -147,12 +150,86 @@ export function defineContract(name: string, start: StartRuntime, setup: () => C
       if (member301.status === 200) expect(body).toContain(site.gated.secretText);
     });
 
+    it('never answers a redirect to another host, whatever the path', async () => {
+      const publicDir = site.public.path.slice(0, -1);
+      const gatedDir = site.gated.path.slice(0, -1);
+      const paths = [
+        '//evil.example',
+        '//evil.example/',
+        `//evil.example${publicDir}`,
+        '/\\evil.example',
+        '/%5Cevil.example',
+        '/%2F%2Fevil.example',
+        '/%2F%2Fevil.example/',
+        '/%09/evil.example',
+        '/%0d%0a/evil.example',
+        `/${gatedDir}`,
+        `//${gatedDir}`,
+        `/${publicDir}/../..//evil.example`,
+        '//_truefans/account',
+        '/_truefans/signin/',
+      ];
+      for (const p of paths) {
+        const res = await get(p);
+        expect(res.status, p).toBeLessThan(500);
+        const location = res.headers.get('location');
+        if (location === null) continue;
+        expect(location, `${p} -> ${location}`).not.toMatch(/^\s*[/\\]{2}|^\s*\/\\|^[a-z][\w+.-]*:/i);
+        expect(new URL(location, runtime.url).origin, `${p} -> ${location}`).toBe(new URL(runtime.url).origin);
+      }
+      const out = await post('/_truefans/signout', {});
+      expect(out.status).toBe(303);
+      expect(out.headers.get('location')).toBe('/');
+    });
+
+    // Sizes just over the caps: how far a runtime reads before answering is proven in the core (body.test.ts)
+    // and measured on Node (test/adapters/node/body-memory.test.ts); here, that the cap holds everywhere.
+    it('stops a chunked form upload at the form cap with a 413, and a webhook at 1 MB', async () => {
+      const MB = 1024 * 1024;
+      const form = await chunkedUpload(`${runtime.url}/_truefans/signin`, 128 * 1024, { origin: runtime.url });
+      expect(form.status).toBe(413);
+      expect(form.body).toContain('That request is too large');
+      const hook = await chunkedUpload(`${runtime.url}/_truefans/webhook`, 1.25 * MB, { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=00' });
+      expect(hook.status).toBe(413);
+      // A small form still works after (no cap shared between requests).
+      const ok = await post('/_truefans/signin', { email: 'not-an-email', return_to: '/' });
+      expect(ok.status).toBe(400);
+    }, 30_000);
+
     it('leaves public pages plain static files, shared-cacheable and without the function\'s cookie handling', async () => {
       const res = await get(site.public.path, { headers: { cookie: member } });
       expect(res.status).toBe(200);
       expect(await res.text()).toContain(site.public.text);
       expect(res.headers.get('cache-control') ?? '').not.toMatch(/private|no-store/);
       expect(res.headers.getSetCookie()).toEqual([]);
+    });
+
+    it('puts the security headers on every kind of answer: public, teaser, opened, function pages, 404, assets', async () => {
+      const css = readdirSync(path.join(site.dist, '_astro')).find((f) => f.endsWith('.css'));
+      const answers: [string, Response][] = [
+        ['public page', await get(site.public.path)],
+        ['gated teaser', await get(site.gated.path)],
+        ['gated opened', await get(site.gated.path, { headers: { cookie: member } })],
+        ['sealed asset opened', await get(site.gated.asset, { headers: { cookie: member } })],
+        ['sign-in page', await get('/_truefans/signin')],
+        ['account page', await get('/_truefans/account', { headers: { cookie: member } })],
+        ['function problem page', await post('/_truefans/checkout', { tier: 'no-such-tier', interval: 'month' })],
+        ['404', await get('/no-such-page/')],
+        ...(css ? [['stylesheet', await get(`/_astro/${css}`)] as [string, Response]] : []),
+      ];
+      for (const [what, res] of answers) {
+        const h = (name: string) => res.headers.get(name) ?? '';
+        expect(h('content-security-policy'), what).toMatch(/frame-ancestors 'none'/);
+        expect(h('content-security-policy'), what).not.toMatch(/unsafe-inline|unsafe-eval/);
+        expect(h('content-security-policy'), what).toMatch(/default-src '(self|none)'/);
+        expect(h('x-content-type-options'), what).toBe('nosniff');
+        expect(h('referrer-policy'), what).toMatch(/^(same-origin|no-referrer|strict-origin-when-cross-origin)$/);
+        expect(h('permissions-policy'), what).toMatch(/camera=\(\)/);
+        expect(h('x-frame-options'), what).toBe('DENY');
+        await res.arrayBuffer().catch(() => undefined);
+      }
+      // The account page's forms must send a real Origin, so it keeps same-origin.
+      expect(answers.find(([w]) => w === 'account page')![1].headers.get('referrer-policy')).toBe('same-origin');
     });
   });
 }

@@ -287,7 +287,8 @@ describe('hardening', () => {
   });
 
   it('uses plain cookie names without Secure on http://localhost only', async () => {
-    const { handle } = makeHandler(fixture, env());
+    // SITE_URL is the local origin here: with SITE_URL set, only its origin passes the Origin check.
+    const { handle } = makeHandler(fixture, { ...env(), SITE_URL: 'http://localhost:4321' });
     const local = await handle(new Request('http://localhost:4321/_truefans/signout', { method: 'POST', headers: { origin: 'http://localhost:4321' } }));
     expect(local.headers.getSetCookie()).toEqual(['truefans=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0', 'truefans-member=; Path=/; SameSite=Lax; Max-Age=0']);
   });
@@ -319,6 +320,7 @@ describe('functionPaths', () => {
       '/_truefans/account',
       '/_truefans/plan',
       '/_truefans/plan/done',
+      '/_truefans/feed-reset',
       '/_truefans/webhook',
       '/_truefans/feed/*',
       '/_truefans/asset/*',

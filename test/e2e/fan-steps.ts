@@ -121,7 +121,7 @@ export async function openAccount(page: Page): Promise<void> {
 
 export async function signOut(page: Page, fixture: Fixture): Promise<void> {
   await openAccount(page);
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await page.waitForURL(`${fixture.demo.url}/_truefans/signout`);
   await page.getByRole('heading', { level: 1, name: 'You’re signed out' }).waitFor();
 }

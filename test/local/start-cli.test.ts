@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
+import { networkInterfaces } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, tempDir } from '../helpers/build-site.ts';
 
@@ -66,4 +67,38 @@ describe('npm start', () => {
     expect(run.output()).toContain(`Port ${port} is already in use. Stop the program using it, or choose another port: npm start -- --port ${port + 1}`);
     expect(run.output()).not.toMatch(/\n\s+at /); // no stack trace
   }, 120_000);
+
+  it('listens on loopback only, and says so', async () => {
+    const [port, stripePort] = [await freePort(), await freePort()];
+    const run = start(['--port', String(port), '--stripe-port', String(stripePort), '--state', tempDir()]);
+    await run.waitFor(/Press Ctrl-C to stop/);
+    expect(run.output()).toContain('Listening on 127.0.0.1 only: other machines cannot reach it');
+    // Not on the machine's other addresses.
+    const other = Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+    if (other) {
+      await expect(fetch(`http://${other}:${port}/`)).rejects.toThrow();
+      await expect(fetch(`http://${other}:${stripePort}/`)).rejects.toThrow();
+    }
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(0);
+  }, 120_000);
+
+  it('refuses another address without --unsafe-expose, before building, and says how', async () => {
+    const port = await freePort();
+    const run = start(['--port', String(port), '--host', '0.0.0.0', '--state', tempDir()]);
+    expect(await run.exited).toBe(1);
+    expect(run.output()).not.toContain('Building the site');
+    expect(run.output()).toContain('Refusing to listen on 0.0.0.0');
+    expect(run.output()).toContain('npm start -- --host 0.0.0.0 --unsafe-expose');
+    await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
+  }, 120_000);
+
+  it('the stand-in on its own refuses another address the same way', async () => {
+    const child = spawn(process.execPath, [join(ROOT, 'scripts/stripe-local.ts'), '--port', '0', '--host', '0.0.0.0', '--state', join(tempDir(), 's.json')], { cwd: ROOT, env: cleanEnv });
+    let output = '';
+    child.stderr.on('data', (d: Buffer) => (output += d));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(2);
+    expect(output).toContain('npm run stripe:local -- --host 0.0.0.0 --unsafe-expose');
+  }, 60_000);
 });

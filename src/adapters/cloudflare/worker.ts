@@ -35,6 +35,8 @@ function handlerFor(env: Env): Handler {
 
 export default {
   fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
-    return handlerFor(env)(request, { waitUntil: (promise) => ctx.waitUntil(promise) });
+    // Cloudflare sets CF-Connecting-IP itself on every request that reaches a Worker.
+    const clientIp = request.headers.get('cf-connecting-ip') ?? undefined;
+    return handlerFor(env)(request, { waitUntil: (promise) => ctx.waitUntil(promise), ...(clientIp ? { clientIp } : {}) });
   },
 };

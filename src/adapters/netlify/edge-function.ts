@@ -13,6 +13,8 @@ import { LOOP_HEADER, loopDetected } from '../loop.ts';
 interface NetlifyContext {
   next(options?: { sendConditionalRequest?: boolean }): Promise<Response>;
   waitUntil?(promise: Promise<unknown>): void;
+  /** The client's IP address, as Netlify's edge saw it. */
+  ip?: string;
 }
 
 declare const Netlify: { env: { toObject(): Record<string, string> } };
@@ -45,7 +47,7 @@ export default async function truefans(request: Request, context: NetlifyContext
   if (!contexts) inFlight.set(key, (contexts = new Set()));
   contexts.add(context);
   try {
-    return await get()(request, { waitUntil: (promise) => context.waitUntil?.(promise) });
+    return await get()(request, { waitUntil: (promise) => context.waitUntil?.(promise), ...(context.ip ? { clientIp: context.ip } : {}) });
   } finally {
     contexts.delete(context);
     if (contexts.size === 0 && inFlight.get(key) === contexts) inFlight.delete(key);

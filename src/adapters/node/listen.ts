@@ -7,6 +7,18 @@ import { serve } from 'srvx';
 import type { Handler } from '../../core/ports.ts';
 import { compressResponse } from './compress.ts';
 import { notModified } from './http-cache.ts';
+import { BODY_LIMITS } from '../../core/http/body.ts';
+
+/**
+ * The server's own limits, under the core's per-route body caps: no body past the largest cap (the
+ * webhook's), headers within 16 KB, and a slow client (one byte a minute) cannot hold a request open.
+ */
+export const SERVER_LIMITS = {
+  maxRequestBodySize: BODY_LIMITS.webhook,
+  maxHeaderSize: 16 * 1024,
+  headersTimeoutMs: 15_000,
+  requestTimeoutMs: 30_000,
+} as const;
 
 export interface ListenOptions {
   port?: number;
@@ -38,13 +50,18 @@ export async function listen(handler: Handler, options: ListenOptions = {}): Pro
     hostname: options.host ?? '127.0.0.1',
     trustProxy: options.trustProxy ?? false,
     silent: true,
+    maxRequestBodySize: SERVER_LIMITS.maxRequestBodySize,
+    node: { maxHeaderSize: SERVER_LIMITS.maxHeaderSize, headersTimeout: SERVER_LIMITS.headersTimeoutMs, requestTimeout: SERVER_LIMITS.requestTimeoutMs },
     // The CLI owns the signals; a library must not install process-wide handlers.
     gracefulShutdown: false,
     async fetch(request) {
-      const answer = await handler(request, { waitUntil: (p) => server.waitUntil?.(p.catch(() => undefined)) });
+      // srvx's request.ip: the socket's address, or X-Forwarded-For's first hop only with trustProxy.
+      const clientIp = (request as { ip?: string }).ip;
+      const answer = await handler(request, { waitUntil: (p) => server.waitUntil?.(p.catch(() => undefined)), ...(clientIp ? { clientIp } : {}) });
       const response = await compressResponse(request, notModified(request, answer));
-      // While shutting down, a kept-alive connection would hold close() open until it idles out.
-      if (!closing) return response;
+      // While shutting down, a kept-alive connection would hold close() open until it idles out; after a
+      // 413 the rest of the upload was never read, so the connection cannot carry another request.
+      if (!closing && response.status !== 413) return response;
       const headers = new Headers(response.headers);
       headers.set('connection', 'close');
       return new Response(response.body, { status: response.status, statusText: response.statusText, headers });

@@ -15,6 +15,7 @@ import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import { lookup } from 'mrmime';
 import type { AssetFetcher } from '../../core/ports.ts';
+import { redirect } from '../../core/http/respond.ts';
 
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
 export const REVALIDATE = 'public, max-age=0, must-revalidate';
@@ -102,9 +103,9 @@ export function createDistAssets(distDir: string): AssetFetcher {
       const found = await find(file);
       if (found?.kind === 'dir') {
         if (!pathname.endsWith('/')) {
-          const location = new URL(request.url);
-          location.pathname = `${pathname}/`;
-          return new Response(null, { status: 308, headers: { location: `${location.pathname}${location.search}` } });
+          // Through the one redirect function: `//tags` must never answer `Location: //tags/` (another
+          // host). Repeated leading slashes fold to one; anything else unsafe becomes `/`.
+          return redirect(`${pathname.replace(/^\/+/, '/')}/${new URL(request.url).search}`, {}, 308);
         }
         const index = await find(path.join(file, 'index.html'));
         return index?.kind === 'file' ? respond(index.info, 200, REVALIDATE) : notFound();

@@ -28,5 +28,7 @@ export default function truefans(request: Request, context?: VercelContext): Pro
         fetch(new URL(moved.has(assetPath) ? `${MOVED_PREFIX}${assetPath}index.html` : assetPath, req.url), { headers: { [LOOP_HEADER]: '1' } }),
     },
   });
-  return handler(request, { waitUntil: (promise) => context?.waitUntil?.(promise) });
+  // Vercel sets X-Real-IP to the client's address, replacing any value the client sent.
+  const clientIp = request.headers.get('x-real-ip') ?? undefined;
+  return handler(request, { waitUntil: (promise) => context?.waitUntil?.(promise), ...(clientIp ? { clientIp } : {}) });
 }

@@ -10,6 +10,7 @@ import type { Manifest } from '../../core/manifest.ts';
 import { bundlePlatform, type BundleInfo } from '../bundle.ts';
 import { FUNCTION_PREFIX, gatedPages } from '../routes.ts';
 import { MOVED_PREFIX } from './moved.ts';
+import { STATIC_HEADERS } from '../../core/http/security-headers.ts';
 
 export const VERCEL_OUT = '.vercel/output';
 export const VERCEL_FUNCTION = '/_truefans/edge';
@@ -21,11 +22,15 @@ export interface VercelRoute {
   dest?: string;
   status?: number;
   handle?: 'filesystem';
+  headers?: Record<string, string>;
+  continue?: boolean;
 }
 
 export function vercelRoutes(manifest: Manifest, has404: boolean): VercelRoute[] {
   const prefix = escape(FUNCTION_PREFIX);
   return [
+    // The security headers on every answer, static files included (the function sets its own as well).
+    { src: '^/.*$', headers: { ...STATIC_HEADERS }, continue: true },
     { handle: 'filesystem' },
     // The function's routes; the static files under /_truefans/ were served above, and a missing one must
     // not reach the function, which would ask the CDN for it again.

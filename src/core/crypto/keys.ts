@@ -14,7 +14,8 @@ export type KeyLabel =
   | 'session'
   | 'magic-link'
   | 'feed'
-  | 'checkout-nonce';
+  | 'checkout-nonce'
+  | 'client-id';
 
 const SALT = utf8.encode('truefans/v1');
 

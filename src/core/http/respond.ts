@@ -3,6 +3,7 @@
 
 import type { View } from '../pages/views.ts';
 import { renderShell } from '../pages/shell.ts';
+import { safeReturnPath } from './return-to.ts';
 
 /** For every response that carries members-only content or anything personal. */
 export const PRIVATE = { 'cache-control': 'private, no-store', vary: 'Cookie' } as const;
@@ -11,8 +12,7 @@ export const TEASER = { 'cache-control': 'private, no-cache', vary: 'Cookie' } a
 
 const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
-  'x-content-type-options': 'nosniff',
-  'content-security-policy': "frame-ancestors 'none'",
+  // The rest of the security headers (the CSP among them) come from security-headers.ts, in the handler.
   'referrer-policy': 'same-origin',
   ...PRIVATE,
 };
@@ -32,9 +32,29 @@ export function page(shell: string, view: View, status = 200, extras: ResponseEx
   return new Response(renderShell(shell, view.title, view.main), { status, headers: applyExtras(new Headers(PAGE_HEADERS), extras) });
 }
 
-/** 303 See Other: after a POST, the browser GETs `location`. */
-export function redirect(location: string, extras: ResponseExtras = {}): Response {
-  return new Response(null, { status: 303, headers: applyExtras(new Headers({ location, ...PRIVATE, 'referrer-policy': 'same-origin' }), extras) });
+/**
+ * Every redirect the project makes goes through here (the core's routes and the Node adapter's trailing
+ * slash). `path` can only become a same-site path: anything a browser could read as another host
+ * (`//evil`, `/\\evil`, control characters, a scheme) becomes `/`. 303 after a POST; 308 for a moved path.
+ */
+export function redirect(path: string, extras: ResponseExtras = {}, status: 303 | 308 = 303): Response {
+  return locationResponse(safeReturnPath(path), status, extras);
+}
+
+/**
+ * The one exception: a redirect to Stripe's hosted checkout or billing portal, whose URL Stripe made. Only
+ * an absolute http(s) URL without credentials passes; anything else is a programming error.
+ */
+export function redirectToStripe(url: string, extras: ResponseExtras = {}): Response {
+  const parsed = new URL(url);
+  if ((parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || parsed.username || parsed.password) {
+    throw new TypeError('redirectToStripe: expected an http(s) URL made by Stripe.');
+  }
+  return locationResponse(parsed.href, 303, extras);
+}
+
+function locationResponse(location: string, status: number, extras: ResponseExtras): Response {
+  return new Response(null, { status, headers: applyExtras(new Headers({ location, ...PRIVATE, 'referrer-policy': 'same-origin' }), extras) });
 }
 
 /** For pages with forms that post to this site: no referrer leaves for other sites, and Origin stays real. */

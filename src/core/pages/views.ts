@@ -17,6 +17,7 @@ export const ROUTES = {
   account: '/_truefans/account',
   plan: '/_truefans/plan',
   planDone: '/_truefans/plan/done',
+  feedReset: '/_truefans/feed-reset',
   webhook: '/_truefans/webhook',
   feed: '/_truefans/feed/',
 } as const;
@@ -162,6 +163,8 @@ export interface AccountSummary {
   feedUrl: string;
   /** Filled only when the fan has several customers: each gets its own "Manage" button. */
   customers?: AccountCustomer[];
+  /** With a store, sessions can be revoked: the page offers "Sign out everywhere". */
+  revocable?: boolean;
   /** Set when Stripe could not be asked: the page shows only what the session says. */
   degraded?: string[];
 }
@@ -216,9 +219,16 @@ ${manage(a.customers)}
 <h2>Your private feed</h2>
 <p>Add this address to a feed reader or podcast app to read members-only posts there. Keep it to yourself: it works without signing in.</p>
 <p><input type="text" readonly value="${e(a.feedUrl)}" size="60" aria-label="Your private feed address"></p>
+<form method="post" action="${ROUTES.feedReset}"><button type="submit">Reset my feed address</button></form>
+<p>If someone else has your feed address, reset it: the old one stops working and this page shows the new one.</p>
 <h2>Signing out</h2>
 <form method="post" action="${ROUTES.signOut}"><button type="submit">Sign out</button></form>
-<!-- truefans:sign-out-everywhere -->`),
+${
+  a.revocable
+    ? `<form method="post" action="${ROUTES.signOut}"><input type="hidden" name="everywhere" value="1"><button type="submit">Sign out everywhere</button></form>
+<p>Signs out every browser and device you signed in on, including this one.</p>`
+    : '<p>Signing out removes your sign-in from this browser. This site cannot sign out other devices: a sign-in lasts until it expires there.</p>'
+}`),
   };
 }
 

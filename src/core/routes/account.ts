@@ -2,7 +2,7 @@
 // portal, their private feed URL, sign-out), the billing portal redirect, and sign-out.
 
 import { tierName, offerName, type App, type Ctx } from '../app.ts';
-import { entitlementOptions, readSession, resolveFan } from '../fan.ts';
+import { changedKey, entitlementOptions, readSession, resolveFan } from '../fan.ts';
 import { clearFlash, readFlash } from '../http/flash.ts';
 import { downloadPath } from '../manifest.ts';
 import { longDate, perInterval, priceText } from '../pages/price-text.ts';
@@ -11,11 +11,14 @@ import { readAccount, type Account } from '../stripe/account.ts';
 import { clearCookie, SESSION_COOKIE } from '../http/cookies.ts';
 import { readForm } from '../http/form.ts';
 import { HttpProblem } from '../http/problem.ts';
-import { page, redirect, SAME_ORIGIN_REFERRER } from '../http/respond.ts';
+import { page, redirect, redirectToStripe, SAME_ORIGIN_REFERRER } from '../http/respond.ts';
 import { accountView, ROUTES, signedOutView, signInView, signOutView, type AccountCustomer, type AccountItem, type AccountPlan, type AccountSummary } from '../pages/views.ts';
 import { isMissing, isTransient, stripeFailure } from '../stripe/faults.ts';
 import { readHoldings } from '../stripe/fans.ts';
-import { FEED_ISSUED_AT, signFeedToken } from '../tokens/feed.ts';
+import { revokeAll, revokeSession } from '../revocation.ts';
+import type { Session } from '../tokens/session.ts';
+import { FEED_GEN_METADATA, FEED_ISSUED_AT, feedGeneration, signFeedToken } from '../tokens/feed.ts';
+import { feedOwnerKey } from './feed.ts';
 import { UNAVAILABLE_MESSAGE, UNAVAILABLE_TITLE } from './gated-page.ts';
 
 export async function accountPage(ctx: Ctx): Promise<Response> {
@@ -25,11 +28,12 @@ export async function accountPage(ctx: Ctx): Promise<Response> {
   if (fan.kind === 'anonymous') {
     return page(await shellFor(ctx), signInView(ROUTES.account, 'Sign in to see your membership.'), 200, { cookies: fan.cookies });
   }
-  // A fixed issue time makes the URL the same on every visit (it lasts until the secret rotates). Only a
-  // verified session gets the feed of its email; an unverified one gets its own customer's.
+  // A fixed issue time makes the URL the same on every visit, until the fan resets it (a new generation on
+  // their Stripe customers) or the secret rotates. Only a verified session gets the feed of its email; an
+  // unverified one gets its own customer's.
   const { session } = fan;
   const owner = session.verified && session.email ? { email: session.email } : { customer: fan.customer };
-  const token = await signFeedToken(app.keyring, app.siteOrigin, owner, FEED_ISSUED_AT);
+  const token = await signFeedToken(app.keyring, app.siteOrigin, owner, FEED_ISSUED_AT, await currentFeedGeneration(app, session));
   const feedUrl = `${app.siteOrigin}${ROUTES.feed}${token}`;
   let summary: AccountSummary;
   try {
@@ -40,12 +44,51 @@ export async function accountPage(ctx: Ctx): Promise<Response> {
     app.log(`truefans: ${stripeFailure(error, 'reading a fan\'s account').message.split('\n')[0]} Showing the account from the session.`);
     summary = { email: undefined, plans: [], purchases: [], feedUrl, degraded: [...fan.ent.tiers.map((t) => tierName(app.manifest, t)), ...fan.ent.offers.map((o) => offerName(app.manifest, o))] };
   }
+  summary.revocable = app.store !== undefined;
   const flash = readFlash(ctx.request, ctx.url);
   if (flash) fan.cookies.push(clearFlash(ctx.url));
   const view = accountView(summary);
   // No referrer leaves for other sites. Not `no-referrer`: that makes browsers send `Origin: null` on this
   // page's own forms (sign out, manage membership), which the Origin check would have to special-case.
   return page(await shellFor(ctx, { ent: fan.ent, flash }), view, 200, { cookies: fan.cookies, headers: SAME_ORIGIN_REFERRER });
+}
+
+/** A fan's feed generation: the highest on any of the session's customers (a verified fan may have several). */
+async function currentFeedGeneration(app: App, session: Session): Promise<number> {
+  try {
+    const records = await Promise.all(session.customers.map((c) => app.stripe.customers.retrieve(c)));
+    return Math.max(0, ...records.map((record) => (record.deleted ? 0 : feedGeneration(record.metadata))));
+  } catch (error) {
+    throw stripeFailure(error, 'reading a fan\'s feed address');
+  }
+}
+
+/**
+ * "Reset my feed address": raises the generation on the fan's Stripe customer, so the old address stops
+ * working at its next re-check (at once on this instance and, with a store, wherever the "changed" marker
+ * is read). Needs no store: Stripe holds the number.
+ */
+export async function resetFeed(ctx: Ctx): Promise<Response> {
+  const { app } = ctx;
+  const { session } = await readSession(ctx);
+  if (!session) return redirect(`${ROUTES.signIn}?return_to=${encodeURIComponent(ROUTES.account)}`);
+  const next = (await currentFeedGeneration(app, session)) + 1;
+  try {
+    // Stripe merges `metadata` on update: keys not sent are kept (docs: "Updating metadata", customers.update).
+    // Every customer of the session gets it, so the highest generation is the new one whichever is read.
+    await Promise.all(session.customers.map((c) => app.stripe.customers.update(c, { metadata: { [FEED_GEN_METADATA]: String(next) } })));
+  } catch (error) {
+    throw stripeFailure(error, 'resetting a fan\'s feed address');
+  }
+  // This instance forgets its last checks; others re-check on the marker (with a store) or within the interval.
+  const owner = session.verified && session.email ? { email: session.email } : { customer: session.customer };
+  app.feedChecks.set(await feedOwnerKey(owner), { ent: { tiers: [], offers: [] }, checkedAt: 0, gen: next, customers: [...session.customers] });
+  if (app.store) {
+    const store = app.store;
+    const at = String(Math.floor(app.now() / 1000));
+    await Promise.all(session.customers.map((c) => store.put(changedKey(c), at, { ttlSeconds: Math.max(app.config.recheckSeconds, 60) })));
+  }
+  return redirect(ROUTES.account);
 }
 
 const STATUS: Record<string, string> = { active: 'Active', trialing: 'Trial', past_due: 'Payment failed', unpaid: 'Unpaid', canceled: 'Ended', paused: 'Paused', incomplete: 'Not started', incomplete_expired: 'Not started' };
@@ -112,7 +155,7 @@ export async function openPortal(ctx: Ctx): Promise<Response> {
   }
   try {
     const portal = await app.stripe.billingPortal.sessions.create({ customer: asked, return_url: `${app.siteOrigin}${ROUTES.account}` });
-    return redirect(portal.url);
+    return redirectToStripe(portal.url);
   } catch (error) {
     if (isMissing(error)) {
       app.log('truefans: the Stripe customer of a session no longer exists; signing that browser out.');
@@ -122,8 +165,19 @@ export async function openPortal(ctx: Ctx): Promise<Response> {
   }
 }
 
-/** Signs out, then shows "You're signed out" (a GET, so a reload does not post again). */
-export function signOut(ctx: Ctx): Response {
+/**
+ * Clears this browser's cookie and, with a store, revokes the session (or, with `everywhere`, every session
+ * of the fan), then shows "You're signed out" (a GET, so a reload does not post again). Without a store
+ * nothing can be recalled: a copy of the cookie works until it expires.
+ */
+export async function signOut(ctx: Ctx): Promise<Response> {
+  const { app } = ctx;
+  const form = await readForm(ctx.request);
+  const { session } = await readSession(ctx);
+  if (session) {
+    if (form.get('everywhere') === '1') await revokeAll(app, session);
+    else await revokeSession(app, session);
+  }
   return redirect(ROUTES.signOut, { cookies: [clearCookie(SESSION_COOKIE, ctx.url)] });
 }
 

@@ -34,7 +34,7 @@ export async function serveAsset(ctx: Ctx): Promise<Response> {
   const feedToken = url.searchParams.get('feed');
   if (feedToken) {
     const v = await verifyFeedToken(app.keyring, app.siteOrigin, feedToken, app.now());
-    if (v.ok) ent = await feedEntitlements(ctx, v);
+    if (v.ok) ent = await feedEntitlements(ctx, v.owner, v.gen);
   } else {
     const fan = await resolveFan(ctx);
     cookies.push(...fan.cookies);

@@ -16,9 +16,10 @@ import { newNonce, nonceHash, nonceMatches, NONCE_PATTERN } from '../checkout-no
 import { ErrorCodes, TruefansError } from '../errors.ts';
 import { entitlementOptions, identityOf, readSession, sessionCookie, type Identity } from '../fan.ts';
 import { CHECKOUT_COOKIE, clearCookie, readCookie, setCookie } from '../http/cookies.ts';
+import { limit } from '../rate-limit.ts';
 import { readForm } from '../http/form.ts';
 import { HttpProblem } from '../http/problem.ts';
-import { page, redirect, SAME_ORIGIN_REFERRER } from '../http/respond.ts';
+import { page, redirect, redirectToStripe, SAME_ORIGIN_REFERRER } from '../http/respond.ts';
 import { safeReturnPath } from '../http/return-to.ts';
 import { downloadPath, lookupKey } from '../manifest.ts';
 import { parseMajorUnits } from '../money.ts';
@@ -93,6 +94,7 @@ export async function startCheckout(ctx: Ctx): Promise<Response> {
   const form = await readForm(request);
   const returnTo = safeReturnPath(form.get('return_to'));
   const purchase = choose(app, form, returnTo);
+  await limit(ctx, 'checkout');
 
   const existing = readCookie(request, CHECKOUT_COOKIE, url);
   // Reuse this browser's nonce, so two checkouts started in two tabs both come back to it.
@@ -132,7 +134,7 @@ export async function startCheckout(ctx: Ctx): Promise<Response> {
     throw stripeFailure(error, 'starting a checkout');
   }
   if (!session.url) throw new TruefansError(ErrorCodes.STRIPE_REFUSED, 'Stripe created a checkout session without a URL.');
-  return redirect(session.url, { cookies: [setCookie(CHECKOUT_COOKIE, nonce, url, CHECKOUT_MAX_AGE_SECONDS)] });
+  return redirectToStripe(session.url, { cookies: [setCookie(CHECKOUT_COOKIE, nonce, url, CHECKOUT_MAX_AGE_SECONDS)] });
 }
 
 /**
@@ -201,6 +203,7 @@ export async function completeCheckout(ctx: Ctx): Promise<Response> {
   const { app, url, request } = ctx;
   const id = url.searchParams.get('session_id') ?? '';
   if (!/^cs_[A-Za-z0-9_]{1,200}$/.test(id)) throw notFound();
+  await limit(ctx, 'recheck');
   let session: Stripe.Checkout.Session;
   try {
     session = await app.stripe.checkout.sessions.retrieve(id, { expand: ['subscription'] });

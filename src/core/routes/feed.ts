@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { canAccess, type Entitlements } from '../access.ts';
 import type { Ctx } from '../app.ts';
-import { entitlementOptions } from '../fan.ts';
+import { limit } from '../rate-limit.ts';
+import { changedKey, entitlementOptions } from '../fan.ts';
 import { openGates } from '../gate/open-gates.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { PRIVATE } from '../http/respond.ts';
@@ -16,7 +17,7 @@ import { isMissing, isTransient, stripeFailure } from '../stripe/faults.ts';
 import { readEntitlements } from '../stripe/entitlements.ts';
 import { readFan } from '../stripe/fans.ts';
 import { toBase64Url } from '../crypto/base64url.ts';
-import { verifyFeedToken, type FeedOwner } from '../tokens/feed.ts';
+import { feedGeneration, verifyFeedToken, type FeedOwner } from '../tokens/feed.ts';
 import { staticRequest, UNAVAILABLE_MESSAGE, UNAVAILABLE_TITLE } from './gated-page.ts';
 
 const templateSchema = z.object({
@@ -27,46 +28,77 @@ const templateSchema = z.object({
   ),
 });
 
-const MEMO_LIMIT = 5000;
 const storeKey = (key: string) => `tf:feed:${key}`;
 
 /** The memo and store key of a feed's owner; an email only as a digest, so no store ever holds the address. */
-async function ownerKey(owner: FeedOwner): Promise<string> {
+export async function feedOwnerKey(owner: FeedOwner): Promise<string> {
   if ('customer' in owner) return owner.customer;
   return `email:${toBase64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(owner.email))))}`;
 }
 
+export const feedGone = () =>
+  new HttpProblem(404, 'Feed not found', 'This private feed address is not valid any more. Copy the current one from your account page.', { headers: { 'referrer-policy': 'no-referrer' } });
+
+const feedEnded = () => new HttpProblem(410, 'This feed has ended', 'This private feed no longer belongs to a member.');
+
+type FeedCheck = { ent: Entitlements; checkedAt: number; gen: number; customers: string[] };
+
+/** What the owner holds now, their feed generation (the highest on any of their customers), and who they are. */
+async function readOwner(ctx: Ctx, owner: FeedOwner): Promise<Omit<FeedCheck, 'checkedAt'>> {
+  const { app } = ctx;
+  if ('email' in owner) {
+    const fan = await readFan(app.stripe, owner.email, entitlementOptions(app), app.log);
+    if (!fan.primary) throw feedEnded();
+    return { ent: fan.ent, gen: fan.feedGen, customers: fan.customers };
+  }
+  const [ent, record] = await Promise.all([readEntitlements(app.stripe, owner.customer, entitlementOptions(app)), app.stripe.customers.retrieve(owner.customer)]);
+  if (record.deleted) throw feedEnded();
+  return { ent, gen: feedGeneration(record.metadata), customers: [owner.customer] };
+}
+
 /**
  * What a feed token's owner may read: a verified email's feed joins every customer with that email, a
- * customer's feed only that customer. Remembered for TRUEFANS_RECHECK_SECONDS, grace on Stripe faults.
+ * customer's feed only that customer. Remembered for TRUEFANS_RECHECK_SECONDS (less when the webhook marked
+ * one of the owner's customers changed, as for cookies), grace on Stripe faults. A token of an older
+ * generation than the owner's (the fan reset their feed address) is refused.
  */
-export async function feedEntitlements(ctx: Ctx, owner: FeedOwner): Promise<Entitlements> {
+export async function feedEntitlements(ctx: Ctx, owner: FeedOwner, gen: number): Promise<Entitlements> {
   const { app } = ctx;
   const now = Math.floor(app.now() / 1000);
-  const customer = await ownerKey(owner);
-  let known = app.feedChecks.get(customer);
+  const key = await feedOwnerKey(owner);
+  let known: FeedCheck | undefined = app.feedChecks.get(key);
   if (!known && app.store) {
-    const raw = await app.store.get(storeKey(customer)).catch(() => null);
+    const raw = await app.store.get(storeKey(key)).catch(() => null);
     if (raw) {
       try {
-        known = JSON.parse(raw) as { ent: Entitlements; checkedAt: number };
+        known = JSON.parse(raw) as FeedCheck;
       } catch {
         known = undefined;
       }
     }
   }
-  if (known && now - known.checkedAt < app.config.recheckSeconds) return known.ent;
+  let fresh = known !== undefined && now - known.checkedAt < app.config.recheckSeconds;
+  if (fresh && app.store) {
+    const store = app.store;
+    const marks = await Promise.all((known!.customers ?? []).map((c) => store.get(changedKey(c)).catch(() => null)));
+    fresh = !marks.some((marked) => marked !== null && Number(marked) >= known!.checkedAt);
+  }
+  if (known && fresh) {
+    if (gen !== (known.gen ?? 0)) throw feedGone();
+    return known.ent;
+  }
+  await limit(ctx, 'recheck');
   try {
-    const ent = 'email' in owner ? (await readFan(app.stripe, owner.email, entitlementOptions(app), app.log)).ent : await readEntitlements(app.stripe, owner.customer, entitlementOptions(app));
-    const entry = { ent, checkedAt: now };
-    if (app.feedChecks.size >= MEMO_LIMIT) app.feedChecks.delete(app.feedChecks.keys().next().value!);
-    app.feedChecks.set(customer, entry);
-    if (app.store) await ctx.background(app.store.put(storeKey(customer), JSON.stringify(entry), { ttlSeconds: app.config.graceSeconds }));
-    return ent;
+    const entry: FeedCheck = { ...(await readOwner(ctx, owner)), checkedAt: now };
+    app.feedChecks.set(key, entry);
+    if (app.store) await ctx.background(app.store.put(storeKey(key), JSON.stringify(entry), { ttlSeconds: app.config.graceSeconds }));
+    if (gen !== entry.gen) throw feedGone();
+    return entry.ent;
   } catch (error) {
-    if (isMissing(error)) throw new HttpProblem(410, 'This feed has ended', 'This private feed no longer belongs to a member.');
+    if (error instanceof HttpProblem) throw error;
+    if (isMissing(error)) throw feedEnded();
     const failure = stripeFailure(error, 're-checking a private feed');
-    if (isTransient(error) && known && now - known.checkedAt < app.config.graceSeconds) {
+    if (isTransient(error) && known && now - known.checkedAt < app.config.graceSeconds && gen === (known.gen ?? 0)) {
       app.log(`truefans: ${failure.code}: ${failure.message} Serving the feed from the last check, within the grace period.`);
       return known.ent;
     }
@@ -95,8 +127,8 @@ export async function serveFeed(ctx: Ctx): Promise<Response> {
   const { app, url } = ctx;
   const token = url.pathname.slice(ROUTES.feed.length).replace(/\.(xml|rss)$/, '');
   const verified = await verifyFeedToken(app.keyring, app.siteOrigin, token, app.now());
-  if (!verified.ok) throw new HttpProblem(404, 'Feed not found', 'This private feed address is not valid any more. Copy the current one from your account page.', { headers: { 'referrer-policy': 'no-referrer' } });
-  const ent = await feedEntitlements(ctx, verified);
+  if (!verified.ok) throw feedGone();
+  const ent = await feedEntitlements(ctx, verified.owner, verified.gen);
 
   const templateResponse = await app.assets.fetch(FEED_TEMPLATE_PATH, staticRequest(ctx, FEED_TEMPLATE_PATH));
   const template = templateSchema.safeParse(templateResponse.ok ? await templateResponse.json().catch(() => null) : null);

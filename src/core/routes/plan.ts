@@ -9,7 +9,7 @@ import { entitlementOptions, identityOf, readSession, sessionCookie } from '../f
 import { flashCookie } from '../http/flash.ts';
 import { readForm } from '../http/form.ts';
 import { HttpProblem } from '../http/problem.ts';
-import { redirect } from '../http/respond.ts';
+import { redirect, redirectToStripe } from '../http/respond.ts';
 import { safeReturnPath } from '../http/return-to.ts';
 import { ROUTES } from '../pages/views.ts';
 import { readMemberships } from '../stripe/account.ts';
@@ -57,7 +57,7 @@ export async function changePlan(ctx: Ctx): Promise<Response> {
         after_completion: { type: 'redirect', redirect: { return_url: done } },
       },
     });
-    return redirect(portal.url);
+    return redirectToStripe(portal.url);
   } catch (error) {
     throw stripeFailure(error, 'opening the plan change');
   }

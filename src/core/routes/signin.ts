@@ -18,6 +18,8 @@ import { checkEmailView, confirmSignInView, ROUTES, signInView } from '../pages/
 import { hasAny } from '../stripe/entitlements.ts';
 import { stripeFailure } from '../stripe/faults.ts';
 import { readFan } from '../stripe/fans.ts';
+import { claim, release } from '../claims.ts';
+import { limit } from '../rate-limit.ts';
 import { MAGIC_LINK_SECONDS, signMagicLink, verifyMagicLink } from '../tokens/magic-link.ts';
 
 const NO_REFERRER = { 'referrer-policy': 'no-referrer' };
@@ -65,6 +67,7 @@ export async function requestSignIn(ctx: Ctx): Promise<Response> {
   if (!EMAIL.test(email)) {
     return page(await app.shell(), signInView(returnTo, 'That does not look like an email address. Please check it and try again.'), 400, { headers: NO_REFERRER });
   }
+  await limit(ctx, 'signin');
   if (!app.mailer) {
     app.log('truefans: a fan asked for a sign-in link, but email is not set up. Set EMAIL_PROVIDER (resend, postmark or outbox) and its key; see docs/configuration.md.');
     throw new HttpProblem(503, 'Sign-in by email is not available', 'This site cannot send email yet, so it cannot send you a sign-in link. Please try again later.', { headers: NO_REFERRER });
@@ -91,6 +94,8 @@ export async function showConfirm(ctx: Ctx): Promise<Response> {
 const usedKey = (jti: string) => `tf:link-used:${jti}`;
 
 async function used(ctx: Ctx, jti: string): Promise<boolean> {
+  const held = ctx.app.claims.get(usedKey(jti));
+  if (held !== undefined && held > ctx.app.now()) return true;
   return ctx.app.store ? (await ctx.app.store.get(usedKey(jti))) !== null : false;
 }
 
@@ -98,15 +103,18 @@ export async function confirmSignIn(ctx: Ctx): Promise<Response> {
   const { app, url } = ctx;
   const form = await readForm(ctx.request);
   const v = await verifyMagicLink(app.keyring, app.siteOrigin, form.get('token') ?? '', app.now());
-  if (!v.ok || (await used(ctx, v.link.jti))) throw expired();
+  if (!v.ok) throw expired();
+  // Claimed before Stripe is asked, so 16 browsers confirming one link at once sign in one of them; given
+  // back if Stripe fails, so the fan can press the button again.
+  if (!(await claim(app, usedKey(v.link.jti), MAGIC_LINK_SECONDS + 60))) throw expired();
   let fan;
   try {
     fan = await readFan(app.stripe, v.link.email, entitlementOptions(app), app.log);
   } catch (error) {
+    await release(app, usedKey(v.link.jti));
     throw stripeFailure(error, 'signing a fan in');
   }
   if (!fan.primary) throw expired();
-  if (app.store) await app.store.put(usedKey(v.link.jti), '1', { ttlSeconds: MAGIC_LINK_SECONDS + 60 });
   const cookie = await sessionCookie(app, url, { customer: fan.primary, verified: { email: v.link.email, customers: fan.customers } }, fan.ent, Math.floor(app.now() / 1000));
   // Signing in ends on a page that says so: the gated page the fan came from (the function serves it),
   // or else their account page, with "You're signed in as ...".

@@ -7,9 +7,14 @@ import type { Ctx } from '../app.ts';
 import { subtleCrypto } from '../stripe/client.ts';
 import { isTransient, stripeFailure } from '../stripe/faults.ts';
 import { eventHandlers } from './webhook-events.ts';
+import { claim, keep, release } from '../claims.ts';
+import { BODY_LIMITS, readBody } from '../http/body.ts';
+import { HttpProblem } from '../http/problem.ts';
 
 export const WEBHOOK_TOLERANCE_SECONDS = 300;
-const MAX_BODY = 1024 * 1024;
+/** How long a claim on an event lasts while it is handled, and once handled. */
+const HANDLING_SECONDS = 120;
+const HANDLED_SECONDS = 7 * 86400;
 
 const text = (status: number, body: string) => new Response(body, { status, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' } });
 
@@ -22,9 +27,13 @@ export async function receiveWebhook(ctx: Ctx): Promise<Response> {
   }
   const header = request.headers.get('stripe-signature');
   if (!header) return text(400, 'Missing Stripe-Signature.');
-  if (Number(request.headers.get('content-length') ?? '0') > MAX_BODY) return text(413, 'Too large.');
-  const body = await request.text();
-  if (body.length > MAX_BODY) return text(413, 'Too large.');
+  let body: string;
+  try {
+    body = new TextDecoder().decode(await readBody(request, BODY_LIMITS.webhook));
+  } catch (error) {
+    if (error instanceof HttpProblem) return text(413, 'Too large.');
+    throw error;
+  }
 
   const now = app.now();
   const timestamps = [...header.matchAll(/(?:^|,)\s*t=(\d+)/g)].map((m) => Number(m[1]));
@@ -36,19 +45,22 @@ export async function receiveWebhook(ctx: Ctx): Promise<Response> {
     return text(400, 'Invalid signature.');
   }
 
-  const seenKey = `tf:event:${event.id}`;
-  if (app.store && (await app.store.get(seenKey)) !== null) return text(200, 'Already handled.');
   const handle = eventHandlers[event.type];
   if (!handle) return text(200, 'Ignored.');
+  // Claimed before any slow call, so a copy delivered while this one is handled is not handled again.
+  // The claim is short while handling (a crash frees it for Stripe's retry) and kept for days once done.
+  const seenKey = `tf:event:${event.id}`;
+  if (!(await claim(app, seenKey, HANDLING_SECONDS))) return text(200, 'Already handled.');
   try {
     await handle(ctx, event);
   } catch (error) {
+    await release(app, seenKey);
     const failure = stripeFailure(error, `handling ${event.type}`);
     app.log(`truefans: ${failure.code}: ${failure.describe().replace(/\n/g, ' ')}`);
     // Transient: let Stripe retry. Anything else would fail the same way again.
     if (isTransient(error)) return text(503, 'Try again later.');
     return text(200, 'Not handled.');
   }
-  if (app.store) await app.store.put(seenKey, '1', { ttlSeconds: 7 * 86400 });
+  await keep(app, seenKey, HANDLED_SECONDS);
   return text(200, 'OK');
 }

@@ -4,6 +4,7 @@
 
 import type Stripe from 'stripe';
 import type { Entitlements } from '../access.ts';
+import { feedGeneration } from '../tokens/feed.ts';
 import { RECHECK_TIMEOUT_MS } from './client.ts';
 import { isMissing, isTransient } from './faults.ts';
 import { hasAny, readEntitlements, type ReadOptions } from './entitlements.ts';
@@ -106,6 +107,8 @@ export function primaryOf(holdings: readonly Holding[]): string | undefined {
 }
 
 export interface FanHoldings {
+  /** The fan's private feed generation: the highest `truefans_feed_gen` on any of their customers. */
+  feedGen: number;
   /** Newest first, holders first; at most MAX_CUSTOMERS. */
   customers: string[];
   primary: string | undefined;
@@ -116,7 +119,8 @@ export interface FanHoldings {
 /** Everything a verified email holds across its customers. */
 export async function readFan(stripe: Stripe, email: string, options: ReadOptions, log: (line: string) => void): Promise<FanHoldings> {
   const customers = await customersByEmail(stripe, email, log, options.timeoutMs);
+  const feedGen = Math.max(0, ...customers.map((c) => feedGeneration(c.metadata)));
   const holdings = await readHoldings(stripe, customers.map((c) => c.id), options);
   const ordered = [...holdings.filter((h) => hasAny(h.ent)), ...holdings.filter((h) => !hasAny(h.ent))];
-  return { customers: ordered.map((h) => h.customer), primary: primaryOf(holdings), ent: unionOf(holdings, options), holdings };
+  return { feedGen, customers: ordered.map((h) => h.customer), primary: primaryOf(holdings), ent: unionOf(holdings, options), holdings };
 }

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { Entitlements } from '../access.ts';
 import type { Keyring } from '../crypto/keys.ts';
+import { toBase64Url } from '../crypto/base64url.ts';
 import { signToken, verifyToken } from './jwt.ts';
 
 export const SESSION_AUDIENCE = 'truefans:session';
@@ -31,6 +32,8 @@ export interface Session {
   retryAfter: number | undefined;
   issuedAt: number;
   expiresAt: number;
+  /** The session's id (`sid`), kept across re-checks, so sign-out can revoke it with a store. */
+  id: string | undefined;
 }
 
 const ids = z.array(z.string().max(64)).max(200);
@@ -44,6 +47,7 @@ const claims = z.object({
   vrf: z.literal(1).optional(),
   eml: z.string().min(3).max(320).optional(),
   cus: z.array(z.string().max(64).regex(CUSTOMER_ID)).max(MAX_SESSION_CUSTOMERS).optional(),
+  sid: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/).optional(),
 });
 
 export interface SessionIssue {
@@ -53,6 +57,8 @@ export interface SessionIssue {
   ent: Entitlements;
   checkedAt: number;
   retryAfter?: number;
+  /** The id of the session this one continues (a re-check); a new one is made when absent. */
+  id?: string;
   /** Seconds. */
   now: number;
   days: number;
@@ -69,6 +75,7 @@ export function signSession(keyring: Keyring, issuer: string, s: SessionIssue): 
     body.eml = s.verified.email;
     body.cus = [s.customer, ...s.verified.customers.filter((c) => c !== s.customer)].slice(0, MAX_SESSION_CUSTOMERS);
   }
+  body.sid = s.id ?? toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
   return signToken(keyring, body, {
     label: 'session',
     issuer,
@@ -93,7 +100,7 @@ export async function verifySession(keyring: Keyring, issuer: string, token: str
   const customers = isVerified ? [...new Set([c.sub, ...(c.cus ?? [])])] : [c.sub];
   return {
     ok: true,
-    session: { customer: c.sub, verified: isVerified, email: c.eml, customers, ent: entitlementsOf(c.ent), checkedAt: c.chk, retryAfter: c.rty, issuedAt: c.iat, expiresAt: c.exp },
+    session: { customer: c.sub, verified: isVerified, email: c.eml, customers, ent: entitlementsOf(c.ent), checkedAt: c.chk, retryAfter: c.rty, issuedAt: c.iat, expiresAt: c.exp, id: c.sid },
   };
 }
 

@@ -101,6 +101,19 @@ describe('Node static files', () => {
     expect(res.headers.get('location')).toBe('/posts/hello/?x=1');
   });
 
+  it('never redirects to another host, whatever the path (//posts/hello must not answer Location: //posts/hello/)', async () => {
+    for (const p of ['//posts/hello', '///posts/hello', '//posts/hello?x=1', '/%2F/posts/hello', '/posts/hello/..//posts/hello']) {
+      const res = await get(p);
+      const location = res.headers.get('location');
+      if (location === null) continue;
+      expect(location, p).not.toMatch(/^[/\\]{2}/);
+      expect(new URL(location, server.url).origin, p).toBe(new URL(server.url).origin);
+    }
+    const folded = await get('//posts/hello');
+    expect(folded.status).toBe(308);
+    expect(folded.headers.get('location')).toBe('/posts/hello/');
+  });
+
   it('caches hashed /_astro/ files for a year and types other files by extension', async () => {
     const css = await get('/_astro/app.Dx3k9.css');
     expect(css.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');

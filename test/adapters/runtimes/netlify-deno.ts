@@ -56,10 +56,32 @@ async function cdn(url: URL): Promise<Response> {
   const direct = path.endsWith('/') ? null : await file(path);
   if (direct) return new Response(direct, { headers: { 'content-type': type(path), 'cache-control': 'public, max-age=0, must-revalidate' } });
   const index = await file(`${path.replace(/\/?$/, '/')}index.html`);
-  if (index && !path.endsWith('/')) return new Response(null, { status: 301, headers: { location: `${url.pathname}/${url.search}` } });
+  // Leading slashes folded: `Location: //posts/x/` would send a browser to another host. (This stands in
+  // for Netlify's CDN, whose own redirects are Netlify's; the function's are checked by the contract.)
+  if (index && !path.endsWith('/')) return new Response(null, { status: 301, headers: { location: `/${url.pathname.replace(/^\/+/, '')}/${url.search}` } });
   if (index) return new Response(index, { headers: { 'content-type': HTML, 'cache-control': 'public, max-age=0, must-revalidate' } });
   const missing = await file('/404.html');
   return new Response(missing ?? 'Not found', { status: 404, headers: { 'content-type': HTML } });
+}
+
+/** Netlify's `_headers` file in the publish directory: here only the `/*` rule the build writes. */
+const fileHeaders: [string, string][] = [];
+try {
+  const text = new TextDecoder().decode(await Deno.readFile(`${dist}/_headers`));
+  let all = false;
+  for (const line of text.split('\n')) {
+    if (/^\S/.test(line)) all = line.trim() === '/*';
+    else if (all && line.includes(':')) fileHeaders.push([line.slice(0, line.indexOf(':')).trim(), line.slice(line.indexOf(':') + 1).trim()]);
+  }
+} catch {
+  // no _headers file
+}
+
+/** The CDN adds the file's headers to the static files it serves; the function sets its own. */
+function withFileHeaders(response: Response): Response {
+  const out = new Response(response.body, response);
+  for (const [name, value] of fileHeaders) if (!out.headers.has(name)) out.headers.set(name, value);
+  return out;
 }
 
 const pending = new Set<Promise<unknown>>();
@@ -76,7 +98,7 @@ Deno.serve(
     const url = new URL(request.url);
     const pathname = url.pathname;
     const matched = paths.some((p) => p.test({ pathname })) && !excluded.some((e) => e.test({ pathname }));
-    if (!matched) return cdn(url);
+    if (!matched) return withFileHeaders(await cdn(url));
     const context = {
       next: (_options?: { sendConditionalRequest?: boolean }) => cdn(url),
       waitUntil: (promise: Promise<unknown>) => {

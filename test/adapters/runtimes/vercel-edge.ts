@@ -19,7 +19,7 @@ const started = performance.now();
 const root = process.argv[2]!;
 const out = path.join(root, '.vercel/output');
 const config = JSON.parse(readFileSync(path.join(out, 'config.json'), 'utf8')) as {
-  routes: { src?: string; dest?: string; status?: number; handle?: string; caseSensitive?: boolean }[];
+  routes: { src?: string; dest?: string; status?: number; handle?: string; caseSensitive?: boolean; headers?: Record<string, string>; continue?: boolean }[];
 };
 
 /** Each function directory, started in its own EdgeRuntime: ESM entry wrapped as a fetch-event script. */
@@ -80,6 +80,9 @@ async function route(req: IncomingMessage, res: ServerResponse) {
       continue;
     }
     if (!r.src || !new RegExp(r.src, r.caseSensitive ? '' : 'i').test(pathname)) continue;
+    // A route with headers and continue: true adds them and matching goes on (Build Output API v3).
+    if (r.headers) for (const [name, value] of Object.entries(r.headers)) res.setHeader(name, value);
+    if (r.continue) continue;
     const fn = r.dest ? await functionFor(r.dest) : undefined;
     if (fn) return fn.handler(req, res);
     const file = r.dest ? staticFile(r.dest) : undefined;

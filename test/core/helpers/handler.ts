@@ -20,6 +20,12 @@ export interface TestHandler {
 
 export class MemoryStore implements KeyValueStore {
   readonly data = new Map<string, string>();
+  readonly atomic: boolean = true;
+  async putIfAbsent(key: string, value: string) {
+    if (this.data.has(key)) return false;
+    this.data.set(key, value);
+    return true;
+  }
   async get(key: string) {
     return this.data.get(key) ?? null;
   }

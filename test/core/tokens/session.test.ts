@@ -151,9 +151,9 @@ describe('feed tokens', () => {
   it('never expire, and are revoked by rotating the secret', async () => {
     const old = await createKeyring(OTHER_SECRET);
     const token = await signFeedToken(old, ORIGIN, { customer: 'cus_123' }, nowS);
-    expect(await verifyFeedToken(old, ORIGIN, token, NOW + 5 * 365 * 86400_000)).toEqual({ ok: true, customer: 'cus_123' });
+    expect(await verifyFeedToken(old, ORIGIN, token, NOW + 5 * 365 * 86400_000)).toEqual({ ok: true, owner: { customer: 'cus_123' }, gen: 0 });
     const byEmail = await signFeedToken(old, ORIGIN, { email: 'fan@example.com' }, nowS);
-    expect(await verifyFeedToken(old, ORIGIN, byEmail, NOW)).toEqual({ ok: true, email: 'fan@example.com' });
+    expect(await verifyFeedToken(old, ORIGIN, byEmail, NOW)).toEqual({ ok: true, owner: { email: 'fan@example.com' }, gen: 0 });
     const rotated = await createKeyring(SECRET, OTHER_SECRET);
     expect(await verifyFeedToken(rotated, ORIGIN, token, NOW)).toEqual({ ok: false, reason: 'TF_UNKNOWN_KID' });
   });
