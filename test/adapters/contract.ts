@@ -9,7 +9,7 @@ import { postForm, setCookies, signInToken, subscribe } from './support/fan.ts';
 import type { Services } from './support/services.ts';
 import { WEBHOOK_SECRET } from './support/services.ts';
 import type { Site } from './support/site.ts';
-import { chunkedUpload } from './support/upload.ts';
+import { chunkedUpload, type UploadResult } from './support/upload.ts';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 
@@ -179,18 +179,22 @@ export function defineContract(name: string, start: StartRuntime, setup: () => C
       }
       const out = await post('/_truefans/signout', {});
       expect(out.status).toBe(303);
-      expect(out.headers.get('location')).toBe('/');
+      expect(out.headers.get('location')).toBe('/_truefans/signout');
     });
 
     // Sizes just over the caps: how far a runtime reads before answering is proven in the core (body.test.ts)
     // and measured on Node (test/adapters/node/body-memory.test.ts); here, that the cap holds everywhere.
     it('stops a chunked form upload at the form cap with a 413, and a webhook at 1 MB', async () => {
       const MB = 1024 * 1024;
+      // Node closes a connection whose upload it stopped reading right after its 413; a client still
+      // writing may then see the reset before the answer (more often on a loaded machine). Either way the
+      // server refused the upload (how little a server reads is measured in body.test.ts and body-memory.test.ts).
+      const stopped = (r: UploadResult) => (r.status === 0 ? name === 'node' && r.cut !== undefined : r.status === 413);
       const form = await chunkedUpload(`${runtime.url}/_truefans/signin`, 128 * 1024, { origin: runtime.url });
-      expect(form.status).toBe(413);
-      expect(form.body).toContain('That request is too large');
+      expect(stopped(form), `form: ${form.status} after ${form.sent} bytes`).toBe(true);
+      if (form.status !== 0) expect(form.body).toContain('That request is too large');
       const hook = await chunkedUpload(`${runtime.url}/_truefans/webhook`, 1.25 * MB, { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=00' });
-      expect(hook.status).toBe(413);
+      expect(stopped(hook), `webhook: ${hook.status} after ${hook.sent} bytes`).toBe(true);
       // A small form still works after (no cap shared between requests).
       const ok = await post('/_truefans/signin', { email: 'not-an-email', return_to: '/' });
       expect(ok.status).toBe(400);
