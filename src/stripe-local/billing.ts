@@ -311,13 +311,13 @@ export function cancelSubscription(
 }
 
 /** Sets or clears "cancel at the end of this period", as the portal and `cancel_at_period_end` do. */
-export function setCancelAtPeriodEnd(engine: Engine, subscription: StripeObject, cancel: boolean): void {
+export function setCancelAtPeriodEnd(engine: Engine, subscription: StripeObject, cancel: boolean, feedback: string | null = null): void {
   updateSubscription(engine, subscription, () => {
     const end = subscription.status === 'trialing' ? Number(subscription.trial_end) : periodEnd(subscription);
     subscription.cancel_at_period_end = cancel;
     subscription.cancel_at = cancel ? end : null;
     subscription.canceled_at = cancel ? engine.now() : null;
-    subscription.cancellation_details = { comment: null, feedback: null, reason: cancel ? 'cancellation_requested' : null };
+    subscription.cancellation_details = { comment: null, feedback: cancel ? feedback : null, reason: cancel ? 'cancellation_requested' : null };
   });
 }
 

@@ -642,11 +642,12 @@ export function portalSessionShape(input: {
   returnUrl: string | null;
   url: string;
   locale: string | null;
+  configuration: string;
 }): StripeObject {
   return {
     id: input.id,
     object: 'billing_portal.session',
-    configuration: 'bpc_local_default',
+    configuration: input.configuration,
     created: input.now,
     customer: input.customer,
     flow: null,

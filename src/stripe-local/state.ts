@@ -15,6 +15,7 @@ export type Kind =
   | 'payment_intent'
   | 'payment_method'
   | 'billing_portal.session'
+  | 'billing_portal.configuration'
   | 'coupon'
   | 'promotion_code'
   | 'discount'
@@ -22,7 +23,7 @@ export type Kind =
 
 export const KINDS: readonly Kind[] = [
   'customer', 'product', 'price', 'checkout.session', 'subscription', 'invoice', 'payment_intent',
-  'payment_method', 'billing_portal.session', 'coupon', 'promotion_code', 'discount', 'event',
+  'payment_method', 'billing_portal.session', 'billing_portal.configuration', 'coupon', 'promotion_code', 'discount', 'event',
 ];
 
 /** A Stripe object as JSON: `id` and `object` always, the rest per resource. */
@@ -117,6 +118,7 @@ const NOUNS: Record<Kind, string> = {
   payment_intent: 'payment_intent',
   payment_method: 'PaymentMethod',
   'billing_portal.session': 'billing_portal.session',
+  'billing_portal.configuration': 'configuration',
   coupon: 'coupon',
   promotion_code: 'promotion code',
   discount: 'discount',

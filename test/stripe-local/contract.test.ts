@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStripeStandIn, type StandIn } from '../../src/stripe-local/index.ts';
-import { DAY, KEY, T0, pay, postForm, webhookReceiver } from './helpers.ts';
+import { DAY, KEY, T0, pay, portalConfiguration, postForm, webhookReceiver } from './helpers.ts';
 
 const FIXTURES_DIR = join(import.meta.dirname, '../fixtures/stripe');
 const fixtures: Record<string, Record<string, unknown>> = Object.fromEntries(
@@ -98,6 +98,9 @@ beforeAll(async () => {
   await stripe.products.update(product.id, { default_price: year.id });
   await stripe.products.retrieve(product.id);
   await stripe.products.list({ active: true });
+  const configuration = await portalConfiguration(stripe, [{ product, month, year }]);
+  await stripe.billingPortal.configurations.update(configuration.id, { metadata: { truefans_portal: 'https://fan.example' } });
+  await stripe.billingPortal.configurations.list({ active: true });
   await stripe.prices.list({ lookup_keys: ['truefans:supporter:month', 'truefans:supporter:year'], expand: ['data.product'] });
   await stripe.prices.retrieve(year.id, { expand: ['product'] });
   const coupon = await stripe.coupons.create({ percent_off: 20, duration: 'repeating', duration_in_months: 3, name: 'Friends' });
@@ -146,7 +149,7 @@ beforeAll(async () => {
   await stripe.customers.listPaymentMethods(customerId);
   await stripe.paymentIntents.list({ customer: String((await stripe.checkout.sessions.retrieve(zine.id)).customer) });
   await stripe.subscriptions.list({ customer: customerId, status: 'all', expand: ['data.latest_invoice', 'data.default_payment_method'] });
-  const portal = await stripe.billingPortal.sessions.create({ customer: customerId, return_url: 'https://fan.example/account' });
+  const portal = await stripe.billingPortal.sessions.create({ customer: customerId, return_url: 'https://fan.example/account', configuration: configuration.id });
   await postForm(`${portal.url}/switch`, { subscription: String(done.subscription && (done.subscription as Stripe.Subscription).id), price: month.id });
   await postForm(`${portal.url}/cancel`, { subscription: String((done.subscription as Stripe.Subscription).id), when: 'period_end' });
 

@@ -8,6 +8,7 @@ import { HttpProblem } from '../http/problem.ts';
 import { page, redirect, SAME_ORIGIN_REFERRER } from '../http/respond.ts';
 import { accountView, ROUTES, signInView } from '../pages/views.ts';
 import { stripeFailure } from '../stripe/faults.ts';
+import { portalConfiguration } from '../stripe/portal.ts';
 import { FEED_ISSUED_AT, signFeedToken } from '../tokens/feed.ts';
 import { UNAVAILABLE_MESSAGE, UNAVAILABLE_TITLE } from './gated-page.ts';
 
@@ -35,7 +36,8 @@ export async function openPortal(ctx: Ctx): Promise<Response> {
   const { session } = await readSession(ctx);
   if (!session) return redirect(`${ROUTES.signIn}?return_to=${encodeURIComponent(ROUTES.account)}`);
   try {
-    const portal = await app.stripe.billingPortal.sessions.create({ customer: session.customer, return_url: `${app.siteOrigin}${ROUTES.account}` });
+    const configuration = await portalConfiguration(app);
+    const portal = await app.stripe.billingPortal.sessions.create({ customer: session.customer, return_url: `${app.siteOrigin}${ROUTES.account}`, ...(configuration ? { configuration } : {}) });
     return redirect(portal.url);
   } catch (error) {
     throw stripeFailure(error, 'opening the billing portal');

@@ -83,7 +83,12 @@ export async function handleDashboardAction(
   }
   const customer = engine.store.get('customer', String(form.get('customer')));
   if (!customer) return new Response('Not found', { status: 404 });
+  // The portal as the fan would see it: the default configuration, else the newest active one (the one
+  // `npm run stripe:sync` made); without any, Stripe would refuse a session too.
+  const configurations = engine.store.all('billing_portal.configuration').filter((c) => c.active === true);
+  const configuration = configurations.find((c) => c.is_default === true) ?? configurations[0];
+  if (!configuration) return new Response('No portal configuration yet: run `npm run stripe:sync` against the stand-in first.', { status: 409 });
   const id = newId('bps');
-  engine.store.put(portalSessionShape({ now: engine.now(), id, customer: customer.id, returnUrl: `${engine.baseUrl}/`, url: `${engine.baseUrl}/p/session/${id}`, locale: null }));
+  engine.store.put(portalSessionShape({ now: engine.now(), id, customer: customer.id, returnUrl: `${engine.baseUrl}/`, url: `${engine.baseUrl}/p/session/${id}`, locale: null, configuration: configuration.id }));
   return redirect(`/p/session/${id}`);
 }

@@ -154,7 +154,11 @@ export const catalogRoutes: Route[] = [
     allowOnly(params, PRODUCT_UPDATE);
     const product = engine.store.require('product', ids[0] ?? '');
     const defaultPrice = str(params, 'default_price');
-    if (defaultPrice) engine.store.require('price', defaultPrice, 'default_price');
+    if (defaultPrice) {
+      const price = engine.store.require('price', defaultPrice, 'default_price');
+      if (price.product !== product.id) throw invalidParam('default_price', `The price \`${defaultPrice}\` does not belong to the product \`${product.id}\`.`, 'parameter_invalid_string');
+      if (price.active !== true) throw invalidParam('default_price', 'The default price must be active.', 'parameter_invalid_string');
+    }
     return update(engine, product, {
       name: has(params, 'name') ? requiredStr(params, 'name') : undefined,
       description: has(params, 'description') ? str(params, 'description') || null : undefined,
@@ -184,6 +188,11 @@ export const catalogRoutes: Route[] = [
     const price = engine.store.require('price', ids[0] ?? '');
     const lookupKey = str(params, 'lookup_key');
     if (lookupKey) claimLookupKey(engine, lookupKey, bool(params, 'transfer_lookup_key') === true, price.id);
+    const active = bool(params, 'active');
+    if (active === false && engine.store.get('product', String(price.product))?.default_price === price.id) {
+      // Stripe keeps a product's default price active: set another `default_price` on the product first.
+      throw invalidParam('active', 'This price cannot be archived because it is the default price of its product. Set a different default price on the product first.', 'parameter_invalid_boolean');
+    }
     return update(engine, price, {
       active: bool(params, 'active'),
       lookup_key: lookupKey === undefined ? undefined : lookupKey || null,
