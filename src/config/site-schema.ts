@@ -2,6 +2,7 @@
 // creator edits to set prices. Every field is documented here, and every message reads as the fix.
 
 import { z } from 'zod';
+import { priceProblem } from '../core/money.ts';
 
 const ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
 /** Access values every site has; a tier may not take these ids. */
@@ -150,6 +151,21 @@ export const siteSchema = z
       });
     check(site.tiers, 'tiers');
     check(site.offers, 'offers');
+    // Every amount must be one Stripe can charge in the site's currency: no more decimals than it has,
+    // and at least its minimum charge (src/core/money.ts holds both rules).
+    const amount = (value: number | undefined, path: (string | number)[]) => {
+      const problem = value === undefined ? undefined : priceProblem(value, site.currency);
+      if (problem) ctx.addIssue({ code: 'custom', path, message: problem });
+    };
+    site.tiers.forEach((tier, i) => {
+      amount(tier.monthly, ['tiers', i, 'monthly']);
+      amount(tier.yearly, ['tiers', i, 'yearly']);
+    });
+    site.offers.forEach((offer, i) => amount(offer.price, ['offers', i, 'price']));
+    if (site.pay_what_you_want) {
+      amount(site.pay_what_you_want.minimum, ['pay_what_you_want', 'minimum']);
+      site.pay_what_you_want.suggested.forEach((value, i) => amount(value, ['pay_what_you_want', 'suggested', i]));
+    }
   });
 
 /** What a creator writes in site.yaml. */

@@ -1,22 +1,9 @@
-// Prices as fans read them: "$7", "$6.50", "€70". Amounts in site.yaml are in major units.
+// Prices as fans read them on the site's pages: "$7", "$6.50", "€70". Amounts in site.yaml are in major
+// units; the currency rules themselves live in src/core/money.ts, shared with Stripe's amounts.
 
 import { site } from 'virtual:truefans/site';
-
-const formats = new Map<string, Intl.NumberFormat>();
+import { formatMajor } from '../core/money.ts';
 
 export function formatMoney(amount: number, currency = site.currency, language = site.language): string {
-  const whole = Number.isInteger(amount);
-  const key = `${language}|${currency}|${whole}`;
-  let format = formats.get(key);
-  if (!format) {
-    format = new Intl.NumberFormat(language, {
-      style: 'currency',
-      currency: currency.toUpperCase(),
-      // Whole prices read better without ".00"; anything else keeps its cents.
-      minimumFractionDigits: whole ? 0 : 2,
-      maximumFractionDigits: whole ? 0 : 2,
-    });
-    formats.set(key, format);
-  }
-  return format.format(amount);
+  return formatMajor(amount, currency, language);
 }

@@ -256,3 +256,44 @@ describe('hosted checkout', () => {
     expect((await pay(session, { card: '5555555555554444', expiry: '1/2030' })).status).toBe(303);
   });
 });
+
+describe("Stripe's money rules at checkout", () => {
+  const session = (currency: string, unit_amount: number, mode: 'payment' | 'subscription' = 'payment') =>
+    stripe.checkout.sessions.create({
+      mode,
+      line_items: [{ price_data: { currency, unit_amount, product_data: { name: 'Thing' }, ...(mode === 'subscription' ? { recurring: { interval: 'month' as const } } : {}) }, quantity: 1 }],
+      success_url: 'https://fan.example/ok',
+    });
+
+  it('refuses a session below the currency\'s minimum charge at creation, with Stripe\'s error', async () => {
+    await expect(session('usd', 49)).rejects.toMatchObject({
+      type: 'StripeInvalidRequestError',
+      statusCode: 400,
+      code: 'amount_too_small',
+      message: "The Checkout Session's total amount due must add up to at least $0.50 usd",
+    });
+    await expect(session('jpy', 49, 'subscription')).rejects.toMatchObject({ code: 'amount_too_small', message: "The Checkout Session's total amount due must add up to at least ¥50 jpy" });
+    await expect(session('hkd', 399)).rejects.toMatchObject({ code: 'amount_too_small' });
+    await expect(session('huf', 17_499)).rejects.toMatchObject({ code: 'amount_too_small' });
+    expect((await session('usd', 50)).amount_total).toBe(50);
+    expect((await session('jpy', 50)).amount_total).toBe(50);
+    // A trial is due nothing today: allowed whatever the price.
+    const { month } = await makeTier(stripe, 'supporter', 700, 7000);
+    const trial = await stripe.checkout.sessions.create({ mode: 'subscription', line_items: [{ price: month.id, quantity: 1 }], subscription_data: { trial_period_days: 7 }, success_url: 'https://fan.example/ok' });
+    expect(trial.amount_total).toBe(0);
+  });
+
+  it('takes a pay-what-you-want amount in the currency\'s own decimals and minimum', async () => {
+    const yen = await stripe.prices.create({ currency: 'jpy', custom_unit_amount: { enabled: true }, product_data: { name: 'Tip' } });
+    const open = await stripe.checkout.sessions.create({ mode: 'payment', line_items: [{ price: yen.id, quantity: 1 }], success_url: 'https://fan.example/ok' });
+    expect((await pay(open, { amount: '40' })).status).toBe(400);
+    expect((await pay(open, { amount: '500.5' })).status).toBe(400);
+    await pay(open, { amount: '500' });
+    expect((await stripe.checkout.sessions.retrieve(open.id)).amount_total).toBe(500);
+    const dinar = await stripe.prices.create({ currency: 'kwd', custom_unit_amount: { enabled: true }, product_data: { name: 'Tip' } });
+    const kwd = await stripe.checkout.sessions.create({ mode: 'payment', line_items: [{ price: dinar.id, quantity: 1 }], success_url: 'https://fan.example/ok' });
+    await pay(kwd, { amount: '5.25' });
+    // Three-decimal currencies: thousandths, always divisible by 10.
+    expect((await stripe.checkout.sessions.retrieve(kwd.id)).amount_total).toBe(5250);
+  });
+});

@@ -8,6 +8,7 @@ import { allowOnly, arr, bool, int, mergeMetadata, obj, oneOf, paramName, str, t
 import { newId } from '../ids.ts';
 import { paginate } from '../list.ts';
 import { formatMoney, parseMoney } from '../money.ts';
+import { minimumCharge } from '../../core/money.ts';
 import { route, type Route } from '../routes.ts';
 import { checkoutSessionShape, customerDetails, lineItemShape, paymentIntentShape, paymentMethodShape, type CustomUnitAmount } from '../shapes.ts';
 import type { SessionExtras, StripeObject } from '../state.ts';
@@ -212,6 +213,14 @@ export function createSession(engine: Engine, params: Params): StripeObject {
     if (coupon) session.discounts = [{ coupon: coupon.id, promotion_code: promo?.id ?? null }];
   }
   recomputeAmounts(engine, session);
+  // Stripe refuses, at creation, a session whose amount due is below the currency's minimum charge
+  // (https://docs.stripe.com/currencies#minimum-and-maximum-charge-amounts); zero (a trial, a full
+  // discount) is allowed, and a custom amount is checked when the fan enters it.
+  const due = session.amount_total as number | null;
+  const minimum = minimumCharge(currency) ?? MINIMUM_CHARGE;
+  if (due !== null && due > 0 && due < minimum) {
+    throw invalidParam('line_items', `The Checkout Session's total amount due must add up to at least ${formatMoney(minimum, currency)} ${currency}`, 'amount_too_small');
+  }
   engine.store.put(session);
   return session;
 }
@@ -242,7 +251,7 @@ export type CompleteResult =
   | { ok: true; redirect: string | null }
   | { ok: false; field: string; message: string; status: number };
 
-/** Stripe's charge minimum in US dollars; other currencies use 50 of their minor unit. */
+/** For currencies Stripe's table does not list, its minimum is about 0.50 USD; the stand-in assumes 50 minor units. */
 const MINIMUM_CHARGE = 50;
 
 export function completeSession(engine: Engine, session: StripeObject, form: PaymentForm): CompleteResult {
@@ -262,7 +271,7 @@ export function completeSession(engine: Engine, session: StripeObject, form: Pay
     const currency = String(session.currency);
     const amount = form.amount === undefined ? undefined : parseMoney(form.amount, currency);
     if (amount === undefined) return { ok: false, field: 'amount', message: 'Enter an amount.', status: 400 };
-    const minimum = Math.max(custom.minimum ?? 0, MINIMUM_CHARGE);
+    const minimum = Math.max(custom.minimum ?? 0, minimumCharge(currency) ?? MINIMUM_CHARGE);
     if (amount < minimum) return { ok: false, field: 'amount', message: `Enter an amount of at least ${formatMoney(minimum, currency)}.`, status: 400 };
     if (custom.maximum !== null && amount > custom.maximum) {
       return { ok: false, field: 'amount', message: `Enter an amount of at most ${formatMoney(custom.maximum, currency)}.`, status: 400 };
