@@ -14,6 +14,9 @@ export type Kind =
   | 'invoice'
   | 'payment_intent'
   | 'payment_method'
+  | 'charge'
+  | 'refund'
+  | 'dispute'
   | 'billing_portal.session'
   | 'billing_portal.configuration'
   | 'coupon'
@@ -23,7 +26,7 @@ export type Kind =
 
 export const KINDS: readonly Kind[] = [
   'customer', 'product', 'price', 'checkout.session', 'subscription', 'invoice', 'payment_intent',
-  'payment_method', 'billing_portal.session', 'billing_portal.configuration', 'coupon', 'promotion_code', 'discount', 'event',
+  'payment_method', 'charge', 'refund', 'dispute', 'billing_portal.session', 'billing_portal.configuration', 'coupon', 'promotion_code', 'discount', 'event',
 ];
 
 /** A Stripe object as JSON: `id` and `object` always, the rest per resource. */
@@ -117,6 +120,9 @@ const NOUNS: Record<Kind, string> = {
   invoice: 'invoice',
   payment_intent: 'payment_intent',
   payment_method: 'PaymentMethod',
+  charge: 'charge',
+  refund: 'refund',
+  dispute: 'dispute',
   'billing_portal.session': 'billing_portal.session',
   'billing_portal.configuration': 'configuration',
   coupon: 'coupon',

@@ -113,7 +113,7 @@ describe('webhook signatures', () => {
 
   it('answers 200 to events it does not handle', async () => {
     const { handle } = world.handler();
-    const body = event('charge.refunded', { id: 'ch_1', object: 'charge' });
+    const body = event('customer.created', { id: 'cus_1', object: 'customer' });
     const response = await handle(post(body, await sign(body)));
     expect(response.status).toBe(200);
     expect(await response.text()).toBe('Ignored.');

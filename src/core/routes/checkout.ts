@@ -17,7 +17,7 @@ import { lookupKey } from '../manifest.ts';
 import { parseMajorUnits } from '../money.ts';
 import { ROUTES, problemView, welcomeView } from '../pages/views.ts';
 import { isMissing, isTransient, stripeFailure } from '../stripe/faults.ts';
-import { offerOfSession, readEntitlements, statusGrants } from '../stripe/entitlements.ts';
+import { offerOfSession, readEntitlements, SESSION_CHARGE_EXPAND, statusGrants } from '../stripe/entitlements.ts';
 
 /** A checkout must come back within this long of being created (Stripe's own sessions last 24 hours). */
 export const CHECKOUT_MAX_AGE_SECONDS = 24 * 3600;
@@ -197,7 +197,7 @@ export async function completeCheckout(ctx: Ctx): Promise<Response> {
   if (!/^cs_[A-Za-z0-9_]{1,200}$/.test(id)) throw notFound();
   let session: Stripe.Checkout.Session;
   try {
-    session = await app.stripe.checkout.sessions.retrieve(id, { expand: ['subscription'] });
+    session = await app.stripe.checkout.sessions.retrieve(id, { expand: ['subscription', SESSION_CHARGE_EXPAND] });
   } catch (error) {
     if (isMissing(error)) throw notFound();
     throw stripeFailure(error, 'confirming a checkout');

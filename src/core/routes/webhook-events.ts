@@ -23,11 +23,19 @@ async function send(app: App, message: EmailMessage): Promise<void> {
   }
 }
 
-/** Marks a customer as changed, so their next page request re-checks Stripe at once (needs a store). */
-async function markChanged(app: App, customer: string | { id: string } | null | undefined, at: number): Promise<void> {
+/**
+ * Marks a customer as changed, so their next page request re-checks Stripe at once (needs a store).
+ * Events arrive out of order, so the mark only ever moves forward: an older event delivered late must not
+ * hide a newer change. (Two deliveries racing can still both write; each writes a time at or after any
+ * session checked before its event, so either leaves the mark correct.)
+ */
+export async function markChanged(app: App, customer: string | { id: string } | null | undefined, at: number): Promise<void> {
   const id = typeof customer === 'string' ? customer : customer?.id;
   if (!app.store || !id) return;
-  await app.store.put(changedKey(id), String(at), { ttlSeconds: Math.max(app.config.recheckSeconds, 60) });
+  const key = changedKey(id);
+  const current = Number(await app.store.get(key).catch(() => null));
+  if (Number.isFinite(current) && current >= at) return;
+  await app.store.put(key, String(at), { ttlSeconds: Math.max(app.config.recheckSeconds, 60) });
 }
 
 /** Pages of 100 subscriptions read per status when counting; beyond that the notice says "more than". */
@@ -103,7 +111,23 @@ const paymentFailed: EventHandler = async ({ app }, event) => {
   if (email) await send(app, paymentFailedEmail(app.site, email, `${app.siteOrigin}${ROUTES.account}`));
 };
 
+/** A refund or dispute on a one-time purchase: the buyer's next request re-reads what they hold. */
+const chargeRefunded: EventHandler = async ({ app }, event) => {
+  const charge = event.data.object as Stripe.Charge;
+  await markChanged(app, charge.customer, event.created);
+};
+
+const disputeCreated: EventHandler = async ({ app }, event) => {
+  const dispute = event.data.object as Stripe.Dispute;
+  // Without a store there is nothing to mark; the next re-check sees the dispute anyway.
+  if (!app.store) return;
+  const charge = typeof dispute.charge === 'string' ? await app.stripe.charges.retrieve(dispute.charge) : dispute.charge;
+  await markChanged(app, charge.customer, event.created);
+};
+
 export const eventHandlers: Readonly<Record<string, EventHandler>> = {
+  'charge.refunded': chargeRefunded,
+  'charge.dispute.created': disputeCreated,
   'checkout.session.completed': checkoutCompleted,
   'customer.subscription.updated': subscriptionUpdated,
   'customer.subscription.deleted': subscriptionDeleted,

@@ -13,6 +13,7 @@ import { route, type Route } from '../routes.ts';
 import { checkoutSessionShape, customerDetails, lineItemShape, paymentIntentShape, paymentMethodShape, type CustomUnitAmount } from '../shapes.ts';
 import type { SessionExtras, StripeObject } from '../state.ts';
 import { createPrice } from './catalog.ts';
+import { openDispute, recordCharge } from './charges.ts';
 import { createCustomer } from './customers.ts';
 
 const CREATE = ['adaptive_pricing', 'after_expiration', 'allow_promotion_codes', 'allowed_payment_method_types', 'automatic_tax', 'billing_address_collection', 'branding_settings', 'cancel_url', 'client_reference_id', 'consent_collection', 'currency', 'custom_fields', 'custom_text', 'customer', 'customer_account', 'customer_creation', 'customer_email', 'customer_update', 'discounts', 'excluded_payment_method_types', 'expires_at', 'integration_identifier', 'invoice_creation', 'line_items', 'locale', 'managed_payments', 'metadata', 'mode', 'name_collection', 'optional_items', 'origin_context', 'payment_intent_data', 'payment_method_collection', 'payment_method_configuration', 'payment_method_data', 'payment_method_options', 'payment_method_types', 'permissions', 'phone_number_collection', 'redirect_on_completion', 'return_url', 'saved_payment_method_options', 'setup_intent_data', 'shipping_address_collection', 'shipping_options', 'submit_type', 'subscription_data', 'success_url', 'tax_id_collection', 'ui_mode', 'wallet_options'];
@@ -291,6 +292,8 @@ export function completeSession(engine: Engine, session: StripeObject, form: Pay
     (session.mode === 'subscription' || session.customer_creation === 'always' ? findOrCreateCustomer(engine, email, name) : undefined);
   const paymentMethod = attachCard(engine, check.card, customer?.id ?? null, email, name);
   const discount = (session.discounts as { coupon: string | null; promotion_code: string | null }[])[0];
+  /** The 0259 card's charge, disputed by the cardholder once the checkout is complete. */
+  let disputeAfter: StripeObject | undefined;
   if (session.mode === 'subscription' && customer) {
     const extra = extrasOf(engine, session);
     const subscription = startSubscription(engine, {
@@ -325,7 +328,9 @@ export function completeSession(engine: Engine, session: StripeObject, form: Pay
       receiptEmail: null,
     });
     engine.store.put(intent);
+    const charge = amount > 0 ? recordCharge(engine, intent, paymentMethod, email) : undefined;
     engine.emit('payment_intent.succeeded', intent);
+    if (charge && check.card.outcome.disputed) disputeAfter = charge;
     session.payment_intent = intent.id;
     session.payment_status = amount > 0 ? 'paid' : 'no_payment_required';
   }
@@ -335,6 +340,7 @@ export function completeSession(engine: Engine, session: StripeObject, form: Pay
   session.customer_details = customerDetails(email, name);
   engine.store.put(session);
   engine.emit('checkout.session.completed', session);
+  if (disputeAfter) openDispute(engine, disputeAfter);
   const successUrl = session.success_url as string | null;
   return { ok: true, redirect: successUrl ? successUrl.replaceAll('{CHECKOUT_SESSION_ID}', session.id) : null };
 }
