@@ -5,6 +5,7 @@ import type { Engine } from './engine.ts';
 import { newId } from './ids.ts';
 import { addInterval, formatMoney, type Recurring } from './money.ts';
 import { discountShape, invoiceLineShape, invoiceShape, subscriptionItemShape, subscriptionShape } from './shapes.ts';
+import { pendingSettlements, settle } from './settlements.ts';
 import type { StripeObject } from './state.ts';
 
 /** Retries of a failed renewal, in days after the previous attempt; after the last, the subscription is canceled. */
@@ -415,6 +416,7 @@ function nextDue(engine: Engine, until: number): Due | undefined {
       consider(invoice.next_payment_attempt, () => retryOpenInvoice(engine, invoice));
     }
   }
+  for (const settlement of pendingSettlements(engine)) consider(settlement.at, () => settle(engine, settlement));
   for (const session of engine.store.all('checkout.session').reverse()) {
     if (session.status === 'open') {
       consider(Number(session.expires_at), () => {

@@ -782,7 +782,10 @@ export function chargeShape(input: {
   email: string | null;
 }): StripeObject {
   const id = newId('ch');
-  const card = input.paymentMethod.card as { brand: string; last4: string; exp_month: number; exp_year: number; fingerprint: string };
+  const card = input.paymentMethod.card as { brand: string; last4: string; exp_month: number; exp_year: number; fingerprint: string } | null;
+  const details = card
+    ? { card: { brand: card.brand, last4: card.last4, exp_month: card.exp_month, exp_year: card.exp_year, fingerprint: card.fingerprint, funding: 'credit', network: card.brand, country: 'US' }, type: 'card' }
+    : { sepa_debit: input.paymentMethod.sepa_debit, type: 'sepa_debit' };
   const billing = input.paymentMethod.billing_details as Record<string, unknown>;
   return {
     id,
@@ -813,7 +816,7 @@ export function chargeShape(input: {
     paid: true,
     payment_intent: input.paymentIntent,
     payment_method: input.paymentMethod.id,
-    payment_method_details: { card: { brand: card.brand, last4: card.last4, exp_month: card.exp_month, exp_year: card.exp_year, fingerprint: card.fingerprint, funding: 'credit', network: card.brand, country: 'US' }, type: 'card' },
+    payment_method_details: details,
     receipt_email: input.email,
     receipt_number: null,
     receipt_url: null,
@@ -857,7 +860,7 @@ export function disputeShape(input: { now: number; charge: StripeObject; reason:
   const evidence = Object.fromEntries(
     ['access_activity_log', 'billing_address', 'cancellation_policy', 'cancellation_policy_disclosure', 'cancellation_rebuttal', 'customer_communication', 'customer_email_address', 'customer_name', 'customer_purchase_ip', 'customer_signature', 'duplicate_charge_documentation', 'duplicate_charge_explanation', 'duplicate_charge_id', 'product_description', 'receipt', 'refund_policy', 'refund_policy_disclosure', 'refund_refusal_explanation', 'service_date', 'service_documentation', 'shipping_address', 'shipping_carrier', 'shipping_date', 'shipping_documentation', 'shipping_tracking_number', 'uncategorized_file', 'uncategorized_text'].map((k) => [k, null]),
   );
-  const card = (input.charge.payment_method_details as { card: { brand: string } }).card;
+  const card = (input.charge.payment_method_details as { card?: { brand: string } }).card ?? { brand: 'visa' };
   return {
     id: newId('dp'),
     object: 'dispute',

@@ -47,6 +47,14 @@ export interface SessionExtras {
   paymentDescription: string | null;
 }
 
+/** A bank debit waiting for the bank: settles (or fails) at `at`, on the test clock. */
+export interface Settlement {
+  session: string;
+  intent: string;
+  at: number;
+  succeeds: boolean;
+}
+
 export interface IdempotencyRecord {
   fingerprint: string;
   status: number;
@@ -67,6 +75,8 @@ export interface StateData {
   /** Ids of deleted objects (customers): Stripe answers them as `{ id, object, deleted: true }`. */
   deleted: Record<string, true>;
   idempotency: Record<string, IdempotencyRecord>;
+  /** Bank debits still processing, by payment intent id. */
+  settlements: Record<string, Settlement>;
 }
 
 function emptyObjects(): Record<Kind, Record<string, StripeObject>> {
@@ -74,7 +84,7 @@ function emptyObjects(): Record<Kind, Record<string, StripeObject>> {
 }
 
 export function emptyState(clock: ClockState): StateData {
-  return { version: 1, clock, objects: emptyObjects(), sessionItems: {}, sessionExtras: {}, cards: {}, deleted: {}, idempotency: {} };
+  return { version: 1, clock, objects: emptyObjects(), sessionItems: {}, sessionExtras: {}, cards: {}, deleted: {}, idempotency: {}, settlements: {} };
 }
 
 /** Reads a state file; a missing file is a fresh start, a corrupt one is an error that names it. */
@@ -101,6 +111,7 @@ export function loadState(file: string): StateData | undefined {
   data.cards ??= {};
   data.deleted ??= {};
   data.idempotency ??= {};
+  data.settlements ??= {};
   return data;
 }
 

@@ -2,13 +2,13 @@
 // `unpaid` ends access whatever TRUEFANS_PAST_DUE says, and a change mark never moves backwards. Against
 // the local stand-in through the real `stripe` package, with its webhooks delivered to the handler.
 
-import type Stripe from 'stripe';
+import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { markChanged } from '../../src/core/routes/webhook-events.ts';
 import { statusGrants } from '../../src/core/stripe/entitlements.ts';
 import { changedKey } from '../../src/core/fan.ts';
 import { cookieHeader, cookiesFrom, form, request, type TestHandler } from './helpers/handler.ts';
-import { payOnHostedPage, startWorld, type World } from './helpers/stand-in.ts';
+import { payOnHostedPage, startWorld, WEBHOOK_SECRET, type World } from './helpers/stand-in.ts';
 import { buildFixture, SECRET_TEXT, type Fixture } from './helpers/site.ts';
 
 let fixture: Fixture;
@@ -93,5 +93,112 @@ describe('change marks', () => {
     expect(store.data.get(changedKey('cus_order'))).toBe('200');
     await markChanged(app, { id: 'cus_order' }, 300);
     expect(store.data.get(changedKey('cus_order'))).toBe('300');
+  });
+});
+
+const crypto = Stripe.createSubtleCryptoProvider();
+/** Delivers a stored Stripe event to the handler again, signed as Stripe signs it (a redelivery). */
+async function redeliver(handler: TestHandler, event: Stripe.Event): Promise<Response> {
+  const body = JSON.stringify(event);
+  const signature = await world.stripe.webhooks.generateTestHeaderStringAsync({ payload: body, secret: WEBHOOK_SECRET, timestamp: Math.floor(world.standIn.clock.now() / 1000), cryptoProvider: crypto });
+  return handler.handle(request('/_truefans/webhook', { method: 'POST', body, origin: null, headers: { 'content-type': 'application/json', 'stripe-signature': signature } }));
+}
+const mails = (kind: string, to: string) => world.outbox.filter((m) => m.kind === kind && m.to === to).length;
+const creatorNotes = (fan: string) => world.outbox.filter((m) => m.kind === 'new-fan' && m.text.includes(fan)).length;
+async function eventFor(type: string, session: string): Promise<Stripe.Event> {
+  const events = await world.stripe.events.list({ type, limit: 100 });
+  return events.data.find((e) => (e.data.object as Stripe.Checkout.Session).id === session)!;
+}
+
+describe('payments that settle later (bank debit)', () => {
+  async function startBankDebit(handler: TestHandler, email: string, iban: string) {
+    const start = await handler.handle(form('/_truefans/checkout', { offer: 'field-recordings', return_to: '/posts/album-notes/' }));
+    const url = start.headers.get('location')!;
+    const paid = await fetch(`${url}/bank`, { method: 'POST', body: new URLSearchParams({ email, iban, name: 'Ada Bank' }), redirect: 'manual' });
+    const back = new URL(paid.headers.get('location')!);
+    const complete = await handler.handle(request(back.pathname + back.search, { cookie: cookieHeader(cookiesFrom(start)) }));
+    await world.standIn.webhooks.flush();
+    return { complete, session: back.searchParams.get('session_id')! };
+  }
+
+  it('says "processing" on return, then welcomes and opens when the money arrives', async () => {
+    const handler = world.handler();
+    const email = 'sepa@example.com';
+    const { complete } = await startBankDebit(handler, email, 'AT611904300234573201');
+    expect(complete.status).toBe(202);
+    const page = await complete.text();
+    expect(page).toContain('Your payment is processing');
+    expect(page).not.toContain(SECRET_TEXT.offer);
+    expect(mails('welcome', email)).toBe(0);
+
+    await world.standIn.clock.advance(180);
+    await world.stripe.customers.list({ limit: 1 }); // any call lets the stand-in's clock run what is due
+    await world.standIn.webhooks.flush();
+    expect(mails('welcome', email)).toBe(1);
+    expect(creatorNotes('Ada Bank')).toBe(1);
+    const customer = (await world.stripe.customers.list({ email })).data[0]!;
+    const { readEntitlements } = await import('../../src/core/stripe/entitlements.ts');
+    const ent = await readEntitlements(world.stripe, customer.id, { pastDue: 'keep', tierIds: ['supporter', 'patron'], offerIds: ['field-recordings'] });
+    expect(ent.offers).toEqual(['field-recordings']);
+  });
+
+  it('a failed bank debit grants nothing and sends no welcome', async () => {
+    const handler = world.handler();
+    const email = 'sepa-fails@example.com';
+    await startBankDebit(handler, email, 'AT861904300235473202');
+    await world.standIn.clock.advance(180);
+    await world.stripe.customers.list({ limit: 1 });
+    await world.standIn.webhooks.flush();
+    expect((await world.stripe.events.list({ type: 'checkout.session.async_payment_failed' })).data.length).toBeGreaterThan(0);
+    expect(mails('welcome', email)).toBe(0);
+    const customer = (await world.stripe.customers.list({ email })).data[0]!;
+    const { readEntitlements } = await import('../../src/core/stripe/entitlements.ts');
+    const ent = await readEntitlements(world.stripe, customer.id, { pastDue: 'keep', tierIds: ['supporter', 'patron'], offerIds: ['field-recordings'] });
+    expect(ent.offers).toEqual([]);
+  });
+});
+
+describe('emails once per checkout, without a store', () => {
+  it('a redelivered checkout.session.completed sends no second welcome or creator note', async () => {
+    const handler = world.handler();
+    const email = 'twice@example.com';
+    const { session } = await buyOffer(handler, '4242 4242 4242 4242', email);
+    expect(mails('welcome', email)).toBe(1);
+    const event = await eventFor('checkout.session.completed', session.id);
+    const again = await redeliver(handler, event);
+    expect(again.status).toBe(200);
+    expect(mails('welcome', email)).toBe(1);
+    expect(creatorNotes('Ada Fan')).toBeGreaterThan(0);
+    const notes = creatorNotes('Ada Fan');
+    await redeliver(handler, event);
+    expect(creatorNotes('Ada Fan')).toBe(notes);
+    // The marks live on the session in Stripe.
+    const marked = await world.stripe.checkout.sessions.retrieve(session.id);
+    expect(marked.metadata).toHaveProperty('truefans_welcome_sent');
+    expect(marked.metadata).toHaveProperty('truefans_creator_told');
+  });
+
+  it('a handler that fails midway (Stripe down while counting fans) is retried without a second welcome', async () => {
+    const handler = world.handler();
+    const email = 'midway@example.com';
+    world.standIn.setWebhook(undefined); // deliver this one by hand
+    const start = await handler.handle(form('/_truefans/checkout', { offer: 'field-recordings', return_to: '/posts/album-notes/' }));
+    const paid = await payOnHostedPage(start.headers.get('location')!, '4242 4242 4242 4242', email, { name: 'Mid Way' });
+    const id = new URL(paid.headers.get('location')!).searchParams.get('session_id')!;
+    const event = await eventFor('checkout.session.completed', id);
+
+    world.standIn.faults.inject({ status: 500, method: 'GET', path: /^\/v1\/subscriptions/, times: 1 });
+    const failed = await redeliver(handler, event);
+    expect(failed.status).toBe(503);
+    expect(mails('welcome', email)).toBe(1);
+    expect(creatorNotes('Mid Way')).toBe(0);
+
+    const retried = await redeliver(handler, event);
+    expect(retried.status).toBe(200);
+    expect(mails('welcome', email)).toBe(1);
+    expect(creatorNotes('Mid Way')).toBe(1);
+    await redeliver(handler, event);
+    expect(mails('welcome', email)).toBe(1);
+    expect(creatorNotes('Mid Way')).toBe(1);
   });
 });

@@ -216,7 +216,8 @@ export async function completeCheckout(ctx: Ctx): Promise<Response> {
     }
     const problems: Record<Exclude<Verdict, 'granted'>, [number, string, string]> = {
       'not-complete': [402, 'Your checkout is not finished', 'Stripe has not completed this checkout yet. Go back and finish paying, or start again.'],
-      unpaid: [402, 'Your payment has not gone through', 'Stripe has not received this payment yet. If your bank confirms it later, sign in with the email you paid with.'],
+      // A complete but unpaid session is a bank debit (SEPA, ACH) on its way: not an error.
+      unpaid: [202, 'Your payment is processing', 'Your bank is confirming the payment, which can take a few business days. We will email you as soon as it arrives; then sign in with the email you paid with and it is all yours.'],
       'subscription-inactive': [402, 'Your membership is not active', 'Stripe did not activate this membership, usually because the first payment failed. Please try again.'],
       stale: [410, 'This checkout link has expired', 'This checkout is too old to sign you in from here. Sign in with the email you paid with.'],
       'other-browser': [403, 'Payment received, but this browser did not start it', 'For your safety we only sign in the browser that started the checkout. Sign in with the email you paid with, and we will send you a link.'],

@@ -13,13 +13,16 @@ import { tierOfPrice } from '../stripe/entitlements.ts';
 
 export type EventHandler = (ctx: Ctx, event: Stripe.Event) => Promise<void>;
 
-async function send(app: App, message: EmailMessage): Promise<void> {
-  if (!app.mailer) return;
+/** Sends an email; true if the provider took it. A failure is logged, not thrown (see below). */
+async function send(app: App, message: EmailMessage): Promise<boolean> {
+  if (!app.mailer) return false;
   try {
     await app.mailer.send(message);
+    return true;
   } catch (error) {
     // An email that fails must not make Stripe resend the event (and everyone else's emails with it).
     app.log(`truefans: the "${message.kind}" email was not sent: ${(error as Error).message.split('\n')[0]}`);
+    return false;
   }
 }
 
@@ -73,10 +76,27 @@ async function customerEmail(app: App, customer: string | Stripe.Customer | Stri
   return 'deleted' in c && c.deleted ? undefined : ((c as Stripe.Customer).email ?? undefined);
 }
 
-const checkoutCompleted: EventHandler = async ({ app }, event) => {
-  const session = event.data.object as Stripe.Checkout.Session;
-  const kind = session.metadata?.truefans_kind;
-  if (!kind || (session.payment_status !== 'paid' && session.payment_status !== 'no_payment_required')) return;
+/**
+ * Marks on the Checkout Session's own metadata, written right after each email goes out, so the welcome
+ * and new-fan emails go out once per checkout without a key/value store: a redelivered event, or a retry
+ * after a partial failure (say the welcome went out and counting fans then failed), reads the session
+ * fresh from Stripe and skips what is marked. Stripe is the record here too (invariant 8). The window
+ * left (the provider took the email, then the mark failed to save) repeats an email rather than losing
+ * one; Resend's idempotency key closes it for that provider.
+ */
+export const EMAIL_MARKS = { welcome: 'truefans_welcome_sent', newFan: 'truefans_creator_told' } as const;
+
+async function markSent(app: App, session: string, mark: string): Promise<void> {
+  await app.stripe.checkout.sessions.update(session, { metadata: { [mark]: String(Math.floor(app.now() / 1000)) } });
+}
+
+/** The welcome to the fan and the note to the creator, once each per checkout, when the money is in. */
+async function welcomeOnce(app: App, event: Stripe.Event, stale: Stripe.Checkout.Session): Promise<void> {
+  const kind = stale.metadata?.truefans_kind;
+  if (!kind) return;
+  // The event's copy may be old (a redelivery); the marks and the payment status are read fresh.
+  const session = await app.stripe.checkout.sessions.retrieve(stale.id);
+  if (session.payment_status !== 'paid' && session.payment_status !== 'no_payment_required') return;
   await markChanged(app, session.customer, event.created);
   const email = session.customer_details?.email ?? (await customerEmail(app, session.customer));
   const tier = session.metadata?.truefans_tier;
@@ -84,11 +104,35 @@ const checkoutCompleted: EventHandler = async ({ app }, event) => {
   const what =
     kind === 'tier' && tier ? `the ${tierName(app.manifest, tier)} membership` : kind === 'offer' && offer ? offerName(app.manifest, offer) : 'a gift of support';
   const link = `${app.siteOrigin}${safeReturnPath(session.metadata?.truefans_return)}`;
-  if (email) await send(app, welcomeEmail(app.site, email, what, app.manifest.site.thankYou, link));
-  if (app.config.creatorEmail) {
-    const fan = session.customer_details?.name || email || 'Someone';
-    await send(app, newFanEmail(app.site, app.config.creatorEmail, fan, what, await countFans(app), app.manifest.site.fanGoal));
+  if (email && !session.metadata?.[EMAIL_MARKS.welcome]) {
+    const message = { ...welcomeEmail(app.site, email, what, app.manifest.site.thankYou, link), idempotencyKey: `welcome-${session.id}` };
+    if (await send(app, message)) await markSent(app, session.id, EMAIL_MARKS.welcome);
   }
+  if (app.config.creatorEmail && !session.metadata?.[EMAIL_MARKS.newFan]) {
+    const fan = session.customer_details?.name || email || 'Someone';
+    const message = { ...newFanEmail(app.site, app.config.creatorEmail, fan, what, await countFans(app), app.manifest.site.fanGoal), idempotencyKey: `new-fan-${session.id}` };
+    if (await send(app, message)) await markSent(app, session.id, EMAIL_MARKS.newFan);
+  }
+}
+
+const checkoutCompleted: EventHandler = async ({ app }, event) => {
+  const session = event.data.object as Stripe.Checkout.Session;
+  // A bank debit completes unpaid: the welcome waits for async_payment_succeeded.
+  if (session.payment_status !== 'paid' && session.payment_status !== 'no_payment_required') return;
+  await welcomeOnce(app, event, session);
+};
+
+/** A bank debit (SEPA, ACH) settled: now the fan gets their welcome and access. */
+const asyncPaymentSucceeded: EventHandler = async ({ app }, event) => {
+  await welcomeOnce(app, event, event.data.object as Stripe.Checkout.Session);
+};
+
+/** A bank debit failed: nothing was granted; the fan's next request re-reads (and finds nothing paid). */
+const asyncPaymentFailed: EventHandler = async ({ app }, event) => {
+  const session = event.data.object as Stripe.Checkout.Session;
+  if (!session.metadata?.truefans_kind) return;
+  await markChanged(app, session.customer, event.created);
+  app.log(`truefans: a bank payment for checkout ${session.id} failed; the fan was granted nothing.`);
 };
 
 const subscriptionUpdated: EventHandler = async ({ app }, event) => {
@@ -129,6 +173,8 @@ export const eventHandlers: Readonly<Record<string, EventHandler>> = {
   'charge.refunded': chargeRefunded,
   'charge.dispute.created': disputeCreated,
   'checkout.session.completed': checkoutCompleted,
+  'checkout.session.async_payment_succeeded': asyncPaymentSucceeded,
+  'checkout.session.async_payment_failed': asyncPaymentFailed,
   'customer.subscription.updated': subscriptionUpdated,
   'customer.subscription.deleted': subscriptionDeleted,
   'invoice.payment_failed': paymentFailed,

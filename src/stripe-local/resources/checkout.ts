@@ -14,6 +14,7 @@ import { checkoutSessionShape, customerDetails, lineItemShape, paymentIntentShap
 import type { SessionExtras, StripeObject } from '../state.ts';
 import { createPrice } from './catalog.ts';
 import { openDispute, recordCharge } from './charges.ts';
+import { SETTLE_AFTER_SEC, TEST_IBANS } from '../settlements.ts';
 import { createCustomer } from './customers.ts';
 
 const CREATE = ['adaptive_pricing', 'after_expiration', 'allow_promotion_codes', 'allowed_payment_method_types', 'automatic_tax', 'billing_address_collection', 'branding_settings', 'cancel_url', 'client_reference_id', 'consent_collection', 'currency', 'custom_fields', 'custom_text', 'customer', 'customer_account', 'customer_creation', 'customer_email', 'customer_update', 'discounts', 'excluded_payment_method_types', 'expires_at', 'integration_identifier', 'invoice_creation', 'line_items', 'locale', 'managed_payments', 'metadata', 'mode', 'name_collection', 'optional_items', 'origin_context', 'payment_intent_data', 'payment_method_collection', 'payment_method_configuration', 'payment_method_data', 'payment_method_options', 'payment_method_types', 'permissions', 'phone_number_collection', 'redirect_on_completion', 'return_url', 'saved_payment_method_options', 'setup_intent_data', 'shipping_address_collection', 'shipping_options', 'submit_type', 'subscription_data', 'success_url', 'tax_id_collection', 'ui_mode', 'wallet_options'];
@@ -246,6 +247,8 @@ export interface PaymentForm {
   expiry: string;
   cvc: string;
   amount?: string | undefined;
+  /** A bank debit instead of a card: one of Stripe's test IBANs (settlements.ts). */
+  iban?: string | undefined;
 }
 
 export type CompleteResult =
@@ -280,7 +283,14 @@ export function completeSession(engine: Engine, session: StripeObject, form: Pay
     item.amount_subtotal = amount * Number(item.quantity);
     item.amount_total = amount * Number(item.quantity);
   }
-  const check = checkCard({ number: form.cardNumber, expiry: form.expiry, cvc: form.cvc }, engine.now());
+  const iban = form.iban === undefined ? undefined : form.iban.replace(/\s/g, '').toUpperCase();
+  if (iban !== undefined) {
+    if (session.mode !== 'payment') return { ok: false, field: 'iban', message: 'The stand-in offers bank debit for one-time payments only.', status: 400 };
+    if (!Object.hasOwn(TEST_IBANS, iban)) return { ok: false, field: 'iban', message: 'Use a test IBAN: AT61 1904 3002 3457 3201 settles, AT86 1904 3002 3547 3202 fails.', status: 400 };
+  }
+  const check: ReturnType<typeof checkCard> = iban !== undefined
+    ? { ok: true, card: { last4: iban.slice(-4), brand: 'sepa_debit', expMonth: 12, expYear: 2099, outcome: { brand: 'sepa_debit' } } }
+    : checkCard({ number: form.cardNumber, expiry: form.expiry, cvc: form.cvc }, engine.now());
   if (!check.ok) return { ok: false, field: check.field, message: check.message, status: 400 };
   if (check.card.outcome.decline) {
     return { ok: false, field: 'card_number', message: check.card.outcome.decline.message, status: 402 };
@@ -291,6 +301,12 @@ export function completeSession(engine: Engine, session: StripeObject, form: Pay
     existing ??
     (session.mode === 'subscription' || session.customer_creation === 'always' ? findOrCreateCustomer(engine, email, name) : undefined);
   const paymentMethod = attachCard(engine, check.card, customer?.id ?? null, email, name);
+  if (iban !== undefined) {
+    paymentMethod.type = 'sepa_debit';
+    paymentMethod.card = null;
+    paymentMethod.sepa_debit = { bank_code: iban.slice(4, 9), branch_code: '', country: iban.slice(0, 2), fingerprint: `local${iban.slice(-8)}`, generated_from: null, last4: iban.slice(-4) };
+    engine.store.put(paymentMethod);
+  }
   const discount = (session.discounts as { coupon: string | null; promotion_code: string | null }[])[0];
   /** The 0259 card's charge, disputed by the cardholder once the checkout is complete. */
   let disputeAfter: StripeObject | undefined;
@@ -327,12 +343,24 @@ export function completeSession(engine: Engine, session: StripeObject, form: Pay
       metadata: extra.paymentMetadata,
       receiptEmail: null,
     });
-    engine.store.put(intent);
-    const charge = amount > 0 ? recordCharge(engine, intent, paymentMethod, email) : undefined;
-    engine.emit('payment_intent.succeeded', intent);
-    if (charge && check.card.outcome.disputed) disputeAfter = charge;
-    session.payment_intent = intent.id;
-    session.payment_status = amount > 0 ? 'paid' : 'no_payment_required';
+    if (iban !== undefined && amount > 0) {
+      // A bank debit: processing until the bank answers (settlements.ts), the session complete but unpaid.
+      intent.status = 'processing';
+      intent.amount_received = 0;
+      intent.payment_method_types = ['sepa_debit'];
+      engine.store.put(intent);
+      engine.emit('payment_intent.processing', intent);
+      engine.store.data.settlements[intent.id] = { session: session.id, intent: intent.id, at: engine.now() + SETTLE_AFTER_SEC, succeeds: TEST_IBANS[iban]!.succeeds };
+      session.payment_intent = intent.id;
+      session.payment_status = 'unpaid';
+    } else {
+      engine.store.put(intent);
+      const charge = amount > 0 ? recordCharge(engine, intent, paymentMethod, email) : undefined;
+      engine.emit('payment_intent.succeeded', intent);
+      if (charge && check.card.outcome.disputed) disputeAfter = charge;
+      session.payment_intent = intent.id;
+      session.payment_status = amount > 0 ? 'paid' : 'no_payment_required';
+    }
   }
   session.status = 'complete';
   session.url = null;
