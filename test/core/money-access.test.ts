@@ -202,3 +202,14 @@ describe('emails once per checkout, without a store', () => {
     expect(creatorNotes('Mid Way')).toBe(1);
   });
 });
+
+describe('metadata Stripe accepts', () => {
+  it('a very long return path never reaches Stripe: checkout starts and stores /', async () => {
+    const handler = world.handler();
+    const start = await handler.handle(form('/_truefans/checkout', { offer: 'field-recordings', return_to: `/posts/${'x'.repeat(600)}` }));
+    expect(start.status).toBe(303);
+    const id = /\/c\/pay\/(cs_[^/?]+)/.exec(start.headers.get('location')!)![1]!;
+    const session = await world.stripe.checkout.sessions.retrieve(id);
+    expect(session.metadata?.truefans_return).toBe('/');
+  });
+});

@@ -148,8 +148,23 @@ const subscriptionDeleted: EventHandler = async ({ app }, event) => {
   if (email) await send(app, goodbyeEmail(app.site, email, `${app.siteOrigin}/`));
 };
 
+/**
+ * Whether an invoice bills one of this site's subscriptions: the subscription metadata Stripe snapshots
+ * on the invoice (`parent.subscription_details.metadata`, which checkout sets to `truefans_tier`), else
+ * the subscription itself. A one-off invoice, or another product's subscription on the same account, is
+ * none of the site's business.
+ */
+async function isTruefansInvoice(app: App, invoice: Stripe.Invoice): Promise<boolean> {
+  const details = invoice.parent?.subscription_details;
+  if (!details) return false;
+  if (details.metadata?.truefans_tier) return true;
+  const sub = typeof details.subscription === 'string' ? await app.stripe.subscriptions.retrieve(details.subscription) : details.subscription;
+  return isTruefansSubscription(sub);
+}
+
 const paymentFailed: EventHandler = async ({ app }, event) => {
   const invoice = event.data.object as Stripe.Invoice;
+  if (!(await isTruefansInvoice(app, invoice))) return;
   const email = invoice.customer_email ?? (await customerEmail(app, invoice.customer));
   await markChanged(app, invoice.customer, event.created);
   if (email) await send(app, paymentFailedEmail(app.site, email, `${app.siteOrigin}${ROUTES.account}`));
