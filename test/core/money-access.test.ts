@@ -213,3 +213,28 @@ describe('metadata Stripe accepts', () => {
     expect(session.metadata?.truefans_return).toBe('/');
   });
 });
+
+describe("Stripe's own words reach the creator's log", () => {
+  it('a refused portal session logs Stripe\'s message and request id, and the fan gets a plain page', async () => {
+    const { stripeDetail } = await import('../../src/core/stripe/faults.ts');
+    const configurations = await world.stripe.billingPortal.configurations.list({ active: true });
+    for (const c of configurations.data) await world.stripe.billingPortal.configurations.update(c.id, { active: false });
+    try {
+      const handler = world.handler();
+      const { cookie } = await buyOffer(handler, '4242 4242 4242 4242', 'portal-log@example.com');
+      const response = await handler.handle(form('/_truefans/portal', {}, { cookie }));
+      expect(response.status).toBeGreaterThanOrEqual(500);
+      const page = await response.text();
+      expect(page).not.toContain('dashboard.stripe.com');
+      const line = handler.logs.find((l) => l.includes('opening the billing portal'))!;
+      expect(line).toContain('TF_STRIPE_REFUSED: Stripe refused a request while opening the billing portal (HTTP 400).');
+      expect(line).toContain('Stripe said: "You can’t create a portal session in test mode until you save your customer portal settings');
+      expect(line).toMatch(/request req_[A-Za-z0-9]+\./);
+      expect(line).not.toContain('portal-log@example.com');
+    } finally {
+      for (const c of configurations.data) await world.stripe.billingPortal.configurations.update(c.id, { active: true });
+    }
+    const echoed = Stripe.errors.StripeError.generate({ type: 'invalid_request_error', message: 'Invalid email address: Jane.Doe@Example.com (key sk_live_abc123XYZ)', code: 'email_invalid', param: 'email' } as never);
+    expect(stripeDetail(echoed)).toBe('Stripe said: "Invalid email address: [redacted] (key [redacted])"; param email.');
+  });
+});

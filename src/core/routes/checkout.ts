@@ -232,7 +232,8 @@ export async function completeCheckout(ctx: Ctx): Promise<Response> {
     ent = union(await readEntitlements(app.stripe, customer!, entitlementOptions(app)), ent, app);
   } catch (error) {
     if (!isTransient(error)) throw stripeFailure(error, 'reading a new fan\'s memberships');
-    app.log(`truefans: ${stripeFailure(error, 'reading a new fan\'s memberships').message} Signing them in with what this checkout bought.`);
+    const failure = stripeFailure(error, 'reading a new fan\'s memberships');
+    app.log(`truefans: ${failure.message}${failure.detail ? ` ${failure.detail}` : ''} Signing them in with what this checkout bought.`);
   }
   const now = Math.floor(app.now() / 1000);
   const cookies = [await sessionCookie(app, url, customer!, ent, now), clearCookie(CHECKOUT_COOKIE, url)];

@@ -55,7 +55,7 @@ export async function feedEntitlements(ctx: Ctx, customer: string): Promise<Enti
     if (isMissing(error)) throw new HttpProblem(410, 'This feed has ended', 'This private feed no longer belongs to a member.');
     const failure = stripeFailure(error, 're-checking a private feed');
     if (isTransient(error) && known && now - known.checkedAt < app.config.graceSeconds) {
-      app.log(`truefans: ${failure.code}: ${failure.message} Serving the feed from the last check, within the grace period.`);
+      app.log(`truefans: ${failure.code}: ${failure.message}${failure.detail ? ` ${failure.detail}` : ''} Serving the feed from the last check, within the grace period.`);
       return known.ent;
     }
     app.log(`truefans: ${failure.code}: ${failure.describe().replace(/\n/g, ' ')} Answering 503 for a private feed.`);
