@@ -87,6 +87,9 @@ async function allProducts(stripe: Stripe): Promise<Stripe.Product[]> {
 export async function syncStripe(stripe: Stripe, site: SiteConfig): Promise<Change[]> {
   const changes: Change[] = [];
   const currency = site.currency.toLowerCase();
+  // With Stripe Tax on, every price says whether it includes the tax (Stripe needs it on the price, or a
+  // default in the account's Tax settings, to compute tax in Checkout; the price is explicit either way).
+  const taxBehavior = site.tax === 'automatic' ? site.tax_prices : undefined;
   const products = await allProducts(stripe);
   const productFor = new Map<string, Stripe.Product>();
   /** Each tier's product and its current prices, for the portal's plan switching. */
@@ -124,8 +127,16 @@ export async function syncStripe(stripe: Stripe, site: SiteConfig): Promise<Chan
       existing.unit_amount === want.amount &&
       existing.currency === currency &&
       productId === product.id &&
-      (existing.recurring?.interval ?? undefined) === want.interval;
+      (existing.recurring?.interval ?? undefined) === want.interval &&
+      (taxBehavior === undefined || existing.tax_behavior === taxBehavior || existing.tax_behavior === 'unspecified');
     const money = `${formatMoney(want.amount, currency)}${want.interval ? ` per ${want.interval}` : ''}`;
+    if (same && taxBehavior && existing.tax_behavior === 'unspecified') {
+      // Stripe lets a price's tax behavior be set once, from unspecified; after that a change needs a new price.
+      await stripe.prices.update(existing.id, { tax_behavior: taxBehavior });
+      keep(product, want, existing.id);
+      changes.push({ kind: 'updated', what: want.label, detail: `${money} (${want.key}), tax ${taxBehavior}` });
+      continue;
+    }
     if (same) {
       keep(product, want, existing.id);
       changes.push({ kind: 'unchanged', what: want.label, detail: `${money} (${want.key})` });
@@ -138,6 +149,7 @@ export async function syncStripe(stripe: Stripe, site: SiteConfig): Promise<Chan
       ...(want.interval ? { recurring: { interval: want.interval } } : {}),
       lookup_key: want.key,
       transfer_lookup_key: true,
+      ...(taxBehavior ? { tax_behavior: taxBehavior } : {}),
       metadata: { [want.productKey.field]: want.productKey.id },
     });
     keep(product, want, price.id);

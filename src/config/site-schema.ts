@@ -134,6 +134,17 @@ export const siteSchema = z
     fan_goal: z.number({ error: 'expected a whole number' }).int({ error: 'expected a whole number' }).positive({ error: 'expected a positive whole number' }).default(1000),
     /** A personal note shown and emailed to every new fan. Both sign it with the author's name, so leave out a sign-off. */
     thank_you: z.string().trim().default('Thank you. Your support means I can keep making this.'),
+    /**
+     * Sales tax and VAT. `automatic` turns on Stripe Tax: Checkout collects the fan's address and Stripe
+     * adds the tax due where the creator is registered (set up Stripe Tax first: docs/configuration.md).
+     * `none` (default) charges the prices as written.
+     */
+    tax: z.enum(['none', 'automatic'], { error: 'expected "automatic" or "none"' }).default('none'),
+    /**
+     * With `tax: automatic`, whether prices in this file include the tax (`inclusive`, the default: a fan
+     * pays what the page shows) or have it added at checkout (`exclusive`, usual in the US).
+     */
+    tax_prices: z.enum(['inclusive', 'exclusive'], { error: 'expected "inclusive" or "exclusive"' }).default('inclusive'),
     /** Posts per page on the post index. */
     posts_per_page: z.number().int().min(1).max(100).default(10),
   })

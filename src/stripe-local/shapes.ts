@@ -97,6 +97,7 @@ export function priceShape(input: {
   nickname: string | null;
   active: boolean;
   metadata: Meta;
+  taxBehavior?: string;
 }): StripeObject {
   return {
     id: newId('price'),
@@ -120,7 +121,7 @@ export function priceShape(input: {
           trial_period_days: input.recurring.trial_period_days,
         }
       : null,
-    tax_behavior: 'unspecified',
+    tax_behavior: input.taxBehavior ?? 'unspecified',
     tiers_mode: null,
     transform_quantity: null,
     type: input.recurring ? 'recurring' : 'one_time',

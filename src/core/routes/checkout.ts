@@ -94,8 +94,12 @@ export async function startCheckout(ctx: Ctx): Promise<Response> {
   if (purchase.kind === 'tier') metadata.truefans_tier = purchase.id;
   if (purchase.kind === 'offer') metadata.truefans_offer = purchase.id;
 
+  // Stripe Tax needs the fan's address: Checkout asks for it, and for a known customer Stripe requires
+  // `customer_update[address]=auto` to save it there (otherwise it refuses the session).
+  const tax = app.manifest.site.tax === 'automatic';
   const params: Stripe.Checkout.SessionCreateParams = {
     mode: purchase.kind === 'tier' ? 'subscription' : 'payment',
+    ...(tax ? { automatic_tax: { enabled: true }, ...(fanSession ? { customer_update: { address: 'auto' as const, name: 'auto' as const } } : {}) } : {}),
     success_url: `${app.siteOrigin}${ROUTES.checkoutComplete}?session_id={CHECKOUT_SESSION_ID}`,
     cancel_url: `${app.siteOrigin}${returnTo}`,
     allow_promotion_codes: true,
@@ -104,7 +108,7 @@ export async function startCheckout(ctx: Ctx): Promise<Response> {
     ...(fanSession ? { customer: fanSession.customer } : purchase.kind === 'tier' ? {} : { customer_creation: 'always' as const }),
   };
   if (purchase.kind === 'gift') {
-    params.line_items = [{ quantity: 1, price_data: { currency: app.manifest.site.currency, unit_amount: purchase.amount, product_data: { name: `Support for ${app.site.title}` } } }];
+    params.line_items = [{ quantity: 1, price_data: { currency: app.manifest.site.currency, unit_amount: purchase.amount, product_data: { name: `Support for ${app.site.title}` }, ...(tax ? { tax_behavior: app.manifest.site.taxPrices ?? 'inclusive' } : {}) } }];
     params.payment_intent_data = { metadata };
   } else {
     const price = await findPrice(app, purchase);

@@ -156,9 +156,33 @@ export function createSession(engine: Engine, params: Params): StripeObject {
   if (mode !== 'subscription' && obj(params, 'subscription_data')) {
     throw invalidParam('subscription_data', 'You can not pass `subscription_data` in `payment` mode.', 'parameter_invalid_empty');
   }
+  // Stripe Tax needs an address: Checkout collects one, but for an existing customer without one, Stripe
+  // requires `customer_update[address]` (or `[shipping]`) = auto so the address entered is saved.
+  const automaticTax = bool(params, ['automatic_tax', 'enabled']) === true;
+  const customerUpdate = obj(params, 'customer_update');
+  if (customerUpdate && !customerId) throw invalidParam('customer_update', '`customer_update` can only be used with `customer`.', 'parameter_invalid_empty');
+  const addressUpdate = oneOf(params, ['customer_update', 'address'], ['auto', 'never'] as const);
+  const shippingUpdate = oneOf(params, ['customer_update', 'shipping'], ['auto', 'never'] as const);
+  if (automaticTax && customerId) {
+    const address = engine.store.require('customer', customerId, 'customer').address as { country?: string | null } | null;
+    if (!address?.country && addressUpdate !== 'auto' && shippingUpdate !== 'auto') {
+      throw invalidParam(
+        'automatic_tax[enabled]',
+        "Automatic tax calculation in Checkout requires a valid address on the Customer. Add a valid address to the Customer or set either `customer_update[address]` to 'auto' or `customer_update[shipping]` to 'auto' to save the address entered in Checkout to the Customer.",
+        'customer_tax_location_invalid',
+      );
+    }
+  }
   const successUrl = checkUrl(str(params, 'success_url'), 'success_url');
   const cancelUrl = checkUrl(str(params, 'cancel_url'), 'cancel_url');
   const lines = readLines(engine, params, mode);
+  if (automaticTax) {
+    // The stand-in's account has no default tax behavior in its Tax settings, so each price needs one.
+    const index = lines.findIndex((line) => line.price.tax_behavior === 'unspecified');
+    if (index >= 0) {
+      throw invalidParam(`line_items[${index}][price]`, 'Automatic tax requires every price to have a `tax_behavior` of `inclusive` or `exclusive`, or a default tax behavior in your Tax settings.', 'parameter_invalid_empty');
+    }
+  }
   const currency = String(lines[0]?.price.currency);
   if (lines.some((line) => line.price.currency !== currency)) {
     throw invalidParam('line_items', 'All prices in a Checkout Session must use the same currency.', 'parameter_invalid_empty');
@@ -213,6 +237,10 @@ export function createSession(engine: Engine, params: Params): StripeObject {
         ? engine.store.require('coupon', String((promo.promotion as { coupon: string }).coupon))
         : undefined;
     if (coupon) session.discounts = [{ coupon: coupon.id, promotion_code: promo?.id ?? null }];
+  }
+  if (automaticTax) {
+    // No tax registrations in the stand-in: Stripe Tax computes zero tax, and says it did.
+    session.automatic_tax = { enabled: true, liability: { type: 'self' }, status: 'complete', provider: 'stripe' };
   }
   recomputeAmounts(engine, session);
   // Stripe refuses, at creation, a session whose amount due is below the currency's minimum charge
