@@ -125,7 +125,11 @@ export const siteSchema = z
     /** Links to the creator elsewhere. */
     links: z.array(linkSchema, { error: 'expected a list of links' }).default([]),
     /** Membership tiers, lowest first: a higher tier opens everything below it. */
-    tiers: z.array(tierSchema, { error: 'expected a list of tiers' }).default([]),
+    tiers: z
+      .array(tierSchema, { error: 'expected a list of tiers' })
+      // Stripe's customer portal lets a fan switch between at most 10 products (one per tier).
+      .max(10, { error: "expected at most 10 tiers: Stripe's billing portal switches between at most 10; merge some tiers" })
+      .default([]),
     /** One-time purchases: a piece of work for a price, optionally with a file. */
     offers: z.array(offerSchema, { error: 'expected a list of offers' }).default([]),
     /** A one-time gift of any amount. It thanks the fan but opens no members-only posts. */

@@ -84,6 +84,10 @@ describe('content/site.yaml errors', () => {
   it('a tier price below Stripe\'s minimum charge for the currency', () => {
     expect(siteError(SITE.replace('monthly: 5', 'monthly: 0.3'))).toMatchInlineSnapshot(`"content/site.yaml: tiers[0].monthly: expected at least $0.50, Stripe's minimum charge in USD; raise it to 0.50 or more, got 0.3"`);
   });
+  it('more tiers than the billing portal can switch between', () => {
+    const eleven = Array.from({ length: 11 }, (_, i) => `  - id: t${i}\n    name: T${i}\n    monthly: 5\n`).join('');
+    expect(siteError(SITE.replace(/tiers:[\s\S]*$/, `tiers:\n${eleven}`))).toMatchInlineSnapshot(`"content/site.yaml: tiers: expected at most 10 tiers: Stripe's billing portal switches between at most 10; merge some tiers"`);
+  });
   it('a yen price with decimals', () => {
     expect(siteError(SITE.replace('url:', 'currency: jpy\nurl:').replace('monthly: 5', 'monthly: 500.5'))).toMatchInlineSnapshot(`"content/site.yaml: tiers[0].monthly: expected a whole amount: Stripe charges JPY without decimals, so 500.5 would be charged as 501; write 500 or 501, got 500.5"`);
   });
