@@ -137,7 +137,7 @@ describe('stripe:sync', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 30_000); // two node processes; slow on a loaded machine
 
   it('says how to fix a missing or refused key', async () => {
     const run = (env: Record<string, string>) =>
@@ -147,5 +147,5 @@ describe('stripe:sync', () => {
     expect(missing.stderr).toContain('STRIPE_SECRET_KEY is not set.');
     const refused = (await run({ STRIPE_SECRET_KEY: 'sk_test_wrong_key_entirely' })) as { stderr: string; code: number };
     expect(refused.stderr.trim()).toBe('Stripe does not accept STRIPE_SECRET_KEY. Copy it again from https://dashboard.stripe.com/apikeys.');
-  });
+  }, 30_000);
 });
