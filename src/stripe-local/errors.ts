@@ -58,9 +58,12 @@ export function invalidRequest(message: string, param?: string): ApiError {
   return new ApiError(400, { type: 'invalid_request_error', message, ...(param ? { param } : {}) });
 }
 
-/** Stripe names the resource in its own words: "No such customer: 'cus_123'". */
+/**
+ * Stripe names the resource in its own words: "No such customer: 'cus_123'". A missing object in the
+ * URL is a 404; one passed as a parameter (`customer=cus_123`, also as a list filter) is a 400, as on Stripe.
+ */
 export function resourceMissing(noun: string, id: string, param = 'id'): ApiError {
-  return new ApiError(404, {
+  return new ApiError(param === 'id' ? 404 : 400, {
     type: 'invalid_request_error',
     code: 'resource_missing',
     param,

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { markChanged } from '../../src/core/routes/webhook-events.ts';
 import { statusGrants } from '../../src/core/stripe/entitlements.ts';
 import { changedKey } from '../../src/core/fan.ts';
-import { cookieHeader, cookiesFrom, form, request, type TestHandler } from './helpers/handler.ts';
+import { cookieHeader, cookiesFrom, form, NOW, request, sessionFor, type TestHandler } from './helpers/handler.ts';
 import { payOnHostedPage, startWorld, WEBHOOK_SECRET, type World } from './helpers/stand-in.ts';
 import { buildFixture, SECRET_TEXT, type Fixture } from './helpers/site.ts';
 
@@ -236,5 +236,18 @@ describe("Stripe's own words reach the creator's log", () => {
     }
     const echoed = Stripe.errors.StripeError.generate({ type: 'invalid_request_error', message: 'Invalid email address: Jane.Doe@Example.com (key sk_live_abc123XYZ)', code: 'email_invalid', param: 'email' } as never);
     expect(stripeDetail(echoed)).toBe('Stripe said: "Invalid email address: [redacted] (key [redacted])"; param email.');
+  });
+});
+
+describe('a customer Stripe no longer knows (test keys swapped for live ones)', () => {
+  it('signs the fan out cleanly at the next re-check instead of failing with a 503', async () => {
+    const handler = world.handler();
+    // Stripe answers a list filtered by a missing customer with 400 resource_missing; so does the stand-in.
+    await expect(world.stripe.subscriptions.list({ customer: 'cus_from_test_mode' })).rejects.toMatchObject({ statusCode: 400, code: 'resource_missing', param: 'customer' });
+    const cookie = await sessionFor('cus_from_test_mode', { tiers: ['supporter'], offers: [] }, NOW - 2 * 3600_000, { nowMs: world.standIn.clock.now() });
+    const response = await handler.handle(request('/posts/winter-tour/', { cookie }));
+    expect(response.status).toBe(200);
+    expect(await response.text()).not.toContain(SECRET_TEXT.members);
+    expect(response.headers.getSetCookie().some((c) => c.startsWith('__Host-truefans=;'))).toBe(true);
   });
 });

@@ -149,7 +149,7 @@ beforeAll(async () => {
   const disputed = await stripe.checkout.sessions.create({ mode: 'payment', line_items: [{ price: tip.id, quantity: 1 }], success_url: 'https://fan.example/thanks' });
   await pay(disputed, { email: 'chargeback@example.com', amount: '9', card: '4000 0000 0000 0259' });
   await stripe.disputes.list({ expand: ['data.charge'] });
-  await stripe.checkout.sessions.list({ customer: String(done.customer), status: 'complete', expand: ['data.subscription'] });
+  await stripe.checkout.sessions.list({ customer: (done.customer as Stripe.Customer).id, status: 'complete', expand: ['data.subscription'] });
   await stripe.checkout.sessions.listLineItems(failing.id);
   const customerId = (done.customer as Stripe.Customer).id;
   await stripe.customers.update(customerId, { metadata: { fan: 'yes' } });

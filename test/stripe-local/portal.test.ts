@@ -139,7 +139,7 @@ describe('portal configuration', () => {
       message: 'You can’t create a portal session in test mode until you save your customer portal settings in test mode at https://dashboard.stripe.com/test/settings/billing/portal.',
     });
     const missing = await stripe.billingPortal.sessions.create({ customer, configuration: 'bpc_nope' }).catch((e: Stripe.errors.StripeError) => e);
-    expect(missing).toMatchObject({ statusCode: 404, code: 'resource_missing', param: 'configuration' });
+    expect(missing).toMatchObject({ statusCode: 400, code: 'resource_missing', param: 'configuration' });
     const configuration = await portalConfiguration(stripe, tiers);
     await stripe.billingPortal.configurations.update(configuration.id, { active: false });
     const inactive = await stripe.billingPortal.sessions.create({ customer, configuration: configuration.id }).catch((e: Stripe.errors.StripeError) => e);

@@ -43,9 +43,10 @@ export function isTransient(error: unknown): boolean {
   return error instanceof TypeError || (error as Error).name === 'AbortError' || (error as Error).name === 'TimeoutError';
 }
 
+/** An object that does not exist: a 404, or Stripe's 400 `resource_missing` for one passed as a parameter. */
 export function isMissing(error: unknown): boolean {
   const e = error as StripeLike | null;
-  return !!e && e.statusCode === 404;
+  return !!e && (e.statusCode === 404 || e.code === 'resource_missing');
 }
 
 /** Wraps a Stripe error for the one place that turns errors into responses; keeps no request data. */

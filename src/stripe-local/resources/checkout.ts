@@ -460,6 +460,7 @@ export const checkoutRoutes: Route[] = [
   route('GET', '/v1/checkout/sessions', ({ engine, params, path }) => {
     allowOnly(params, ['customer', 'customer_details', 'status', 'subscription', 'payment_intent', 'payment_link', 'created', 'limit', 'starting_after', 'ending_before', 'customer_account']);
     const customer = str(params, 'customer');
+    if (customer) engine.store.require('customer', customer, 'customer');
     const status = oneOf(params, 'status', ['open', 'complete', 'expired'] as const);
     const subscription = str(params, 'subscription');
     const paymentIntent = str(params, 'payment_intent');

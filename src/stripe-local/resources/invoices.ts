@@ -9,6 +9,7 @@ export const invoiceRoutes: Route[] = [
   route('GET', '/v1/invoices', ({ engine, params, path }) => {
     allowOnly(params, ['customer', 'subscription', 'status', 'collection_method', 'created', 'due_date', 'limit', 'starting_after', 'ending_before', 'customer_account']);
     const customer = str(params, 'customer');
+    if (customer) engine.store.require('customer', customer, 'customer');
     const subscription = str(params, 'subscription');
     const status = oneOf(params, 'status', ['draft', 'open', 'paid', 'uncollectible', 'void'] as const);
     const all = engine.store.all('invoice').filter((invoice) => {

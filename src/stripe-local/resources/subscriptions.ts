@@ -144,6 +144,7 @@ export const subscriptionRoutes: Route[] = [
   route('GET', '/v1/subscriptions', ({ engine, params, path }) => {
     allowOnly(params, ['customer', 'price', 'plan', 'status', 'limit', 'starting_after', 'ending_before', 'created', 'current_period_end', 'current_period_start', 'collection_method', 'test_clock', 'automatic_tax', 'customer_account']);
     const customer = str(params, 'customer');
+    if (customer) engine.store.require('customer', customer, 'customer');
     const price = str(params, 'price') || str(params, 'plan');
     const status = oneOf(params, 'status', STATUSES);
     const all = engine.store.all('subscription').filter((subscription) => {
