@@ -4,6 +4,12 @@
 // (`transfer_lookup_key`) and archives the old one; fans already subscribed keep their old price until
 // they change plan. Running it twice changes nothing the second time.
 //
+// It also keeps one billing portal configuration for the site (Stripe refuses portal sessions until one
+// exists): cancelling with a reason, updating the card, invoice history, and switching between every
+// tier's monthly and yearly price with proration. Stripe's API cannot make a configuration the account's
+// default (only the Dashboard can), so it is marked with `metadata.truefans_portal` and the edge finds it
+// and passes its id when it opens a portal session (src/core/stripe/portal.ts).
+//
 // Usage: STRIPE_SECRET_KEY=sk_... [STRIPE_API_BASE=http://127.0.0.1:12111] node scripts/stripe-sync.ts
 
 import { pathToFileURL } from 'node:url';
@@ -15,6 +21,8 @@ import type { SiteConfig } from '../src/config/site-schema.ts';
 import { apiBase } from '../src/core/env.ts';
 import { lookupKey } from '../src/core/manifest.ts';
 import { formatMoney, toMinorUnits } from '../src/core/money.ts';
+import { ROUTES } from '../src/core/pages/views.ts';
+import { PORTAL_METADATA_KEY } from '../src/core/stripe/portal.ts';
 
 export type ChangeKind = 'created' | 'updated' | 'unchanged';
 
@@ -80,8 +88,17 @@ async function allProducts(stripe: Stripe): Promise<Stripe.Product[]> {
 export async function syncStripe(stripe: Stripe, site: SiteConfig): Promise<Change[]> {
   const changes: Change[] = [];
   const currency = site.currency.toLowerCase();
+  // With Stripe Tax on, every price says whether it includes the tax (Stripe needs it on the price, or a
+  // default in the account's Tax settings, to compute tax in Checkout; the price is explicit either way).
+  const taxBehavior = site.tax === 'automatic' ? site.tax_prices : undefined;
   const products = await allProducts(stripe);
   const productFor = new Map<string, Stripe.Product>();
+  /** Each tier's product and its current prices, for the portal's plan switching. */
+  const tierPrices = new Map<string, string[]>();
+  const keep = (product: Stripe.Product, want: Wanted, price: string) => {
+    if (want.productKey.field !== 'truefans_tier') return;
+    tierPrices.set(product.id, [...(tierPrices.get(product.id) ?? []), price]);
+  };
 
   for (const want of wanted(site)) {
     const pk = `${want.productKey.field}:${want.productKey.id}`;
@@ -111,9 +128,18 @@ export async function syncStripe(stripe: Stripe, site: SiteConfig): Promise<Chan
       existing.unit_amount === want.amount &&
       existing.currency === currency &&
       productId === product.id &&
-      (existing.recurring?.interval ?? undefined) === want.interval;
+      (existing.recurring?.interval ?? undefined) === want.interval &&
+      (taxBehavior === undefined || existing.tax_behavior === taxBehavior || existing.tax_behavior === 'unspecified');
     const money = `${formatMoney(want.amount, currency)}${want.interval ? ` per ${want.interval}` : ''}`;
+    if (same && taxBehavior && existing.tax_behavior === 'unspecified') {
+      // Stripe lets a price's tax behavior be set once, from unspecified; after that a change needs a new price.
+      await stripe.prices.update(existing.id, { tax_behavior: taxBehavior });
+      keep(product, want, existing.id);
+      changes.push({ kind: 'updated', what: want.label, detail: `${money} (${want.key}), tax ${taxBehavior}` });
+      continue;
+    }
     if (same) {
+      keep(product, want, existing.id);
       changes.push({ kind: 'unchanged', what: want.label, detail: `${money} (${want.key})` });
       continue;
     }
@@ -124,17 +150,97 @@ export async function syncStripe(stripe: Stripe, site: SiteConfig): Promise<Chan
       ...(want.interval ? { recurring: { interval: want.interval } } : {}),
       lookup_key: want.key,
       transfer_lookup_key: true,
+      ...(taxBehavior ? { tax_behavior: taxBehavior } : {}),
       metadata: { [want.productKey.field]: want.productKey.id },
     });
+    keep(product, want, price.id);
     if (existing) {
-      if (existing.active) await stripe.prices.update(existing.id, { active: false });
+      if (existing.active) {
+        // Stripe refuses to archive a price that is its product's `default_price`; the new price (same
+        // product) takes that place first. A price that moved to another product leaves it unset there.
+        const owner = await stripe.products.retrieve(productId!);
+        if (owner.default_price === existing.id || (typeof owner.default_price === 'object' && owner.default_price?.id === existing.id)) {
+          await stripe.products.update(owner.id, owner.id === product.id ? { default_price: price.id } : { default_price: '' });
+        }
+        await stripe.prices.update(existing.id, { active: false });
+      }
       const was = existing.unit_amount === null ? 'a custom amount' : formatMoney(existing.unit_amount, existing.currency);
       changes.push({ kind: 'updated', what: want.label, detail: `${money} (${want.key}), was ${was}; new price ${price.id}, ${existing.id} archived` });
     } else {
       changes.push({ kind: 'created', what: want.label, detail: `${money} (${want.key}), ${price.id}` });
     }
   }
+  changes.push(await syncPortal(stripe, site, tierPrices));
   return changes;
+}
+
+/** What the site's portal configuration must say; compared as JSON, so key order matters here. */
+function wantedPortal(site: SiteConfig, tierPrices: ReadonlyMap<string, string[]>) {
+  const products = [...tierPrices].map(([product, prices]) => ({ product, prices: [...prices].sort() }));
+  return {
+    headline: site.title.slice(0, 60),
+    default_return_url: `${new URL(site.url).origin}${ROUTES.account}`,
+    invoice_history: true,
+    payment_method_update: true,
+    cancel: { enabled: true, mode: 'at_period_end', reasons: ['too_expensive', 'unused', 'missing_features', 'switched_service', 'customer_service', 'too_complex', 'low_quality', 'other'] },
+    update: products.length > 0 ? { enabled: true, proration_behavior: 'create_prorations', default_allowed_updates: ['price'], products } : { enabled: false },
+  };
+}
+
+function portalSummary(c: Stripe.BillingPortal.Configuration): ReturnType<typeof wantedPortal> {
+  const f = c.features;
+  const update = f.subscription_update;
+  return {
+    headline: c.business_profile.headline ?? '',
+    default_return_url: c.default_return_url ?? '',
+    invoice_history: f.invoice_history.enabled,
+    payment_method_update: f.payment_method_update.enabled,
+    cancel: { enabled: f.subscription_cancel.enabled, mode: f.subscription_cancel.mode, reasons: f.subscription_cancel.cancellation_reason.enabled ? f.subscription_cancel.cancellation_reason.options : [] },
+    update: update.enabled
+      ? { enabled: true, proration_behavior: update.proration_behavior, default_allowed_updates: update.default_allowed_updates, products: (update.products ?? []).map((p) => ({ product: p.product, prices: [...p.prices].sort() })) }
+      : { enabled: false },
+  };
+}
+
+async function syncPortal(stripe: Stripe, site: SiteConfig, tierPrices: ReadonlyMap<string, string[]>): Promise<Change> {
+  const origin = new URL(site.url).origin;
+  const want = wantedPortal(site, tierPrices);
+  const what = 'billing portal configuration';
+  const switching = `${tierPrices.size} tier(s) switchable`;
+  const params = {
+    business_profile: { headline: want.headline },
+    default_return_url: want.default_return_url,
+    features: {
+      // Email changes stay off: the email is how a fan signs in, and changing it belongs to the site.
+      customer_update: { enabled: false },
+      invoice_history: { enabled: want.invoice_history },
+      payment_method_update: { enabled: want.payment_method_update },
+      subscription_cancel: { enabled: true, mode: 'at_period_end' as const, cancellation_reason: { enabled: true, options: want.cancel.reasons as Stripe.BillingPortal.ConfigurationCreateParams.Features.SubscriptionCancel.CancellationReason.Option[] } },
+      subscription_update:
+        want.update.enabled && 'products' in want.update
+          ? { enabled: true, default_allowed_updates: ['price' as const], proration_behavior: 'create_prorations' as const, products: want.update.products }
+          : { enabled: false },
+    },
+    metadata: { [PORTAL_METADATA_KEY]: origin },
+  };
+  const existing = await findPortalConfiguration(stripe, origin);
+  if (!existing) {
+    const created = await stripe.billingPortal.configurations.create(params);
+    return { kind: 'created', what, detail: `${switching} (${created.id})` };
+  }
+  if (existing.active && JSON.stringify(portalSummary(existing)) === JSON.stringify(want)) {
+    return { kind: 'unchanged', what, detail: `${switching} (${existing.id})` };
+  }
+  await stripe.billingPortal.configurations.update(existing.id, { ...params, active: true });
+  return { kind: 'updated', what, detail: `${switching} (${existing.id})` };
+}
+
+/** The configuration this site's sync made before, by its metadata mark (active or not). */
+async function findPortalConfiguration(stripe: Stripe, origin: string): Promise<Stripe.BillingPortal.Configuration | undefined> {
+  for await (const configuration of stripe.billingPortal.configurations.list({ limit: 100 })) {
+    if (configuration.metadata?.[PORTAL_METADATA_KEY] === origin) return configuration;
+  }
+  return undefined;
 }
 
 export function formatChanges(changes: readonly Change[]): string {

@@ -2,6 +2,7 @@
 // creator edits to set prices. Every field is documented here, and every message reads as the fix.
 
 import { z } from 'zod';
+import { priceProblem } from '../core/money.ts';
 
 const ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
 /** Access values every site has; a tier may not take these ids. */
@@ -103,11 +104,24 @@ export const siteSchema = z
       .strict()
       .describe('The creator, shown on the home page and in feeds.'),
     links: z.array(linkSchema, { error: 'expected a list of links' }).default([]).describe('Links to the creator elsewhere.'),
-    tiers: z.array(tierSchema, { error: 'expected a list of tiers' }).default([]).describe('Membership tiers, lowest first: a higher tier opens everything below it.'),
+    tiers: z
+      .array(tierSchema, { error: 'expected a list of tiers' })
+      // Stripe's customer portal lets a fan switch between at most 10 products (one per tier).
+      .max(10, { error: "expected at most 10 tiers: Stripe's billing portal switches between at most 10; merge some tiers" })
+      .default([])
+      .describe('Membership tiers, lowest first: a higher tier opens everything below it.'),
     offers: z.array(offerSchema, { error: 'expected a list of offers' }).default([]).describe('One-time purchases: a piece of work for a price, optionally with a file.'),
     pay_what_you_want: payWhatYouWantSchema.optional().describe('A one-time gift of any amount. It thanks the fan but opens no members-only posts.'),
     fan_goal: z.number({ error: 'expected a whole number' }).int({ error: 'expected a whole number' }).positive({ error: 'expected a positive whole number' }).default(1000).describe('How many true fans the creator is aiming for.'),
     thank_you: z.string().trim().default('Thank you. Your support means I can keep making this.').describe('A personal note shown and emailed to every new fan. Both sign it with the author\'s name, so leave out a sign-off.'),
+    tax: z
+      .enum(['none', 'automatic'], { error: 'expected "automatic" or "none"' })
+      .default('none')
+      .describe('Sales tax and VAT. `automatic` turns on Stripe Tax: Checkout collects the fan\'s address and Stripe adds the tax due where the creator is registered (set up Stripe Tax first: docs/going-live.md). `none` (default) charges the prices as written.'),
+    tax_prices: z
+      .enum(['inclusive', 'exclusive'], { error: 'expected "inclusive" or "exclusive"' })
+      .default('inclusive')
+      .describe('With `tax: automatic`, whether prices in this file include the tax (`inclusive`, the default: a fan pays what the page shows) or have it added at checkout (`exclusive`, usual in the US).'),
     posts_per_page: z.number().int().min(1).max(100).default(10).describe('Posts per page on the post index.'),
   })
   .strict()
@@ -124,6 +138,21 @@ export const siteSchema = z
       });
     check(site.tiers, 'tiers');
     check(site.offers, 'offers');
+    // Every amount must be one Stripe can charge in the site's currency: no more decimals than it has,
+    // and at least its minimum charge (src/core/money.ts holds both rules).
+    const amount = (value: number | undefined, path: (string | number)[]) => {
+      const problem = value === undefined ? undefined : priceProblem(value, site.currency);
+      if (problem) ctx.addIssue({ code: 'custom', path, message: problem });
+    };
+    site.tiers.forEach((tier, i) => {
+      amount(tier.monthly, ['tiers', i, 'monthly']);
+      amount(tier.yearly, ['tiers', i, 'yearly']);
+    });
+    site.offers.forEach((offer, i) => amount(offer.price, ['offers', i, 'price']));
+    if (site.pay_what_you_want) {
+      amount(site.pay_what_you_want.minimum, ['pay_what_you_want', 'minimum']);
+      site.pay_what_you_want.suggested.forEach((value, i) => amount(value, ['pay_what_you_want', 'suggested', i]));
+    }
   });
 
 /** What a creator writes in site.yaml. */

@@ -35,17 +35,20 @@ export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 export class TruefansError extends Error {
   readonly code: ErrorCode;
   readonly hint: string | undefined;
+  /** What a third party (Stripe) said, for the creator's log only; never shown to a visitor. */
+  readonly detail: string | undefined;
 
-  constructor(code: ErrorCode, message: string, hint?: string) {
+  constructor(code: ErrorCode, message: string, hint?: string, detail?: string) {
     super(message);
     this.name = 'TruefansError';
     this.code = code;
     this.hint = hint;
+    this.detail = detail;
   }
 
-  /** The message and the hint, for a terminal (Astro prints `hint` on its own). */
+  /** The message, the hint and any detail, for a terminal or log line (Astro prints `hint` on its own). */
   describe(): string {
-    return this.hint ? `${this.message}\n${this.hint}` : this.message;
+    return [this.message, this.hint, this.detail].filter(Boolean).join('\n');
   }
 }
 

@@ -113,7 +113,7 @@ export async function resolveFan(ctx: Ctx): Promise<Fan> {
     }
     const failure = stripeFailure(error, 're-checking a fan\'s membership');
     if (isTransient(error) && withinGrace) {
-      app.log(`truefans: ${failure.code}: ${failure.message.split('\n')[0]} Keeping the fan's access for the grace period (checked ${age}s ago).`);
+      app.log(`truefans: ${failure.code}: ${failure.message.split('\n')[0]}${failure.detail ? ` ${failure.detail}` : ''} Keeping the fan's access for the grace period (checked ${age}s ago).`);
       const retryAfter = Math.min(now + RETRY_SECONDS, session.checkedAt + app.config.graceSeconds);
       return member(session.ent, [await sessionCookie(app, url, identityOf(session), session.ent, session.checkedAt, retryAfter, session.id)]);
     }

@@ -25,6 +25,10 @@ export const manifestSchema = z.object({
     author: z.string(),
     language: z.string(),
     currency: z.string(),
+    /** Stripe Tax in Checkout (site.yaml `tax`); absent in manifests built before it existed. */
+    tax: z.enum(['none', 'automatic']).optional(),
+    /** Whether prices include the tax (site.yaml `tax_prices`), for Stripe's `tax_behavior`. */
+    taxPrices: z.enum(['inclusive', 'exclusive']).optional(),
     thankYou: z.string(),
     fanGoal: z.number(),
   }),

@@ -28,6 +28,8 @@ export interface EmailMessage {
   html?: string;
   /** Why it was sent (sign-in, welcome, new-fan, goodbye, payment-failed); for the outbox and logs. */
   kind: string;
+  /** Same key, same email: a provider that supports it (Resend) sends it once, however often it is asked. */
+  idempotencyKey?: string;
 }
 
 export interface Mailer {

@@ -233,6 +233,8 @@ export async function sealOutput(options: SealOptions): Promise<SealReport> {
       author: site.author.name,
       language: site.language,
       currency: site.currency,
+      tax: site.tax,
+      taxPrices: site.tax_prices,
       thankYou: site.thank_you,
       fanGoal: site.fan_goal,
     },

@@ -1,8 +1,9 @@
-// Prices as fans read them: "$7", "$6.50", "€70". Amounts in site.yaml are in major units.
+// Prices as fans read them on the site's pages: "$7", "$6.50", "€70". Amounts in site.yaml are in major
+// units; the currency rules themselves live in src/core/money.ts, shared with Stripe's amounts.
 
 import { site } from 'virtual:truefans/site';
-import { formatPrice } from './format-price.ts';
+import { formatMajor } from '../core/money.ts';
 
 export function formatMoney(amount: number, currency = site.currency, language = site.language): string {
-  return formatPrice(amount, currency, language);
+  return formatMajor(amount, currency, language);
 }

@@ -1,10 +1,10 @@
 // What `npm start` suggests trying, with the site's own tiers, prices and offers from site.yaml.
 
 import type { SiteConfig, Tier } from '../config/site-schema.ts';
-import { formatPrice } from '../lib/format-price.ts';
+import { formatMajor } from '../core/money.ts';
 
 function tierPrice(site: SiteConfig, tier: Tier): string {
-  const price = (amount: number) => formatPrice(amount, site.currency, site.language);
+  const price = (amount: number) => formatMajor(amount, site.currency, site.language);
   const prices = [tier.monthly !== undefined ? `${price(tier.monthly)} a month` : '', tier.yearly !== undefined ? `${price(tier.yearly)} a year` : ''].filter(Boolean);
   const trial = tier.trial_days ? `, after a ${tier.trial_days}-day free trial` : '';
   return `${tier.name} (${prices.join(' or ')}${trial})`;
@@ -21,10 +21,10 @@ export function thingsToTry(site: SiteConfig, outboxUrl: string, standInUrl: str
     lines.push('- content/site.yaml has no tiers yet: add one under `tiers:` to try joining.');
   }
   for (const offer of site.offers) {
-    lines.push(`- Buy ${offer.name} (${formatPrice(offer.price, site.currency, site.language)})${offer.file ? ' and download it' : ''} on /membership/.`);
+    lines.push(`- Buy ${offer.name} (${formatMajor(offer.price, site.currency, site.language)})${offer.file ? ' and download it' : ''} on /membership/.`);
   }
   if (site.pay_what_you_want?.enabled) {
-    lines.push(`- Send a pay-what-you-want gift (at least ${formatPrice(site.pay_what_you_want.minimum, site.currency, site.language)}).`);
+    lines.push(`- Send a pay-what-you-want gift (at least ${formatMajor(site.pay_what_you_want.minimum, site.currency, site.language)}).`);
   }
   lines.push(`- Sign out, then sign in with your email: the link arrives in the outbox, ${outboxUrl}`);
   if (site.tiers.length) lines.push(`- "Your membership" opens the billing portal: ${site.tiers.length > 1 ? 'switch tier or cancel' : 'cancel'}.`);

@@ -9,6 +9,7 @@ import { parseForm, strings, type Params } from './form.ts';
 import { newId } from './ids.ts';
 import type { ListObject, SearchResult } from './list.ts';
 import { catalogRoutes } from './resources/catalog.ts';
+import { chargeRoutes } from './resources/charges.ts';
 import { checkoutRoutes } from './resources/checkout.ts';
 import { customerRoutes } from './resources/customers.ts';
 import { discountRoutes } from './resources/discounts.ts';
@@ -29,6 +30,7 @@ const ROUTES: Route[] = [
   ...portalRoutes,
   ...discountRoutes,
   ...eventRoutes,
+  ...chargeRoutes,
 ];
 
 interface Compiled {

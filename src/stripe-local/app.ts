@@ -34,8 +34,8 @@ export function createHandler(engine: Engine, options: HandlerOptions): (request
       match = INVOICE.exec(pathname);
       if (match) return await handleInvoicePage(engine, request, decodeURIComponent(match[1] ?? ''), match[2]);
       if (pathname === '/' && request.method === 'GET') return renderDashboard(engine, options.sent);
-      if (pathname === '/clock' || pathname === '/portal') {
-        return await handleDashboardAction(engine, request, pathname === '/clock' ? 'clock' : 'portal', options.advanceClock);
+      if (pathname === '/clock' || pathname === '/portal' || pathname === '/dispute') {
+        return await handleDashboardAction(engine, request, pathname.slice(1) as 'clock' | 'portal' | 'dispute', options.advanceClock);
       }
       return notFound('Page');
     } catch (error) {

@@ -5,6 +5,7 @@ import type { Engine } from './engine.ts';
 import { newId } from './ids.ts';
 import { addInterval, formatMoney, type Recurring } from './money.ts';
 import { discountShape, invoiceLineShape, invoiceShape, subscriptionItemShape, subscriptionShape } from './shapes.ts';
+import { pendingSettlements, settle } from './settlements.ts';
 import type { StripeObject } from './state.ts';
 
 /** Retries of a failed renewal, in days after the previous attempt; after the last, the subscription is canceled. */
@@ -311,13 +312,13 @@ export function cancelSubscription(
 }
 
 /** Sets or clears "cancel at the end of this period", as the portal and `cancel_at_period_end` do. */
-export function setCancelAtPeriodEnd(engine: Engine, subscription: StripeObject, cancel: boolean): void {
+export function setCancelAtPeriodEnd(engine: Engine, subscription: StripeObject, cancel: boolean, feedback: string | null = null): void {
   updateSubscription(engine, subscription, () => {
     const end = subscription.status === 'trialing' ? Number(subscription.trial_end) : periodEnd(subscription);
     subscription.cancel_at_period_end = cancel;
     subscription.cancel_at = cancel ? end : null;
     subscription.canceled_at = cancel ? engine.now() : null;
-    subscription.cancellation_details = { comment: null, feedback: null, reason: cancel ? 'cancellation_requested' : null };
+    subscription.cancellation_details = { comment: null, feedback: cancel ? feedback : null, reason: cancel ? 'cancellation_requested' : null };
   });
 }
 
@@ -415,6 +416,7 @@ function nextDue(engine: Engine, until: number): Due | undefined {
       consider(invoice.next_payment_attempt, () => retryOpenInvoice(engine, invoice));
     }
   }
+  for (const settlement of pendingSettlements(engine)) consider(settlement.at, () => settle(engine, settlement));
   for (const session of engine.store.all('checkout.session').reverse()) {
     if (session.status === 'open') {
       consider(Number(session.expires_at), () => {

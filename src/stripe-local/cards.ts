@@ -7,6 +7,8 @@ export interface CardOutcome {
   decline?: { message: string; code: string; declineCode: string };
   /** Pays at checkout, but every later charge fails (renewals of 4000 0000 0000 0341). */
   failsLater?: boolean;
+  /** Pays, then the cardholder disputes the charge as fraudulent (Stripe's 4000 0000 0000 0259). */
+  disputed?: boolean;
 }
 
 const DECLINED = 'Your card was declined.';
@@ -19,6 +21,7 @@ const TEST_CARDS: Record<string, CardOutcome> = {
   '378282246310005': { brand: 'amex' },
   '6011111111111117': { brand: 'discover' },
   '4000000000000341': { brand: 'visa', failsLater: true },
+  '4000000000000259': { brand: 'visa', disputed: true },
   '4000000000000002': { brand: 'visa', decline: { message: DECLINED, code: 'card_declined', declineCode: 'generic_decline' } },
   '4000000000009995': {
     brand: 'visa',

@@ -1,27 +1,15 @@
-// Amounts as people read them ("$70.00/year", "7 days free, then $70.00/year") and as Stripe stores them
-// (integers in the currency's smallest unit; zero-decimal currencies have no cents).
-
-const ZERO_DECIMAL = new Set([
-  'bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf',
-]);
-
-export function minorUnits(currency: string): number {
-  return ZERO_DECIMAL.has(currency.toLowerCase()) ? 1 : 100;
-}
+// Amounts as people read them on the stand-in's pages ("$70.00/year", "7 days free, then $70.00/year").
+// Currency rules (decimals, minor units, minimum charges) come from the site's own currency module, so
+// the stand-in and truefans can never disagree about what an amount means.
+import { formatMinor, parseMajorUnits } from '../core/money.ts';
 
 export function formatMoney(amount: number, currency: string): string {
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency: currency.toUpperCase() }).format(
-    amount / minorUnits(currency),
-  );
+  return formatMinor(amount, currency);
 }
 
 /** Parses what a person types in an amount field ("12", "12.5", "$12.50") into minor units. */
 export function parseMoney(text: string, currency: string): number | undefined {
-  const cleaned = text.replace(/[\s$€£,]/g, '');
-  if (!/^\d+(\.\d{1,2})?$/.test(cleaned)) return undefined;
-  const units = minorUnits(currency);
-  if (units === 1 && cleaned.includes('.')) return undefined;
-  return Math.round(Number(cleaned) * units);
+  return parseMajorUnits(text.replace(/[\s$€£,]/g, ''), currency);
 }
 
 export interface Recurring {

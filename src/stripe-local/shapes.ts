@@ -97,6 +97,7 @@ export function priceShape(input: {
   nickname: string | null;
   active: boolean;
   metadata: Meta;
+  taxBehavior?: string;
 }): StripeObject {
   return {
     id: newId('price'),
@@ -120,7 +121,7 @@ export function priceShape(input: {
           trial_period_days: input.recurring.trial_period_days,
         }
       : null,
-    tax_behavior: 'unspecified',
+    tax_behavior: input.taxBehavior ?? 'unspecified',
     tiers_mode: null,
     transform_quantity: null,
     type: input.recurring ? 'recurring' : 'one_time',
@@ -643,11 +644,12 @@ export function portalSessionShape(input: {
   url: string;
   locale: string | null;
   flow?: Record<string, unknown> | null;
+  configuration: string;
 }): StripeObject {
   return {
     id: input.id,
     object: 'billing_portal.session',
-    configuration: 'bpc_local_default',
+    configuration: input.configuration,
     created: input.now,
     customer: input.customer,
     flow: input.flow ?? null,
@@ -767,5 +769,117 @@ export function eventShape(input: {
     pending_webhooks: input.pendingWebhooks,
     request: input.request ?? { id: null, idempotency_key: null },
     type: input.type,
+  };
+}
+
+export function chargeShape(input: {
+  now: number;
+  amount: number;
+  currency: string;
+  customer: string | null;
+  paymentIntent: string;
+  paymentMethod: StripeObject;
+  description: string | null;
+  metadata: Meta;
+  email: string | null;
+}): StripeObject {
+  const id = newId('ch');
+  const card = input.paymentMethod.card as { brand: string; last4: string; exp_month: number; exp_year: number; fingerprint: string } | null;
+  const details = card
+    ? { card: { brand: card.brand, last4: card.last4, exp_month: card.exp_month, exp_year: card.exp_year, fingerprint: card.fingerprint, funding: 'credit', network: card.brand, country: 'US' }, type: 'card' }
+    : { sepa_debit: input.paymentMethod.sepa_debit, type: 'sepa_debit' };
+  const billing = input.paymentMethod.billing_details as Record<string, unknown>;
+  return {
+    id,
+    object: 'charge',
+    amount: input.amount,
+    amount_captured: input.amount,
+    amount_refunded: 0,
+    application: null,
+    application_fee: null,
+    application_fee_amount: null,
+    balance_transaction: newId('txn'),
+    billing_details: billing,
+    calculated_statement_descriptor: null,
+    captured: true,
+    created: input.now,
+    currency: input.currency,
+    customer: input.customer,
+    description: input.description,
+    disputed: false,
+    failure_balance_transaction: null,
+    failure_code: null,
+    failure_message: null,
+    fraud_details: {},
+    livemode: false,
+    metadata: input.metadata,
+    on_behalf_of: null,
+    outcome: { advice_code: null, network_advice_code: null, network_decline_code: null, network_status: 'approved_by_network', reason: null, risk_level: 'normal', seller_message: 'Payment complete.', type: 'authorized' },
+    paid: true,
+    payment_intent: input.paymentIntent,
+    payment_method: input.paymentMethod.id,
+    payment_method_details: details,
+    receipt_email: input.email,
+    receipt_number: null,
+    receipt_url: null,
+    refunded: false,
+    review: null,
+    shipping: null,
+    source_transfer: null,
+    statement_descriptor: null,
+    statement_descriptor_suffix: null,
+    status: 'succeeded',
+    transfer_data: null,
+    transfer_group: null,
+    source: null,
+  };
+}
+
+export function refundShape(input: { now: number; amount: number; charge: StripeObject; reason: string | null; metadata: Meta }): StripeObject {
+  return {
+    id: newId('re'),
+    object: 'refund',
+    amount: input.amount,
+    balance_transaction: newId('txn'),
+    charge: input.charge.id,
+    created: input.now,
+    currency: input.charge.currency,
+    destination_details: { card: { reference_status: 'pending', reference_type: 'acquirer_reference_number', type: 'refund' }, type: 'card' },
+    metadata: input.metadata,
+    payment_intent: input.charge.payment_intent,
+    reason: input.reason,
+    receipt_number: null,
+    source_transfer_reversal: null,
+    status: 'succeeded',
+    transfer_reversal: null,
+    customer: input.charge.customer,
+    customer_account: null,
+    payment_method: input.charge.payment_method,
+  };
+}
+
+export function disputeShape(input: { now: number; charge: StripeObject; reason: string }): StripeObject {
+  const evidence = Object.fromEntries(
+    ['access_activity_log', 'billing_address', 'cancellation_policy', 'cancellation_policy_disclosure', 'cancellation_rebuttal', 'customer_communication', 'customer_email_address', 'customer_name', 'customer_purchase_ip', 'customer_signature', 'duplicate_charge_documentation', 'duplicate_charge_explanation', 'duplicate_charge_id', 'product_description', 'receipt', 'refund_policy', 'refund_policy_disclosure', 'refund_refusal_explanation', 'service_date', 'service_documentation', 'shipping_address', 'shipping_carrier', 'shipping_date', 'shipping_documentation', 'shipping_tracking_number', 'uncategorized_file', 'uncategorized_text'].map((k) => [k, null]),
+  );
+  const card = (input.charge.payment_method_details as { card?: { brand: string } }).card ?? { brand: 'visa' };
+  return {
+    id: newId('dp'),
+    object: 'dispute',
+    amount: input.charge.amount,
+    balance_transactions: [],
+    charge: input.charge.id,
+    created: input.now,
+    currency: input.charge.currency,
+    evidence: { ...evidence, enhanced_evidence: {} },
+    evidence_details: { due_by: input.now + 7 * 86_400, has_evidence: false, past_due: false, submission_count: 0, enhanced_eligibility: {} },
+    is_charge_refundable: false,
+    livemode: false,
+    metadata: {},
+    payment_intent: input.charge.payment_intent,
+    payment_method_details: { card: { brand: card.brand, case_type: 'chargeback', network_reason_code: '10.4', network: card.brand }, type: 'card' },
+    reason: input.reason,
+    status: 'needs_response',
+    enhanced_eligibility_types: [],
   };
 }

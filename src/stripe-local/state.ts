@@ -14,7 +14,11 @@ export type Kind =
   | 'invoice'
   | 'payment_intent'
   | 'payment_method'
+  | 'charge'
+  | 'refund'
+  | 'dispute'
   | 'billing_portal.session'
+  | 'billing_portal.configuration'
   | 'coupon'
   | 'promotion_code'
   | 'discount'
@@ -22,7 +26,7 @@ export type Kind =
 
 export const KINDS: readonly Kind[] = [
   'customer', 'product', 'price', 'checkout.session', 'subscription', 'invoice', 'payment_intent',
-  'payment_method', 'billing_portal.session', 'coupon', 'promotion_code', 'discount', 'event',
+  'payment_method', 'charge', 'refund', 'dispute', 'billing_portal.session', 'billing_portal.configuration', 'coupon', 'promotion_code', 'discount', 'event',
 ];
 
 /** A Stripe object as JSON: `id` and `object` always, the rest per resource. */
@@ -41,6 +45,14 @@ export interface SessionExtras {
   subscriptionDescription: string | null;
   paymentMetadata: Record<string, string>;
   paymentDescription: string | null;
+}
+
+/** A bank debit waiting for the bank: settles (or fails) at `at`, on the test clock. */
+export interface Settlement {
+  session: string;
+  intent: string;
+  at: number;
+  succeeds: boolean;
 }
 
 export interface IdempotencyRecord {
@@ -63,6 +75,8 @@ export interface StateData {
   /** Ids of deleted objects (customers): Stripe answers them as `{ id, object, deleted: true }`. */
   deleted: Record<string, true>;
   idempotency: Record<string, IdempotencyRecord>;
+  /** Bank debits still processing, by payment intent id. */
+  settlements: Record<string, Settlement>;
 }
 
 function emptyObjects(): Record<Kind, Record<string, StripeObject>> {
@@ -70,7 +84,7 @@ function emptyObjects(): Record<Kind, Record<string, StripeObject>> {
 }
 
 export function emptyState(clock: ClockState): StateData {
-  return { version: 1, clock, objects: emptyObjects(), sessionItems: {}, sessionExtras: {}, cards: {}, deleted: {}, idempotency: {} };
+  return { version: 1, clock, objects: emptyObjects(), sessionItems: {}, sessionExtras: {}, cards: {}, deleted: {}, idempotency: {}, settlements: {} };
 }
 
 /** Reads a state file; a missing file is a fresh start, a corrupt one is an error that names it. */
@@ -97,6 +111,7 @@ export function loadState(file: string): StateData | undefined {
   data.cards ??= {};
   data.deleted ??= {};
   data.idempotency ??= {};
+  data.settlements ??= {};
   return data;
 }
 
@@ -116,7 +131,11 @@ const NOUNS: Record<Kind, string> = {
   invoice: 'invoice',
   payment_intent: 'payment_intent',
   payment_method: 'PaymentMethod',
+  charge: 'charge',
+  refund: 'refund',
+  dispute: 'dispute',
   'billing_portal.session': 'billing_portal.session',
+  'billing_portal.configuration': 'configuration',
   coupon: 'coupon',
   promotion_code: 'promotion code',
   discount: 'discount',

@@ -81,6 +81,27 @@ describe('content/site.yaml errors', () => {
   it('a currency that is not a code', () => {
     expect(siteError(`${SITE}currency: dollars\n`)).toMatchInlineSnapshot(`"content/site.yaml: currency: expected a three-letter currency code like "usd", got "dollars""`);
   });
+  it('a tier price below Stripe\'s minimum charge for the currency', () => {
+    expect(siteError(SITE.replace('monthly: 5', 'monthly: 0.3'))).toMatchInlineSnapshot(`"content/site.yaml: tiers[0].monthly: expected at least $0.50, Stripe's minimum charge in USD; raise it to 0.50 or more, got 0.3"`);
+  });
+  it('more tiers than the billing portal can switch between', () => {
+    const eleven = Array.from({ length: 11 }, (_, i) => `  - id: t${i}\n    name: T${i}\n    monthly: 5\n`).join('');
+    expect(siteError(SITE.replace(/tiers:[\s\S]*$/, `tiers:\n${eleven}`))).toMatchInlineSnapshot(`"content/site.yaml: tiers: expected at most 10 tiers: Stripe's billing portal switches between at most 10; merge some tiers"`);
+  });
+  it('a yen price with decimals', () => {
+    expect(siteError(SITE.replace('url:', 'currency: jpy\nurl:').replace('monthly: 5', 'monthly: 500.5'))).toMatchInlineSnapshot(`"content/site.yaml: tiers[0].monthly: expected a whole amount: Stripe charges JPY without decimals, so 500.5 would be charged as 501; write 500 or 501, got 500.5"`);
+  });
+  it('a yen price below ¥50, a forint offer below 175 Ft', () => {
+    expect(siteError(SITE.replace('url:', 'currency: jpy\nurl:').replace('monthly: 5', 'monthly: 30'))).toMatchInlineSnapshot(`"content/site.yaml: tiers[0].monthly: expected at least ¥50, Stripe's minimum charge in JPY; raise it to 50 or more, got 30"`);
+    expect(siteError(`${SITE.replace('url:', 'currency: huf\nurl:').replace('monthly: 5', 'monthly: 500')}offers:\n  - id: songbook\n    name: Songbook\n    price: 100\n`)).toMatchInlineSnapshot(`"content/site.yaml: offers[0].price: expected at least HUF 175, Stripe's minimum charge in HUF; raise it to 175 or more, got 100"`);
+  });
+  it('a pay-what-you-want minimum below the minimum charge, and a three-decimal currency price with three decimals', () => {
+    expect(siteError(`${SITE}pay_what_you_want:\n  minimum: 0.25\n  suggested: [5, 3.333]\n`)).toMatchInlineSnapshot(`
+      "content/site.yaml: pay_what_you_want.suggested[1]: expected at most two decimal places, got 3.333
+      content/site.yaml: pay_what_you_want.minimum: expected at least $0.50, Stripe's minimum charge in USD; raise it to 0.50 or more, got 0.25"
+    `);
+    expect(siteError(SITE.replace('url:', 'currency: kwd\nurl:').replace('monthly: 5', 'monthly: 5.125'))).toMatchInlineSnapshot(`"content/site.yaml: tiers[0].monthly: expected at most two decimal places, got 5.125"`);
+  });
   it('an offer file outside content/', () => {
     expect(siteError(`${SITE}offers:\n  - id: album\n    name: Album\n    price: 10\n    file: ../secret.zip\n`)).toMatchInlineSnapshot(`"content/site.yaml: offers[0].file: expected a path inside content/, without a leading / or .., got "../secret.zip""`);
   });

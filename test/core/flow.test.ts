@@ -157,6 +157,11 @@ describe('a fan goes from a gated page to reading it', () => {
     const portal = await handle(form('/_truefans/portal', {}, { cookie }));
     expect(portal.status).toBe(303);
     expect(portal.headers.get('location')!.startsWith(world.standIn.url)).toBe(true);
+    // The edge opens it with the configuration stripe:sync made (Stripe refuses a portal without one),
+    // which lets the fan switch to the other tiers' prices.
+    const portalPage = await (await fetch(portal.headers.get('location')!)).text();
+    expect(portalPage).toContain('Change plan');
+    expect(portalPage).toContain('name="reason"');
 
     const feed = await handle(request(feedUrl));
     const rss = await feed.text();

@@ -67,7 +67,7 @@ describe('re-validation', () => {
       ['active', true, true],
       ['trialing', true, true],
       ['past_due', true, false],
-      ['unpaid', true, false],
+      ['unpaid', false, false], // Stripe stopped retrying: access ends whatever the policy
       ['canceled', false, false],
       ['incomplete', false, false],
       ['incomplete_expired', false, false],

@@ -113,7 +113,7 @@ describe('webhook signatures', () => {
 
   it('answers 200 to events it does not handle', async () => {
     const { handle } = world.handler();
-    const body = event('charge.refunded', { id: 'ch_1', object: 'charge' });
+    const body = event('customer.created', { id: 'cus_1', object: 'customer' });
     const response = await handle(post(body, await sign(body)));
     expect(response.status).toBe(200);
     expect(await response.text()).toBe('Ignored.');
@@ -139,12 +139,28 @@ describe('webhook signatures', () => {
 describe('webhook handlers', () => {
   it('a failed payment sends the fan a gentle note with a link to their account', async () => {
     const { handle } = world.handler();
-    const invoice = { id: 'in_test_1', object: 'invoice', customer, customer_email: EMAIL, subscription };
+    // Stripe's current API names the subscription under `parent.subscription_details` (no metadata
+    // snapshot here, so the handler reads the subscription itself).
+    const invoice = { id: 'in_test_1', object: 'invoice', customer, customer_email: EMAIL, parent: { type: 'subscription_details', subscription_details: { subscription, metadata: null } } };
     const body = event('invoice.payment_failed', invoice);
     expect((await handle(post(body, await sign(body)))).status).toBe(200);
     const note = world.outbox.filter((m) => m.kind === 'payment-failed').pop();
     expect(note?.to).toBe(EMAIL);
     expect(note?.text).toContain('https://mira.example/_truefans/account');
+  });
+
+  it("a failed payment on an invoice that is not this site's (one-off, or another product's subscription) sends nothing", async () => {
+    const { handle } = world.handler();
+    const before = world.outbox.filter((m) => m.kind === 'payment-failed').length;
+    const other = await world.stripe.prices.create({ currency: 'usd', unit_amount: 900, recurring: { interval: 'month' }, product_data: { name: 'Consulting retainer' } });
+    const foreign = await world.stripe.subscriptions.create({ customer, items: [{ price: other.id }] }).catch(() => undefined);
+    const parents = [null, ...(foreign ? [{ type: 'subscription_details', subscription_details: { subscription: foreign.id, metadata: {} } }] : [])];
+    for (const parent of parents) {
+      const body = event('invoice.payment_failed', { id: 'in_test_2', object: 'invoice', customer, customer_email: EMAIL, parent });
+      expect((await handle(post(body, await sign(body)))).status).toBe(200);
+    }
+    expect(parents.length).toBe(2);
+    expect(world.outbox.filter((m) => m.kind === 'payment-failed').length).toBe(before);
   });
 
   it('with a store, a cancellation applies on the next page, without waiting for the re-check interval', async () => {

@@ -243,3 +243,17 @@ describe('errors', () => {
     expect((await stripe.customers.list()).data).toEqual([]);
   });
 });
+
+describe("Stripe's metadata limits", () => {
+  it('refuses values over 500 characters, keys over 40, and more than 50 keys, naming the parameter', async () => {
+    await expect(stripe.customers.create({ metadata: { note: 'x'.repeat(501) } })).rejects.toMatchObject({ statusCode: 400, param: 'metadata[note]' });
+    await expect(stripe.customers.create({ metadata: { ['k'.repeat(41)]: 'v' } })).rejects.toMatchObject({ statusCode: 400 });
+    const many = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v']));
+    await expect(stripe.customers.create({ metadata: many })).rejects.toMatchObject({ statusCode: 400, param: 'metadata' });
+    const price = await stripe.prices.create({ currency: 'usd', unit_amount: 500, product_data: { name: 'Thing' } });
+    await expect(
+      stripe.checkout.sessions.create({ mode: 'payment', line_items: [{ price: price.id, quantity: 1 }], success_url: 'https://fan.example/ok', metadata: { truefans_return: `/${'x'.repeat(500)}` } }),
+    ).rejects.toMatchObject({ statusCode: 400, param: 'metadata[truefans_return]' });
+    expect((await stripe.customers.create({ metadata: { note: 'x'.repeat(500) } })).metadata.note).toHaveLength(500);
+  });
+});

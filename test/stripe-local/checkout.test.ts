@@ -276,3 +276,83 @@ describe('hosted checkout', () => {
     expect((await pay(session, { card: '5555555555554444', expiry: '1/2030' })).status).toBe(303);
   });
 });
+
+describe("Stripe's money rules at checkout", () => {
+  const session = (currency: string, unit_amount: number, mode: 'payment' | 'subscription' = 'payment') =>
+    stripe.checkout.sessions.create({
+      mode,
+      line_items: [{ price_data: { currency, unit_amount, product_data: { name: 'Thing' }, ...(mode === 'subscription' ? { recurring: { interval: 'month' as const } } : {}) }, quantity: 1 }],
+      success_url: 'https://fan.example/ok',
+    });
+
+  it('refuses a session below the currency\'s minimum charge at creation, with Stripe\'s error', async () => {
+    await expect(session('usd', 49)).rejects.toMatchObject({
+      type: 'StripeInvalidRequestError',
+      statusCode: 400,
+      code: 'amount_too_small',
+      message: "The Checkout Session's total amount due must add up to at least $0.50 usd",
+    });
+    await expect(session('jpy', 49, 'subscription')).rejects.toMatchObject({ code: 'amount_too_small', message: "The Checkout Session's total amount due must add up to at least ¥50 jpy" });
+    await expect(session('hkd', 399)).rejects.toMatchObject({ code: 'amount_too_small' });
+    await expect(session('huf', 17_499)).rejects.toMatchObject({ code: 'amount_too_small' });
+    expect((await session('usd', 50)).amount_total).toBe(50);
+    expect((await session('jpy', 50)).amount_total).toBe(50);
+    // A trial is due nothing today: allowed whatever the price.
+    const { month } = await makeTier(stripe, 'supporter', 700, 7000);
+    const trial = await stripe.checkout.sessions.create({ mode: 'subscription', line_items: [{ price: month.id, quantity: 1 }], subscription_data: { trial_period_days: 7 }, success_url: 'https://fan.example/ok' });
+    expect(trial.amount_total).toBe(0);
+  });
+
+  it('takes a pay-what-you-want amount in the currency\'s own decimals and minimum', async () => {
+    const yen = await stripe.prices.create({ currency: 'jpy', custom_unit_amount: { enabled: true }, product_data: { name: 'Tip' } });
+    const open = await stripe.checkout.sessions.create({ mode: 'payment', line_items: [{ price: yen.id, quantity: 1 }], success_url: 'https://fan.example/ok' });
+    expect((await pay(open, { amount: '40' })).status).toBe(400);
+    expect((await pay(open, { amount: '500.5' })).status).toBe(400);
+    await pay(open, { amount: '500' });
+    expect((await stripe.checkout.sessions.retrieve(open.id)).amount_total).toBe(500);
+    const dinar = await stripe.prices.create({ currency: 'kwd', custom_unit_amount: { enabled: true }, product_data: { name: 'Tip' } });
+    const kwd = await stripe.checkout.sessions.create({ mode: 'payment', line_items: [{ price: dinar.id, quantity: 1 }], success_url: 'https://fan.example/ok' });
+    await pay(kwd, { amount: '5.25' });
+    // Three-decimal currencies: thousandths, always divisible by 10.
+    expect((await stripe.checkout.sessions.retrieve(kwd.id)).amount_total).toBe(5250);
+  });
+});
+
+describe('bank debit (payment methods that settle later)', () => {
+  async function debit(iban: string) {
+    const price = await stripe.prices.create({ currency: 'eur', unit_amount: 1200, product_data: { name: 'Songbook' } });
+    const session = await stripe.checkout.sessions.create({ mode: 'payment', customer_creation: 'always', line_items: [{ price: price.id, quantity: 1 }], success_url: 'https://fan.example/ok?cs={CHECKOUT_SESSION_ID}' });
+    expect(await (await fetch(session.url!)).text()).toContain('Pay by bank debit');
+    const paid = await postForm(`${session.url}/bank`, { email: 'bank@example.com', iban, name: 'Ada Fan' });
+    return { session, paid };
+  }
+
+  it('completes unpaid, then settles on the clock with async_payment_succeeded', async () => {
+    const { session, paid } = await debit('AT61 1904 3002 3457 3201');
+    expect(paid.status).toBe(303);
+    const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent'] });
+    expect(done).toMatchObject({ status: 'complete', payment_status: 'unpaid' });
+    expect((done.payment_intent as Stripe.PaymentIntent).status).toBe('processing');
+    expect((await stripe.events.list({ type: 'checkout.session.completed' })).data).toHaveLength(1);
+    expect((await stripe.events.list({ type: 'checkout.session.async_payment_succeeded' })).data).toHaveLength(0);
+
+    await standIn.clock.advance(180);
+    const settled = await stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent.latest_charge'] });
+    expect(settled.payment_status).toBe('paid');
+    expect((settled.payment_intent as Stripe.PaymentIntent).status).toBe('succeeded');
+    expect(((settled.payment_intent as Stripe.PaymentIntent).latest_charge as Stripe.Charge).amount).toBe(1200);
+    const events = await stripe.events.list({ type: 'checkout.session.async_payment_succeeded' });
+    expect((events.data[0]!.data.object as Stripe.Checkout.Session).payment_status).toBe('paid');
+  });
+
+  it('a failing IBAN ends with async_payment_failed; an unknown IBAN and subscriptions are refused', async () => {
+    const { session } = await debit('AT861904300235473202');
+    await standIn.clock.advance(180);
+    expect((await stripe.events.list({ type: 'checkout.session.async_payment_failed' })).data).toHaveLength(1);
+    expect((await stripe.checkout.sessions.retrieve(session.id)).payment_status).toBe('unpaid');
+    expect((await debit('DE00123')).paid.status).toBe(400);
+    const { month } = await makeTier(stripe);
+    const sub = await stripe.checkout.sessions.create({ mode: 'subscription', line_items: [{ price: month.id, quantity: 1 }], success_url: 'https://fan.example/ok' });
+    expect((await postForm(`${sub.url}/bank`, { email: 'x@example.com', iban: 'AT611904300234573201' })).status).toBe(400);
+  });
+});

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
 import type { StandIn } from '../../src/stripe-local/index.ts';
-import { DAY, T0, makeTier, pay, freshForEachTest } from './helpers.ts';
+import { DAY, T0, makeTier, pay, freshForEachTest, portalConfiguration } from './helpers.ts';
 
 let standIn: StandIn;
 let stripe: Stripe;
@@ -11,7 +11,8 @@ freshForEachTest((world) => ({ standIn, stripe } = world));
 
 describe('home page', () => {
   it('shows the clock, the fans and recent events, and moves the clock forward', async () => {
-    const { month } = await makeTier(stripe);
+    const tier = await makeTier(stripe);
+    const { month } = tier;
     const session = await stripe.checkout.sessions.create({ mode: 'subscription', line_items: [{ price: month.id, quantity: 1 }], success_url: 'https://fan.example/ok' });
     await pay(session, { email: 'demo@example.com' });
     const home = await (await fetch(`${standIn.url}/`)).text();
@@ -30,6 +31,10 @@ describe('home page', () => {
     expect(standIn.clock.now()).toBe(T0 + 31 * DAY * 1000);
 
     const customer = (await stripe.customers.list({ email: 'demo@example.com' })).data[0]!;
+    // Like Stripe, no portal until a configuration exists (stripe:sync makes one).
+    const refused = await fetch(`${standIn.url}/portal`, { method: 'POST', body: new URLSearchParams({ customer: customer.id }), redirect: 'manual' });
+    expect(refused.status).toBe(409);
+    await portalConfiguration(stripe, [tier]);
     const portal = await fetch(`${standIn.url}/portal`, { method: 'POST', body: new URLSearchParams({ customer: customer.id }), redirect: 'manual' });
     expect(portal.status).toBe(303);
     const portalPage = await (await fetch(new URL(portal.headers.get('location')!, standIn.url))).text();

@@ -51,6 +51,26 @@ export async function makeTier(stripe: Stripe, id = 'supporter', monthly = 700, 
   return { product, month, year };
 }
 
+/**
+ * A portal configuration as `stripe:sync` makes one: switching between the given tiers' prices, cancel
+ * with reasons, card and invoices. Stripe (and the stand-in) refuse portal sessions without one.
+ */
+export async function portalConfiguration(stripe: Stripe, tiers: { product: Stripe.Product; month: Stripe.Price; year: Stripe.Price }[]) {
+  return stripe.billingPortal.configurations.create({
+    features: {
+      invoice_history: { enabled: true },
+      payment_method_update: { enabled: true },
+      subscription_cancel: { enabled: true, mode: 'at_period_end', cancellation_reason: { enabled: true, options: ['too_expensive', 'unused', 'other'] } },
+      subscription_update: {
+        enabled: true,
+        default_allowed_updates: ['price'],
+        proration_behavior: 'create_prorations',
+        products: tiers.map((tier) => ({ product: tier.product.id, prices: [tier.month.id, tier.year.id] })),
+      },
+    },
+  });
+}
+
 export interface PayInput {
   email?: string;
   card?: string;

@@ -1,27 +1,40 @@
-// The billing portal: a session from the API, then the hosted page: switch tier, cancel at period end
-// and undo it, cancel now, return to the site.
+// The billing portal: a configuration (required, as on Stripe), a session from the API, then the hosted
+// page: switch tier (only to listed prices), cancel at period end with a reason and undo it, cancel now,
+// return to the site.
 import { describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
 import type { StandIn } from '../../src/stripe-local/index.ts';
-import { DAY, makeTier, pay, postForm, freshForEachTest } from './helpers.ts';
+import { DAY, makeTier, pay, postForm, freshForEachTest, portalConfiguration } from './helpers.ts';
 
 let standIn: StandIn;
 let stripe: Stripe;
 
-freshForEachTest((world) => ({ standIn, stripe } = world));
+freshForEachTest((world) => {
+  ({ standIn, stripe } = world);
+  tiers = [];
+});
+
+/** Every tier made in this test, listed in the portal configuration the next fan's session uses. */
+let tiers: Awaited<ReturnType<typeof makeTier>>[] = [];
+async function tier(id?: string, monthly?: number, yearly?: number) {
+  const made = await makeTier(stripe, id, monthly, yearly);
+  tiers.push(made);
+  return made;
+}
 
 async function fanWith(price: Stripe.Price, email = 'fan@example.com') {
+  const configuration = await portalConfiguration(stripe, tiers);
   const session = await stripe.checkout.sessions.create({ mode: 'subscription', line_items: [{ price: price.id, quantity: 1 }], success_url: 'https://fan.example/ok' });
   await pay(session, { email });
   const done = await stripe.checkout.sessions.retrieve(session.id);
-  const portal = await stripe.billingPortal.sessions.create({ customer: String(done.customer), return_url: 'https://fan.example/account' });
+  const portal = await stripe.billingPortal.sessions.create({ customer: String(done.customer), return_url: 'https://fan.example/account', configuration: configuration.id });
   return { subscriptionId: String(done.subscription), customer: String(done.customer), portal };
 }
 
 describe('billing portal', () => {
   it('shows the plan, the other tiers and a way back', async () => {
-    const supporter = await makeTier(stripe, 'supporter', 700, 7000);
-    await makeTier(stripe, 'patron', 2000, 20000);
+    const supporter = await tier('supporter', 700, 7000);
+    await tier('patron', 2000, 20000);
     const other = await stripe.products.create({ name: 'Not switchable' });
     await stripe.prices.create({ product: other.id, currency: 'usd', unit_amount: 100, recurring: { interval: 'month' }, lookup_key: 'other:plan' });
     const { portal, customer } = await fanWith(supporter.month);
@@ -42,8 +55,8 @@ describe('billing portal', () => {
   });
 
   it('switches tier: same interval keeps the period, the item now has the new price', async () => {
-    const supporter = await makeTier(stripe, 'supporter', 700, 7000);
-    const patron = await makeTier(stripe, 'patron', 2000, 20000);
+    const supporter = await tier('supporter', 700, 7000);
+    const patron = await tier('patron', 2000, 20000);
     const { portal, subscriptionId } = await fanWith(supporter.month);
     const before = await stripe.subscriptions.retrieve(subscriptionId);
     const response = await postForm(`${portal.url}/switch`, { subscription: subscriptionId, price: patron.month.id });
@@ -60,7 +73,7 @@ describe('billing portal', () => {
   });
 
   it('switching interval starts a new period and invoices it', async () => {
-    const supporter = await makeTier(stripe, 'supporter', 700, 7000);
+    const supporter = await tier('supporter', 700, 7000);
     const { portal, subscriptionId } = await fanWith(supporter.month);
     await standIn.clock.advance(10 * DAY);
     await postForm(`${portal.url}/switch`, { subscription: subscriptionId, price: supporter.year.id });
@@ -72,7 +85,7 @@ describe('billing portal', () => {
   });
 
   it('refuses a price outside the portal configuration and another customer\'s subscription', async () => {
-    const supporter = await makeTier(stripe);
+    const supporter = await tier();
     const hidden = await stripe.prices.create({ product: supporter.product.id, currency: 'usd', unit_amount: 1, recurring: { interval: 'month' } });
     const first = await fanWith(supporter.month);
     const second = await fanWith(supporter.month, 'other@example.com');
@@ -83,7 +96,7 @@ describe('billing portal', () => {
   });
 
   it('cancels at period end, undoes it, then cancels now', async () => {
-    const supporter = await makeTier(stripe);
+    const supporter = await tier();
     const { portal, subscriptionId } = await fanWith(supporter.year);
     await postForm(`${portal.url}/cancel`, { subscription: subscriptionId, when: 'period_end' });
     let subscription = await stripe.subscriptions.retrieve(subscriptionId);
@@ -110,5 +123,68 @@ describe('billing portal', () => {
   it('answers 404 for an unknown portal session', async () => {
     const response = await fetch(`${standIn.url}/p/session/bps_nope`);
     expect(response.status).toBe(404);
+  });
+});
+
+describe('portal configuration', () => {
+  it("refuses a session without a configuration, with Stripe's words, and a configuration that does not exist", async () => {
+    const supporter = await tier();
+    const session = await stripe.checkout.sessions.create({ mode: 'subscription', line_items: [{ price: supporter.month.id, quantity: 1 }], success_url: 'https://fan.example/ok' });
+    await pay(session);
+    const customer = String((await stripe.checkout.sessions.retrieve(session.id)).customer);
+    const error = await stripe.billingPortal.sessions.create({ customer }).catch((e: Stripe.errors.StripeError) => e);
+    expect(error).toMatchObject({
+      type: 'StripeInvalidRequestError',
+      statusCode: 400,
+      message: 'You can’t create a portal session in test mode until you save your customer portal settings in test mode at https://dashboard.stripe.com/test/settings/billing/portal.',
+    });
+    const missing = await stripe.billingPortal.sessions.create({ customer, configuration: 'bpc_nope' }).catch((e: Stripe.errors.StripeError) => e);
+    expect(missing).toMatchObject({ statusCode: 400, code: 'resource_missing', param: 'configuration' });
+    const configuration = await portalConfiguration(stripe, tiers);
+    await stripe.billingPortal.configurations.update(configuration.id, { active: false });
+    const inactive = await stripe.billingPortal.sessions.create({ customer, configuration: configuration.id }).catch((e: Stripe.errors.StripeError) => e);
+    expect(inactive).toMatchObject({ statusCode: 400, param: 'configuration' });
+  });
+
+  it('refuses more than 10 products, prices of another product, and one-time prices', async () => {
+    const products = await Promise.all(Array.from({ length: 11 }, (_, i) => tier(`t${i}`)));
+    const all = products.map((t) => ({ product: t.product.id, prices: [t.month.id] }));
+    const features = (list: { product: string; prices: string[] }[]) => ({ subscription_update: { enabled: true, default_allowed_updates: ['price' as const], products: list } });
+    await expect(stripe.billingPortal.configurations.create({ features: features(all) })).rejects.toMatchObject({ statusCode: 400, param: 'features[subscription_update][products]' });
+    await expect(stripe.billingPortal.configurations.create({ features: features([{ product: products[0]!.product.id, prices: [products[1]!.month.id] }]) })).rejects.toMatchObject({ statusCode: 400 });
+    const once = await stripe.prices.create({ product: products[0]!.product.id, currency: 'usd', unit_amount: 500 });
+    await expect(stripe.billingPortal.configurations.create({ features: features([{ product: products[0]!.product.id, prices: [once.id] }]) })).rejects.toMatchObject({ statusCode: 400 });
+    const ten = await stripe.billingPortal.configurations.create({ features: features(all.slice(0, 10)) });
+    expect(ten.features.subscription_update.products).toHaveLength(10);
+    expect(ten.is_default).toBe(false);
+  });
+
+  it('offers and allows only the prices the configuration lists, and hides what it turns off', async () => {
+    const supporter = await tier('supporter', 700, 7000);
+    const patron = await makeTier(stripe, 'patron', 2000, 20000); // not listed
+    const { portal, subscriptionId } = await fanWith(supporter.month);
+    const text = await (await fetch(portal.url)).text();
+    expect(text).toContain('Supporter: $70.00/year');
+    expect(text).not.toContain('Tier patron');
+    await postForm(`${portal.url}/switch`, { subscription: subscriptionId, price: patron.month.id });
+    expect((await stripe.subscriptions.retrieve(subscriptionId)).items.data[0]!.price.id).toBe(supporter.month.id);
+
+    const bare = await stripe.billingPortal.configurations.create({ features: { invoice_history: { enabled: false } } });
+    const plain = await stripe.billingPortal.sessions.create({ customer: (await stripe.subscriptions.retrieve(subscriptionId)).customer as string, configuration: bare.id });
+    const plainText = await (await fetch(plain.url)).text();
+    expect(plainText).not.toContain('Cancel now');
+    expect(plainText).not.toContain('Change plan');
+    expect(plainText).not.toContain('Invoice history');
+    await postForm(`${plain.url}/cancel`, { subscription: subscriptionId, when: 'now' });
+    expect((await stripe.subscriptions.retrieve(subscriptionId)).status).toBe('active');
+  });
+
+  it("records the fan's cancellation reason as Stripe does", async () => {
+    const supporter = await tier();
+    const { portal, subscriptionId } = await fanWith(supporter.month);
+    expect(await (await fetch(portal.url)).text()).toMatch(/<option value="too_expensive">It(&#39;|&#x27;|')s too expensive<\/option>/);
+    await postForm(`${portal.url}/cancel`, { subscription: subscriptionId, when: 'period_end', reason: 'too_expensive' });
+    const subscription = await stripe.subscriptions.retrieve(subscriptionId);
+    expect(subscription.cancellation_details).toMatchObject({ feedback: 'too_expensive', reason: 'cancellation_requested' });
   });
 });

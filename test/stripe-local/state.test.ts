@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startStripeStandIn } from '../../src/stripe-local/index.ts';
-import { DAY, T0, client, makeTier, pay } from './helpers.ts';
+import { DAY, T0, client, makeTier, pay, portalConfiguration } from './helpers.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -22,7 +22,9 @@ describe('state', () => {
     const file = stateFile();
     const first = await startStripeStandIn({ port: 0, now: T0, stateFile: file });
     const stripe = client(first);
-    const { month } = await makeTier(stripe);
+    const tier = await makeTier(stripe);
+    const { month } = tier;
+    const configuration = await portalConfiguration(stripe, [tier]);
     const session = await stripe.checkout.sessions.create({ mode: 'subscription', line_items: [{ price: month.id, quantity: 1 }], success_url: 'https://fan.example/ok' });
     await pay(session, { email: 'kept@example.com' });
     await first.close();
@@ -38,7 +40,7 @@ describe('state', () => {
 
     expect((await again.prices.list({ lookup_keys: ['truefans:supporter:month'] })).data).toHaveLength(1);
     // The hosted pages now live at the new address.
-    const portal = await again.billingPortal.sessions.create({ customer: customers.data[0]!.id });
+    const portal = await again.billingPortal.sessions.create({ customer: customers.data[0]!.id, configuration: configuration.id });
     expect(portal.url.startsWith(second.url)).toBe(true);
     await second.clock.advance(31 * DAY);
     expect((await again.invoices.list({ customer: customers.data[0]!.id })).data).toHaveLength(2);

@@ -32,7 +32,7 @@ export function createMailer(email: EdgeConfig['email'], fetchImpl: typeof fetch
     case 'resend':
       return {
         send: (m: EmailMessage) =>
-          post(fetchImpl, 'Resend', 'https://api.resend.com/emails', { authorization: `Bearer ${email.apiKey}` }, {
+          post(fetchImpl, 'Resend', 'https://api.resend.com/emails', { authorization: `Bearer ${email.apiKey}`, ...(m.idempotencyKey ? { 'idempotency-key': m.idempotencyKey } : {}) }, {
             from: email.from,
             to: [m.to],
             subject: m.subject,
@@ -56,7 +56,7 @@ export function createMailer(email: EdgeConfig['email'], fetchImpl: typeof fetch
       };
     case 'outbox':
       return {
-        send: (m: EmailMessage) => post(fetchImpl, 'The local outbox', email.url, {}, { from: email.from, ...m }),
+        send: ({ idempotencyKey: _key, ...m }: EmailMessage) => post(fetchImpl, 'The local outbox', email.url, {}, { from: email.from, ...m }),
       };
     default:
       return undefined;

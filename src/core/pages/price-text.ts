@@ -1,23 +1,12 @@
 // Prices and dates as a fan reads them on the function's pages and in emails: "$13", "$6.50", "Dec 7".
-// Amounts here are in minor units (as Stripe and the manifest hold them). Intl is part of the language,
-// so this stays Web-standard. (The currency module may absorb this; keep callers to these two names.)
+// Amounts here are in minor units (as Stripe and the manifest hold them); the currency rules are
+// src/core/money.ts's. Intl is part of the language, so this stays Web-standard.
 
-import { ZERO_DECIMAL } from '../money.ts';
+import { formatMajor, fromMinorUnits } from '../money.ts';
 
-const formats = new Map<string, Intl.NumberFormat>();
-
+/** Whole prices without ".00", as on the site's own pages: "$13", "$6.50", "¥500", "KWD 5.250". */
 export function priceText(minor: number, currency: string, language = 'en'): string {
-  const zero = ZERO_DECIMAL.has(currency.toLowerCase());
-  const major = zero ? minor : minor / 100;
-  const whole = Number.isInteger(major);
-  const key = `${language}|${currency}|${whole}`;
-  let format = formats.get(key);
-  if (!format) {
-    // Whole prices read better without ".00", as on the site's own pages.
-    format = new Intl.NumberFormat(language, { style: 'currency', currency: currency.toUpperCase(), minimumFractionDigits: whole ? 0 : 2, maximumFractionDigits: whole ? 0 : 2 });
-    formats.set(key, format);
-  }
-  return format.format(major);
+  return formatMajor(fromMinorUnits(minor, currency), currency, language);
 }
 
 /** "$7 a month", "$70 a year". */

@@ -19,6 +19,7 @@ import { revokeAll, revokeSession } from '../revocation.ts';
 import type { Session } from '../tokens/session.ts';
 import { FEED_GEN_METADATA, FEED_ISSUED_AT, feedGeneration, signFeedToken } from '../tokens/feed.ts';
 import { feedOwnerKey } from './feed.ts';
+import { portalConfiguration } from '../stripe/portal.ts';
 import { UNAVAILABLE_MESSAGE, UNAVAILABLE_TITLE } from './gated-page.ts';
 
 export async function accountPage(ctx: Ctx): Promise<Response> {
@@ -154,7 +155,9 @@ export async function openPortal(ctx: Ctx): Promise<Response> {
     throw new HttpProblem(403, 'That membership is not yours to manage here', 'This browser can manage only the memberships it is signed in for. Sign in with the email you paid with to manage all of them.', { signIn: true, returnTo: ROUTES.account });
   }
   try {
-    const portal = await app.stripe.billingPortal.sessions.create({ customer: asked, return_url: `${app.siteOrigin}${ROUTES.account}` });
+    // The site's own portal configuration (made by stripe:sync): Stripe refuses a portal without one.
+    const configuration = await portalConfiguration(app);
+    const portal = await app.stripe.billingPortal.sessions.create({ customer: asked, return_url: `${app.siteOrigin}${ROUTES.account}`, ...(configuration ? { configuration } : {}) });
     return redirectToStripe(portal.url);
   } catch (error) {
     if (isMissing(error)) {

@@ -25,7 +25,7 @@ import { downloadPath, lookupKey } from '../manifest.ts';
 import { parseMajorUnits } from '../money.ts';
 import { ROUTES, problemView, welcomeView, type Bought } from '../pages/views.ts';
 import { isMissing, isTransient, stripeFailure } from '../stripe/faults.ts';
-import { offerOfSession, readEntitlements, statusGrants } from '../stripe/entitlements.ts';
+import { offerOfSession, readEntitlements, SESSION_CHARGE_EXPAND, statusGrants } from '../stripe/entitlements.ts';
 import { customersByEmail, mergeEntitlements, readHoldings, unionOf } from '../stripe/fans.ts';
 import type { Session } from '../tokens/session.ts';
 
@@ -105,8 +105,12 @@ export async function startCheckout(ctx: Ctx): Promise<Response> {
   if (purchase.kind === 'tier') metadata.truefans_tier = purchase.id;
   if (purchase.kind === 'offer') metadata.truefans_offer = purchase.id;
 
+  // Stripe Tax needs the fan's address: Checkout asks for it, and for a known customer Stripe requires
+  // `customer_update[address]=auto` to save it there (otherwise it refuses the session).
+  const tax = app.manifest.site.tax === 'automatic';
   const params: Stripe.Checkout.SessionCreateParams = {
     mode: purchase.kind === 'tier' ? 'subscription' : 'payment',
+    ...(tax ? { automatic_tax: { enabled: true }, ...(fanSession ? { customer_update: { address: 'auto' as const, name: 'auto' as const } } : {}) } : {}),
     success_url: `${app.siteOrigin}${ROUTES.checkoutComplete}?session_id={CHECKOUT_SESSION_ID}`,
     cancel_url: `${app.siteOrigin}${returnTo}`,
     allow_promotion_codes: true,
@@ -116,7 +120,7 @@ export async function startCheckout(ctx: Ctx): Promise<Response> {
     ...(fanSession ? { customer: fanSession.customer } : purchase.kind === 'tier' ? {} : { customer_creation: 'always' as const }),
   };
   if (purchase.kind === 'gift') {
-    params.line_items = [{ quantity: 1, price_data: { currency: app.manifest.site.currency, unit_amount: purchase.amount, product_data: { name: `Support for ${app.site.title}` } } }];
+    params.line_items = [{ quantity: 1, price_data: { currency: app.manifest.site.currency, unit_amount: purchase.amount, product_data: { name: `Support for ${app.site.title}` }, ...(tax ? { tax_behavior: app.manifest.site.taxPrices ?? 'inclusive' } : {}) } }];
     params.payment_intent_data = { metadata };
   } else {
     const price = await findPrice(app, purchase);
@@ -206,7 +210,7 @@ export async function completeCheckout(ctx: Ctx): Promise<Response> {
   await limit(ctx, 'recheck');
   let session: Stripe.Checkout.Session;
   try {
-    session = await app.stripe.checkout.sessions.retrieve(id, { expand: ['subscription'] });
+    session = await app.stripe.checkout.sessions.retrieve(id, { expand: ['subscription', SESSION_CHARGE_EXPAND] });
   } catch (error) {
     if (isMissing(error)) throw notFound();
     throw stripeFailure(error, 'confirming a checkout');
@@ -225,7 +229,8 @@ export async function completeCheckout(ctx: Ctx): Promise<Response> {
     }
     const problems: Record<Exclude<Verdict, 'granted'>, [number, string, string]> = {
       'not-complete': [402, 'Your checkout is not finished', 'Stripe has not completed this checkout yet. Go back and finish paying, or start again.'],
-      unpaid: [402, 'Your payment has not gone through', 'Stripe has not received this payment yet. If your bank confirms it later, sign in with the email you paid with.'],
+      // A complete but unpaid session is a bank debit (SEPA, ACH) on its way: not an error.
+      unpaid: [202, 'Your payment is processing', 'Your bank is confirming the payment, which can take a few business days. We will email you as soon as it arrives; then sign in with the email you paid with and it is all yours.'],
       'subscription-inactive': [402, 'Your membership is not active', 'Stripe did not activate this membership, usually because the first payment failed. Please try again.'],
       stale: [410, 'This checkout link has expired', 'This checkout is too old to sign you in from here. Sign in with the email you paid with.'],
       'other-browser': [403, 'Payment received, but this browser did not start it', 'For your safety we only sign in the browser that started the checkout. Sign in with the email you paid with, and we will send you a link.'],
@@ -240,7 +245,8 @@ export async function completeCheckout(ctx: Ctx): Promise<Response> {
     ent = union(await readEntitlements(app.stripe, customer!, entitlementOptions(app)), ent, app);
   } catch (error) {
     if (!isTransient(error)) throw stripeFailure(error, 'reading a new fan\'s memberships');
-    app.log(`truefans: ${stripeFailure(error, 'reading a new fan\'s memberships').message} Signing them in with what this checkout bought.`);
+    const failure = stripeFailure(error, 'reading a new fan\'s memberships');
+    app.log(`truefans: ${failure.message}${failure.detail ? ` ${failure.detail}` : ''} Signing them in with what this checkout bought.`);
   }
   // A browser already signed in by link for this customer's email stays verified; any other completion makes
   // an unverified session for this checkout's customer alone, whatever email was typed on Checkout.

@@ -99,7 +99,7 @@ export async function feedEntitlements(ctx: Ctx, owner: FeedOwner, gen: number):
     if (isMissing(error)) throw feedEnded();
     const failure = stripeFailure(error, 're-checking a private feed');
     if (isTransient(error) && known && now - known.checkedAt < app.config.graceSeconds && gen === (known.gen ?? 0)) {
-      app.log(`truefans: ${failure.code}: ${failure.message} Serving the feed from the last check, within the grace period.`);
+      app.log(`truefans: ${failure.code}: ${failure.message}${failure.detail ? ` ${failure.detail}` : ''} Serving the feed from the last check, within the grace period.`);
       return known.ent;
     }
     app.log(`truefans: ${failure.code}: ${failure.describe().replace(/\n/g, ' ')} Answering 503 for a private feed.`);

@@ -13,6 +13,7 @@ import { redirect, redirectToStripe } from '../http/respond.ts';
 import { safeReturnPath } from '../http/return-to.ts';
 import { ROUTES } from '../pages/views.ts';
 import { readMemberships } from '../stripe/account.ts';
+import { portalConfiguration } from '../stripe/portal.ts';
 import { readHoldings, unionOf } from '../stripe/fans.ts';
 import { isTransient, stripeFailure } from '../stripe/faults.ts';
 import { findPrice } from './checkout.ts';
@@ -48,8 +49,10 @@ export async function changePlan(ctx: Ctx): Promise<Response> {
     // Stripe: `subscription_update_confirm` takes the subscription and at most one item with its new
     // price (the price must be one the portal configuration allows); `after_completion.redirect.return_url`
     // is where the fan goes after confirming. Stripe computes and shows the proration itself.
+    const configuration = await portalConfiguration(app);
     const portal = await app.stripe.billingPortal.sessions.create({
       customer: current.customer,
+      ...(configuration ? { configuration } : {}),
       return_url: `${app.siteOrigin}${returnTo}`,
       flow_data: {
         type: 'subscription_update_confirm',

@@ -74,7 +74,7 @@ export async function requestSignIn(ctx: Ctx): Promise<Response> {
   }
   const work = sendLink(ctx, email, typed, returnTo).catch((error: unknown) => {
     const code = (error as { code?: string }).code;
-    const what = code?.startsWith('TF_EMAIL') ? (error as Error).message.split('\n')[0] : stripeFailure(error, 'looking up a fan for sign-in').message.split('\n')[0];
+    const what = code?.startsWith('TF_EMAIL') ? (error as Error).message.split('\n')[0] : ((f) => `${f.message}${f.detail ? ` ${f.detail}` : ''}`)(stripeFailure(error, 'looking up a fan for sign-in'));
     app.log(`truefans: a sign-in link could not be sent: ${what}`);
   });
   await ctx.background(work);

@@ -18,21 +18,32 @@ import { stripeFailure } from '../stripe/faults.ts';
 
 export type EventHandler = (ctx: Ctx, event: Stripe.Event) => Promise<void>;
 
-async function send(app: App, message: EmailMessage): Promise<void> {
-  if (!app.mailer) return;
+/** Sends an email; true if the provider took it. A failure is logged, not thrown (see below). */
+async function send(app: App, message: EmailMessage): Promise<boolean> {
+  if (!app.mailer) return false;
   try {
     await app.mailer.send(message);
+    return true;
   } catch (error) {
     // An email that fails must not make Stripe resend the event (and everyone else's emails with it).
     app.log(`truefans: the "${message.kind}" email was not sent: ${(error as Error).message.split('\n')[0]}`);
+    return false;
   }
 }
 
-/** Marks a customer as changed, so their next page request re-checks Stripe at once (needs a store). */
-async function markChanged(app: App, customer: string | { id: string } | null | undefined, at: number): Promise<void> {
+/**
+ * Marks a customer as changed, so their next page request re-checks Stripe at once (needs a store).
+ * Events arrive out of order, so the mark only ever moves forward: an older event delivered late must not
+ * hide a newer change. (Two deliveries racing can still both write; each writes a time at or after any
+ * session checked before its event, so either leaves the mark correct.)
+ */
+export async function markChanged(app: App, customer: string | { id: string } | null | undefined, at: number): Promise<void> {
   const id = typeof customer === 'string' ? customer : customer?.id;
   if (!app.store || !id) return;
-  await app.store.put(changedKey(id), String(at), { ttlSeconds: Math.max(app.config.recheckSeconds, 60) });
+  const key = changedKey(id);
+  const current = Number(await app.store.get(key).catch(() => null));
+  if (Number.isFinite(current) && current >= at) return;
+  await app.store.put(key, String(at), { ttlSeconds: Math.max(app.config.recheckSeconds, 60) });
 }
 
 /** Pages of 100 subscriptions read per status when counting; beyond that the notice says "more than". */
@@ -81,11 +92,35 @@ async function rememberCustomerEmail(app: App, customer: string | Stripe.Custome
   }
 }
 
-const checkoutCompleted: EventHandler = async ({ app }, event) => {
-  const session = event.data.object as Stripe.Checkout.Session;
-  const kind = session.metadata?.truefans_kind;
+/**
+ * Marks on the Checkout Session's own metadata, written right after each email goes out, so the welcome
+ * and new-fan emails go out once per checkout without a key/value store: a redelivered event, or a retry
+ * after a partial failure (say the welcome went out and counting fans then failed), reads the session
+ * fresh from Stripe and skips what is marked. Stripe is the record here too (invariant 8). The window
+ * left (the provider took the email, then the mark failed to save) repeats an email rather than losing
+ * one; Resend's idempotency key closes it for that provider.
+ */
+export const EMAIL_MARKS = { welcome: 'truefans_welcome_sent', newFan: 'truefans_creator_told' } as const;
+
+async function markSent(app: App, session: string, mark: string): Promise<void> {
+  await app.stripe.checkout.sessions.update(session, { metadata: { [mark]: String(Math.floor(app.now() / 1000)) } });
+}
+
+/** Sends a message unless the session carries its mark, then marks it. */
+async function sendOnce(app: App, session: Stripe.Checkout.Session, mark: string, message: EmailMessage): Promise<void> {
+  if (session.metadata?.[mark]) return;
+  if (await send(app, { ...message, idempotencyKey: `${mark}-${session.id}` })) await markSent(app, session.id, mark);
+}
+
+/**
+ * The welcome to the fan and the note to the creator, once each per checkout, when the money is in. The
+ * wording follows what was bought: a member of a tier, a buyer of an offer, a supporter.
+ */
+async function welcomeOnce(app: App, event: Stripe.Event, stale: Stripe.Checkout.Session): Promise<void> {
+  const kind = stale.metadata?.truefans_kind;
   if (!kind) return;
-  await rememberCustomerEmail(app, session.customer);
+  // The event's copy may be old (a redelivery); the marks and the payment status are read fresh.
+  const session = await app.stripe.checkout.sessions.retrieve(stale.id);
   if (session.payment_status !== 'paid' && session.payment_status !== 'no_payment_required') return;
   await markChanged(app, session.customer, event.created);
   const email = session.customer_details?.email ?? (await customerEmail(app, session.customer));
@@ -94,26 +129,50 @@ const checkoutCompleted: EventHandler = async ({ app }, event) => {
   const link = `${app.siteOrigin}${safeReturnPath(session.metadata?.truefans_return)}`;
   const { currency, language } = app.manifest.site;
   const fan = session.customer_details?.name || email || 'Someone';
-  const notify = async (message: (count: { fans: number; atLeast: boolean }) => EmailMessage) => {
-    if (app.config.creatorEmail) await send(app, message(await countFans(app)));
-  };
-  // Wording follows what was bought: a member of a tier, a buyer of an offer, a supporter.
+  const { thankYou, fanGoal } = app.manifest.site;
+  let welcome: EmailMessage | undefined;
+  let notice: ((count: { fans: number; atLeast: boolean }) => EmailMessage) | undefined;
+  const creator = app.config.creatorEmail;
   if (kind === 'tier' && tier) {
     const what = `the ${tierName(app.manifest, tier)} membership`;
-    if (email) await send(app, welcomeEmail(app.site, email, what, app.manifest.site.thankYou, link, await trialText(app, session, tier)));
-    await notify((count) => newFanEmail(app.site, app.config.creatorEmail!, fan, what, count, app.manifest.site.fanGoal));
+    if (email) welcome = welcomeEmail(app.site, email, what, thankYou, link, await trialText(app, session, tier));
+    if (creator) notice = (count) => newFanEmail(app.site, creator, fan, what, count, fanGoal);
   } else if (kind === 'offer' && offerId) {
     const offer = app.manifest.offers.find((o) => o.id === offerId);
     const asset = offer?.asset ? app.manifest.assets[offer.asset] : undefined;
     const download = asset && offer?.asset ? `${app.siteOrigin}${downloadPath(offer.asset, asset.name)}` : undefined;
     const name = offerName(app.manifest, offerId);
-    if (email) await send(app, purchaseEmail(app.site, email, name, app.manifest.site.thankYou, link, download));
-    await notify((count) => newSupportEmail(app.site, app.config.creatorEmail!, fan, { kind: 'offer', offer: name }, count, app.manifest.site.fanGoal));
+    if (email) welcome = purchaseEmail(app.site, email, name, thankYou, link, download);
+    if (creator) notice = (count) => newSupportEmail(app.site, creator, fan, { kind: 'offer', offer: name }, count, fanGoal);
   } else if (kind === 'gift') {
     const amount = priceText(session.amount_total ?? 0, session.currency ?? currency, language);
-    if (email) await send(app, giftEmail(app.site, email, amount, app.manifest.site.thankYou, link));
-    await notify((count) => newSupportEmail(app.site, app.config.creatorEmail!, fan, { kind: 'gift', amount }, count, app.manifest.site.fanGoal));
+    if (email) welcome = giftEmail(app.site, email, amount, thankYou, link);
+    if (creator) notice = (count) => newSupportEmail(app.site, creator, fan, { kind: 'gift', amount }, count, fanGoal);
   }
+  if (welcome) await sendOnce(app, session, EMAIL_MARKS.welcome, welcome);
+  if (notice && !session.metadata?.[EMAIL_MARKS.newFan]) await sendOnce(app, session, EMAIL_MARKS.newFan, notice(await countFans(app)));
+}
+
+const checkoutCompleted: EventHandler = async ({ app }, event) => {
+  const session = event.data.object as Stripe.Checkout.Session;
+  if (!session.metadata?.truefans_kind) return;
+  await rememberCustomerEmail(app, session.customer);
+  // A bank debit completes unpaid: the welcome waits for async_payment_succeeded.
+  if (session.payment_status !== 'paid' && session.payment_status !== 'no_payment_required') return;
+  await welcomeOnce(app, event, session);
+};
+
+/** A bank debit (SEPA, ACH) settled: now the fan gets their welcome and access. */
+const asyncPaymentSucceeded: EventHandler = async ({ app }, event) => {
+  await welcomeOnce(app, event, event.data.object as Stripe.Checkout.Session);
+};
+
+/** A bank debit failed: nothing was granted; the fan's next request re-reads (and finds nothing paid). */
+const asyncPaymentFailed: EventHandler = async ({ app }, event) => {
+  const session = event.data.object as Stripe.Checkout.Session;
+  if (!session.metadata?.truefans_kind) return;
+  await markChanged(app, session.customer, event.created);
+  app.log(`truefans: a bank payment for checkout ${session.id} failed; the fan was granted nothing.`);
 };
 
 /** The trial sentence for a new member's email, read from their subscription (one call, only for tiers). */
@@ -146,15 +205,48 @@ const subscriptionDeleted: EventHandler = async ({ app }, event) => {
   if (email) await send(app, goodbyeEmail(app.site, email, `${app.siteOrigin}/`));
 };
 
+/**
+ * Whether an invoice bills one of this site's subscriptions: the subscription metadata Stripe snapshots
+ * on the invoice (`parent.subscription_details.metadata`, which checkout sets to `truefans_tier`), else
+ * the subscription itself. A one-off invoice, or another product's subscription on the same account, is
+ * none of the site's business.
+ */
+async function isTruefansInvoice(app: App, invoice: Stripe.Invoice): Promise<boolean> {
+  const details = invoice.parent?.subscription_details;
+  if (!details) return false;
+  if (details.metadata?.truefans_tier) return true;
+  const sub = typeof details.subscription === 'string' ? await app.stripe.subscriptions.retrieve(details.subscription) : details.subscription;
+  return isTruefansSubscription(sub);
+}
+
 const paymentFailed: EventHandler = async ({ app }, event) => {
   const invoice = event.data.object as Stripe.Invoice;
+  if (!(await isTruefansInvoice(app, invoice))) return;
   const email = invoice.customer_email ?? (await customerEmail(app, invoice.customer));
   await markChanged(app, invoice.customer, event.created);
   if (email) await send(app, paymentFailedEmail(app.site, email, `${app.siteOrigin}${ROUTES.account}`));
 };
 
+/** A refund or dispute on a one-time purchase: the buyer's next request re-reads what they hold. */
+const chargeRefunded: EventHandler = async ({ app }, event) => {
+  const charge = event.data.object as Stripe.Charge;
+  await markChanged(app, charge.customer, event.created);
+};
+
+const disputeCreated: EventHandler = async ({ app }, event) => {
+  const dispute = event.data.object as Stripe.Dispute;
+  // Without a store there is nothing to mark; the next re-check sees the dispute anyway.
+  if (!app.store) return;
+  const charge = typeof dispute.charge === 'string' ? await app.stripe.charges.retrieve(dispute.charge) : dispute.charge;
+  await markChanged(app, charge.customer, event.created);
+};
+
 export const eventHandlers: Readonly<Record<string, EventHandler>> = {
+  'charge.refunded': chargeRefunded,
+  'charge.dispute.created': disputeCreated,
   'checkout.session.completed': checkoutCompleted,
+  'checkout.session.async_payment_succeeded': asyncPaymentSucceeded,
+  'checkout.session.async_payment_failed': asyncPaymentFailed,
   'customer.subscription.updated': subscriptionUpdated,
   'customer.subscription.deleted': subscriptionDeleted,
   'invoice.payment_failed': paymentFailed,

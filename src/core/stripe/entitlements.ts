@@ -8,8 +8,10 @@ import type { PastDuePolicy } from '../env.ts';
 import { RECHECK_TIMEOUT_MS } from './client.ts';
 
 /**
- * The subscription status table. `active` and `trialing` grant access; `past_due` and `unpaid` follow
- * TRUEFANS_PAST_DUE (default keep, while Stripe retries the card); everything else grants none.
+ * The subscription status table. `active` and `trialing` grant access; `past_due` follows
+ * TRUEFANS_PAST_DUE (default keep, while Stripe retries the card); `unpaid` means Stripe has stopped
+ * retrying (its retry setting "mark the subscription as unpaid"), so access ends whatever the policy says;
+ * everything else grants none.
  */
 export function statusGrants(status: string, pastDue: PastDuePolicy): boolean {
   switch (status) {
@@ -17,7 +19,6 @@ export function statusGrants(status: string, pastDue: PastDuePolicy): boolean {
     case 'trialing':
       return true;
     case 'past_due':
-    case 'unpaid':
       return pastDue === 'keep';
     default:
       // canceled, incomplete, incomplete_expired, paused, and any status Stripe adds later
@@ -107,11 +108,27 @@ export async function tierStatesFromSubscriptions(
   };
 }
 
+/**
+ * The offer a one-time checkout bought, if the money is still the creator's: a payment whose charge was
+ * fully refunded (`refunded` is true only when `amount_refunded` reaches the amount) or disputed opens
+ * nothing. The charge is read from `payment_intent.latest_charge`, which callers expand; a session read
+ * without it (right at completion) is judged on its payment status alone.
+ */
 export function offerOfSession(session: Stripe.Checkout.Session): string | undefined {
   if (session.mode !== 'payment' || session.status !== 'complete') return undefined;
   if (session.payment_status !== 'paid' && session.payment_status !== 'no_payment_required') return undefined;
+  if (moneyReturned(session)) return undefined;
   return session.metadata?.truefans_offer || undefined;
 }
+
+export function moneyReturned(session: Stripe.Checkout.Session): boolean {
+  const intent = session.payment_intent;
+  const charge = intent && typeof intent === 'object' ? intent.latest_charge : null;
+  return !!charge && typeof charge === 'object' && (charge.refunded || charge.disputed);
+}
+
+/** Expands a one-time checkout's charge, so a refund or dispute is seen (Stripe allows four levels). */
+export const SESSION_CHARGE_EXPAND = 'payment_intent.latest_charge';
 
 /** Reads a customer's entitlements from Stripe: two list calls in parallel, each with a short timeout. */
 export async function readEntitlements(stripe: Stripe, customer: string, options: ReadOptions): Promise<Entitlements> {
@@ -122,7 +139,7 @@ export async function readEntitlements(stripe: Stripe, customer: string, options
     ),
     options.offerIds.length
       ? listAll<Stripe.Checkout.Session>((after) =>
-          stripe.checkout.sessions.list({ customer, status: 'complete', limit: 100, ...(after ? { starting_after: after } : {}) }, { timeout }),
+          stripe.checkout.sessions.list({ customer, status: 'complete', limit: 100, expand: [`data.${SESSION_CHARGE_EXPAND}`], ...(after ? { starting_after: after } : {}) }, { timeout }),
         )
       : Promise.resolve([]),
   ]);

@@ -9,6 +9,29 @@ interface StripeLike {
   code?: string;
   param?: string;
   rawType?: string;
+  message?: string;
+  requestId?: string;
+}
+
+/** Anything that looks like a key or an email address, in text Stripe wrote (it may echo parameters). */
+const SECRETS = /\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9*]+|\bwhsec_[A-Za-z0-9]+|[^\s'"<>()\[\]:,;]+@[^\s'"<>()\[\]:,;]+\.[A-Za-z]{2,}/g;
+
+/**
+ * Stripe's own words for the creator's log: its message (keys and email addresses redacted, since Stripe
+ * may echo what was sent), its error code and parameter, and the request id to look up in the Dashboard
+ * (Developers > Logs).
+ */
+export function stripeDetail(error: unknown): string | undefined {
+  const e = error as StripeLike | null;
+  if (!e || typeof e !== 'object' || !e.type?.startsWith('Stripe')) return undefined;
+  const parts: string[] = [];
+  if (e.message) {
+    const said = e.message.replace(SECRETS, '[redacted]').replace(/\s+/g, ' ').trim();
+    parts.push(`Stripe said: "${said.length > 300 ? `${said.slice(0, 297)}...` : said}"`);
+  }
+  if (e.param) parts.push(`param ${e.param}`);
+  if (e.requestId) parts.push(`request ${e.requestId}`);
+  return parts.length ? `${parts.join('; ')}.` : undefined;
 }
 
 export function isTransient(error: unknown): boolean {
@@ -34,12 +57,12 @@ export function isMissing(error: unknown): boolean {
 export function stripeFailure(error: unknown, what: string): TruefansError {
   const e = error as StripeLike | null;
   const status = e?.statusCode ? ` (HTTP ${e.statusCode}${e.code ? `, ${e.code}` : ''})` : e?.type ? ` (${e.type})` : '';
-  if (isTransient(error)) return new TruefansError(ErrorCodes.STRIPE_UNAVAILABLE, `Stripe could not be reached while ${what}${status}.`);
+  if (isTransient(error)) return new TruefansError(ErrorCodes.STRIPE_UNAVAILABLE, `Stripe could not be reached while ${what}${status}.`, undefined, stripeDetail(error));
   const hint =
     e?.statusCode === 401
       ? 'Check STRIPE_SECRET_KEY: Stripe does not accept it.'
       : e?.statusCode === 403
         ? 'Check STRIPE_SECRET_KEY: this key may not do that (a restricted key needs more permissions).'
         : undefined;
-  return new TruefansError(ErrorCodes.STRIPE_REFUSED, `Stripe refused a request while ${what}${status}.`, hint);
+  return new TruefansError(ErrorCodes.STRIPE_REFUSED, `Stripe refused a request while ${what}${status}.`, hint, stripeDetail(error));
 }

@@ -2,6 +2,7 @@
 // and discount; email, promotion code, amount (pay what you want) and card fields. Plain HTML forms.
 import type { Engine } from '../engine.ts';
 import { formatMoney, formatPrice, formatTrial, type Recurring } from '../money.ts';
+import { chargeableDecimals, fromMinorUnits, minimumCharge } from '../../core/money.ts';
 import { applyPromotionCode, completeSession, sessionLineItems, sessionTrialDays, type PaymentForm } from '../resources/checkout.ts';
 import type { StripeObject } from '../state.ts';
 import { html, notFound, page, redirect, type Html } from './html.ts';
@@ -100,7 +101,7 @@ function paymentForm(engine: Engine, session: StripeObject, state: FormState): H
   const currency = String(session.currency);
   const trialDays = session.mode === 'subscription' ? sessionTrialDays(engine, session) : null;
   const label = session.mode === 'subscription' ? (trialDays ? 'Start trial' : 'Subscribe') : session.amount_total ? `Pay ${formatMoney(Number(session.amount_total), currency)}` : 'Pay';
-  const presetAmount = custom?.preset ? (custom.preset / 100).toFixed(2) : '';
+  const presetAmount = custom?.preset ? fromMinorUnits(custom.preset, currency).toFixed(chargeableDecimals(currency)) : '';
   return html`<section aria-labelledby="pay-heading">
   <h2 id="pay-heading">${session.mode === 'subscription' ? 'Pay with card' : 'Payment details'}</h2>
   ${state.error ? html`<div class="alert error" role="alert" id="form-error">${state.error.message}</div>` : ''}
@@ -110,7 +111,7 @@ function paymentForm(engine: Engine, session: StripeObject, state: FormState): H
       ? html`<input type="email" id="email" name="email" value="${knownEmail}" readonly autocomplete="email">`
       : html`<input type="email" id="email" name="email" value="${state.values.email ?? ''}" required autocomplete="email"${invalid(state, 'email')}>`}
     ${custom
-      ? html`<label for="amount">Amount <span class="hint">(${currency.toUpperCase()}${custom.minimum ? `, at least ${formatMoney(Math.max(custom.minimum, 50), currency)}` : ''}${custom.maximum ? `, at most ${formatMoney(custom.maximum, currency)}` : ''})</span></label>
+      ? html`<label for="amount">Amount <span class="hint">(${currency.toUpperCase()}${custom.minimum ? `, at least ${formatMoney(Math.max(custom.minimum, minimumCharge(currency) ?? 50), currency)}` : ''}${custom.maximum ? `, at most ${formatMoney(custom.maximum, currency)}` : ''})</span></label>
     <input type="text" id="amount" name="amount" inputmode="decimal" required value="${state.values.amount ?? presetAmount}"${invalid(state, 'amount')}>`
       : ''}
     <fieldset>
@@ -137,8 +138,24 @@ function paymentForm(engine: Engine, session: StripeObject, state: FormState): H
     <input type="text" id="name" name="name" autocomplete="cc-name" value="${state.values.name ?? (customer?.name as string | null) ?? ''}">
     <button type="submit" class="wide">${label}</button>
   </form>
+  ${session.mode === 'payment'
+    ? html`<form method="post" action="/c/pay/${session.id}/bank" class="card" novalidate aria-labelledby="bank-heading">
+    <h3 id="bank-heading">Or pay by bank debit (SEPA, test)</h3>
+    <p class="hint">The payment completes now and settles a few minutes later on the stand-in's clock, as a real bank debit does.</p>
+    <label for="bank_email">Email</label>
+    ${knownEmail
+      ? html`<input type="email" id="bank_email" name="email" value="${knownEmail}" readonly autocomplete="email">`
+      : html`<input type="email" id="bank_email" name="email" value="${state.values.email ?? ''}" required autocomplete="email">`}
+    ${custom ? html`<label for="bank_amount">Amount (${currency.toUpperCase()})</label><input type="text" id="bank_amount" name="amount" inputmode="decimal" required value="${state.values.amount ?? presetAmount}">` : ''}
+    <label for="iban">IBAN</label>
+    <input type="text" id="iban" name="iban" autocomplete="off" placeholder="AT61 1904 3002 3457 3201" required${invalid(state, 'iban')}>
+    <label for="bank_name">Account holder</label>
+    <input type="text" id="bank_name" name="name" autocomplete="name" value="${state.values.name ?? ''}">
+    <button type="submit" class="wide secondary">Pay by bank debit</button>
+  </form>`
+    : ''}
   ${session.cancel_url ? html`<a class="back" href="${String(session.cancel_url)}">← Cancel and go back</a>` : ''}
-  <footer>Test cards: 4242 4242 4242 4242 pays; 4000 0000 0000 0002 is declined; 4000 0000 0000 0341 pays now and fails later renewals. Any future expiry and any CVC.</footer>
+  <footer>Test cards: 4242 4242 4242 4242 pays; 4000 0000 0000 0002 is declined; 4000 0000 0000 0341 pays now and fails later renewals; 4000 0000 0000 0259 pays, then is disputed. Any future expiry and any CVC.</footer>
 </section>`;
 }
 
@@ -172,7 +189,7 @@ export async function handleCheckoutPage(engine: Engine, request: Request, id: s
     if (problem) return renderCheckout(engine, session, { values: { promotion_code: code }, promoError: problem }, 400);
     return redirect(`/c/pay/${id}`);
   }
-  if (action !== undefined) return notFound('Page');
+  if (action !== undefined && action !== 'bank') return notFound('Page');
   const input: PaymentForm = {
     email: field(form, 'email'),
     name: field(form, 'name'),
@@ -180,6 +197,7 @@ export async function handleCheckoutPage(engine: Engine, request: Request, id: s
     expiry: field(form, 'card_expiry'),
     cvc: field(form, 'card_cvc'),
     amount: form.has('amount') ? field(form, 'amount') : undefined,
+    iban: action === 'bank' ? field(form, 'iban') : undefined,
   };
   const result = completeSession(engine, session, input);
   if (result.ok) {

@@ -3,7 +3,8 @@
 import { itemsOf, periodEnd } from '../billing.ts';
 import type { Engine } from '../engine.ts';
 import { newId } from '../ids.ts';
-import { formatPrice, type Recurring } from '../money.ts';
+import { formatMoney, formatPrice, type Recurring } from '../money.ts';
+import { openDispute } from '../resources/charges.ts';
 import { portalSessionShape } from '../shapes.ts';
 import type { DeliveryRecord } from '../webhooks.ts';
 import { html, page, redirect } from './html.ts';
@@ -24,6 +25,7 @@ export function renderDashboard(engine: Engine, sent: readonly DeliveryRecord[])
   const deliveries = new Map(sent.map((record) => [record.id, record]));
   const customers = engine.store.all('customer').slice(0, 50);
   const events = engine.store.all('event').slice(0, 25);
+  const charges = engine.store.all('charge').slice(0, 20);
   const body = html`<main>
   <h1>Local Stripe stand-in</h1>
   <p class="muted">Stripe's API under <code>/v1</code> for truefans' development, demo and tests, with hosted checkout, billing portal and invoices.</p>
@@ -48,6 +50,16 @@ export function renderDashboard(engine: Engine, sent: readonly DeliveryRecord[])
           })}</span></span><form method="post" action="/portal"><input type="hidden" name="customer" value="${customer.id}"><button type="submit" class="secondary">Open portal<span class="visually-hidden"> for ${String(customer.email ?? customer.id)}</span></button></form></li>`;
         })}</ul>`}
   </section>
+  <section class="card" aria-labelledby="payments-heading">
+    <h2 id="payments-heading">One-time payments</h2>
+    <p class="muted">A dispute is what a fan's bank opens when the fan says they did not make a payment; Stripe takes the money back. Refunds are made through the API (<code>POST /v1/refunds</code>).</p>
+    ${charges.length === 0
+      ? html`<p class="muted">None yet.</p>`
+      : html`<ul class="plain">${charges.map((charge) => {
+          const state = charge.disputed ? 'disputed' : charge.refunded ? 'refunded' : Number(charge.amount_refunded) > 0 ? 'partly refunded' : 'paid';
+          return html`<li><span><strong>${formatMoney(Number(charge.amount), String(charge.currency))}</strong> <span class="muted">${String((charge.billing_details as { email?: string | null }).email ?? charge.customer ?? '')} · ${state}</span></span>${charge.disputed ? '' : html`<form method="post" action="/dispute"><input type="hidden" name="charge" value="${charge.id}"><button type="submit" class="secondary">Open a dispute<span class="visually-hidden"> on ${charge.id}</span></button></form>`}</li>`;
+        })}</ul>`}
+  </section>
   <section class="card" aria-labelledby="events-heading">
     <h2 id="events-heading">Recent events</h2>
     ${events.length === 0
@@ -70,7 +82,7 @@ function sameOrigin(engine: Engine, request: Request): boolean {
 export async function handleDashboardAction(
   engine: Engine,
   request: Request,
-  action: 'clock' | 'portal',
+  action: 'clock' | 'portal' | 'dispute',
   advance: (seconds: number) => Promise<void>,
 ): Promise<Response> {
   if (request.method !== 'POST' || !sameOrigin(engine, request)) return new Response('Forbidden', { status: 403 });
@@ -81,9 +93,20 @@ export async function handleDashboardAction(
     await advance(seconds);
     return redirect('/');
   }
+  if (action === 'dispute') {
+    const charge = engine.store.get('charge', String(form.get('charge')));
+    if (!charge) return new Response('Not found', { status: 404 });
+    if (charge.disputed !== true) openDispute(engine, charge);
+    return redirect('/');
+  }
   const customer = engine.store.get('customer', String(form.get('customer')));
   if (!customer) return new Response('Not found', { status: 404 });
+  // The portal as the fan would see it: the default configuration, else the newest active one (the one
+  // `npm run stripe:sync` made); without any, Stripe would refuse a session too.
+  const configurations = engine.store.all('billing_portal.configuration').filter((c) => c.active === true);
+  const configuration = configurations.find((c) => c.is_default === true) ?? configurations[0];
+  if (!configuration) return new Response('No portal configuration yet: run `npm run stripe:sync` against the stand-in first.', { status: 409 });
   const id = newId('bps');
-  engine.store.put(portalSessionShape({ now: engine.now(), id, customer: customer.id, returnUrl: `${engine.baseUrl}/`, url: `${engine.baseUrl}/p/session/${id}`, locale: null }));
+  engine.store.put(portalSessionShape({ now: engine.now(), id, customer: customer.id, returnUrl: `${engine.baseUrl}/`, url: `${engine.baseUrl}/p/session/${id}`, locale: null, configuration: configuration.id }));
   return redirect(`/p/session/${id}`);
 }

@@ -1,14 +1,40 @@
 // The hosted billing portal at /p/session/<id>: the fan's plan, switching to another tier or interval
-// (active recurring prices whose lookup key starts with `truefans:`), cancelling now or at the period end
-// (and taking that back), the card on file and past invoices. Plain HTML forms.
+// (only to the active prices the session's portal configuration lists, as on Stripe), cancelling now or
+// at the period end with a reason (and taking that back), the card on file and past invoices, each shown
+// only when the configuration turns that feature on. Plain HTML forms.
 import { cancelSubscription, changePlan, itemsOf, periodEnd, quotePlanChange, setCancelAtPeriodEnd, switchPrice } from '../billing.ts';
 import type { Engine } from '../engine.ts';
 import { formatDate, formatMoney, formatPrice, type Recurring } from '../money.ts';
+import { sessionConfiguration, switchablePrices } from '../resources/portal.ts';
 import type { StripeObject } from '../state.ts';
 import { html, notFound, page, redirect, type Html } from './html.ts';
 
-/** Portal configuration: which prices a fan may switch to. */
-export const SWITCHABLE_LOOKUP_PREFIX = 'truefans:';
+interface Features {
+  invoice_history: { enabled: boolean };
+  payment_method_update: { enabled: boolean };
+  subscription_cancel: { enabled: boolean; cancellation_reason: { enabled: boolean; options: string[] } };
+}
+
+const NO_FEATURES: Features = {
+  invoice_history: { enabled: false },
+  payment_method_update: { enabled: false },
+  subscription_cancel: { enabled: false, cancellation_reason: { enabled: false, options: [] } },
+};
+
+function featuresOf(engine: Engine, portal: StripeObject): Features {
+  return (sessionConfiguration(engine, portal)?.features as Features | undefined) ?? NO_FEATURES;
+}
+
+const REASON_TEXT: Record<string, string> = {
+  too_expensive: "It's too expensive",
+  missing_features: 'Some features are missing',
+  switched_service: "I'm switching to a different service",
+  unused: "I don't use it enough",
+  customer_service: 'Customer service was less than expected',
+  too_complex: 'Ease of use was less than expected',
+  low_quality: 'Quality was less than expected',
+  other: 'Other reason',
+};
 
 const LIVE = new Set(['active', 'trialing', 'past_due', 'unpaid', 'incomplete', 'paused']);
 
@@ -21,17 +47,17 @@ function priceLabel(engine: Engine, price: StripeObject): string {
   return `${String(product?.name ?? 'Plan')}: ${formatPrice(Number(price.unit_amount), String(price.currency), price.recurring as Recurring)}`;
 }
 
-function switchOptions(engine: Engine, current: StripeObject): StripeObject[] {
+function switchOptions(engine: Engine, portal: StripeObject, current: StripeObject): StripeObject[] {
+  const listed = switchablePrices(sessionConfiguration(engine, portal));
   return engine.store
     .all('price')
     .filter(
       (price) =>
+        listed.has(price.id) &&
         price.active === true &&
         price.recurring !== null &&
         price.id !== current.id &&
-        price.currency === current.currency &&
-        typeof price.lookup_key === 'string' &&
-        price.lookup_key.startsWith(SWITCHABLE_LOOKUP_PREFIX),
+        price.currency === current.currency,
     )
     .reverse();
 }
@@ -63,17 +89,25 @@ function subscriptionCard(engine: Engine, portal: StripeObject, subscription: St
           : html`<p>Renews on ${formatDate(end)}.</p>`;
   const action = (path: string, label: string, className: string, extra: Html | string = '', context = '') =>
     html`<form method="post" action="/p/session/${portal.id}/${path}"><input type="hidden" name="subscription" value="${subscription.id}">${extra}<button type="submit" class="${className}">${label}${context ? html`<span class="visually-hidden"> ${context}</span>` : ''}</button></form>`;
-  const options = switchOptions(engine, price);
+  const options = switchOptions(engine, portal, price);
+  const features = featuresOf(engine, portal);
+  const reasons = features.subscription_cancel.cancellation_reason;
+  const reasonField =
+    reasons.enabled && reasons.options.length > 0
+      ? html`<label>Why are you cancelling? <select name="reason"><option value="">Choose a reason (optional)</option>${reasons.options.map((option) => html`<option value="${option}">${REASON_TEXT[option] ?? option}</option>`)}</select></label>`
+      : '';
   return html`<section class="card" aria-labelledby="plan-${subscription.id}">
   <h2 id="plan-${subscription.id}">${String(product?.name ?? 'Membership')} <span class="status ${status}">${STATUS_TEXT[status] ?? status}</span></h2>
   <p class="amount">${formatMoney(Number(price.unit_amount), String(price.currency))} <small>per ${(price.recurring as Recurring).interval}</small></p>
   ${when}
-  <div class="actions">
+  ${features.subscription_cancel.enabled
+    ? html`<div class="actions">
     ${cancelAt !== null
       ? action('renew', "Don't cancel", 'secondary')
-      : action('cancel', 'Cancel at end of period', 'secondary', html`<input type="hidden" name="when" value="period_end">`)}
-    ${action('cancel', 'Cancel now', 'danger', html`<input type="hidden" name="when" value="now">`)}
-  </div>
+      : action('cancel', 'Cancel at end of period', 'secondary', html`<input type="hidden" name="when" value="period_end">${reasonField}`)}
+    ${action('cancel', 'Cancel now', 'danger', html`<input type="hidden" name="when" value="now">${reasonField}`)}
+  </div>`
+    : ''}
   ${options.length > 0
     ? html`<h3>Change plan</h3><ul class="plain">${options.map(
         (option) => html`<li><span>${priceLabel(engine, option)}</span>${action('switch', 'Switch', 'secondary', html`<input type="hidden" name="price" value="${option.id}">`, `to ${priceLabel(engine, option)}`)}</li>`,
@@ -96,13 +130,14 @@ export function renderPortal(engine: Engine, portal: StripeObject, flash?: strin
   const card = methods[0]?.card as { brand: string; last4: string; exp_month: number; exp_year: number } | undefined;
   const invoices = engine.store.all('invoice').filter((invoice) => invoice.customer === customer.id).slice(0, 12);
   const returnUrl = portal.return_url as string | null;
+  const features = featuresOf(engine, portal);
   const body = html`<main>
   <p class="eyebrow">${String(customer.email ?? '')}</p>
   <h1>Manage your membership</h1>
   ${flash && FLASH[flash] ? html`<div class="alert ok" role="status">${FLASH[flash]}</div>` : ''}
   ${subscriptions.length > 0 ? subscriptions.map((subscription) => subscriptionCard(engine, portal, subscription)) : html`<section class="card"><h2>No active membership</h2><p class="muted">You have no current membership.</p></section>`}
-  ${card ? html`<section class="card" aria-labelledby="card-heading"><h2 id="card-heading">Payment method</h2><p>${card.brand.toUpperCase()} ending in ${card.last4}, expires ${String(card.exp_month).padStart(2, '0')}/${card.exp_year}</p></section>` : ''}
-  ${invoices.length > 0
+  ${card && features.payment_method_update.enabled ? html`<section class="card" aria-labelledby="card-heading"><h2 id="card-heading">Payment method</h2><p>${card.brand.toUpperCase()} ending in ${card.last4}, expires ${String(card.exp_month).padStart(2, '0')}/${card.exp_year}</p></section>` : ''}
+  ${invoices.length > 0 && features.invoice_history.enabled
     ? html`<section class="card" aria-labelledby="invoices-heading"><h2 id="invoices-heading">Invoice history</h2><ul class="plain">${invoices.map(
         (invoice) =>
           html`<li><span>${formatDate(Number(invoice.created))}</span><span>${formatMoney(Number(invoice.total), String(invoice.currency))}</span><span class="status ${String(invoice.status)}">${String(invoice.status)}</span><a href="/i/${invoice.id}">View<span class="muted"> invoice ${String(invoice.number)}</span></a></li>`,
@@ -200,21 +235,27 @@ export async function handlePortalPage(engine: Engine, request: Request, id: str
     return renderPortal(engine, portal);
   }
   const back = (done: string) => redirect(`/p/session/${id}?done=${done}`);
+  const features = featuresOf(engine, portal);
   switch (action) {
-    case 'cancel':
+    case 'cancel': {
+      if (!features.subscription_cancel.enabled) return renderPortal(engine, portal);
+      const reasons = features.subscription_cancel.cancellation_reason;
+      const reason = reasons.enabled && reasons.options.includes(field(form, 'reason')) ? field(form, 'reason') : null;
+      // Stripe records the fan's answer on the subscription as `cancellation_details.feedback`.
       if (field(form, 'when') === 'now') {
-        cancelSubscription(engine, subscription, 'cancellation_requested');
+        cancelSubscription(engine, subscription, 'cancellation_requested', { feedback: reason });
         return back('canceled');
       }
-      setCancelAtPeriodEnd(engine, subscription, true);
+      setCancelAtPeriodEnd(engine, subscription, true, reason);
       return back('scheduled');
+    }
     case 'renew':
       if (subscription.cancel_at !== null) setCancelAtPeriodEnd(engine, subscription, false);
       return back('renewed');
     case 'switch': {
       const item = itemsOf(subscription)[0];
       const current = engine.store.require('price', String(item?.price));
-      const price = switchOptions(engine, current).find((option) => option.id === field(form, 'price'));
+      const price = switchOptions(engine, portal, current).find((option) => option.id === field(form, 'price'));
       if (!item || !price) return renderPortal(engine, portal);
       switchPrice(engine, subscription, item.id, price);
       return back('switched');

@@ -10,6 +10,7 @@ import type { StripeObject } from '../state.ts';
 const PRODUCT_CREATE = ['id', 'name', 'active', 'description', 'metadata', 'images', 'url', 'default_price_data', 'marketing_features', 'package_dimensions', 'shippable', 'statement_descriptor', 'tax_code', 'unit_label', 'tax_details'];
 const PRODUCT_UPDATE = ['name', 'active', 'description', 'metadata', 'images', 'url', 'default_price', 'marketing_features', 'package_dimensions', 'shippable', 'statement_descriptor', 'tax_code', 'unit_label', 'tax_details'];
 const PRICE_CREATE = ['currency', 'product', 'product_data', 'unit_amount', 'unit_amount_decimal', 'recurring', 'lookup_key', 'transfer_lookup_key', 'custom_unit_amount', 'metadata', 'nickname', 'active', 'billing_scheme', 'currency_options', 'tax_behavior', 'tiers', 'tiers_mode', 'transform_quantity'];
+const TAX_BEHAVIORS = ['exclusive', 'inclusive', 'unspecified'] as const;
 const PRICE_UPDATE = ['active', 'lookup_key', 'transfer_lookup_key', 'metadata', 'nickname', 'tax_behavior', 'currency_options'];
 
 export function createProduct(engine: Engine, params: Params, prefix: string[] = []): StripeObject {
@@ -116,6 +117,7 @@ export function createPrice(engine: Engine, params: Params, options: { inline?: 
     // Prices made from checkout's `price_data` exist but are not offered for reuse, as on Stripe.
     active: options.inline ? false : (bool(params, 'active') ?? true),
     metadata: options.inline ? {} : mergeMetadata({}, params),
+    taxBehavior: oneOf(params, at('tax_behavior'), TAX_BEHAVIORS) ?? 'unspecified',
   });
   engine.store.put(price);
   engine.emit('price.created', price);
@@ -154,7 +156,11 @@ export const catalogRoutes: Route[] = [
     allowOnly(params, PRODUCT_UPDATE);
     const product = engine.store.require('product', ids[0] ?? '');
     const defaultPrice = str(params, 'default_price');
-    if (defaultPrice) engine.store.require('price', defaultPrice, 'default_price');
+    if (defaultPrice) {
+      const price = engine.store.require('price', defaultPrice, 'default_price');
+      if (price.product !== product.id) throw invalidParam('default_price', `The price \`${defaultPrice}\` does not belong to the product \`${product.id}\`.`, 'parameter_invalid_string');
+      if (price.active !== true) throw invalidParam('default_price', 'The default price must be active.', 'parameter_invalid_string');
+    }
     return update(engine, product, {
       name: has(params, 'name') ? requiredStr(params, 'name') : undefined,
       description: has(params, 'description') ? str(params, 'description') || null : undefined,
@@ -184,7 +190,18 @@ export const catalogRoutes: Route[] = [
     const price = engine.store.require('price', ids[0] ?? '');
     const lookupKey = str(params, 'lookup_key');
     if (lookupKey) claimLookupKey(engine, lookupKey, bool(params, 'transfer_lookup_key') === true, price.id);
+    const active = bool(params, 'active');
+    if (active === false && engine.store.get('product', String(price.product))?.default_price === price.id) {
+      // Stripe keeps a product's default price active: set another `default_price` on the product first.
+      throw invalidParam('active', 'This price cannot be archived because it is the default price of its product. Set a different default price on the product first.', 'parameter_invalid_boolean');
+    }
+    const taxBehavior = oneOf(params, 'tax_behavior', TAX_BEHAVIORS);
+    if (taxBehavior && taxBehavior !== price.tax_behavior && price.tax_behavior !== 'unspecified') {
+      // Stripe: tax_behavior can be set once, from `unspecified`; after that it cannot change.
+      throw invalidParam('tax_behavior', 'You cannot change `tax_behavior` once it has been set to `inclusive` or `exclusive`.', 'parameter_invalid_string');
+    }
     return update(engine, price, {
+      tax_behavior: taxBehavior,
       active: bool(params, 'active'),
       lookup_key: lookupKey === undefined ? undefined : lookupKey || null,
       nickname: has(params, 'nickname') ? str(params, 'nickname') || null : undefined,

@@ -8,10 +8,13 @@ import { allowOnly, arr, bool, int, mergeMetadata, obj, oneOf, paramName, str, t
 import { newId } from '../ids.ts';
 import { paginate } from '../list.ts';
 import { formatMoney, parseMoney } from '../money.ts';
+import { minimumCharge } from '../../core/money.ts';
 import { route, type Route } from '../routes.ts';
 import { checkoutSessionShape, customerDetails, lineItemShape, paymentIntentShape, paymentMethodShape, type CustomUnitAmount } from '../shapes.ts';
 import type { SessionExtras, StripeObject } from '../state.ts';
 import { createPrice } from './catalog.ts';
+import { openDispute, recordCharge } from './charges.ts';
+import { SETTLE_AFTER_SEC, TEST_IBANS } from '../settlements.ts';
 import { createCustomer } from './customers.ts';
 
 const CREATE = ['adaptive_pricing', 'after_expiration', 'allow_promotion_codes', 'allowed_payment_method_types', 'automatic_tax', 'billing_address_collection', 'branding_settings', 'cancel_url', 'client_reference_id', 'consent_collection', 'currency', 'custom_fields', 'custom_text', 'customer', 'customer_account', 'customer_creation', 'customer_email', 'customer_update', 'discounts', 'excluded_payment_method_types', 'expires_at', 'integration_identifier', 'invoice_creation', 'line_items', 'locale', 'managed_payments', 'metadata', 'mode', 'name_collection', 'optional_items', 'origin_context', 'payment_intent_data', 'payment_method_collection', 'payment_method_configuration', 'payment_method_data', 'payment_method_options', 'payment_method_types', 'permissions', 'phone_number_collection', 'redirect_on_completion', 'return_url', 'saved_payment_method_options', 'setup_intent_data', 'shipping_address_collection', 'shipping_options', 'submit_type', 'subscription_data', 'success_url', 'tax_id_collection', 'ui_mode', 'wallet_options'];
@@ -153,9 +156,33 @@ export function createSession(engine: Engine, params: Params): StripeObject {
   if (mode !== 'subscription' && obj(params, 'subscription_data')) {
     throw invalidParam('subscription_data', 'You can not pass `subscription_data` in `payment` mode.', 'parameter_invalid_empty');
   }
+  // Stripe Tax needs an address: Checkout collects one, but for an existing customer without one, Stripe
+  // requires `customer_update[address]` (or `[shipping]`) = auto so the address entered is saved.
+  const automaticTax = bool(params, ['automatic_tax', 'enabled']) === true;
+  const customerUpdate = obj(params, 'customer_update');
+  if (customerUpdate && !customerId) throw invalidParam('customer_update', '`customer_update` can only be used with `customer`.', 'parameter_invalid_empty');
+  const addressUpdate = oneOf(params, ['customer_update', 'address'], ['auto', 'never'] as const);
+  const shippingUpdate = oneOf(params, ['customer_update', 'shipping'], ['auto', 'never'] as const);
+  if (automaticTax && customerId) {
+    const address = engine.store.require('customer', customerId, 'customer').address as { country?: string | null } | null;
+    if (!address?.country && addressUpdate !== 'auto' && shippingUpdate !== 'auto') {
+      throw invalidParam(
+        'automatic_tax[enabled]',
+        "Automatic tax calculation in Checkout requires a valid address on the Customer. Add a valid address to the Customer or set either `customer_update[address]` to 'auto' or `customer_update[shipping]` to 'auto' to save the address entered in Checkout to the Customer.",
+        'customer_tax_location_invalid',
+      );
+    }
+  }
   const successUrl = checkUrl(str(params, 'success_url'), 'success_url');
   const cancelUrl = checkUrl(str(params, 'cancel_url'), 'cancel_url');
   const lines = readLines(engine, params, mode);
+  if (automaticTax) {
+    // The stand-in's account has no default tax behavior in its Tax settings, so each price needs one.
+    const index = lines.findIndex((line) => line.price.tax_behavior === 'unspecified');
+    if (index >= 0) {
+      throw invalidParam(`line_items[${index}][price]`, 'Automatic tax requires every price to have a `tax_behavior` of `inclusive` or `exclusive`, or a default tax behavior in your Tax settings.', 'parameter_invalid_empty');
+    }
+  }
   const currency = String(lines[0]?.price.currency);
   if (lines.some((line) => line.price.currency !== currency)) {
     throw invalidParam('line_items', 'All prices in a Checkout Session must use the same currency.', 'parameter_invalid_empty');
@@ -211,7 +238,19 @@ export function createSession(engine: Engine, params: Params): StripeObject {
         : undefined;
     if (coupon) session.discounts = [{ coupon: coupon.id, promotion_code: promo?.id ?? null }];
   }
+  if (automaticTax) {
+    // No tax registrations in the stand-in: Stripe Tax computes zero tax, and says it did.
+    session.automatic_tax = { enabled: true, liability: { type: 'self' }, status: 'complete', provider: 'stripe' };
+  }
   recomputeAmounts(engine, session);
+  // Stripe refuses, at creation, a session whose amount due is below the currency's minimum charge
+  // (https://docs.stripe.com/currencies#minimum-and-maximum-charge-amounts); zero (a trial, a full
+  // discount) is allowed, and a custom amount is checked when the fan enters it.
+  const due = session.amount_total as number | null;
+  const minimum = minimumCharge(currency) ?? MINIMUM_CHARGE;
+  if (due !== null && due > 0 && due < minimum) {
+    throw invalidParam('line_items', `The Checkout Session's total amount due must add up to at least ${formatMoney(minimum, currency)} ${currency}`, 'amount_too_small');
+  }
   engine.store.put(session);
   return session;
 }
@@ -236,13 +275,15 @@ export interface PaymentForm {
   expiry: string;
   cvc: string;
   amount?: string | undefined;
+  /** A bank debit instead of a card: one of Stripe's test IBANs (settlements.ts). */
+  iban?: string | undefined;
 }
 
 export type CompleteResult =
   | { ok: true; redirect: string | null }
   | { ok: false; field: string; message: string; status: number };
 
-/** Stripe's charge minimum in US dollars; other currencies use 50 of their minor unit. */
+/** For currencies Stripe's table does not list, its minimum is about 0.50 USD; the stand-in assumes 50 minor units. */
 const MINIMUM_CHARGE = 50;
 
 export function completeSession(engine: Engine, session: StripeObject, form: PaymentForm): CompleteResult {
@@ -262,7 +303,7 @@ export function completeSession(engine: Engine, session: StripeObject, form: Pay
     const currency = String(session.currency);
     const amount = form.amount === undefined ? undefined : parseMoney(form.amount, currency);
     if (amount === undefined) return { ok: false, field: 'amount', message: 'Enter an amount.', status: 400 };
-    const minimum = Math.max(custom.minimum ?? 0, MINIMUM_CHARGE);
+    const minimum = Math.max(custom.minimum ?? 0, minimumCharge(currency) ?? MINIMUM_CHARGE);
     if (amount < minimum) return { ok: false, field: 'amount', message: `Enter an amount of at least ${formatMoney(minimum, currency)}.`, status: 400 };
     if (custom.maximum !== null && amount > custom.maximum) {
       return { ok: false, field: 'amount', message: `Enter an amount of at most ${formatMoney(custom.maximum, currency)}.`, status: 400 };
@@ -270,7 +311,14 @@ export function completeSession(engine: Engine, session: StripeObject, form: Pay
     item.amount_subtotal = amount * Number(item.quantity);
     item.amount_total = amount * Number(item.quantity);
   }
-  const check = checkCard({ number: form.cardNumber, expiry: form.expiry, cvc: form.cvc }, engine.now());
+  const iban = form.iban === undefined ? undefined : form.iban.replace(/\s/g, '').toUpperCase();
+  if (iban !== undefined) {
+    if (session.mode !== 'payment') return { ok: false, field: 'iban', message: 'The stand-in offers bank debit for one-time payments only.', status: 400 };
+    if (!Object.hasOwn(TEST_IBANS, iban)) return { ok: false, field: 'iban', message: 'Use a test IBAN: AT61 1904 3002 3457 3201 settles, AT86 1904 3002 3547 3202 fails.', status: 400 };
+  }
+  const check: ReturnType<typeof checkCard> = iban !== undefined
+    ? { ok: true, card: { last4: iban.slice(-4), brand: 'sepa_debit', expMonth: 12, expYear: 2099, outcome: { brand: 'sepa_debit' } } }
+    : checkCard({ number: form.cardNumber, expiry: form.expiry, cvc: form.cvc }, engine.now());
   if (!check.ok) return { ok: false, field: check.field, message: check.message, status: 400 };
   if (check.card.outcome.decline) {
     return { ok: false, field: 'card_number', message: check.card.outcome.decline.message, status: 402 };
@@ -285,7 +333,15 @@ export function completeSession(engine: Engine, session: StripeObject, form: Pay
     existing ??
     (session.mode === 'subscription' || session.customer_creation === 'always' ? createCustomer(engine, { email, ...(name ? { name } : {}) }) : undefined);
   const paymentMethod = attachCard(engine, check.card, customer?.id ?? null, email, name);
+  if (iban !== undefined) {
+    paymentMethod.type = 'sepa_debit';
+    paymentMethod.card = null;
+    paymentMethod.sepa_debit = { bank_code: iban.slice(4, 9), branch_code: '', country: iban.slice(0, 2), fingerprint: `local${iban.slice(-8)}`, generated_from: null, last4: iban.slice(-4) };
+    engine.store.put(paymentMethod);
+  }
   const discount = (session.discounts as { coupon: string | null; promotion_code: string | null }[])[0];
+  /** The 0259 card's charge, disputed by the cardholder once the checkout is complete. */
+  let disputeAfter: StripeObject | undefined;
   if (session.mode === 'subscription' && customer) {
     const extra = extrasOf(engine, session);
     const subscription = startSubscription(engine, {
@@ -319,10 +375,24 @@ export function completeSession(engine: Engine, session: StripeObject, form: Pay
       metadata: extra.paymentMetadata,
       receiptEmail: null,
     });
-    engine.store.put(intent);
-    engine.emit('payment_intent.succeeded', intent);
-    session.payment_intent = intent.id;
-    session.payment_status = amount > 0 ? 'paid' : 'no_payment_required';
+    if (iban !== undefined && amount > 0) {
+      // A bank debit: processing until the bank answers (settlements.ts), the session complete but unpaid.
+      intent.status = 'processing';
+      intent.amount_received = 0;
+      intent.payment_method_types = ['sepa_debit'];
+      engine.store.put(intent);
+      engine.emit('payment_intent.processing', intent);
+      engine.store.data.settlements[intent.id] = { session: session.id, intent: intent.id, at: engine.now() + SETTLE_AFTER_SEC, succeeds: TEST_IBANS[iban]!.succeeds };
+      session.payment_intent = intent.id;
+      session.payment_status = 'unpaid';
+    } else {
+      engine.store.put(intent);
+      const charge = amount > 0 ? recordCharge(engine, intent, paymentMethod, email) : undefined;
+      engine.emit('payment_intent.succeeded', intent);
+      if (charge && check.card.outcome.disputed) disputeAfter = charge;
+      session.payment_intent = intent.id;
+      session.payment_status = amount > 0 ? 'paid' : 'no_payment_required';
+    }
   }
   session.status = 'complete';
   session.url = null;
@@ -330,6 +400,7 @@ export function completeSession(engine: Engine, session: StripeObject, form: Pay
   session.customer_details = customerDetails(email, name);
   engine.store.put(session);
   engine.emit('checkout.session.completed', session);
+  if (disputeAfter) openDispute(engine, disputeAfter);
   const successUrl = session.success_url as string | null;
   return { ok: true, redirect: successUrl ? successUrl.replaceAll('{CHECKOUT_SESSION_ID}', session.id) : null };
 }

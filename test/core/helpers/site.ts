@@ -62,6 +62,8 @@ export interface FixtureOptions {
   secret?: string;
   /** Pad gated and public pages to about this many bytes (for the benchmark). */
   pageBytes?: number;
+  /** Stripe Tax in Checkout, as site.yaml `tax: automatic` builds it. */
+  tax?: 'automatic';
 }
 
 const TYPES: Record<string, string> = {
@@ -105,7 +107,7 @@ export async function buildFixture(options: FixtureOptions = {}): Promise<Fixtur
     version: 1,
     kid: keyring.kid,
     builtAt: '2026-11-20T10:00:00.000Z',
-    site: { title: 'Mira Lune', url: 'https://mira.example', author: 'Mira Lune', language: 'en', currency: 'usd', thankYou: 'Thank you, truly. You make the next record possible.', fanGoal: 100 },
+    site: { title: 'Mira Lune', url: 'https://mira.example', author: 'Mira Lune', language: 'en', currency: 'usd', thankYou: 'Thank you, truly. You make the next record possible.', fanGoal: 100, ...(options.tax ? { tax: options.tax, taxPrices: 'inclusive' as const } : {}) },
     tiers: [
       { id: 'supporter', name: 'Supporter', monthly: 500, yearly: 5000 },
       { id: 'patron', name: 'Patron', monthly: 1500, yearly: 15000, trialDays: 7 },

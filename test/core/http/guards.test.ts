@@ -61,6 +61,16 @@ describe('safeReturnPath', () => {
     expect(safeReturnPath(input)).toBe(expected);
   });
 
+  it('keeps return paths short enough for Stripe metadata (500 characters), else falls back to /', () => {
+    const long = `/posts/${'a'.repeat(393)}`;
+    expect(long.length).toBe(400);
+    expect(safeReturnPath(long)).toBe(long);
+    expect(safeReturnPath(`${long}b`)).toBe('/');
+    // Percent-encoding must not carry it past the limit either.
+    expect(safeReturnPath(`/posts/${'é'.repeat(100)}`)).toBe('/');
+    expect(safeReturnPath('/posts/x'.padEnd(3000, 'x'))).toBe('/');
+  });
+
   it('never yields something a browser reads as another host', () => {
     for (const bad of ['//evil.example', '/\\evil.example', 'https://evil.example', 'javascript:alert(1)', '/..//evil.example', '/.//evil.example']) {
       const path = safeReturnPath(bad);
