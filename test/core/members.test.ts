@@ -165,13 +165,16 @@ describe('upgrading from the paywall', () => {
 describe('the stand-in refuses update confirmations Stripe refuses', () => {
   let sub: Stripe.Subscription;
   let patronMonthly: string;
+  let configuration: string;
   beforeAll(async () => {
     const { customer } = await join('supporter', 'month', 'refuse@example.com');
     sub = (await world.stripe.subscriptions.list({ customer })).data[0]!;
     patronMonthly = (await world.stripe.prices.list({ lookup_keys: ['truefans:tier:patron:month'] })).data[0]!.id;
+    // The configuration stripe:sync made for the site (Stripe refuses a portal session without one).
+    configuration = (await world.stripe.billingPortal.configurations.list({ active: true })).data.find((c) => c.metadata?.truefans_portal)!.id;
   });
   const create = (flow: Stripe.BillingPortal.SessionCreateParams.FlowData, customer = sub.customer as string) =>
-    world.stripe.billingPortal.sessions.create({ customer, flow_data: flow });
+    world.stripe.billingPortal.sessions.create({ customer, configuration, flow_data: flow });
 
   it('accepts one item of a live subscription with a switchable price, and records the flow', async () => {
     const session = await create({
