@@ -14,6 +14,7 @@ import { customerRoutes } from './resources/customers.ts';
 import { discountRoutes } from './resources/discounts.ts';
 import { eventRoutes } from './resources/events.ts';
 import { invoiceRoutes } from './resources/invoices.ts';
+import { paymentMethodRoutes } from './resources/payment-methods.ts';
 import { portalRoutes } from './resources/portal.ts';
 import { subscriptionRoutes } from './resources/subscriptions.ts';
 import type { Route } from './routes.ts';
@@ -29,6 +30,7 @@ const ROUTES: Route[] = [
   ...portalRoutes,
   ...discountRoutes,
   ...eventRoutes,
+  ...paymentMethodRoutes,
 ];
 
 interface Compiled {
