@@ -258,4 +258,24 @@ describe('the billing portal', () => {
     expect(site.store.data.get(changedKey(customer.id))).toBe(String(event.created));
     expect(await browser.opens(tier(1))).toBe(true);
   });
+
+  it.skipIf(!HOSTED)(`the fan switches from monthly to yearly on the hosted billing portal, and the switch reaches the site through its webhook ${STAND_IN_ONLY}`, async () => {
+    const address = email('portal.fan');
+    const { customer, subscription } = await subscribedCustomer(backend, address, tierKey(backend, 0, 'month'));
+    await backend.eventually('the new customer by email', async () => ((await customersByEmail(backend.stripe, address, () => undefined)).length ? true : undefined));
+    const browser = new Browser(site);
+    await browser.signIn(address);
+    const portalUrl = (await browser.post(ROUTES.portal, {})).headers.get('location')!;
+    const page = await (await fetch(portalUrl)).text();
+    const yearly = await priceFor(backend, tierKey(backend, 0, 'year'));
+    expect(page).toContain(yearly.id);
+    const done = await backend.hosted!.portal(portalUrl, 'switch', { subscription: subscription.id, price: yearly.id });
+    expect(done.status).toBe(303);
+    const after = await backend.stripe.subscriptions.retrieve(subscription.id);
+    expect(after.items.data[0]!.price.id).toBe(yearly.id);
+    const event = await eventAbout('customer.subscription.updated', subscription.id, (object) => (object as unknown as Stripe.Subscription).items.data[0]?.price.id === yearly.id);
+    expect((await deliver(JSON.stringify(event))).status).toBe(200);
+    expect(site.store.data.get(changedKey(customer.id))).toBe(String(event.created));
+    expect(await browser.opens(tier(0))).toBe(true);
+  });
 });
