@@ -14,6 +14,7 @@ import { customerRoutes } from './resources/customers.ts';
 import { discountRoutes } from './resources/discounts.ts';
 import { eventRoutes } from './resources/events.ts';
 import { invoiceRoutes } from './resources/invoices.ts';
+import { paymentIntentRoutes } from './resources/payment-intents.ts';
 import { paymentMethodRoutes } from './resources/payment-methods.ts';
 import { portalRoutes } from './resources/portal.ts';
 import { subscriptionRoutes } from './resources/subscriptions.ts';
@@ -31,6 +32,7 @@ const ROUTES: Route[] = [
   ...discountRoutes,
   ...eventRoutes,
   ...paymentMethodRoutes,
+  ...paymentIntentRoutes,
 ];
 
 interface Compiled {
