@@ -46,18 +46,19 @@ describe('one-time payments through the API', () => {
   it('a PaymentIntent confirmed with a saved card succeeds; Stripe\'s rules on redirects, the card\'s owner and a failing card hold', async () => {
     const customer = await stripe.customers.create({ email: 'buyer@example.com' });
     const method = await stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
-    const paid = await stripe.paymentIntents.create({ amount: 1200, currency: 'usd', customer: customer.id, payment_method: method.id, payment_method_types: ['card'], confirm: true, metadata: { truefans_offer: 'songbook' } });
+    const paid = await stripe.paymentIntents.create({ amount: 1200, currency: 'usd', customer: customer.id, payment_method: method.id, automatic_payment_methods: { enabled: true, allow_redirects: 'never' }, confirm: true, metadata: { truefans_offer: 'songbook' } });
     expect(paid).toMatchObject({ status: 'succeeded', amount: 1200, amount_received: 1200, customer: customer.id, payment_method: method.id, metadata: { truefans_offer: 'songbook' } });
     const held = await stripe.paymentIntents.create({ amount: 1200, currency: 'usd', customer: customer.id, payment_method: method.id });
     expect(held.status).toBe('requires_confirmation');
-    // Automatic payment methods (the default without payment_method_types) may redirect: confirming needs a return_url or allow_redirects=never.
+    // The Dashboard's payment methods may redirect: confirming at once needs a return_url or allow_redirects=never.
     await expect(stripe.paymentIntents.create({ amount: 1200, currency: 'usd', customer: customer.id, payment_method: method.id, confirm: true })).rejects.toMatchObject({ statusCode: 400 });
-    const noRedirects = await stripe.paymentIntents.create({ amount: 1200, currency: 'usd', customer: customer.id, payment_method: method.id, confirm: true, automatic_payment_methods: { enabled: true, allow_redirects: 'never' } });
-    expect(noRedirects.status).toBe('succeeded');
+    const withReturn = await stripe.paymentIntents.create({ amount: 1200, currency: 'usd', customer: customer.id, payment_method: method.id, confirm: true, return_url: 'https://contract.example/back' });
+    expect(withReturn.status).toBe('succeeded');
+    await expect(stripe.paymentIntents.create({ amount: 1200, currency: 'usd', payment_method: method.id, payment_method_types: ['card'] } as never)).rejects.toMatchObject({ statusCode: 400, code: 'parameter_unknown' });
     const other = await stripe.customers.create({ email: 'other@example.com' });
-    await expect(stripe.paymentIntents.create({ amount: 1200, currency: 'usd', customer: other.id, payment_method: method.id, payment_method_types: ['card'], confirm: true })).rejects.toMatchObject({ statusCode: 400, param: 'payment_method' });
+    await expect(stripe.paymentIntents.create({ amount: 1200, currency: 'usd', customer: other.id, payment_method: method.id, automatic_payment_methods: { enabled: true, allow_redirects: 'never' }, confirm: true })).rejects.toMatchObject({ statusCode: 400, param: 'payment_method' });
     const failing = await stripe.paymentMethods.attach('pm_card_chargeCustomerFail', { customer: customer.id });
-    await expect(stripe.paymentIntents.create({ amount: 1200, currency: 'usd', customer: customer.id, payment_method: failing.id, payment_method_types: ['card'], confirm: true })).rejects.toMatchObject({ statusCode: 402, code: 'card_declined' });
+    await expect(stripe.paymentIntents.create({ amount: 1200, currency: 'usd', customer: customer.id, payment_method: failing.id, automatic_payment_methods: { enabled: true, allow_redirects: 'never' }, confirm: true })).rejects.toMatchObject({ statusCode: 402, code: 'card_declined' });
     await expect(stripe.paymentIntents.create({ currency: 'usd' } as never)).rejects.toMatchObject({ statusCode: 400, param: 'amount' });
   });
 });

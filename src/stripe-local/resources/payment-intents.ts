@@ -7,7 +7,7 @@ import { allowOnly, bool, int, mergeMetadata, oneOf, requiredStr, str, strings }
 import { route, type Route } from '../routes.ts';
 import { paymentIntentShape } from '../shapes.ts';
 
-const CREATE = ['amount', 'currency', 'customer', 'payment_method', 'payment_method_types', 'automatic_payment_methods', 'confirm', 'off_session', 'metadata', 'description', 'receipt_email', 'return_url', 'error_on_requires_action', 'capture_method', 'setup_future_usage', 'statement_descriptor_suffix', 'expand'];
+const CREATE = ['amount', 'currency', 'customer', 'payment_method', 'allowed_payment_method_types', 'excluded_payment_method_types', 'automatic_payment_methods', 'confirm', 'off_session', 'metadata', 'description', 'receipt_email', 'return_url', 'error_on_requires_action', 'capture_method', 'setup_future_usage', 'statement_descriptor_suffix', 'expand'];
 
 export const paymentIntentRoutes: Route[] = [
   route('POST', '/v1/payment_intents', ({ engine, params }) => {
@@ -26,12 +26,12 @@ export const paymentIntentRoutes: Route[] = [
       throw invalidRequest('The provided PaymentMethod was previously used with a PaymentIntent without Customer attachment, shared with a connected account without Customer attachment, or was detached from a Customer. It may not be used again.', 'payment_method');
     }
     const confirm = bool(params, 'confirm') === true;
-    const types = strings(params, 'payment_method_types');
-    const automatic = bool(params, ['automatic_payment_methods', 'enabled']);
+    // This API version has no `payment_method_types` parameter (PaymentIntentCreateParams): the intent takes the
+    // payment methods enabled in the Dashboard, some of which redirect, so confirming at once needs a
+    // return_url, or automatic_payment_methods[allow_redirects]=never (docs.stripe.com/payments/paymentintents/lifecycle).
+    const types = strings(params, 'allowed_payment_method_types');
     const redirects = oneOf(params, ['automatic_payment_methods', 'allow_redirects'], ['always', 'never'] as const);
-    // Without payment_method_types, Stripe turns on automatic payment methods (API 2023-08-16 and later), some
-    // of which redirect: confirming then needs a return_url, or allow_redirects=never.
-    if (confirm && !types && automatic !== false && redirects !== 'never' && !str(params, 'return_url')) {
+    if (confirm && redirects !== 'never' && !str(params, 'return_url')) {
       throw invalidRequest(
         'This PaymentIntent is configured to accept payment methods enabled in your Dashboard, some of which may require a full page redirect to succeed. If you do not want to accept redirect-based payment methods, set `automatic_payment_methods[enabled]` to `true` and `automatic_payment_methods[allow_redirects]` to `never` when creating Setup Intents and Payment Intents. If you do want to accept redirect-based payment methods, set `return_url` when confirming Setup Intents and Payment Intents.',
       );
@@ -49,6 +49,7 @@ export const paymentIntentRoutes: Route[] = [
     });
     intent.payment_method = method?.id ?? null;
     intent.payment_method_types = types ?? ['card'];
+    if (redirects) intent.automatic_payment_methods = { enabled: true, allow_redirects: redirects };
     if (!confirm) {
       intent.status = method ? 'requires_confirmation' : 'requires_payment_method';
       intent.amount_received = 0;
