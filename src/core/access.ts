@@ -7,6 +7,10 @@ export interface Entitlements {
   tiers: readonly string[];
   /** Offer ids bought once. */
   offers: readonly string[];
+  /** Tiers whose subscription ended (canceled or unpaid) while none is held now: the paywall says "welcome back". */
+  lapsed?: readonly string[];
+  /** The billing interval of the highest tier held, so an upgrade is priced on the fan's own interval. */
+  interval?: 'month' | 'year';
 }
 
 export const NO_ENTITLEMENTS: Entitlements = { tiers: [], offers: [] };

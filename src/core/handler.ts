@@ -12,6 +12,7 @@ import { Memo } from './memo.ts';
 import { parseEnv, type EdgeConfig } from './env.ts';
 import { ErrorCodes, TruefansError, isTruefansError } from './errors.ts';
 import { canonicalPath } from './http/canonical-path.ts';
+import { withMemberHint } from './http/member-hint.ts';
 import { isSameOrigin } from './http/origin.ts';
 import { HttpProblem } from './http/problem.ts';
 import { page, PRIVATE } from './http/respond.ts';
@@ -19,11 +20,12 @@ import { ASSET_ROUTE, MANIFEST_PATH, manifestSchema, type Manifest } from './man
 import { fallbackShell, SHELL_PATH } from './pages/shell.ts';
 import { problemView, ROUTES } from './pages/views.ts';
 import type { Handler, HandlerOptions, Mailer, RequestContext } from './ports.ts';
-import { accountPage, openPortal, signOut } from './routes/account.ts';
+import { accountPage, openPortal, signedOutPage, signOut } from './routes/account.ts';
 import { serveAsset } from './routes/asset.ts';
 import { completeCheckout, startCheckout } from './routes/checkout.ts';
 import { serveFeed } from './routes/feed.ts';
 import { serveGatedPage } from './routes/gated-page.ts';
+import { changePlan, planChanged } from './routes/plan.ts';
 import { confirmSignIn, requestSignIn, showConfirm, signInPage } from './routes/signin.ts';
 import { receiveWebhook } from './routes/webhook.ts';
 import { createStripe } from './stripe/client.ts';
@@ -42,9 +44,11 @@ const EXACT: Record<string, Route> = {
   [ROUTES.checkoutComplete]: { GET: completeCheckout },
   [ROUTES.signIn]: { GET: signInPage, POST: requestSignIn, checkOrigin: true },
   [ROUTES.signInConfirm]: { GET: showConfirm, POST: confirmSignIn, checkOrigin: true },
-  [ROUTES.signOut]: { POST: signOut, checkOrigin: true },
+  [ROUTES.signOut]: { GET: signedOutPage, POST: signOut, checkOrigin: true },
   [ROUTES.portal]: { POST: openPortal, checkOrigin: true },
   [ROUTES.account]: { GET: accountPage },
+  [ROUTES.plan]: { POST: changePlan, checkOrigin: true },
+  [ROUTES.planDone]: { GET: planChanged },
   [ROUTES.webhook]: { POST: receiveWebhook },
 };
 
@@ -228,7 +232,7 @@ export function createHandler(options: HandlerOptions): Handler {
         else await work.catch(() => undefined);
       },
     };
-    if (pageKey !== undefined) return serveGatedPage(ctx, pageKey);
+    if (pageKey !== undefined) return withMemberHint(await serveGatedPage(ctx, pageKey), url, app.manifest);
 
     const method = request.method === 'HEAD' ? 'GET' : request.method;
     const handler = method === 'GET' ? fn!.GET : method === 'POST' ? fn!.POST : undefined;
@@ -239,7 +243,7 @@ export function createHandler(options: HandlerOptions): Handler {
     if (method === 'POST' && fn!.checkOrigin && !isSameOrigin(request, url, app.siteOrigin)) {
       throw new HttpProblem(403, 'This request came from another site', 'For your safety, this form only works from this site\'s own pages. Go back to the site and try again.');
     }
-    return handler(ctx);
+    return withMemberHint(await handler(ctx), url, app.manifest);
   }
 
   /** The one place errors become responses. */

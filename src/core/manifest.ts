@@ -64,3 +64,8 @@ export const lookupKey = {
   tier: (tier: string, interval: 'month' | 'year') => `truefans:tier:${tier}:${interval}`,
   offer: (offer: string) => `truefans:offer:${offer}`,
 };
+
+/** The URL path under which the function serves an opened asset (an offer's download, a sealed image). */
+export function downloadPath(asset: string, name: string): string {
+  return `${ASSET_ROUTE}/${asset}/${encodeURIComponent(name)}`;
+}

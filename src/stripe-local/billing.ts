@@ -437,3 +437,89 @@ export function processDue(engine: Engine, until: number): void {
   }
   throw new Error('The Stripe stand-in clock found too much to do; is an interval zero?');
 }
+
+// ---- plan changes with proration (the portal's update confirmation) ------------------------------------
+
+export interface PlanChangeQuote {
+  /** Minor units charged at once: the prorated difference for the rest of the period (never negative). */
+  dueNow: number;
+  /** The same interval: the period carries on; otherwise a new one starts now at the full new price. */
+  sameInterval: boolean;
+  periodStart: number;
+  periodEnd: number;
+}
+
+/**
+ * What a change to `price` costs today, as Stripe's portal shows it with prorations invoiced at once
+ * (`proration_behavior: always_invoice`): unused time on the old price is credited and the rest of the
+ * period on the new price charged, by the second. A trial is not charged; a change of interval starts
+ * a new period, invoiced in full (the stand-in does not credit the old one).
+ */
+export function quotePlanChange(engine: Engine, subscription: StripeObject, itemId: string, price: StripeObject): PlanChangeQuote {
+  const item = itemsOf(subscription).find((candidate) => candidate.id === itemId)!;
+  const old = engine.store.require('price', item.price);
+  const before = old.recurring as Recurring;
+  const after = price.recurring as Recurring;
+  const sameInterval = before.interval === after.interval && before.interval_count === after.interval_count;
+  const now = engine.now();
+  const quantity = item.quantity;
+  if (subscription.status === 'trialing') return { dueNow: 0, sameInterval, periodStart: item.current_period_start, periodEnd: item.current_period_end };
+  if (!sameInterval) return { dueNow: Number(price.unit_amount ?? 0) * quantity, sameInterval, periodStart: now, periodEnd: addInterval(now, after) };
+  const length = item.current_period_end - item.current_period_start;
+  const left = Math.max(0, item.current_period_end - now);
+  const difference = (Number(price.unit_amount ?? 0) - Number(old.unit_amount ?? 0)) * quantity;
+  return { dueNow: Math.max(0, Math.round((difference * left) / Math.max(1, length))), sameInterval, periodStart: item.current_period_start, periodEnd: item.current_period_end };
+}
+
+/** Applies a confirmed plan change: the new price, and the prorated difference invoiced and charged now. */
+export function changePlan(engine: Engine, subscription: StripeObject, itemId: string, price: StripeObject): void {
+  const quote = quotePlanChange(engine, subscription, itemId, price);
+  switchPrice(engine, subscription, itemId, price);
+  if (!quote.sameInterval || quote.dueNow <= 0) return;
+  const item = itemsOf(subscription).find((candidate) => candidate.id === itemId)!;
+  const customer = engine.store.require('customer', String(subscription.customer));
+  const id = newId('in');
+  const product = engine.store.get('product', String(price.product));
+  const line = invoiceLineShape({
+    invoice: id,
+    subscription: subscription.id,
+    subscriptionItem: item.id,
+    price,
+    quantity: item.quantity,
+    amount: quote.dueNow,
+    discount: 0,
+    discountId: null,
+    periodStart: engine.now(),
+    periodEnd: item.current_period_end,
+    description: `Remaining time on ${String(product?.name ?? 'plan')} after the change`,
+  });
+  const details = (line.parent as { subscription_item_details: { proration: boolean } }).subscription_item_details;
+  details.proration = true;
+  const sequence = Number(customer.next_invoice_sequence);
+  customer.next_invoice_sequence = sequence + 1;
+  engine.store.put(customer);
+  const invoice = invoiceShape({
+    now: engine.now(),
+    id,
+    customer,
+    number: `${String(customer.invoice_prefix)}-${String(sequence).padStart(4, '0')}`,
+    subscription: subscription.id,
+    subscriptionMetadata: subscription.metadata as Record<string, string>,
+    billingReason: 'subscription_update',
+    currency: String(subscription.currency),
+    lines: [line],
+    subtotal: quote.dueNow,
+    discount: 0,
+    discountId: null,
+    periodStart: engine.now(),
+    periodEnd: item.current_period_end,
+    hostedUrl: `${engine.baseUrl}/i/${id}`,
+  });
+  engine.store.put(invoice);
+  updateSubscription(engine, subscription, () => {
+    subscription.latest_invoice = id;
+  });
+  engine.emit('invoice.created', invoice);
+  engine.emit('invoice.finalized', invoice);
+  if (!payInvoice(engine, invoice, subscription, false)) updateSubscription(engine, subscription, () => (subscription.status = 'past_due'));
+}

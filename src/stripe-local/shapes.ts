@@ -642,6 +642,7 @@ export function portalSessionShape(input: {
   returnUrl: string | null;
   url: string;
   locale: string | null;
+  flow?: Record<string, unknown> | null;
 }): StripeObject {
   return {
     id: input.id,
@@ -649,7 +650,7 @@ export function portalSessionShape(input: {
     configuration: 'bpc_local_default',
     created: input.now,
     customer: input.customer,
-    flow: null,
+    flow: input.flow ?? null,
     livemode: false,
     locale: input.locale,
     on_behalf_of: null,

@@ -61,13 +61,15 @@ describe('a fan goes from a gated page to reading it', () => {
 
     const jar = cookiesFrom(start);
     const complete = await handle(request(back.pathname + back.search, { cookie: cookieHeader(jar) }));
-    const welcome = await complete.text();
-    expect(complete.status).toBe(200);
-    expect(welcome).toContain('Welcome, true fan');
-    expect(welcome).toContain('Thank you, truly. You make the next record possible.');
-    expect(welcome).toContain('href="/posts/winter-tour/"');
+    // Joined from the post: back on the post at once (the welcome page is for the other cases).
+    expect(complete.status).toBe(303);
+    expect(complete.headers.get('location')).toBe('/posts/winter-tour/');
     expect(complete.headers.get('cache-control')).toBe('private, no-store');
     const set = cookiesFrom(complete);
+    const landed = await handle(request('/posts/winter-tour/', { cookie: cookieHeader(set) }));
+    const welcome = await landed.text();
+    expect(welcome).toContain(SECRET_TEXT.members);
+    expect(welcome).toContain('<strong>Welcome, Supporter.</strong> Thank you for joining Mira Lune');
     expect(set.get('__Host-truefans-checkout')).toBe('');
     expect(set.get('__Host-truefans')).toMatch(/^ey/);
     const cookieLine = complete.headers.getSetCookie().find((c) => c.startsWith('__Host-truefans='))!;
@@ -135,12 +137,18 @@ describe('a fan goes from a gated page to reading it', () => {
     const { handle, jar, paid } = await subscribe(world, { tier: 'patron', interval: 'month', return_to: '/posts/patrons-only/' }, '4242 4242 4242 4242', 'pat@example.com');
     const back = new URL(paid.headers.get('location')!);
     const complete = await handle(request(back.pathname + back.search, { cookie: cookieHeader(jar) }));
-    expect(await complete.text()).toContain('You are in: Patron.');
+    expect(complete.status).toBe(303);
     const cookie = `__Host-truefans=${cookiesFrom(complete).get('__Host-truefans')}`;
+    // Patron starts with a 7-day trial: the banner on the post says when it ends and what follows.
+    const post = (await (await handle(request('/posts/patrons-only/', { cookie: cookieHeader(cookiesFrom(complete)) }))).text()).replace(/<[^>]+>/g, '');
+    expect(post).toContain('Your 7-day trial ends on Nov 29; then $15 a month. Cancel any time before from your account.');
 
     const account = await handle(request('/_truefans/account', { cookie }));
     const page = await account.text();
-    expect(page).toContain('<li>Membership: Patron</li>');
+    expect(page).toContain('<h3>Membership: Patron</h3>');
+    expect(page).toContain('Signed in as <strong>pat@example.com</strong>.');
+    expect(page).toContain('<p>$15 a month · Trial</p>');
+    expect(page).toContain('Your trial ends on November 29, 2026; then $15 a month.');
     expect(account.headers.get('referrer-policy')).toBe('same-origin');
     const feedUrl = /value="(https:\/\/mira\.example\/_truefans\/feed\/[^"]+)"/.exec(page)![1]!;
     const again = await (await handle(request('/_truefans/account', { cookie }))).text();

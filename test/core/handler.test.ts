@@ -47,7 +47,7 @@ describe('gated pages', () => {
     const body = await response.text();
     expect(response.status).toBe(200);
     expect(body).toContain(TEASER_TEXT);
-    expect(body).toContain('<truefans-locked data-tier="members">');
+    expect(body).toContain('<truefans-locked data-tier="members" data-paywall="post">');
     expectNoSecrets(body);
     expect(response.headers.get('vary')).toBe('Cookie');
     expect(response.headers.get('cache-control')).toBe('private, no-cache');
@@ -266,21 +266,30 @@ describe('hardening', () => {
     const { handle } = makeHandler(fixture, env());
     const response = await handle(form('/_truefans/signout', {}, { origin: 'null', cookie: await supporter(), headers: { 'sec-fetch-site': 'same-origin' } }));
     expect(response.status).toBe(303);
-    expect(response.headers.get('location')).toBe('/');
+    expect(response.headers.get('location')).toBe('/_truefans/signout');
   });
 
-  it('signs out with a 303 home and a cleared cookie', async () => {
+  it('signs out with a 303 to the "You\'re signed out" page and cleared cookies (session and member hint)', async () => {
     const { handle } = makeHandler(fixture, env());
     const response = await handle(form('/_truefans/signout', {}, { cookie: await supporter() }));
     expect(response.status).toBe(303);
-    expect(response.headers.get('location')).toBe('/');
-    expect(response.headers.getSetCookie()).toEqual(['__Host-truefans=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0; Secure']);
+    expect(response.headers.get('location')).toBe('/_truefans/signout');
+    expect(response.headers.getSetCookie()).toEqual([
+      '__Host-truefans=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0; Secure',
+      '__Host-truefans-member=; Path=/; SameSite=Lax; Max-Age=0; Secure',
+    ]);
+    const after = await (await handle(request('/_truefans/signout'))).text();
+    expect(after).toContain('You’re signed out');
+    // Still signed in (the cookie came back): the page asks, it does not claim.
+    const asked = await (await handle(request('/_truefans/signout', { cookie: await supporter() }))).text();
+    expect(asked).not.toContain('You’re signed out');
+    expect(asked).toContain('action="/_truefans/signout"');
   });
 
   it('uses plain cookie names without Secure on http://localhost only', async () => {
     const { handle } = makeHandler(fixture, env());
     const local = await handle(new Request('http://localhost:4321/_truefans/signout', { method: 'POST', headers: { origin: 'http://localhost:4321' } }));
-    expect(local.headers.getSetCookie()).toEqual(['truefans=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0']);
+    expect(local.headers.getSetCookie()).toEqual(['truefans=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0', 'truefans-member=; Path=/; SameSite=Lax; Max-Age=0']);
   });
 
   it('sends a fan with no cookie from the portal to sign-in', async () => {
@@ -308,6 +317,8 @@ describe('functionPaths', () => {
       '/_truefans/signout',
       '/_truefans/portal',
       '/_truefans/account',
+      '/_truefans/plan',
+      '/_truefans/plan/done',
       '/_truefans/webhook',
       '/_truefans/feed/*',
       '/_truefans/asset/*',

@@ -88,13 +88,11 @@ export async function pay(page: Page, payment: Payment): Promise<void> {
   await page.getByRole('button', { name: /^(Subscribe|Start trial|Pay\b)/ }).click();
 }
 
-/** After a successful payment: the welcome page on the site, then "Continue reading" back to the post. */
-export async function expectWelcomeAndContinue(page: Page, fixture: Fixture, tierName: string, post: GatedPost): Promise<void> {
-  await page.waitForURL((url) => url.href.startsWith(`${fixture.demo.url}/_truefans/checkout/complete`));
-  await page.getByRole('heading', { level: 1, name: 'Welcome, true fan' }).waitFor();
-  await page.getByText(`You are in: ${tierName}.`).waitFor();
-  await page.getByRole('link', { name: 'Continue reading' }).click();
+/** After paying for a tier from a post: back on that post at once, open, under a short welcome. */
+export async function expectLandedOnPost(page: Page, fixture: Fixture, tierName: string, post: GatedPost): Promise<void> {
   await page.waitForURL(`${fixture.demo.url}${post.path}`);
+  await page.getByRole('status').getByText(`Welcome, ${tierName}.`).waitFor();
+  await page.getByText(post.secret).waitFor();
 }
 
 /**
@@ -124,7 +122,8 @@ export async function openAccount(page: Page): Promise<void> {
 export async function signOut(page: Page, fixture: Fixture): Promise<void> {
   await openAccount(page);
   await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.waitForURL(`${fixture.demo.url}/`);
+  await page.waitForURL(`${fixture.demo.url}/_truefans/signout`);
+  await page.getByRole('heading', { level: 1, name: 'You’re signed out' }).waitFor();
 }
 
 /** The /signin/ form: asks for a link, and is told to check their email. */

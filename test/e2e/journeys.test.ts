@@ -11,7 +11,7 @@ import {
   confirmSignIn,
   expectLocked,
   expectOpen,
-  expectWelcomeAndContinue,
+  expectLandedOnPost,
   findMail,
   followSignInLink,
   joinFromPost,
@@ -71,12 +71,18 @@ async function subscribeYearly(fan: Fan): Promise<void> {
   await page.getByRole('heading', { level: 1, name: 'True Fan' }).waitFor();
   await page.getByText('7 days free, then $70.00/year').waitFor();
   await pay(page, { email, name, card: CARDS.ok });
-  await expectWelcomeAndContinue(page, fx, 'True Fan', TRUE_FAN_POST);
+  // Join, pay, read: back on the post, open, with the trial stated.
+  await expectLandedOnPost(page, fx, 'True Fan', TRUE_FAN_POST);
+  await page.getByRole('status').getByText('Your 7-day trial ends on Nov 27; then $70 a year. Cancel any time before from your account.').waitFor();
+  // The header knows them: their tier, no "Sign in", no "Join".
+  const members = page.getByRole('navigation', { name: 'Members', exact: true });
+  await members.getByRole('link', { name: 'Your membership True Fan' }).waitFor();
+  expect(await members.getByRole('link', { name: /^(Sign in|Join)$/ }).count()).toBe(0);
   await expectOpen(page, TRUE_FAN_POST);
 
   // The fan's welcome and the creator's note, as the outbox page shows them.
   const welcome = await findMail(page, fx, email, 'Welcome to Maren Holt');
-  await welcome.getByText('You are now a true fan of Maren Holt: the True Fan membership.').waitFor();
+  await welcome.getByText('You are now a member of Maren Holt: the True Fan membership.').waitFor();
   const newFan = await findMail(page, fx, 'creator@example.com', `A new true fan: ${name}`);
   await newFan.getByText(`${name} just joined Maren Holt: the True Fan membership.`).waitFor();
 }
@@ -152,7 +158,12 @@ describe('a fan in a real browser', () => {
       await page.getByRole('link', { name: '← Return to site' }).click();
       await page.getByRole('heading', { level: 1, name: 'Your account' }).waitFor();
       await page.getByText('You have no active membership right now.').waitFor();
+      await page.getByRole('button', { name: 'Rejoin for $70 a year' }).waitFor();
+      // A lapsed member: welcomed back, with a rejoin button for their old tier.
       await expectLocked(page, TRUE_FAN_POST);
+      await page.getByText('Welcome back. Your True Fan membership has ended.').waitFor();
+      await page.getByRole('button', { name: 'Rejoin for $70 a year' }).waitFor();
+      expect(await page.getByRole('group', { name: 'Patron' }).count()).toBe(0);
     });
   }, JOURNEY_MS);
 
@@ -165,7 +176,7 @@ describe('a fan in a real browser', () => {
         await page.waitForURL((url) => url.href.startsWith(`${fx.standIn.url}/c/pay/`));
         await page.getByRole('heading', { level: 1, name: 'Listener' }).waitFor();
         await pay(page, { ...fanIdentity('listener'), card: CARDS.ok });
-        await page.getByText('You are in: Listener.').waitFor();
+        await page.getByRole('heading', { level: 1, name: 'Welcome, Listener' }).waitFor();
 
         await expectLocked(page, PATRON_POST);
         await page.getByRole('heading', { name: 'The rest of this post is for Patron members', exact: true }).waitFor();
@@ -179,6 +190,62 @@ describe('a fan in a real browser', () => {
         await page.getByRole('link', { name: '← Return to site' }).click();
         await page.getByText('Membership: Patron').waitFor();
         await expectOpen(page, PATRON_POST);
+      });
+    } finally {
+      await context.close();
+    }
+  }, JOURNEY_MS);
+
+  it('8. a True Fan on a Patron post sees one upgrade, confirms it on the portal (proration shown) and lands back on the post, open', async () => {
+    const { context, page } = await newFan(fx);
+    try {
+      await journey('8-upgrade-from-post', context, async () => {
+        await page.goto('/membership/');
+        await page.getByRole('group', { name: 'True Fan' }).getByRole('button', { name: 'Join for $7 a month' }).click();
+        await page.waitForURL((url) => url.href.startsWith(`${fx.standIn.url}/c/pay/`));
+        await pay(page, { ...fanIdentity('upgrader'), card: CARDS.ok });
+        await page.getByRole('heading', { level: 1, name: 'Welcome, True Fan' }).waitFor();
+        // Trialing: the completion page states the trial.
+        await page.getByText('Your 7-day trial ends on Nov 27; then $7 a month. Cancel any time before from your account.').waitFor();
+
+        await expectLocked(page, PATRON_POST);
+        await page.getByText('You’re a True Fan. This post is for Patrons: upgrade for $13 more a month.').waitFor();
+        expect(await page.getByRole('button', { name: /^Join for / }).count()).toBe(0);
+        await page.getByRole('button', { name: 'Upgrade to Patron' }).click();
+        await page.waitForURL((url) => url.href.startsWith(`${fx.standIn.url}/p/session/`));
+        await page.getByRole('heading', { level: 1, name: 'Confirm your new plan' }).waitFor();
+        await page.getByText(/^Due today: \$0\.00\. Your trial continues/).waitFor();
+        await page.getByRole('button', { name: 'Confirm' }).click();
+        await page.waitForURL(`${fx.demo.url}${PATRON_POST.path}`);
+        await page.getByRole('status').getByText('You’re now a Patron.').waitFor();
+        await page.getByText(PATRON_POST.secret).waitFor();
+
+        await openAccount(page);
+        await page.getByText('Membership: Patron').first().waitFor();
+        await page.getByText('Your trial ends on November 27, 2026; then $20 a month.').waitFor();
+      });
+    } finally {
+      await context.close();
+    }
+  }, JOURNEY_MS);
+
+  it('9. a buyer of the songbook downloads it from the completion page and the account page', async () => {
+    const { context, page } = await newFan(fx);
+    try {
+      await journey('9-buyer', context, async () => {
+        await page.goto('/membership/');
+        await page.getByRole('button', { name: /^Buy .*\$12/ }).first().click();
+        await page.waitForURL((url) => url.href.startsWith(`${fx.standIn.url}/c/pay/`));
+        await pay(page, { ...fanIdentity('buyer'), card: CARDS.ok });
+        await page.getByRole('heading', { level: 1, name: 'Thank you for buying The Barn Songbook' }).waitFor();
+        expect(await page.getByText(/true fan/i).count()).toBe(0);
+        const download = page.getByRole('link', { name: 'Download The Barn Songbook' });
+        expect(await download.getAttribute('href')).toMatch(/^\/_truefans\/asset\/[^/]+\/barn-songbook\.pdf$/);
+        const file = await page.request.get((await download.getAttribute('href'))!);
+        expect(file.status()).toBe(200);
+        await openAccount(page);
+        await page.getByRole('link', { name: 'Download The Barn Songbook' }).waitFor();
+        await page.getByText('The Barn Songbook, bought on November 20, 2026').waitFor();
       });
     } finally {
       await context.close();
@@ -218,8 +285,8 @@ describe('accessibility (axe-core)', () => {
         await joinFromPost(page, fx, 'True Fan', 'Join for $70 a year');
         findings.push(...(await axeCheck(page, 'stand-in checkout')));
         await pay(page, { ...fanIdentity('axe'), card: CARDS.ok });
-        await page.getByRole('heading', { level: 1, name: 'Welcome, true fan' }).waitFor();
-        findings.push(...(await axeCheck(page, 'welcome')));
+        await expectLandedOnPost(page, fx, 'True Fan', TRUE_FAN_POST);
+        findings.push(...(await axeCheck(page, 'post (open, welcome banner)')));
         await openAccount(page);
         findings.push(...(await axeCheck(page, 'account')));
         await openPortal(page, fx);

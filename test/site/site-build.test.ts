@@ -11,6 +11,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../e2e/browser.ts';
 import { buildSite, ROOT } from '../helpers/build-site.ts';
+import { MEMBER_HINT_SCRIPT } from '../../src/lib/member-hint-script.ts';
 
 const content = join(ROOT, 'content');
 let out: string;
@@ -112,10 +113,16 @@ describe('the example site build', () => {
     }
   });
 
-  it('ships no client JavaScript: no <script> in any page and no .js file', () => {
+  it('ships no client JavaScript but the member hint: one inline script per page, exactly that constant, and no .js file', () => {
     const pages = htmlFiles();
     expect(pages.length).toBeGreaterThan(20);
-    for (const file of pages) expect(read(relative(out, file)), relative(out, file)).not.toMatch(/<script/i);
+    for (const file of pages) {
+      const scripts = [...read(relative(out, file)).matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/gi)];
+      if (scripts.length === 0) continue; // a page outside the layout (e.g. a redirect)
+      expect(scripts.map((m) => m[1]), relative(out, file)).toEqual([MEMBER_HINT_SCRIPT]);
+      expect(scripts[0]![0], relative(out, file)).not.toMatch(/\ssrc=/i);
+    }
+    expect(MEMBER_HINT_SCRIPT.length).toBeLessThan(600);
     expect(files().filter((f) => /\.m?js$/.test(f)).map((f) => relative(out, f))).toEqual([]);
   });
 
@@ -174,7 +181,7 @@ describe('the example site build', () => {
 
     const [paywall, ...more] = elements(html, 'truefans-locked');
     expect(more).toEqual([]);
-    expect(paywall).toMatch(/^<truefans-locked data-tier="members">/);
+    expect(paywall).toMatch(/^<truefans-locked data-tier="members" data-paywall="post">/);
     expect(paywall).toContain('id="join"');
     expect(text(paywall!)).toContain('Already a member? Sign in');
     expect(paywall).toContain('action="/_truefans/signin"');
@@ -195,7 +202,7 @@ describe('the example site build', () => {
     const html = postPage('autumn-letter-to-patrons');
     expect(html).toContain('data-truefans-access="patron"');
     const [paywall] = elements(html, 'truefans-locked');
-    expect(paywall).toMatch(/^<truefans-locked data-tier="patron">/);
+    expect(paywall).toMatch(/^<truefans-locked data-tier="patron" data-paywall="post">/);
     expect(checkoutForms(paywall!).map((f) => /name="tier" value="([^"]+)"/.exec(f)![1])).toEqual(['patron']);
   });
 
@@ -211,7 +218,7 @@ describe('the example site build', () => {
     expect(locked[0]).toContain('href="#join"');
     expect(locked[1]).toMatch(/^<truefans-locked data-tier="patron">/);
     expect(text(locked[1]!)).toContain('This part is for Patron members');
-    expect(locked[2]).toMatch(/^<truefans-locked data-tier="patron">/);
+    expect(locked[2]).toMatch(/^<truefans-locked data-tier="patron" data-paywall="part">/);
     expect(locked[2]).toContain('id="join"');
     // The public part is on the page for everyone.
     expect(text(html)).toContain('A barn is a terrible place to record and a wonderful place to play.');

@@ -30,13 +30,43 @@ export function signInEmail(site: SiteInfo, to: string, link: string): EmailMess
   ], { href: link, label: 'Sign in' });
 }
 
-export function welcomeEmail(site: SiteInfo, to: string, what: string, thankYou: string, link: string): EmailMessage {
+/** A new member of a tier; `trial` is the sentence on when a trial ends and what is charged then. */
+export function welcomeEmail(site: SiteInfo, to: string, what: string, thankYou: string, link: string, trial?: string): EmailMessage {
   return message('welcome', to, `Welcome to ${site.title}`, site, [
-    `You are now a true fan of ${site.title}: ${what}.`,
+    `You are now a member of ${site.title}: ${what}.`,
+    ...(trial ? [trial] : []),
     thankYou,
     `— ${site.author}`,
     'To read on another device, sign in there with this email address; the site will send you a link.',
   ], { href: link, label: `Go to ${site.title}` });
+}
+
+/** A buyer of an offer: thanks, and the download at once. */
+export function purchaseEmail(site: SiteInfo, to: string, offer: string, thankYou: string, link: string, download: string | undefined): EmailMessage {
+  return message('welcome', to, `Thank you for buying ${offer}`, site, [
+    `Thank you for buying ${offer} from ${site.title}. It is yours to keep.`,
+    ...(download ? [`Download it here: ${download}`, 'The link works in the browser you bought it with; on another device, sign in with this email address first. It is also on your account page.'] : []),
+    thankYou,
+    `— ${site.author}`,
+  ], { href: download ?? link, label: download ? `Download ${offer}` : `Go to ${site.title}` });
+}
+
+/** A pay-what-you-want gift: thanks, and nothing promised. */
+export function giftEmail(site: SiteInfo, to: string, amount: string, thankYou: string, link: string): EmailMessage {
+  return message('welcome', to, `Thank you for your support of ${site.title}`, site, [
+    `Thank you for your gift of ${amount} to ${site.title}.`,
+    thankYou,
+    `— ${site.author}`,
+  ], { href: link, label: `Go to ${site.title}` });
+}
+
+/** The creator's note for a purchase or a gift: buyers and supporters are counted apart from members. */
+export function newSupportEmail(site: SiteInfo, to: string, fan: string, what: { kind: 'offer'; offer: string } | { kind: 'gift'; amount: string }, members: { fans: number; atLeast: boolean }, goal: number): EmailMessage {
+  const have = members.atLeast ? `more than ${members.fans}` : `${members.fans}`;
+  return message('new-fan', to, what.kind === 'offer' ? `A new purchase: ${fan} bought ${what.offer}` : `A gift from ${fan}: ${what.amount}`, site, [
+    what.kind === 'offer' ? `${fan} just bought ${what.offer} from ${site.title}.` : `${fan} just sent ${site.title} a gift of ${what.amount}.`,
+    `Members toward your goal: ${have} of ${goal}. (Buyers and supporters are not counted as members.)`,
+  ]);
 }
 
 /** `count.atLeast` when the count stopped at its cap (counting is kept cheap). */

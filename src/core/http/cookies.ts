@@ -35,3 +35,13 @@ export function setCookie(base: string, value: string, url: URL, maxAgeSeconds: 
 export function clearCookie(base: string, url: URL): string {
   return setCookie(base, '', url, 0);
 }
+
+/**
+ * A cookie page scripts may read (no HttpOnly): only for non-secret hints such as the member hint,
+ * never for anything that grants access.
+ */
+export function setScriptCookie(base: string, value: string, url: URL, maxAgeSeconds: number): string {
+  const parts = [`${cookieName(base, url)}=${value}`, 'Path=/', 'SameSite=Lax', `Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}`];
+  if (!isLocalHttp(url)) parts.push('Secure');
+  return parts.join('; ');
+}

@@ -15,6 +15,8 @@ export const ROUTES = {
   signOut: '/_truefans/signout',
   portal: '/_truefans/portal',
   account: '/_truefans/account',
+  plan: '/_truefans/plan',
+  planDone: '/_truefans/plan/done',
   webhook: '/_truefans/webhook',
   feed: '/_truefans/feed/',
 } as const;
@@ -54,15 +56,45 @@ ${how}
 </div>`;
 }
 
-export function welcomeView(o: { siteTitle: string; author: string; what: string; thankYou: string; returnTo: string; gift?: boolean; duplicate?: { verified: boolean } }): View {
-  return {
-    title: o.gift ? `Thank you from ${o.siteTitle}` : `Welcome to ${o.siteTitle}`,
-    main: section(`<h1>${o.gift ? 'Thank you for your gift' : 'Welcome, true fan'}</h1>
-${o.gift ? '<p>Your support is received.</p>' : `<p>You are in: ${e(o.what)}.</p>`}
-${o.duplicate ? duplicateNotice(o.duplicate) : ''}
-<blockquote class="truefans-thank-you"><p>${e(o.thankYou)}</p><footer>— ${e(o.author)}</footer></blockquote>
+/** What a completed checkout bought, for the completion page's wording. */
+export type Bought =
+  | { kind: 'tier'; tier: string; trial?: string | undefined }
+  | { kind: 'offer'; offer: string; download?: string | undefined }
+  | { kind: 'gift'; amount: string };
+
+export function welcomeView(o: { siteTitle: string; author: string; bought: Bought; thankYou: string; returnTo: string; duplicate?: { verified: boolean } | undefined }): View {
+  const { bought } = o;
+  const quote = `<blockquote class="truefans-thank-you"><p>${e(o.thankYou)}</p><footer>— ${e(o.author)}</footer></blockquote>`;
+  const account = `<p><a href="${ROUTES.account}">Your account</a></p>`;
+  if (bought.kind === 'tier') {
+    return {
+      title: `Welcome to ${o.siteTitle}`,
+      main: section(`<h1>Welcome, ${e(bought.tier)}</h1>
+<p>You’re now a ${e(bought.tier)} member of ${e(o.siteTitle)}, signed in on this device.</p>
+${bought.trial ? `<p class="truefans-trial">${e(bought.trial)}</p>
+` : ''}${o.duplicate ? `${duplicateNotice(o.duplicate)}
+` : ''}${quote}
 <p><a href="${e(o.returnTo)}">Continue reading</a></p>
-<p><a href="${ROUTES.account}">Your account</a></p>`),
+${account}`),
+    };
+  }
+  if (bought.kind === 'offer') {
+    return {
+      title: `Thank you from ${o.siteTitle}`,
+      main: section(`<h1>Thank you for buying ${e(bought.offer)}</h1>
+<p>It’s yours to keep.${bought.download ? ' Download it now, or any time later from your account.' : ''}</p>
+${bought.download ? `<p><a class="button" href="${e(bought.download)}" download>Download ${e(bought.offer)}</a></p>
+` : ''}${quote}
+<p><a href="${e(o.returnTo)}">Back to the site</a></p>
+${account}`),
+    };
+  }
+  return {
+    title: `Thank you from ${o.siteTitle}`,
+    main: section(`<h1>Thank you for your gift</h1>
+<p>Your support of ${e(bought.amount)} is received. It goes straight to ${e(o.author)}.</p>
+${quote}
+<p><a href="${e(o.returnTo)}">Back to the site</a></p>`),
   };
 }
 
@@ -103,12 +135,35 @@ export interface AccountCustomer {
   offers: string[];
 }
 
+export interface AccountPlan {
+  tierId: string;
+  tier: string;
+  /** "$7 a month". */
+  price: string;
+  status: string;
+  /** One sentence on what happens next: next charge, trial end, "ends on ...", or when it ended. */
+  next: string;
+  live: boolean;
+  /** For an ended membership: rejoin buttons (interval and label). */
+  rejoin?: { interval: 'month' | 'year'; label: string }[];
+}
+
+export interface AccountItem {
+  name: string;
+  /** "November 20, 2026". */
+  bought: string;
+  download?: string;
+}
+
 export interface AccountSummary {
-  tiers: string[];
-  offers: string[];
+  email: string | undefined;
+  plans: AccountPlan[];
+  purchases: AccountItem[];
   feedUrl: string;
   /** Filled only when the fan has several customers: each gets its own "Manage" button. */
   customers?: AccountCustomer[];
+  /** Set when Stripe could not be asked: the page shows only what the session says. */
+  degraded?: string[];
 }
 
 function manageForm(label: string, customer?: string): string {
@@ -116,26 +171,71 @@ function manageForm(label: string, customer?: string): string {
   return `<form method="post" action="${ROUTES.portal}">${field}<button type="submit">${e(label)}</button></form>`;
 }
 
+/** One button, or one per Stripe customer when the fan paid more than once with this email. */
+function manage(customers: AccountCustomer[] | undefined): string {
+  if (!customers || customers.length < 2) return manageForm('Manage membership and billing');
+  const rows = customers.map((c, i) => `<li>${e([...c.tiers, ...c.offers].join(', ') || 'nothing active')} ${manageForm(`Manage billing ${i + 1}`, c.id)}</li>`);
+  return `<p>You paid more than once with this email, so Stripe keeps your billing in ${customers.length} places:</p>\n<ul>\n${rows.join('\n')}\n</ul>`;
+}
+
+function planHtml(p: AccountPlan): string {
+  const rejoin = p.rejoin?.length
+    ? `<form method="post" action="${ROUTES.checkout}" class="truefans-rejoin">
+<input type="hidden" name="tier" value="${e(p.tierId)}">
+<input type="hidden" name="return_to" value="${ROUTES.account}">
+${p.rejoin.map((r) => `<button type="submit" name="interval" value="${r.interval}">${e(r.label)}</button>`).join('\n')}
+</form>`
+    : '';
+  return `<section class="truefans-plan" aria-label="Membership: ${e(p.tier)}">
+<h3>Membership: ${e(p.tier)}</h3>
+<p>${e(p.price)} · ${e(p.status)}</p>
+<p>${e(p.next)}</p>
+${rejoin}</section>`;
+}
+
 export function accountView(a: AccountSummary): View {
-  const held = [...a.tiers.map((t) => `<li>Membership: ${e(t)}</li>`), ...a.offers.map((o) => `<li>Purchase: ${e(o)}</li>`)];
-  const list = held.length ? `<ul>\n${held.join('\n')}\n</ul>` : '<p>You have no active membership right now.</p>';
-  const several = (a.customers ?? []).length > 1;
-  const manage = several
-    ? `<p>You paid more than once with this email, so Stripe keeps your billing in ${a.customers!.length} places:</p>\n<ul>\n${a
-        .customers!.map((c, i) => {
-          const what = [...c.tiers, ...c.offers].join(', ') || 'nothing active';
-          return `<li>${e(what)} ${manageForm(`Manage billing ${i + 1}`, c.id)}</li>`;
-        })
+  const live = a.plans.filter((p) => p.live);
+  const plans = live.length
+    ? live.map(planHtml).join('\n')
+    : `<p>You have no active membership right now.</p>\n${a.plans.map(planHtml).join('\n')}`;
+  const degraded = a.degraded ? `<p class="truefans-notice" role="status">The payment service did not answer just now, so prices and dates are missing. You hold: ${e(a.degraded.join(', ') || 'no membership')}.</p>` : '';
+  const purchases = a.purchases.length
+    ? `<h2>Your purchases</h2>\n<ul class="truefans-purchases">\n${a.purchases
+        .map((p) => `<li><strong>${e(p.name)}</strong>, bought on ${e(p.bought)}${p.download ? ` <a class="button" href="${e(p.download)}" download>Download ${e(p.name)}</a>` : ''}</li>`)
         .join('\n')}\n</ul>`
-    : manageForm('Manage membership and billing');
+    : '';
   return {
     title: 'Your account',
     main: section(`<h1>Your account</h1>
-${list}
-${manage}
+${a.email ? `<p>Signed in as <strong>${e(a.email)}</strong>.</p>` : ''}
+${degraded}<h2>Your membership</h2>
+${a.degraded ? '' : plans}
+${purchases}
+<h2>Billing</h2>
+${manage(a.customers)}
 <h2>Your private feed</h2>
 <p>Add this address to a feed reader or podcast app to read members-only posts there. Keep it to yourself: it works without signing in.</p>
 <p><input type="text" readonly value="${e(a.feedUrl)}" size="60" aria-label="Your private feed address"></p>
-<form method="post" action="${ROUTES.signOut}"><button type="submit">Sign out</button></form>`),
+<h2>Signing out</h2>
+<form method="post" action="${ROUTES.signOut}"><button type="submit">Sign out</button></form>
+<!-- truefans:sign-out-everywhere -->`),
+  };
+}
+
+export function signedOutView(): View {
+  return {
+    title: 'Signed out',
+    main: section(`<h1>You’re signed out</h1>
+<p>This browser no longer opens members-only posts. Your membership carries on; sign in again any time with your email.</p>
+<p><a href="/">Go to the home page</a> · <a href="/signin/">Sign in again</a></p>`),
+  };
+}
+
+export function signOutView(): View {
+  return {
+    title: 'Sign out',
+    main: section(`<h1>Sign out of this browser?</h1>
+<form method="post" action="${ROUTES.signOut}"><button type="submit">Sign out</button></form>
+<p><a href="${ROUTES.account}">Back to your account</a></p>`),
   };
 }

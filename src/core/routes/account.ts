@@ -1,14 +1,19 @@
 // The fan's own corner: the account page (what they hold, per customer when there are several, the billing
 // portal, their private feed URL, sign-out), the billing portal redirect, and sign-out.
 
-import { tierName, offerName, type Ctx } from '../app.ts';
+import { tierName, offerName, type App, type Ctx } from '../app.ts';
 import { entitlementOptions, readSession, resolveFan } from '../fan.ts';
+import { clearFlash, readFlash } from '../http/flash.ts';
+import { downloadPath } from '../manifest.ts';
+import { longDate, perInterval, priceText } from '../pages/price-text.ts';
+import { shellFor } from '../pages/shell-for.ts';
+import { readAccount, type Account } from '../stripe/account.ts';
 import { clearCookie, SESSION_COOKIE } from '../http/cookies.ts';
 import { readForm } from '../http/form.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { page, redirect, SAME_ORIGIN_REFERRER } from '../http/respond.ts';
-import { accountView, ROUTES, signInView, type AccountCustomer } from '../pages/views.ts';
-import { isMissing, stripeFailure } from '../stripe/faults.ts';
+import { accountView, ROUTES, signedOutView, signInView, signOutView, type AccountCustomer, type AccountItem, type AccountPlan, type AccountSummary } from '../pages/views.ts';
+import { isMissing, isTransient, stripeFailure } from '../stripe/faults.ts';
 import { readHoldings } from '../stripe/fans.ts';
 import { FEED_ISSUED_AT, signFeedToken } from '../tokens/feed.ts';
 import { UNAVAILABLE_MESSAGE, UNAVAILABLE_TITLE } from './gated-page.ts';
@@ -18,22 +23,61 @@ export async function accountPage(ctx: Ctx): Promise<Response> {
   const fan = await resolveFan(ctx);
   if (fan.kind === 'unavailable') throw new HttpProblem(503, UNAVAILABLE_TITLE, UNAVAILABLE_MESSAGE, { cookies: fan.cookies });
   if (fan.kind === 'anonymous') {
-    return page(await app.shell(), signInView(ROUTES.account, 'Sign in to see your membership.'), 200, { cookies: fan.cookies });
+    return page(await shellFor(ctx), signInView(ROUTES.account, 'Sign in to see your membership.'), 200, { cookies: fan.cookies });
   }
   // A fixed issue time makes the URL the same on every visit (it lasts until the secret rotates). Only a
   // verified session gets the feed of its email; an unverified one gets its own customer's.
   const { session } = fan;
   const owner = session.verified && session.email ? { email: session.email } : { customer: fan.customer };
   const token = await signFeedToken(app.keyring, app.siteOrigin, owner, FEED_ISSUED_AT);
-  const view = accountView({
-    tiers: fan.ent.tiers.map((t) => tierName(app.manifest, t)),
-    offers: fan.ent.offers.map((o) => offerName(app.manifest, o)),
-    feedUrl: `${app.siteOrigin}${ROUTES.feed}${token}`,
-    customers: await customersOf(ctx, session.customers),
-  });
+  const feedUrl = `${app.siteOrigin}${ROUTES.feed}${token}`;
+  let summary: AccountSummary;
+  try {
+    const account = await readAccount(app.stripe, session.customers, entitlementOptions(app), session.verified ? session.email : undefined);
+    summary = { ...summarise(app, account, feedUrl), customers: await customersOf(ctx, session.customers) };
+  } catch (error) {
+    if (!isTransient(error)) throw stripeFailure(error, 'reading a fan\'s account');
+    app.log(`truefans: ${stripeFailure(error, 'reading a fan\'s account').message.split('\n')[0]} Showing the account from the session.`);
+    summary = { email: undefined, plans: [], purchases: [], feedUrl, degraded: [...fan.ent.tiers.map((t) => tierName(app.manifest, t)), ...fan.ent.offers.map((o) => offerName(app.manifest, o))] };
+  }
+  const flash = readFlash(ctx.request, ctx.url);
+  if (flash) fan.cookies.push(clearFlash(ctx.url));
+  const view = accountView(summary);
   // No referrer leaves for other sites. Not `no-referrer`: that makes browsers send `Origin: null` on this
   // page's own forms (sign out, manage membership), which the Origin check would have to special-case.
-  return page(await app.shell(), view, 200, { cookies: fan.cookies, headers: SAME_ORIGIN_REFERRER });
+  return page(await shellFor(ctx, { ent: fan.ent, flash }), view, 200, { cookies: fan.cookies, headers: SAME_ORIGIN_REFERRER });
+}
+
+const STATUS: Record<string, string> = { active: 'Active', trialing: 'Trial', past_due: 'Payment failed', unpaid: 'Unpaid', canceled: 'Ended', paused: 'Paused', incomplete: 'Not started', incomplete_expired: 'Not started' };
+
+/** The account's facts as sentences: "Next charge: $7 on December 20, 2026." */
+function summarise(app: App, account: Account, feedUrl: string): AccountSummary {
+  const { currency, language } = app.manifest.site;
+  const money = (m: number, i: 'month' | 'year') => perInterval(m, currency, i, language);
+  const live = account.memberships.filter((m) => m.live);
+  // Without a live membership, the most recent ended one is shown with a rejoin button.
+  const shown = live.length ? live : account.memberships.filter((m) => m.endedAt !== undefined).sort((a, b) => (b.endedAt ?? 0) - (a.endedAt ?? 0)).slice(0, 1);
+  const plans: AccountPlan[] = shown.map((m) => {
+    const tier = app.manifest.tiers.find((t) => t.id === m.tier);
+    let next: string;
+    if (m.endedAt !== undefined) next = `Ended on ${longDate(m.endedAt, language)}.`;
+    else if (m.trialEnd !== undefined && m.endsAt !== undefined) next = `Your trial ends on ${longDate(m.trialEnd, language)}, and so does the membership: it will not be charged.`;
+    else if (m.trialEnd !== undefined) next = `Your trial ends on ${longDate(m.trialEnd, language)}; then ${money(m.amount, m.interval)}. Cancel any time before from Manage membership.`;
+    else if (m.endsAt !== undefined) next = `Ends on ${longDate(m.endsAt, language)}. You keep everything until then, and you will not be charged again.`;
+    else if (m.status === 'past_due' || m.status === 'unpaid') next = 'Your last payment did not go through. Update your card under Manage membership and billing.';
+    else next = m.renewsAt !== undefined ? `Next charge: ${priceText(m.amount, currency, language)} on ${longDate(m.renewsAt, language)}.` : '';
+    const rejoin =
+      m.endedAt !== undefined && tier
+        ? (['month', 'year'] as const).filter((i) => (i === 'month' ? tier.monthly : tier.yearly) !== undefined).map((i) => ({ interval: i, label: `Rejoin for ${money((i === 'month' ? tier.monthly : tier.yearly)!, i)}` }))
+        : undefined;
+    return { tierId: m.tier, tier: tierName(app.manifest, m.tier), price: money(m.amount, m.interval), status: STATUS[m.status] ?? m.status, next, live: m.live, ...(rejoin ? { rejoin } : {}) };
+  });
+  const purchases: AccountItem[] = account.purchases.map((p) => {
+    const offer = app.manifest.offers.find((o) => o.id === p.offer);
+    const asset = offer?.asset ? app.manifest.assets[offer.asset] : undefined;
+    return { name: offerName(app.manifest, p.offer), bought: longDate(p.boughtAt, language), ...(asset && offer?.asset ? { download: downloadPath(offer.asset, asset.name) } : {}) };
+  });
+  return { email: account.email, plans, purchases, feedUrl };
 }
 
 /**
@@ -78,6 +122,13 @@ export async function openPortal(ctx: Ctx): Promise<Response> {
   }
 }
 
+/** Signs out, then shows "You're signed out" (a GET, so a reload does not post again). */
 export function signOut(ctx: Ctx): Response {
-  return redirect('/', { cookies: [clearCookie(SESSION_COOKIE, ctx.url)] });
+  return redirect(ROUTES.signOut, { cookies: [clearCookie(SESSION_COOKIE, ctx.url)] });
+}
+
+/** "You're signed out", only when it is true; a browser still signed in is offered the button instead. */
+export async function signedOutPage(ctx: Ctx): Promise<Response> {
+  const { session } = await readSession(ctx);
+  return page(await shellFor(ctx), session ? signOutView() : signedOutView(), 200, { headers: SAME_ORIGIN_REFERRER });
 }

@@ -5,7 +5,13 @@
 
 import type Stripe from 'stripe';
 import type { Entitlements } from '../access.ts';
-import { describeEntitlements, type App, type Ctx } from '../app.ts';
+import { canAccess } from '../access.ts';
+import { offerName, tierName, type App, type Ctx } from '../app.ts';
+import { canonicalPath } from '../http/canonical-path.ts';
+import { flashCookie } from '../http/flash.ts';
+import { trialSentence } from '../pages/reader.ts';
+import { priceText } from '../pages/price-text.ts';
+import { shellFor } from '../pages/shell-for.ts';
 import { newNonce, nonceHash, nonceMatches, NONCE_PATTERN } from '../checkout-nonce.ts';
 import { ErrorCodes, TruefansError } from '../errors.ts';
 import { entitlementOptions, identityOf, readSession, sessionCookie, type Identity } from '../fan.ts';
@@ -14,19 +20,19 @@ import { readForm } from '../http/form.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { page, redirect, SAME_ORIGIN_REFERRER } from '../http/respond.ts';
 import { safeReturnPath } from '../http/return-to.ts';
-import { lookupKey } from '../manifest.ts';
+import { downloadPath, lookupKey } from '../manifest.ts';
 import { parseMajorUnits } from '../money.ts';
-import { ROUTES, problemView, welcomeView } from '../pages/views.ts';
+import { ROUTES, problemView, welcomeView, type Bought } from '../pages/views.ts';
 import { isMissing, isTransient, stripeFailure } from '../stripe/faults.ts';
 import { offerOfSession, readEntitlements, statusGrants } from '../stripe/entitlements.ts';
-import { customersByEmail, readHoldings, unionOf } from '../stripe/fans.ts';
+import { customersByEmail, mergeEntitlements, readHoldings, unionOf } from '../stripe/fans.ts';
 import type { Session } from '../tokens/session.ts';
 
 /** A checkout must come back within this long of being created (Stripe's own sessions last 24 hours). */
 export const CHECKOUT_MAX_AGE_SECONDS = 24 * 3600;
 
 
-type Purchase =
+export type Purchase =
   | { kind: 'tier'; id: string; interval: 'month' | 'year'; amount: number; trialDays: number | undefined }
   | { kind: 'offer'; id: string; amount: number }
   | { kind: 'gift'; amount: number };
@@ -64,7 +70,7 @@ function missingPrice(key: string, detail: string): TruefansError {
   return new TruefansError(ErrorCodes.STRIPE_PRICE_MISSING, `The Stripe price "${key}" ${detail}.`, 'Run `npm run stripe:sync` with this site\'s STRIPE_SECRET_KEY to create or update the prices from content/site.yaml.');
 }
 
-async function findPrice(app: App, purchase: Exclude<Purchase, { kind: 'gift' }>): Promise<Stripe.Price> {
+export async function findPrice(app: App, purchase: Exclude<Purchase, { kind: 'gift' }>): Promise<Stripe.Price> {
   const key = purchase.kind === 'tier' ? lookupKey.tier(purchase.id, purchase.interval) : lookupKey.offer(purchase.id);
   let prices: Stripe.ApiList<Stripe.Price>;
   try {
@@ -187,12 +193,7 @@ function grantedBy(app: App, session: Stripe.Checkout.Session): Entitlements {
   };
 }
 
-function union(a: Entitlements, b: Entitlements, app: App): Entitlements {
-  return {
-    tiers: app.rankedTiers.filter((t) => a.tiers.includes(t) || b.tiers.includes(t)),
-    offers: app.offerIds.filter((o) => a.offers.includes(o) || b.offers.includes(o)),
-  };
-}
+const union = (a: Entitlements, b: Entitlements, app: App): Entitlements => mergeEntitlements([a, b], { tierIds: app.rankedTiers, offerIds: app.offerIds });
 
 const notFound = () => new HttpProblem(404, 'We could not find that checkout', 'This link does not match a checkout on this site. If you paid, sign in with the email you paid with.', { signIn: true });
 
@@ -217,7 +218,7 @@ export async function completeCheckout(ctx: Ctx): Promise<Response> {
     const { session: current } = await readSession(ctx);
     if (verdict === 'other-browser' && current && customer && current.customers.includes(customer)) {
       // A reload of the welcome page: this browser already holds the session this checkout made.
-      return page(shell, welcomeFor(app, current.ent, returnTo, session));
+      return page(await shellFor(ctx), welcomeFor(app, returnTo, session));
     }
     const problems: Record<Exclude<Verdict, 'granted'>, [number, string, string]> = {
       'not-complete': [402, 'Your checkout is not finished', 'Stripe has not completed this checkout yet. Go back and finish paying, or start again.'],
@@ -249,8 +250,17 @@ export async function completeCheckout(ctx: Ctx): Promise<Response> {
   const duplicate = await findDuplicate(app, session, customer!);
   const now = Math.floor(app.now() / 1000);
   const cookies = [await sessionCookie(app, url, who, ent, now), clearCookie(CHECKOUT_COOKIE, url)];
+  // Paid for a tier from a post it opens: straight back to the post, open, with a one-time welcome (unless
+  // the fan may be paying twice: then the welcome page says so).
+  const tier = session.mode === 'subscription' ? session.metadata?.truefans_tier : undefined;
+  const post = app.manifest.pages[canonicalPath(returnTo.split(/[?#]/)[0]!)];
+  if (tier && post && !duplicate && post.access.some((a) => canAccess(a, ent, app.rankedTiers))) {
+    const trial = trialOf(session);
+    cookies.push(flashCookie(url, { k: 'joined', tier, ...(trial ? { trialEnd: trial.end, amount: trial.amount, interval: trial.interval } : {}) }));
+    return redirect(returnTo, { cookies });
+  }
   // The URL holds the checkout session id: no referrer leaves for other sites.
-  return page(shell, welcomeFor(app, ent, returnTo, session, duplicate ? { verified: who.verified !== undefined } : undefined), 200, { cookies, headers: SAME_ORIGIN_REFERRER });
+  return page(await shellFor(ctx, { ent }), welcomeFor(app, returnTo, session, duplicate ? { verified: who.verified !== undefined } : undefined), 200, { cookies, headers: SAME_ORIGIN_REFERRER });
 }
 
 /**
@@ -273,15 +283,33 @@ async function findDuplicate(app: App, session: Stripe.Checkout.Session, custome
   }
 }
 
-function welcomeFor(app: App, ent: Entitlements, returnTo: string, session: Stripe.Checkout.Session, duplicate?: { verified: boolean }) {
-  const gift = session.metadata?.truefans_kind === 'gift';
-  return welcomeView({
-    siteTitle: app.site.title,
-    author: app.site.author,
-    what: describeEntitlements(app.manifest, ent),
-    gift,
-    thankYou: app.manifest.site.thankYou,
-    returnTo,
-    ...(duplicate ? { duplicate } : {}),
-  });
+/** A trial that this checkout's subscription is in: when it ends and what is charged then. */
+function trialOf(session: Stripe.Checkout.Session): { end: number; amount: number; interval: 'month' | 'year' } | undefined {
+  const sub = session.subscription;
+  if (!sub || typeof sub === 'string' || sub.status !== 'trialing' || !sub.trial_end) return undefined;
+  const item = sub.items.data[0];
+  const interval: string | undefined = item?.price.recurring?.interval;
+  if (!item || (interval !== 'month' && interval !== 'year')) return undefined;
+  return { end: sub.trial_end, amount: (item.price.unit_amount ?? 0) * (item.quantity ?? 1), interval };
+}
+
+/** The completion page's words follow what was bought: a member of a tier, a buyer, a supporter. */
+function welcomeFor(app: App, returnTo: string, session: Stripe.Checkout.Session, duplicate?: { verified: boolean }) {
+  const { currency, language } = app.manifest.site;
+  const kind = session.metadata?.truefans_kind;
+  const tierId = session.metadata?.truefans_tier;
+  const offerId = session.metadata?.truefans_offer;
+  let bought: Bought;
+  if (kind === 'tier' && tierId) {
+    const tier = app.manifest.tiers.find((t) => t.id === tierId);
+    const trial = trialOf(session);
+    bought = { kind: 'tier', tier: tierName(app.manifest, tierId), trial: trial && tier ? trialSentence(tier, trial.end, trial.amount, trial.interval, currency, language, app.now()) : undefined };
+  } else if (kind === 'offer' && offerId) {
+    const offer = app.manifest.offers.find((o) => o.id === offerId);
+    const asset = offer?.asset ? app.manifest.assets[offer.asset] : undefined;
+    bought = { kind: 'offer', offer: offerName(app.manifest, offerId), download: asset && offer?.asset ? downloadPath(offer.asset, asset.name) : undefined };
+  } else {
+    bought = { kind: 'gift', amount: priceText(session.amount_total ?? 0, session.currency ?? currency, language) };
+  }
+  return welcomeView({ siteTitle: app.site.title, author: app.site.author, bought, thankYou: app.manifest.site.thankYou, returnTo, duplicate });
 }

@@ -6,8 +6,10 @@ import { canAccess } from '../access.ts';
 import type { Ctx } from '../app.ts';
 import { resolveFan } from '../fan.ts';
 import { openGates } from '../gate/open-gates.ts';
+import { clearFlash, readFlash } from '../http/flash.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { PRIVATE, TEASER } from '../http/respond.ts';
+import { tailorPage, type Reader } from '../pages/reader.ts';
 
 /** A clean GET for a static file: no conditionals or ranges, so a teaser's 304 can never stand in for a member's page. */
 export function staticRequest(ctx: Ctx, path: string): Request {
@@ -51,32 +53,59 @@ export async function serveGatedPage(ctx: Ctx, pageKey: string): Promise<Respons
   const page = app.manifest.pages[pageKey]!;
   const readable = fan.kind === 'member' && page.access.some((a) => canAccess(a, fan.ent, app.rankedTiers));
   const body = (content: BodyInit | null) => (request.method === 'HEAD' ? null : content);
-  if (!readable || !built.ok) {
+  // A visitor gets the file as built, streamed; a signed-in fan gets it tailored (header, paywall, banner).
+  if (fan.kind !== 'member' || !built.ok) {
     return new Response(body(built.body), { status: built.status, headers: headersFrom(built, TEASER, fan.cookies) });
   }
+  const flash = readFlash(request, ctx.url);
+  const cookies = flash ? [...fan.cookies, clearFlash(ctx.url)] : fan.cookies;
+  const reader: Reader = { signedIn: true, ent: fan.ent };
+  const tailor = (html: string, withFlash: boolean) =>
+    tailorPage(html, withFlash ? { ...reader, flash } : reader, { manifest: app.manifest, rankedTiers: app.rankedTiers, now: app.now(), gated: { access: page.access, returnTo: pageKey } });
+  const type = built.headers.get('content-type') ?? 'text/html; charset=utf-8';
+  // The banner is the only part that is not a pure function of the file and what the fan holds.
+  const finish = async (bytes: Uint8Array<ArrayBuffer>, cache: Record<string, string>) =>
+    new Response(body(flash ? new TextEncoder().encode(await tailorPage(new TextDecoder().decode(bytes), { ...reader, flash }, { manifest: app.manifest, rankedTiers: app.rankedTiers, now: app.now() })) : bytes), {
+      status: 200,
+      headers: headersFrom(built, { ...cache, 'content-type': type }, cookies),
+    });
 
-  // The opened page is a pure function of the built file and what the fan holds. When the static host
-  // names the file's version (an ETag), an isolate that served this page to a fan holding the same
-  // things before reuses the bytes; a new deploy has a new ETag.
+  // The page is a pure function of the built file and what the fan holds. When the static host names the
+  // file's version (an ETag), an isolate that served this page to a fan holding the same things before
+  // reuses the bytes; a new deploy has a new ETag.
   const etag = built.headers.get('etag');
-  const memoKey = etag ? `${pageKey}\u0000${etag}\u0000${fan.ent.tiers.join(',')}\u0000${fan.ent.offers.join(',')}` : undefined;
+  const ent = fan.ent;
+  const memoKey = etag ? `${pageKey}\u0000${etag}\u0000${ent.tiers.join(',')}\u0000${ent.offers.join(',')}\u0000${ent.lapsed?.join(',') ?? ''}\u0000${ent.interval ?? ''}` : undefined;
   const known = memoKey ? app.memo.pages.get(memoKey) : undefined;
   if (known) {
     await built.body?.cancel();
-    return new Response(body(known.bytes), { status: 200, headers: headersFrom(built, { ...PRIVATE, 'content-type': known.type }, fan.cookies) });
+    return finish(known.bytes, readable ? PRIVATE : TEASER);
   }
 
   const html = await built.text();
-  const opened = await openGates(html, { keyring: app.keyring, ent: fan.ent, rankedTiers: app.rankedTiers, opened: app.memo.opened });
-  if (!opened.ok) {
-    const code = (opened.error as { code?: string }).code ?? 'TF_GATE_MALFORMED';
-    app.log(
-      `truefans: ${code}: a sealed part of ${pageKey} (post "${opened.post ?? '?'}", tier "${opened.tier ?? '?'}") could not be opened; serving the preview. ` +
-        'Rebuild the site with the TRUEFANS_SECRET the function uses (or set TRUEFANS_PREVIOUS_SECRET to the one it was built with).',
-    );
-    return new Response(body(withNotice(html)), { status: 200, headers: headersFrom(built, PRIVATE, fan.cookies) });
+  let result: string;
+  try {
+    if (!readable) {
+      result = await tailor(html, false);
+    } else {
+      const opened = await openGates(html, { keyring: app.keyring, ent: fan.ent, rankedTiers: app.rankedTiers, opened: app.memo.opened });
+      if (!opened.ok) {
+        const code = (opened.error as { code?: string }).code ?? 'TF_GATE_MALFORMED';
+        app.log(
+          `truefans: ${code}: a sealed part of ${pageKey} (post "${opened.post ?? '?'}", tier "${opened.tier ?? '?'}") could not be opened; serving the preview. ` +
+            'Rebuild the site with the TRUEFANS_SECRET the function uses (or set TRUEFANS_PREVIOUS_SECRET to the one it was built with).',
+        );
+        return new Response(body(withNotice(html)), { status: 200, headers: headersFrom(built, PRIVATE, fan.cookies) });
+      }
+      result = await tailor(opened.html, false);
+    }
+  } catch (error) {
+    // Markup the tailoring does not understand: the page as built is still correct, only generic.
+    app.log(`truefans: ${(error as { code?: string }).code ?? 'TF_MARKUP_INVALID'}: ${pageKey} could not be tailored for a member; serving it as built.`);
+    if (readable) return new Response(body(withNotice(html)), { status: 200, headers: headersFrom(built, PRIVATE, fan.cookies) });
+    return new Response(body(html), { status: 200, headers: headersFrom(built, TEASER, fan.cookies) });
   }
-  const bytes = new TextEncoder().encode(opened.html);
-  if (memoKey) app.memo.pages.set(memoKey, { bytes, type: built.headers.get('content-type') ?? 'text/html; charset=utf-8' }, memoKey.length + bytes.length);
-  return new Response(body(bytes), { status: 200, headers: headersFrom(built, PRIVATE, fan.cookies) });
+  const bytes = new TextEncoder().encode(result);
+  if (memoKey) app.memo.pages.set(memoKey, { bytes, type }, memoKey.length + bytes.length);
+  return finish(bytes, readable ? PRIVATE : TEASER);
 }

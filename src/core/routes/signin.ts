@@ -8,6 +8,8 @@ import type { Ctx } from '../app.ts';
 import { toBase64Url } from '../crypto/base64url.ts';
 import { signInEmail } from '../email/messages.ts';
 import { entitlementOptions, sessionCookie } from '../fan.ts';
+import { canonicalPath } from '../http/canonical-path.ts';
+import { flashCookie } from '../http/flash.ts';
 import { readForm } from '../http/form.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { page, redirect } from '../http/respond.ts';
@@ -106,5 +108,10 @@ export async function confirmSignIn(ctx: Ctx): Promise<Response> {
   if (!fan.primary) throw expired();
   if (app.store) await app.store.put(usedKey(v.link.jti), '1', { ttlSeconds: MAGIC_LINK_SECONDS + 60 });
   const cookie = await sessionCookie(app, url, { customer: fan.primary, verified: { email: v.link.email, customers: fan.customers } }, fan.ent, Math.floor(app.now() / 1000));
-  return redirect(safeReturnPath(v.link.returnTo), { cookies: [cookie], headers: NO_REFERRER });
+  // Signing in ends on a page that says so: the gated page the fan came from (the function serves it),
+  // or else their account page, with "You're signed in as ...".
+  const returnTo = safeReturnPath(v.link.returnTo);
+  const served = returnTo.startsWith(`${ROUTES.account}`) || app.manifest.pages[canonicalPath(returnTo.split(/[?#]/)[0]!)] !== undefined;
+  const cookies = [cookie, flashCookie(url, { k: 'signed-in', email: v.link.email })];
+  return redirect(served ? returnTo : ROUTES.account, { cookies, headers: NO_REFERRER });
 }

@@ -4,7 +4,10 @@
 
 import type Stripe from 'stripe';
 import { offerName, tierName, type App, type Ctx } from '../app.ts';
-import { goodbyeEmail, newFanEmail, paymentFailedEmail, welcomeEmail } from '../email/messages.ts';
+import { giftEmail, goodbyeEmail, newFanEmail, newSupportEmail, paymentFailedEmail, purchaseEmail, welcomeEmail } from '../email/messages.ts';
+import { downloadPath } from '../manifest.ts';
+import { priceText } from '../pages/price-text.ts';
+import { trialSentence } from '../pages/reader.ts';
 import { changedKey } from '../fan.ts';
 import type { EmailMessage } from '../ports.ts';
 import { safeReturnPath } from '../http/return-to.ts';
@@ -87,16 +90,48 @@ const checkoutCompleted: EventHandler = async ({ app }, event) => {
   await markChanged(app, session.customer, event.created);
   const email = session.customer_details?.email ?? (await customerEmail(app, session.customer));
   const tier = session.metadata?.truefans_tier;
-  const offer = session.metadata?.truefans_offer;
-  const what =
-    kind === 'tier' && tier ? `the ${tierName(app.manifest, tier)} membership` : kind === 'offer' && offer ? offerName(app.manifest, offer) : 'a gift of support';
+  const offerId = session.metadata?.truefans_offer;
   const link = `${app.siteOrigin}${safeReturnPath(session.metadata?.truefans_return)}`;
-  if (email) await send(app, welcomeEmail(app.site, email, what, app.manifest.site.thankYou, link));
-  if (app.config.creatorEmail) {
-    const fan = session.customer_details?.name || email || 'Someone';
-    await send(app, newFanEmail(app.site, app.config.creatorEmail, fan, what, await countFans(app), app.manifest.site.fanGoal));
+  const { currency, language } = app.manifest.site;
+  const fan = session.customer_details?.name || email || 'Someone';
+  const notify = async (message: (count: { fans: number; atLeast: boolean }) => EmailMessage) => {
+    if (app.config.creatorEmail) await send(app, message(await countFans(app)));
+  };
+  // Wording follows what was bought: a member of a tier, a buyer of an offer, a supporter.
+  if (kind === 'tier' && tier) {
+    const what = `the ${tierName(app.manifest, tier)} membership`;
+    if (email) await send(app, welcomeEmail(app.site, email, what, app.manifest.site.thankYou, link, await trialText(app, session, tier)));
+    await notify((count) => newFanEmail(app.site, app.config.creatorEmail!, fan, what, count, app.manifest.site.fanGoal));
+  } else if (kind === 'offer' && offerId) {
+    const offer = app.manifest.offers.find((o) => o.id === offerId);
+    const asset = offer?.asset ? app.manifest.assets[offer.asset] : undefined;
+    const download = asset && offer?.asset ? `${app.siteOrigin}${downloadPath(offer.asset, asset.name)}` : undefined;
+    const name = offerName(app.manifest, offerId);
+    if (email) await send(app, purchaseEmail(app.site, email, name, app.manifest.site.thankYou, link, download));
+    await notify((count) => newSupportEmail(app.site, app.config.creatorEmail!, fan, { kind: 'offer', offer: name }, count, app.manifest.site.fanGoal));
+  } else if (kind === 'gift') {
+    const amount = priceText(session.amount_total ?? 0, session.currency ?? currency, language);
+    if (email) await send(app, giftEmail(app.site, email, amount, app.manifest.site.thankYou, link));
+    await notify((count) => newSupportEmail(app.site, app.config.creatorEmail!, fan, { kind: 'gift', amount }, count, app.manifest.site.fanGoal));
   }
 };
+
+/** The trial sentence for a new member's email, read from their subscription (one call, only for tiers). */
+async function trialText(app: App, session: Stripe.Checkout.Session, tierId: string): Promise<string | undefined> {
+  const tier = app.manifest.tiers.find((t) => t.id === tierId);
+  const id = typeof session.subscription === 'string' ? session.subscription : session.subscription?.id;
+  if (!tier?.trialDays || !id) return undefined;
+  try {
+    const sub = await app.stripe.subscriptions.retrieve(id);
+    const item = sub.items.data[0];
+    const interval: string | undefined = item?.price.recurring?.interval;
+    if (sub.status !== 'trialing' || !sub.trial_end || !item || (interval !== 'month' && interval !== 'year')) return undefined;
+    const { currency, language } = app.manifest.site;
+    return trialSentence(tier, sub.trial_end, (item.price.unit_amount ?? 0) * (item.quantity ?? 1), interval, currency, language, app.now());
+  } catch {
+    return undefined; // the welcome still goes out, without the trial line
+  }
+}
 
 const subscriptionUpdated: EventHandler = async ({ app }, event) => {
   const sub = event.data.object as Stripe.Subscription;

@@ -46,7 +46,7 @@ export interface ReadOptions {
 
 const MAX_PAGES = 10;
 
-async function listAll<T extends { id: string }>(page: (startingAfter: string | undefined) => Promise<Stripe.ApiList<T>>): Promise<T[]> {
+export async function listAll<T extends { id: string }>(page: (startingAfter: string | undefined) => Promise<Stripe.ApiList<T>>): Promise<T[]> {
   const out: T[] = [];
   let after: string | undefined;
   for (let i = 0; i < MAX_PAGES; i++) {
@@ -58,24 +58,53 @@ async function listAll<T extends { id: string }>(page: (startingAfter: string | 
   return out;
 }
 
+/** The tier a subscription item stands for, reading the product when the price does not say. */
+export async function tierOfItem(stripe: Stripe, item: Stripe.SubscriptionItem, products: Map<string, Promise<Stripe.Product | Stripe.DeletedProduct>>, timeout: number): Promise<string | undefined> {
+  const tier = tierOfPrice(item.price);
+  if (tier || typeof item.price.product !== 'string') return tier;
+  const id = item.price.product;
+  if (!products.has(id)) products.set(id, stripe.products.retrieve(id, {}, { timeout }));
+  const product = await products.get(id)!;
+  return 'deleted' in product && product.deleted ? undefined : (product as Stripe.Product).metadata?.truefans_tier || undefined;
+}
+
+/** Statuses of a membership that has ended for good or stopped paying: the fan is "lapsed", welcome back. */
+const LAPSED = new Set(['canceled', 'unpaid', 'incomplete_expired']);
+
 /** Subscriptions whose status grants access, as tier ids. */
 export async function tiersFromSubscriptions(stripe: Stripe, subscriptions: readonly Stripe.Subscription[], options: ReadOptions, timeout: number): Promise<string[]> {
-  const tiers = new Set<string>();
+  return (await tierStatesFromSubscriptions(stripe, subscriptions, options, timeout)).tiers;
+}
+
+/** What the subscriptions say: tiers held (with the interval of the highest), and tiers that lapsed. */
+export async function tierStatesFromSubscriptions(
+  stripe: Stripe,
+  subscriptions: readonly Stripe.Subscription[],
+  options: ReadOptions,
+  timeout: number,
+): Promise<{ tiers: string[]; lapsed: string[]; interval: 'month' | 'year' | undefined }> {
+  const tiers = new Map<string, 'month' | 'year' | undefined>();
+  const lapsed = new Set<string>();
   const products = new Map<string, Promise<Stripe.Product | Stripe.DeletedProduct>>();
   for (const sub of subscriptions) {
-    if (!statusGrants(sub.status, options.pastDue)) continue;
+    const grants = statusGrants(sub.status, options.pastDue);
+    if (!grants && !LAPSED.has(sub.status)) continue;
     for (const item of sub.items?.data ?? []) {
-      let tier = tierOfPrice(item.price);
-      if (!tier && typeof item.price.product === 'string') {
-        const id = item.price.product;
-        if (!products.has(id)) products.set(id, stripe.products.retrieve(id, {}, { timeout }));
-        const product = await products.get(id)!;
-        tier = 'deleted' in product && product.deleted ? undefined : (product as Stripe.Product).metadata?.truefans_tier || undefined;
-      }
-      if (tier && options.tierIds.includes(tier)) tiers.add(tier);
+      const tier = await tierOfItem(stripe, item, products, timeout);
+      if (!tier || !options.tierIds.includes(tier)) continue;
+      const interval: string | undefined = item.price.recurring?.interval;
+      if (grants) tiers.set(tier, interval === 'month' || interval === 'year' ? interval : undefined);
+      else lapsed.add(tier);
     }
   }
-  return options.tierIds.filter((t) => tiers.has(t));
+  const held = options.tierIds.filter((t) => tiers.has(t));
+  const top = held[held.length - 1];
+  return {
+    tiers: held,
+    // Only a fan who holds no tier now is welcomed back.
+    lapsed: held.length ? [] : options.tierIds.filter((t) => lapsed.has(t)),
+    interval: top ? tiers.get(top) : undefined,
+  };
 }
 
 export function offerOfSession(session: Stripe.Checkout.Session): string | undefined {
@@ -97,9 +126,9 @@ export async function readEntitlements(stripe: Stripe, customer: string, options
         )
       : Promise.resolve([]),
   ]);
-  const tiers = await tiersFromSubscriptions(stripe, subscriptions, options, timeout);
+  const { tiers, lapsed, interval } = await tierStatesFromSubscriptions(stripe, subscriptions, options, timeout);
   const bought = new Set(sessions.map(offerOfSession).filter((o): o is string => !!o));
-  return { tiers, offers: options.offerIds.filter((o) => bought.has(o)) };
+  return { tiers, offers: options.offerIds.filter((o) => bought.has(o)), ...(lapsed.length ? { lapsed } : {}), ...(interval ? { interval } : {}) };
 }
 
 export function hasAny(ent: Entitlements): boolean {

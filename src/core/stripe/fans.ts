@@ -82,10 +82,18 @@ export async function readHoldings(stripe: Stripe, customers: readonly string[],
 }
 
 export function unionOf(holdings: readonly Holding[], options: Pick<ReadOptions, 'tierIds' | 'offerIds'>): Entitlements {
-  return {
-    tiers: options.tierIds.filter((t) => holdings.some((h) => h.ent.tiers.includes(t))),
-    offers: options.offerIds.filter((o) => holdings.some((h) => h.ent.offers.includes(o))),
-  };
+  return mergeEntitlements(holdings.map((h) => h.ent), options);
+}
+
+/** Everything any of `all` holds, in the site's order. */
+export function mergeEntitlements(all: readonly Entitlements[], options: Pick<ReadOptions, 'tierIds' | 'offerIds'>): Entitlements {
+  const tiers = options.tierIds.filter((t) => all.some((ent) => ent.tiers.includes(t)));
+  const offers = options.offerIds.filter((o) => all.some((ent) => ent.offers.includes(o)));
+  // Lapsed only while nothing is held anywhere; the interval is the one that pays for the top tier.
+  const lapsed = tiers.length ? [] : options.tierIds.filter((t) => all.some((ent) => ent.lapsed?.includes(t)));
+  const top = tiers[tiers.length - 1];
+  const interval = top ? all.find((ent) => ent.tiers.includes(top) && ent.interval)?.interval : undefined;
+  return { tiers, offers, ...(lapsed.length ? { lapsed } : {}), ...(interval ? { interval } : {}) };
 }
 
 /**

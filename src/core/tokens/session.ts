@@ -35,7 +35,7 @@ export interface Session {
 
 const ids = z.array(z.string().max(64)).max(200);
 const claims = z.object({
-  ent: z.object({ tiers: ids, offers: ids }),
+  ent: z.object({ tiers: ids, offers: ids, lapsed: ids.optional(), interval: z.enum(['month', 'year']).optional() }),
   chk: z.number().int().nonnegative(),
   rty: z.number().int().nonnegative().optional(),
   iat: z.number(),
@@ -59,7 +59,10 @@ export interface SessionIssue {
 }
 
 export function signSession(keyring: Keyring, issuer: string, s: SessionIssue): Promise<string> {
-  const body: Record<string, unknown> = { ent: { tiers: [...s.ent.tiers], offers: [...s.ent.offers] }, chk: s.checkedAt };
+  const ent: Record<string, unknown> = { tiers: [...s.ent.tiers], offers: [...s.ent.offers] };
+  if (s.ent.lapsed?.length) ent.lapsed = [...s.ent.lapsed];
+  if (s.ent.interval) ent.interval = s.ent.interval;
+  const body: Record<string, unknown> = { ent, chk: s.checkedAt };
   if (s.retryAfter !== undefined) body.rty = s.retryAfter;
   if (s.verified) {
     body.vrf = 1;
@@ -90,6 +93,11 @@ export async function verifySession(keyring: Keyring, issuer: string, token: str
   const customers = isVerified ? [...new Set([c.sub, ...(c.cus ?? [])])] : [c.sub];
   return {
     ok: true,
-    session: { customer: c.sub, verified: isVerified, email: c.eml, customers, ent: c.ent, checkedAt: c.chk, retryAfter: c.rty, issuedAt: c.iat, expiresAt: c.exp },
+    session: { customer: c.sub, verified: isVerified, email: c.eml, customers, ent: entitlementsOf(c.ent), checkedAt: c.chk, retryAfter: c.rty, issuedAt: c.iat, expiresAt: c.exp },
   };
+}
+
+/** Optional claims stay absent rather than `undefined`, so sessions compare and memoise alike. */
+function entitlementsOf(ent: z.infer<typeof claims>['ent']): Entitlements {
+  return { tiers: ent.tiers, offers: ent.offers, ...(ent.lapsed?.length ? { lapsed: ent.lapsed } : {}), ...(ent.interval ? { interval: ent.interval } : {}) };
 }

@@ -1,7 +1,7 @@
 // The hosted billing portal at /p/session/<id>: the fan's plan, switching to another tier or interval
 // (active recurring prices whose lookup key starts with `truefans:`), cancelling now or at the period end
 // (and taking that back), the card on file and past invoices. Plain HTML forms.
-import { cancelSubscription, itemsOf, periodEnd, setCancelAtPeriodEnd, switchPrice } from '../billing.ts';
+import { cancelSubscription, changePlan, itemsOf, periodEnd, quotePlanChange, setCancelAtPeriodEnd, switchPrice } from '../billing.ts';
 import type { Engine } from '../engine.ts';
 import { formatDate, formatMoney, formatPrice, type Recurring } from '../money.ts';
 import type { StripeObject } from '../state.ts';
@@ -118,10 +118,79 @@ function field(form: FormData, name: string): string {
   return typeof value === 'string' ? value : '';
 }
 
+interface UpdateFlow {
+  after_completion: { type: string; redirect: { return_url: string } | null; hosted_confirmation: { custom_message: string | null } | null };
+  subscription_update_confirm: { subscription: string; items: { id: string; price: string; quantity: number }[] };
+}
+
+function updateFlowOf(portal: StripeObject): UpdateFlow | undefined {
+  const flow = portal.flow as (UpdateFlow & { type: string }) | null;
+  return flow?.type === 'subscription_update_confirm' ? flow : undefined;
+}
+
+/**
+ * The deep-linked update confirmation (flow `subscription_update_confirm`): the current and the new plan,
+ * what is due today (prorated) and what is charged from the next renewal, and one Confirm button.
+ */
+function renderUpdateConfirm(engine: Engine, portal: StripeObject, flow: UpdateFlow): Response {
+  const customer = engine.store.require('customer', String(portal.customer));
+  const returnUrl = portal.return_url as string | null;
+  const back = returnUrl ? html`<a class="back" href="${returnUrl}">← Go back without changing</a>` : '';
+  const { subscription: subscriptionId, items } = flow.subscription_update_confirm;
+  const subscription = engine.store.get('subscription', subscriptionId);
+  const item = subscription ? itemsOf(subscription).find((candidate) => candidate.id === items[0]!.id) : undefined;
+  if (!subscription || !item || !LIVE.has(String(subscription.status))) {
+    return page('Manage your membership', html`<main><h1>This change is no longer available</h1><p>The membership it would change has ended or changed.</p>${back}</main>`, { status: 409 });
+  }
+  const price = engine.store.require('price', items[0]!.price);
+  const current = engine.store.require('price', item.price);
+  if (current.id === price.id) {
+    return page('Manage your membership', html`<main><h1>Your plan is up to date</h1><p>You are on ${priceLabel(engine, price)}.</p>${back}</main>`);
+  }
+  const quote = quotePlanChange(engine, subscription, item.id, price);
+  const currency = String(price.currency);
+  const recurring = price.recurring as Recurring;
+  const today =
+    subscription.status === 'trialing'
+      ? html`<p>Due today: <strong>${formatMoney(0, currency)}</strong>. Your trial continues until ${formatDate(Number(subscription.trial_end))}; then ${formatPrice(Number(price.unit_amount), currency, recurring)}.</p>`
+      : quote.sameInterval
+        ? html`<p>Due today: <strong>${formatMoney(quote.dueNow, currency)}</strong>, prorated for the rest of this period (until ${formatDate(quote.periodEnd)}).</p><p>Then ${formatPrice(Number(price.unit_amount), currency, recurring)} from ${formatDate(quote.periodEnd)}.</p>`
+        : html`<p>Due today: <strong>${formatMoney(quote.dueNow, currency)}</strong>; a new billing period starts today and renews on ${formatDate(quote.periodEnd)}.</p>`;
+  const body = html`<main>
+  <p class="eyebrow">${String(customer.email ?? '')}</p>
+  <h1>Confirm your new plan</h1>
+  <section class="card" aria-labelledby="confirm-heading">
+    <h2 id="confirm-heading">${priceLabel(engine, price)}</h2>
+    <p>Instead of ${priceLabel(engine, current)}.</p>
+    ${today}
+    <form method="post" action="/p/session/${portal.id}/confirm"><button type="submit">Confirm</button></form>
+  </section>
+  ${back}
+</main>`;
+  return page('Confirm your new plan', body);
+}
+
 export async function handlePortalPage(engine: Engine, request: Request, id: string, action: string | undefined): Promise<Response> {
   const portal = engine.store.get('billing_portal.session', id);
   if (!portal) return notFound('Billing portal session');
   const url = new URL(request.url);
+  const flow = updateFlowOf(portal);
+  if (flow) {
+    if (request.method === 'GET' && action === undefined) return renderUpdateConfirm(engine, portal, flow);
+    if (request.method !== 'POST' || action !== 'confirm') return new Response('Method not allowed', { status: 405, headers: { allow: 'GET, POST' } });
+    const { subscription: subscriptionId, items } = flow.subscription_update_confirm;
+    const subscription = engine.store.get('subscription', subscriptionId);
+    const item = subscription ? itemsOf(subscription).find((candidate) => candidate.id === items[0]!.id) : undefined;
+    const price = engine.store.get('price', items[0]!.price);
+    if (!subscription || !item || !price || !LIVE.has(String(subscription.status))) return renderUpdateConfirm(engine, portal, flow);
+    if (item.price !== price.id) changePlan(engine, subscription, item.id, price);
+    const after = flow.after_completion;
+    if (after.type === 'redirect' && after.redirect) return redirect(after.redirect.return_url);
+    if (after.type === 'hosted_confirmation') {
+      return page('Manage your membership', html`<main><h1>Your plan has been changed</h1><p role="status">${after.hosted_confirmation?.custom_message ?? 'Your plan has been changed.'}</p>${portal.return_url ? html`<a class="back" href="${String(portal.return_url)}">← Return to site</a>` : ''}</main>`);
+    }
+    return renderPortal(engine, portal, 'switched');
+  }
   if (request.method === 'GET' && action === undefined) return renderPortal(engine, portal, url.searchParams.get('done') ?? undefined);
   if (request.method !== 'POST') return new Response('Method not allowed', { status: 405, headers: { allow: 'GET, POST' } });
   const form = await request.formData();

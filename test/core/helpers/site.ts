@@ -36,11 +36,15 @@ export const TEASER_TEXT = 'The tour starts in the north';
 const gate = sealedGate;
 
 function locked(tier: string): string {
-  return `<truefans-locked data-tier="${tier}"><div class="paywall"><p>This part is for ${tier}.</p><form method="post" action="/_truefans/checkout"><input type="hidden" name="tier" value="supporter"></form></div></truefans-locked>`;
+  return `<truefans-locked data-tier="${tier}" data-paywall="post"><div class="paywall"><p>This part is for ${tier}.</p><form method="post" action="/_truefans/checkout"><input type="hidden" name="tier" value="supporter"></form></div></truefans-locked>`;
 }
 
+/** The header's member links as the build marks them, for the function to rewrite for signed-in fans. */
+export const MEMBER_NAV =
+  '<truefans-member-nav><nav class="member-nav" aria-label="Members"><ul><li><a href="/signin/">Sign in</a></li><li><a href="/_truefans/account">Your membership</a></li><li><a href="/membership/">Join</a></li></ul></nav></truefans-member-nav>';
+
 function layout(title: string, main: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><header>Mira Lune</header><main>${main}</main></body></html>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><header>Mira Lune ${MEMBER_NAV}</header><main>${main}</main></body></html>`;
 }
 
 export interface Fixture {
