@@ -15,6 +15,8 @@ import { customerRoutes } from './resources/customers.ts';
 import { discountRoutes } from './resources/discounts.ts';
 import { eventRoutes } from './resources/events.ts';
 import { invoiceRoutes } from './resources/invoices.ts';
+import { paymentIntentRoutes } from './resources/payment-intents.ts';
+import { paymentMethodRoutes } from './resources/payment-methods.ts';
 import { portalRoutes } from './resources/portal.ts';
 import { subscriptionRoutes } from './resources/subscriptions.ts';
 import type { Route } from './routes.ts';
@@ -31,6 +33,8 @@ const ROUTES: Route[] = [
   ...discountRoutes,
   ...eventRoutes,
   ...chargeRoutes,
+  ...paymentMethodRoutes,
+  ...paymentIntentRoutes,
 ];
 
 interface Compiled {

@@ -58,3 +58,6 @@ export function addInterval(startSec: number, recurring: Recurring, times = 1): 
 export function formatDate(sec: number): string {
   return new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(sec * 1000));
 }
+
+/** For currencies Stripe's table does not list, its minimum is about 0.50 USD; the stand-in assumes 50 minor units. */
+export const MINIMUM_CHARGE = 50;

@@ -9,6 +9,7 @@ import { newId } from '../ids.ts';
 import { paginate } from '../list.ts';
 import { formatMoney, parseMoney } from '../money.ts';
 import { minimumCharge } from '../../core/money.ts';
+import { MINIMUM_CHARGE } from '../money.ts';
 import { route, type Route } from '../routes.ts';
 import { checkoutSessionShape, customerDetails, lineItemShape, paymentIntentShape, paymentMethodShape, type CustomUnitAmount } from '../shapes.ts';
 import type { SessionExtras, StripeObject } from '../state.ts';
@@ -283,8 +284,6 @@ export type CompleteResult =
   | { ok: true; redirect: string | null }
   | { ok: false; field: string; message: string; status: number };
 
-/** For currencies Stripe's table does not list, its minimum is about 0.50 USD; the stand-in assumes 50 minor units. */
-const MINIMUM_CHARGE = 50;
 
 export function completeSession(engine: Engine, session: StripeObject, form: PaymentForm): CompleteResult {
   if (session.status !== 'open') {
