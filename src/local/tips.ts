@@ -21,7 +21,7 @@ export function thingsToTry(site: SiteConfig, outboxUrl: string, standInUrl: str
     lines.push('- content/site.yaml has no tiers yet: add one under `tiers:` to try joining.');
   }
   for (const offer of site.offers) {
-    lines.push(`- Buy ${offer.name} (${formatMajor(offer.price, site.currency, site.language)})${offer.file ? ' and download it' : ''} on /membership/.`);
+    lines.push(`- Buy ${offer.name} (${formatMajor(offer.price, site.currency, site.language)}) on /membership/${offer.file ? ': the download is on the thank-you page and on your account page' : ''}.`);
   }
   if (site.pay_what_you_want?.enabled) {
     lines.push(`- Send a pay-what-you-want gift (at least ${formatMajor(site.pay_what_you_want.minimum, site.currency, site.language)}).`);

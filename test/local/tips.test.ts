@@ -14,7 +14,7 @@ it('names the example site tiers, prices, trial and offer', () => {
       "- Open a locked post: you see the teaser and the tiers that open it.",
       "- Join a tier: Listener ($5 a month or $50 a year), True Fan ($7 a month or $70 a year, after a 7-day free trial), Patron ($20 a month or $200 a year).",
       "  Pay with 4242 4242 4242 4242, any future expiry, any CVC; the card 4000 0000 0000 0002 is declined.",
-      "- Buy The Barn Songbook ($12) and download it on /membership/.",
+      "- Buy The Barn Songbook ($12) on /membership/: the download is on the thank-you page and on your account page.",
       "- Send a pay-what-you-want gift (at least $3).",
       "- Sign out, then sign in with your email: the link arrives in the outbox, http://localhost:4321/_outbox/",
       "- "Your membership" opens the billing portal: switch tier or cancel.",
