@@ -36,8 +36,8 @@ export interface EdgeBenchOptions {
   rounds?: number;
   modes?: Array<'direct' | 'http'>;
 }
-const SECRET = 'k3J9vQxW2mZpL8rT5yN1bH6cF4dS7gA0eU2iO9wE3qR';
-const ORIGIN = 'https://mira.example';
+export const SECRET = 'k3J9vQxW2mZpL8rT5yN1bH6cF4dS7gA0eU2iO9wE3qR';
+export const ORIGIN = 'https://mira.example';
 
 function prose(bytes: number): string {
   const sentence = '<p>We drove north through the snow, and the old song sounded new in the cold hall. </p>\n';
@@ -64,7 +64,8 @@ interface Site {
 const COLD_COOKIES = 12_000;
 const coldPageCount = (size: number) => Math.ceil((12 * 1024 * 1024) / (size * 0.74));
 
-async function site(sizes: number[]): Promise<Site> {
+/** The bench's deploy: gated and public pages of each size, and the cookies and pages the cold variant uses. */
+export async function benchSite(sizes: number[]): Promise<Site> {
   const keyring = await createKeyring(SECRET);
   const files = new Map<string, { body: Uint8Array<ArrayBuffer>; type: string; etag: string }>();
   const put = (path: string, body: string, type = 'text/html; charset=utf-8') => files.set(path, { body: new TextEncoder().encode(body), type, etag: `"${body.length.toString(16)}-${files.size}"` });
@@ -141,7 +142,7 @@ export async function benchEdge(bench: EdgeBenchOptions = {}): Promise<Record<st
   const ROUNDS = bench.rounds ?? 5;
   const MODES = bench.modes ?? ['direct', 'http'];
   const sizes = [10 * 1024, 100 * 1024];
-  const s = await site(sizes);
+  const s = await benchSite(sizes);
   let stripeCalls = 0;
   const options = {
     env: { TRUEFANS_SECRET: SECRET, STRIPE_SECRET_KEY: 'sk_test_truefans_bench', SITE_URL: ORIGIN, STRIPE_API_BASE: 'http://127.0.0.1:9' },

@@ -2,6 +2,7 @@
 // noisy, so each benchmark compares its cases side by side, as ratios). Results also go to bench/results/.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { benchAbuseMemory } from './abuse-memory.ts';
 import { benchAdapters } from './adapters.ts';
 import { benchBuild } from './build.ts';
 import { benchEdge } from './edge.ts';
@@ -12,6 +13,7 @@ const benches: Record<string, () => unknown | Promise<unknown>> = {
   build: benchBuild,
   edge: benchEdge,
   adapters: benchAdapters,
+  'abuse-memory': benchAbuseMemory,
 };
 for (const [name, run] of Object.entries(benches)) {
   if (only && only !== name) continue;
