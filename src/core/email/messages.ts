@@ -30,11 +30,17 @@ export function signInEmail(site: SiteInfo, to: string, link: string): EmailMess
   ], { href: link, label: 'Sign in' });
 }
 
-/** A new member of a tier; `trial` is the sentence on when a trial ends and what is charged then. */
-export function welcomeEmail(site: SiteInfo, to: string, what: string, thankYou: string, link: string, trial?: string): EmailMessage {
+/**
+ * A new member of a tier; `trial` is the sentence on when a trial ends and what is charged then; `account`,
+ * given when this email already had a membership, is the account page where the fan can see both.
+ */
+export function welcomeEmail(site: SiteInfo, to: string, what: string, thankYou: string, link: string, trial?: string, account?: string): EmailMessage {
   return message('welcome', to, `Welcome to ${site.title}`, site, [
     `You are now a member of ${site.title}: ${what}.`,
     ...(trial ? [trial] : []),
+    ...(account
+      ? [`This email address already had a membership of ${site.title} before this payment, so you may now be paying twice. Sign in with this address to see both on your account page (${account}) and cancel the one you do not need.`]
+      : []),
     thankYou,
     `— ${site.author}`,
     'To read on another device, sign in there with this email address; the site will send you a link.',

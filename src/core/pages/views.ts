@@ -38,32 +38,13 @@ export function problemView(title: string, message: string, options: { returnTo?
   return { title, main: section(`<h1>${e(title)}</h1>\n<p>${e(message)}</p>\n${signIn}\n${back}`) };
 }
 
-/**
- * Said when another customer with the checkout's email already had a membership: the fan may be paying twice.
- * To a browser not signed in by email it says no more than that (the email typed on Checkout proves nothing).
- * The new membership's own portal is open to this browser, which made it.
- */
-function duplicateNotice(d: { verified: boolean }): string {
-  const how = d.verified
-    ? `<p>You can see both on <a href="${ROUTES.account}">your account page</a>: cancel the one you do not need there with its "Manage" button.</p>`
-    : `<p>If that was you, you may now be paying twice. To cancel the membership you just bought, use this button (nothing else changes):</p>
-<form method="post" action="${ROUTES.portal}"><button type="submit">Cancel or change the membership you just bought</button></form>
-<p>To see the membership you already had, sign in by email:</p>
-${signInForm(ROUTES.account, 'Email me a sign-in link')}`;
-  return `<div class="truefans-notice" role="alert">
-<h2>This email already had a membership</h2>
-<p>This email already had a membership on this site before this payment.</p>
-${how}
-</div>`;
-}
-
 /** What a completed checkout bought, for the completion page's wording. */
 export type Bought =
   | { kind: 'tier'; tier: string; trial?: string | undefined }
   | { kind: 'offer'; offer: string; download?: string | undefined }
   | { kind: 'gift'; amount: string };
 
-export function welcomeView(o: { siteTitle: string; author: string; bought: Bought; thankYou: string; returnTo: string; duplicate?: { verified: boolean } | undefined }): View {
+export function welcomeView(o: { siteTitle: string; author: string; bought: Bought; thankYou: string; returnTo: string }): View {
   const { bought } = o;
   const quote = `<blockquote class="truefans-thank-you"><p>${e(o.thankYou)}</p><footer>— ${e(o.author)}</footer></blockquote>`;
   const account = `<p><a href="${ROUTES.account}">Your account</a></p>`;
@@ -73,7 +54,6 @@ export function welcomeView(o: { siteTitle: string; author: string; bought: Boug
       main: section(`<h1>Welcome, ${e(bought.tier)}</h1>
 <p>You’re now a ${e(bought.tier)} member of ${e(o.siteTitle)}, signed in on this device.</p>
 ${bought.trial ? `<p class="truefans-trial">${e(bought.trial)}</p>
-` : ''}${o.duplicate ? `${duplicateNotice(o.duplicate)}
 ` : ''}${quote}
 <p><a href="${e(o.returnTo)}">Continue reading</a></p>
 ${account}`),

@@ -26,7 +26,7 @@ import { parseMajorUnits } from '../money.ts';
 import { ROUTES, problemView, welcomeView, type Bought } from '../pages/views.ts';
 import { isMissing, isTransient, stripeFailure } from '../stripe/faults.ts';
 import { offerOfSession, readEntitlements, SESSION_CHARGE_EXPAND, statusGrants } from '../stripe/entitlements.ts';
-import { customersByEmail, mergeEntitlements, readHoldings, unionOf } from '../stripe/fans.ts';
+import { mergeEntitlements, readHoldings, unionOf } from '../stripe/fans.ts';
 import type { Session } from '../tokens/session.ts';
 
 /** A checkout must come back within this long of being created (Stripe's own sessions last 24 hours). */
@@ -256,40 +256,19 @@ export async function completeCheckout(ctx: Ctx): Promise<Response> {
     who = identityOf(current);
     ent = union(current.ent, ent, app);
   }
-  const duplicate = await findDuplicate(app, session, customer!);
   const now = Math.floor(app.now() / 1000);
   const cookies = [await sessionCookie(app, url, who, ent, now), clearCookie(CHECKOUT_COOKIE, url)];
-  // Paid for a tier from a post it opens: straight back to the post, open, with a one-time welcome (unless
-  // the fan may be paying twice: then the welcome page says so).
+  // Paid for a tier from a post it opens: straight back to the post, open, with a one-time welcome. (A fan who
+  // may be paying twice is told in the welcome email, which only the mailbox owner reads.)
   const tier = session.mode === 'subscription' ? session.metadata?.truefans_tier : undefined;
   const post = app.manifest.pages[canonicalPath(returnTo.split(/[?#]/)[0]!)];
-  if (tier && post && !duplicate && post.access.some((a) => canAccess(a, ent, app.rankedTiers))) {
+  if (tier && post && post.access.some((a) => canAccess(a, ent, app.rankedTiers))) {
     const trial = trialOf(session);
     cookies.push(flashCookie(url, { k: 'joined', tier, ...(trial ? { trialEnd: trial.end, amount: trial.amount, interval: trial.interval } : {}) }));
     return redirect(returnTo, { cookies });
   }
   // The URL holds the checkout session id: no referrer leaves for other sites.
-  return page(await shellFor(ctx, { ent }), welcomeFor(app, returnTo, session, duplicate ? { verified: who.verified !== undefined } : undefined), 200, { cookies, headers: SAME_ORIGIN_REFERRER });
-}
-
-/**
- * After a new subscription: does another customer with the same email (any letter case) already hold an
- * active or trialing subscription to a tier of this site? Then the fan may be paying twice. The answer only
- * says "yes": nothing about the other customers (which tier, how many, since when) reaches the page, since
- * the email typed on Checkout proves nothing. Best effort: a Stripe fault skips the check, never the welcome.
- */
-async function findDuplicate(app: App, session: Stripe.Checkout.Session, customer: string): Promise<boolean> {
-  const email = session.customer_details?.email;
-  if (session.mode !== 'subscription' || !email) return false;
-  try {
-    const others = (await customersByEmail(app.stripe, email, app.log)).map((c) => c.id).filter((id) => id !== customer);
-    if (others.length === 0) return false;
-    const holdings = await readHoldings(app.stripe, others, { ...entitlementOptions(app), pastDue: 'revoke' });
-    return holdings.some((h) => h.ent.tiers.length > 0);
-  } catch (error) {
-    app.log(`truefans: ${stripeFailure(error, 'checking a new member for a duplicate subscription').message.split('\n')[0]} Skipping that check.`);
-    return false;
-  }
+  return page(await shellFor(ctx, { ent }), welcomeFor(app, returnTo, session), 200, { cookies, headers: SAME_ORIGIN_REFERRER });
 }
 
 /** A trial that this checkout's subscription is in: when it ends and what is charged then. */
@@ -303,7 +282,7 @@ function trialOf(session: Stripe.Checkout.Session): { end: number; amount: numbe
 }
 
 /** The completion page's words follow what was bought: a member of a tier, a buyer, a supporter. */
-function welcomeFor(app: App, returnTo: string, session: Stripe.Checkout.Session, duplicate?: { verified: boolean }) {
+function welcomeFor(app: App, returnTo: string, session: Stripe.Checkout.Session) {
   const { currency, language } = app.manifest.site;
   const kind = session.metadata?.truefans_kind;
   const tierId = session.metadata?.truefans_tier;
@@ -320,5 +299,5 @@ function welcomeFor(app: App, returnTo: string, session: Stripe.Checkout.Session
   } else {
     bought = { kind: 'gift', amount: priceText(session.amount_total ?? 0, session.currency ?? currency, language) };
   }
-  return welcomeView({ siteTitle: app.site.title, author: app.site.author, bought, thankYou: app.manifest.site.thankYou, returnTo, duplicate });
+  return welcomeView({ siteTitle: app.site.title, author: app.site.author, bought, thankYou: app.manifest.site.thankYou, returnTo });
 }

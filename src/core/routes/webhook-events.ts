@@ -8,12 +8,12 @@ import { giftEmail, goodbyeEmail, newFanEmail, newSupportEmail, paymentFailedEma
 import { downloadPath } from '../manifest.ts';
 import { priceText } from '../pages/price-text.ts';
 import { trialSentence } from '../pages/reader.ts';
-import { changedKey } from '../fan.ts';
+import { changedKey, entitlementOptions } from '../fan.ts';
 import type { EmailMessage } from '../ports.ts';
 import { safeReturnPath } from '../http/return-to.ts';
 import { ROUTES } from '../pages/views.ts';
 import { tierOfPrice } from '../stripe/entitlements.ts';
-import { rememberEmail } from '../stripe/fans.ts';
+import { holdsTierElsewhere, rememberEmail } from '../stripe/fans.ts';
 import { stripeFailure } from '../stripe/faults.ts';
 
 export type EventHandler = (ctx: Ctx, event: Stripe.Event) => Promise<void>;
@@ -135,7 +135,7 @@ async function welcomeOnce(app: App, event: Stripe.Event, stale: Stripe.Checkout
   const creator = app.config.creatorEmail;
   if (kind === 'tier' && tier) {
     const what = `the ${tierName(app.manifest, tier)} membership`;
-    if (email) welcome = welcomeEmail(app.site, email, what, thankYou, link, await trialText(app, session, tier));
+    if (email) welcome = welcomeEmail(app.site, email, what, thankYou, link, await trialText(app, session, tier), (await payingTwice(app, session, email)) ? `${app.siteOrigin}${ROUTES.account}` : undefined);
     if (creator) notice = (count) => newFanEmail(app.site, creator, fan, what, count, fanGoal);
   } else if (kind === 'offer' && offerId) {
     const offer = app.manifest.offers.find((o) => o.id === offerId);
@@ -174,6 +174,18 @@ const asyncPaymentFailed: EventHandler = async ({ app }, event) => {
   await markChanged(app, session.customer, event.created);
   app.log(`truefans: a bank payment for checkout ${session.id} failed; the fan was granted nothing.`);
 };
+
+/** Whether this new member's email already held a tier on another customer; a Stripe fault skips the check. */
+async function payingTwice(app: App, session: Stripe.Checkout.Session, email: string): Promise<boolean> {
+  const customer = typeof session.customer === 'string' ? session.customer : session.customer?.id;
+  if (!customer) return false;
+  try {
+    return await holdsTierElsewhere(app.stripe, email, customer, entitlementOptions(app), app.log);
+  } catch (error) {
+    app.log(`truefans: ${stripeFailure(error, 'checking a new member for a duplicate subscription').message.split('\n')[0]} Skipping that check.`);
+    return false;
+  }
+}
 
 /** The trial sentence for a new member's email, read from their subscription (one call, only for tiers). */
 async function trialText(app: App, session: Stripe.Checkout.Session, tierId: string): Promise<string | undefined> {

@@ -124,3 +124,16 @@ export async function readFan(stripe: Stripe, email: string, options: ReadOption
   const ordered = [...holdings.filter((h) => hasAny(h.ent)), ...holdings.filter((h) => !hasAny(h.ent))];
   return { feedGen, customers: ordered.map((h) => h.customer), primary: primaryOf(holdings), ent: unionOf(holdings, options), holdings };
 }
+
+/**
+ * After a new subscription: does another customer with the same email (any letter case) already hold an
+ * active or trialing subscription to a tier of this site? Then the fan may be paying twice. Only the mailbox
+ * may be told (the welcome email): the email typed on Checkout proves nothing, so the completion page never
+ * says it, or anyone could learn who is a member by starting a trial with their address.
+ */
+export async function holdsTierElsewhere(stripe: Stripe, email: string, customer: string, options: ReadOptions, log: (line: string) => void): Promise<boolean> {
+  const others = (await customersByEmail(stripe, email, log)).map((c) => c.id).filter((id) => id !== customer);
+  if (others.length === 0) return false;
+  const holdings = await readHoldings(stripe, others, { ...options, pastDue: 'revoke' });
+  return holdings.some((h) => h.ent.tiers.length > 0);
+}
