@@ -244,6 +244,26 @@ describe('the example site build', () => {
     expect(text(html)).toContain('cleaned the pigeon feathers out of a dairy barn');
   });
 
+  it('ends a public post with a prompt to join from the cheapest tier, marked for the member hint to hide; not a gated post, not the feed', () => {
+    const prompt = (html: string) => /<div class="join-prompt"[^>]*>[\s\S]*?<\/div>/.exec(html)?.[0];
+    for (const id of ['welcome-to-the-barn', 'open-tunings-field-guide']) {
+      const html = postPage(id);
+      const box = prompt(html)!;
+      expect(box, id).toBeDefined();
+      expect(box).toContain('data-nonmember-only');
+      expect(text(box).trim()).toBe('Get the members-only posts: join from $5 a month .'); // text() puts a space for the closing </a>
+      expect(box).toMatch(/<a href="\/membership\/">join from \$5 a month<\/a>/);
+      // After the post's body, before its footer.
+      expect(html.indexOf(box)).toBeGreaterThan(html.indexOf('</truefans-body>'));
+      expect(html.indexOf(box)).toBeLessThan(html.indexOf('class="post__footer'));
+    }
+    // Members-only and divider posts have the paywall instead; MDX posts with member blocks too.
+    for (const id of ['salt-and-lantern-demo', 'autumn-letter-to-patrons', 'how-hollow-road-got-written', 'recording-the-fiddle-tracks']) {
+      expect(postPage(id), id).not.toContain('join-prompt');
+    }
+    expect(read('rss.xml')).not.toContain('Get the members-only posts');
+  });
+
   it('never shows a gated body on the home page, post index, tag pages or in RSS', () => {
     const phrases = gatedPhrases();
     expect(phrases.length).toBeGreaterThan(15);
@@ -430,6 +450,24 @@ describe('the example site in a browser', () => {
     }
     await page.close();
   }, 60_000);
+
+  it('hides the join prompt at the end of a public post from a member (the hint cookie), not from a visitor or a lapsed fan', async () => {
+    const path = `${base}/posts/welcome-to-the-barn/`;
+    const prompt = (page: import('playwright-core').Page) => page.getByRole('link', { name: 'join from $5 a month' });
+    const visitor = await browser.newContext();
+    const page = await visitor.newPage();
+    await page.goto(path);
+    expect(await prompt(page).isVisible()).toBe(true);
+    await visitor.close();
+    for (const [value, visible] of [['True%20Fan', false], ['-', true]] as const) {
+      const context = await browser.newContext();
+      await context.addCookies([{ name: 'truefans-member', value, url: base }]);
+      const p = await context.newPage();
+      await p.goto(path);
+      expect(await prompt(p).isVisible(), value).toBe(visible);
+      await context.close();
+    }
+  }, 30_000);
 
   it('shows the skip link and a visible focus ring to keyboard users', async () => {
     const page = await browser.newPage();
