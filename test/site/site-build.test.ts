@@ -306,6 +306,8 @@ describe('the example site build', () => {
 
   it('links the privacy, terms and refund pages from the footer of every page, not from the header', () => {
     for (const slug of ['privacy', 'terms', 'refunds']) expect(read(`${slug}/index.html`)).toContain('<h1');
+    // Stripe Checkout links the terms page (custom_text), so the manifest names it.
+    expect(JSON.parse(read('_truefans/manifest.json')).site.terms).toBe('/terms/');
     for (const path of ['index.html', 'posts/salt-and-lantern-demo/index.html', 'membership/index.html']) {
       const html = read(path);
       const footer = html.slice(html.indexOf('<footer class="site-footer"'));

@@ -64,6 +64,8 @@ export interface FixtureOptions {
   pageBytes?: number;
   /** Stripe Tax in Checkout, as site.yaml `tax: automatic` builds it. */
   tax?: 'automatic';
+  /** A terms page at /terms/, as content/pages/terms.md builds it. */
+  terms?: boolean;
 }
 
 const TYPES: Record<string, string> = {
@@ -107,7 +109,7 @@ export async function buildFixture(options: FixtureOptions = {}): Promise<Fixtur
     version: 1,
     kid: keyring.kid,
     builtAt: '2026-11-20T10:00:00.000Z',
-    site: { title: 'Mira Lune', url: 'https://mira.example', author: 'Mira Lune', language: 'en', currency: 'usd', thankYou: 'Thank you, truly. You make the next record possible.', fanGoal: 100, ...(options.tax ? { tax: options.tax, taxPrices: 'inclusive' as const } : {}) },
+    site: { title: 'Mira Lune', url: 'https://mira.example', author: 'Mira Lune', language: 'en', currency: 'usd', thankYou: 'Thank you, truly. You make the next record possible.', fanGoal: 100, ...(options.tax ? { tax: options.tax, taxPrices: 'inclusive' as const } : {}), ...(options.terms ? { terms: '/terms/' } : {}) },
     tiers: [
       { id: 'supporter', name: 'Supporter', monthly: 500, yearly: 5000 },
       { id: 'patron', name: 'Patron', monthly: 1500, yearly: 15000, trialDays: 7 },
