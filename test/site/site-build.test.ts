@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../e2e/browser.ts';
 import { buildSite, ROOT } from '../helpers/build-site.ts';
 import { MEMBER_HINT_SCRIPT } from '../../src/lib/member-hint-script.ts';
+import { isSignInTemplate, renderSignInPage } from '../../src/core/pages/signin-page.ts';
 
 const content = join(ROOT, 'content');
 let out: string;
@@ -324,6 +325,9 @@ describe('the example site build', () => {
     expect(html).toMatch(/<form[^>]*method="post" action="\/_truefans\/signin"/);
     expect(html).toMatch(/<label for="signin-email">/);
     expect(html).toMatch(/<input id="signin-email" name="email" type="email"/);
+    // The edge function answers with this very page (one sign-in page): it needs its note slot and one return path.
+    expect(isSignInTemplate(html)).toBe(true);
+    expect(renderSignInPage(html, '/posts/x/', 'Sign in to see your membership.')).toContain('<input type="hidden" name="return_to" value="/posts/x/">');
     expect(text(html)).toContain('email you a sign-in link');
   });
 

@@ -43,6 +43,11 @@ function locked(tier: string): string {
 export const MEMBER_NAV =
   '<truefans-member-nav><nav class="member-nav" aria-label="Members"><ul><li><a href="/signin/">Sign in</a></li><li><a href="/_truefans/account">Your membership</a></li><li><a href="/membership/">Join</a></li></ul></nav></truefans-member-nav>';
 
+/** /signin/ as src/pages/signin.astro builds it: a note slot and one form returning home. */
+export const SIGNIN_MAIN =
+  '<h1>Sign in</h1><p class="lede">Already a member? Enter the email address you joined with.</p><truefans-signin-note></truefans-signin-note>' +
+  '<form class="signin-form" method="post" action="/_truefans/signin"><input type="hidden" name="return_to" value="/"><label for="signin-email">Email address</label><input id="signin-email" name="email" type="email" required><button class="button" type="submit">Email me a sign-in link</button></form>';
+
 function layout(title: string, main: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><header>Mira Lune ${MEMBER_NAV}</header><main>${main}</main></body></html>`;
 }
@@ -154,6 +159,7 @@ export async function buildFixture(options: FixtureOptions = {}): Promise<Fixtur
   const publicSize = Buffer.byteLength(layout('Winter tour diary', winterMain));
   write('posts/hello/index.html', layout('Hello', `<h1>Hello</h1><p>A public post.</p>${pad(options.pageBytes ? publicSize : undefined, 60)}`));
   write('index.html', layout('Mira Lune', '<h1>Mira Lune</h1>'));
+  write('signin/index.html', layout('Sign in · Mira Lune', SIGNIN_MAIN));
   write('truefans-shell/index.html', layout('%TRUEFANS_TITLE% · Mira Lune', '<div class="shell">%TRUEFANS_MAIN%</div>'));
   write('_truefans/manifest.json', JSON.stringify(manifest));
   write('_truefans/sealed/a1.bin', await sealBytes(keyring, { kind: 'asset', id: 'a1', tier: 'offer:field-recordings' }, new TextEncoder().encode(`PK ${SECRET_TEXT.asset}`)));
