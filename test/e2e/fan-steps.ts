@@ -79,13 +79,15 @@ export interface Payment {
 
 /** Fills in the hosted checkout form and presses its button (Subscribe, Start trial or Pay ...). */
 export async function pay(page: Page, payment: Payment): Promise<void> {
-  const email = page.getByLabel('Email', { exact: true });
+  // The card form only: a payment-mode checkout also has a bank-debit form with its own Email and Pay.
+  const form = page.locator('form').filter({ has: page.getByLabel('Card number') });
+  const email = form.getByLabel('Email', { exact: true });
   if (!(await email.getAttribute('readonly'))) await email.fill(payment.email);
-  await page.getByLabel('Card number').fill(payment.card);
-  await page.getByLabel('Expiry (MM / YY)').fill('12 / 30');
-  await page.getByLabel('CVC').fill('123');
-  await page.getByLabel('Name on card').fill(payment.name);
-  await page.getByRole('button', { name: /^(Subscribe|Start trial|Pay\b)/ }).click();
+  await form.getByLabel('Card number').fill(payment.card);
+  await form.getByLabel('Expiry (MM / YY)').fill('12 / 30');
+  await form.getByLabel('CVC').fill('123');
+  await form.getByLabel('Name on card').fill(payment.name);
+  await form.getByRole('button', { name: /^(Subscribe|Start trial|Pay\b)/ }).click();
 }
 
 /** After paying for a tier from a post: back on that post at once, open, under a short welcome. */
