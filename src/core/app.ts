@@ -33,6 +33,8 @@ export interface App {
   fetch: typeof fetch;
   /** The site's page layout with its placeholders (or the built-in fallback). */
   shell(): Promise<string>;
+  /** The built /signin/ page when it can serve as the sign-in template (pages/signin-page.ts), else undefined. */
+  signInTemplate(): Promise<string | undefined>;
   /** Feed tokens carry no check time, so recent checks are remembered here (and in the store, if any); bounded. */
   feedChecks: Memo<{ ent: Entitlements; checkedAt: number; gen: number; customers: string[] }>;
   /** Per-instance budgets for requests that cost a Stripe call or an email (rate-limit.ts). */

@@ -21,6 +21,7 @@ import { page, PRIVATE } from './http/respond.ts';
 import { withSecurityHeaders } from './http/security-headers.ts';
 import { ASSET_ROUTE, MANIFEST_PATH, manifestSchema, type Manifest } from './manifest.ts';
 import { fallbackShell, SHELL_PATH } from './pages/shell.ts';
+import { isSignInTemplate, SIGNIN_PAGE_PATH } from './pages/signin-page.ts';
 import { problemView, ROUTES } from './pages/views.ts';
 import type { Handler, HandlerOptions, Mailer, RequestContext } from './ports.ts';
 import { accountPage, openPortal, resetFeed, signedOutPage, signOut } from './routes/account.ts';
@@ -170,6 +171,19 @@ export function createHandler(options: HandlerOptions): Handler {
     return fallbackShell();
   }
 
+  let signInText: string | undefined;
+  async function signInTemplate(origin: string): Promise<string | undefined> {
+    if (signInText) return signInText;
+    try {
+      const response = await options.assets.fetch(SIGNIN_PAGE_PATH, new Request(new URL(SIGNIN_PAGE_PATH, origin), { headers: { accept: 'text/html' } }));
+      const text = response.ok ? await response.text() : '';
+      if (isSignInTemplate(text)) return (signInText = text);
+    } catch {
+      // the built-in view stands in
+    }
+    return undefined;
+  }
+
   // One App per loaded manifest (the configuration never changes within a handler).
   const apps = new WeakMap<LoadedManifest, App>();
   function appFor(b: Base, m: LoadedManifest, origin: string): App {
@@ -202,6 +216,7 @@ export function createHandler(options: HandlerOptions): Handler {
       log,
       fetch: fetchImpl,
       shell: () => shell(origin),
+      signInTemplate: () => signInTemplate(origin),
       feedChecks,
       buckets,
       claims,

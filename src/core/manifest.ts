@@ -31,6 +31,8 @@ export const manifestSchema = z.object({
     taxPrices: z.enum(['inclusive', 'exclusive']).optional(),
     thankYou: z.string(),
     fanGoal: z.number(),
+    /** The path of the site's terms page (content/pages/terms.md), when it has one; Checkout links it. */
+    terms: z.string().startsWith('/').optional(),
   }),
   /** Ranked lowest first; a higher tier opens everything below it. Prices in minor units (cents). */
   tiers: z.array(

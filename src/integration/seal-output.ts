@@ -88,6 +88,9 @@ function assetIdFor(key: Buffer, subject: string): string {
   return toBase64Url(createHmac('sha256', key).update(subject).digest().subarray(0, 16));
 }
 
+/** The terms page a creator writes as content/pages/terms.md; Stripe Checkout links it when it exists. */
+const TERMS_PAGE = 'terms/index.html';
+
 export async function sealOutput(options: SealOptions): Promise<SealReport> {
   const started = performance.now();
   const { dir, displayDir, keyring, site } = options;
@@ -237,6 +240,7 @@ export async function sealOutput(options: SealOptions): Promise<SealReport> {
       taxPrices: site.tax_prices,
       thankYou: site.thank_you,
       fanGoal: site.fan_goal,
+      ...(fileSet.has(TERMS_PAGE) ? { terms: urlPathOf(TERMS_PAGE) } : {}),
     },
     tiers: site.tiers.map((t) => ({
       id: t.id,

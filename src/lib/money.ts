@@ -7,3 +7,11 @@ import { formatMajor } from '../core/money.ts';
 export function formatMoney(amount: number, currency = site.currency, language = site.language): string {
   return formatMajor(amount, currency, language);
 }
+
+/** The lowest monthly price of any tier (a yearly-only tier counts as a twelfth, to the cent), for
+ *  "join from $5 a month"; undefined when the site has no tiers. */
+export function cheapestMonthly(tiers = site.tiers): number | undefined {
+  if (!tiers.length) return undefined;
+  const monthly = Math.min(...tiers.map((t) => t.monthly ?? (t.yearly ?? Infinity) / 12));
+  return Math.round(monthly * 100) / 100;
+}

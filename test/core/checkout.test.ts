@@ -182,6 +182,13 @@ describe('starting a checkout', () => {
     expect(body).toContain('href="/_truefans/account"');
   });
 
+  it('without a terms page, sends Stripe no custom text', async () => {
+    const { id } = await startCheckout();
+    const session = await world.stripe.checkout.sessions.retrieve(id);
+    expect(session.custom_text.submit).toBeNull();
+    expect(session.consent_collection).toBeNull();
+  });
+
   it('a missing Stripe price answers a page that says to run npm run stripe:sync, and logs it', async () => {
     const price = (await world.stripe.prices.list({ lookup_keys: ['truefans:offer:field-recordings'] })).data[0]!;
     await world.stripe.prices.update(price.id, { active: false });
@@ -202,5 +209,30 @@ describe('starting a checkout', () => {
     const response = await handle(form('/_truefans/checkout', { tier: 'supporter', interval: 'month' }));
     expect(response.status).toBe(503);
     expect(await response.text()).toContain('Payments are unavailable right now');
+  });
+});
+
+describe('a site with a terms page', () => {
+  it('shows the terms link on Stripe\'s checkout page, for a membership, an offer and a gift, without Dashboard setup', async () => {
+    const termsFixture = await buildFixture({ terms: true });
+    const termsWorld = await startWorld(termsFixture);
+    try {
+      const { handle } = termsWorld.handler();
+      const purchases: Record<string, string>[] = [{ tier: 'supporter', interval: 'month' }, { offer: 'field-recordings' }, { amount: '5' }];
+      for (const fields of purchases) {
+        const start = await handle(form('/_truefans/checkout', { ...fields, return_to: '/' }));
+        expect(start.status, JSON.stringify(fields)).toBe(303);
+        const url = start.headers.get('location')!;
+        const session = await termsWorld.stripe.checkout.sessions.retrieve(url.split('/').pop()!);
+        expect(session.custom_text.submit?.message).toBe('By continuing, you agree to the [terms of service](https://mira.example/terms/).');
+        // consent_collection would need a terms URL in the Dashboard; Stripe refuses the session without one.
+        expect(session.consent_collection).toBeNull();
+        const page = await (await fetch(url)).text();
+        expect(page).toContain('By continuing, you agree to the <a href="https://mira.example/terms/">terms of service</a>.');
+      }
+    } finally {
+      await termsWorld.close();
+      termsFixture.cleanup();
+    }
   });
 });

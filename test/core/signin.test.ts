@@ -4,6 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cookieHeader, cookiesFrom, form, request } from './helpers/handler.ts';
 import { payOnHostedPage, startWorld, type World } from './helpers/stand-in.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { buildFixture, expectNoSecrets, SECRET_TEXT, type Fixture } from './helpers/site.ts';
 
 let fixture: Fixture;
@@ -137,5 +139,64 @@ describe('sign-in', () => {
     expect(a.status).toBe(503);
     expect(comparable(b, await b.text())).toEqual(comparable(a, await a.text()));
     expect(logs[0]).toContain('Set EMAIL_PROVIDER');
+  });
+});
+
+describe('one sign-in page', () => {
+  const note = (body: string) => /<truefans-signin-note>([\s\S]*?)<\/truefans-signin-note>/.exec(body)?.[1];
+  const returnField = (body: string) => [...body.matchAll(/<input type="hidden" name="return_to" value="([^"]*)">/g)].map((m) => m[1]);
+
+  it('the function answers with the built /signin/ page, returning where the fan was, without a referrer', async () => {
+    const { handle } = world.handler();
+    const response = await handle(request('/_truefans/signin?return_to=%2Fposts%2Fwinter-tour%2F'));
+    const body = await response.text();
+    expect(response.status).toBe(200);
+    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(body).toContain('<title>Sign in · Mira Lune</title>');
+    expect(body).toContain('Already a member? Enter the email address you joined with.');
+    expect(returnField(body)).toEqual(['/posts/winter-tour/']);
+    expect(note(body)).toBe('');
+    // An off-site or odd return path becomes the home page, escaped either way.
+    const odd = await (await handle(request('/_truefans/signin?return_to=%22%3E%3Cscript%3E'))).text();
+    expect(odd).not.toContain('<script>');
+    expect(returnField(odd)).toHaveLength(1);
+  });
+
+  it('a mistyped email gets the same page back with a note, 400', async () => {
+    const { response, body } = await askForLink('not-an-email', '/posts/hello/');
+    expect(response.status).toBe(400);
+    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(body).toContain('<title>Sign in · Mira Lune</title>');
+    expect(note(body)).toBe('<p class="signin-note" role="status">That does not look like an email address. Please check it and try again.</p>');
+    expect(returnField(body)).toEqual(['/posts/hello/']);
+  });
+
+  it('the account page asks an anonymous visitor to sign in on the same page', async () => {
+    const { handle } = world.handler();
+    const response = await handle(request('/_truefans/account'));
+    const body = await response.text();
+    expect(response.status).toBe(200);
+    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(body).toContain('<title>Sign in · Mira Lune</title>');
+    expect(note(body)).toContain('Sign in to see your membership.');
+    expect(returnField(body)).toEqual(['/_truefans/account']);
+  });
+
+  it('without a usable built page (none, or its markers gone), the built-in sign-in view in the shell stands in', async () => {
+    const original = readFileSync(join(fixture.dir, 'signin/index.html'), 'utf8');
+    try {
+      for (const built of ['', '<!doctype html><main><h1>Sign in</h1><form></form></main>']) {
+        fixture.write('signin/index.html', built);
+        const { handle } = world.handler();
+        const response = await handle(request('/_truefans/signin?return_to=%2Fposts%2Fhello%2F'));
+        const body = await response.text();
+        expect(response.status).toBe(200);
+        expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+        expect(body).toContain('<div class="shell">');
+        expect(body).toContain('value="/posts/hello/"');
+      }
+    } finally {
+      fixture.write('signin/index.html', original);
+    }
   });
 });

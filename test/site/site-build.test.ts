@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../e2e/browser.ts';
 import { buildSite, ROOT } from '../helpers/build-site.ts';
 import { MEMBER_HINT_SCRIPT } from '../../src/lib/member-hint-script.ts';
+import { isSignInTemplate, renderSignInPage } from '../../src/core/pages/signin-page.ts';
 
 const content = join(ROOT, 'content');
 let out: string;
@@ -244,6 +245,26 @@ describe('the example site build', () => {
     expect(text(html)).toContain('cleaned the pigeon feathers out of a dairy barn');
   });
 
+  it('ends a public post with a prompt to join from the cheapest tier, marked for the member hint to hide; not a gated post, not the feed', () => {
+    const prompt = (html: string) => /<div class="join-prompt"[^>]*>[\s\S]*?<\/div>/.exec(html)?.[0];
+    for (const id of ['welcome-to-the-barn', 'open-tunings-field-guide']) {
+      const html = postPage(id);
+      const box = prompt(html)!;
+      expect(box, id).toBeDefined();
+      expect(box).toContain('data-nonmember-only');
+      expect(text(box).trim()).toBe('Get the members-only posts: join from $5 a month .'); // text() puts a space for the closing </a>
+      expect(box).toMatch(/<a href="\/membership\/">join from \$5 a month<\/a>/);
+      // After the post's body, before its footer.
+      expect(html.indexOf(box)).toBeGreaterThan(html.indexOf('</truefans-body>'));
+      expect(html.indexOf(box)).toBeLessThan(html.indexOf('class="post__footer'));
+    }
+    // Members-only and divider posts have the paywall instead; MDX posts with member blocks too.
+    for (const id of ['salt-and-lantern-demo', 'autumn-letter-to-patrons', 'how-hollow-road-got-written', 'recording-the-fiddle-tracks']) {
+      expect(postPage(id), id).not.toContain('join-prompt');
+    }
+    expect(read('rss.xml')).not.toContain('Get the members-only posts');
+  });
+
   it('never shows a gated body on the home page, post index, tag pages or in RSS', () => {
     const phrases = gatedPhrases();
     expect(phrases.length).toBeGreaterThan(15);
@@ -286,6 +307,8 @@ describe('the example site build', () => {
 
   it('links the privacy, terms and refund pages from the footer of every page, not from the header', () => {
     for (const slug of ['privacy', 'terms', 'refunds']) expect(read(`${slug}/index.html`)).toContain('<h1');
+    // Stripe Checkout links the terms page (custom_text), so the manifest names it.
+    expect(JSON.parse(read('_truefans/manifest.json')).site.terms).toBe('/terms/');
     for (const path of ['index.html', 'posts/salt-and-lantern-demo/index.html', 'membership/index.html']) {
       const html = read(path);
       const footer = html.slice(html.indexOf('<footer class="site-footer"'));
@@ -302,6 +325,9 @@ describe('the example site build', () => {
     expect(html).toMatch(/<form[^>]*method="post" action="\/_truefans\/signin"/);
     expect(html).toMatch(/<label for="signin-email">/);
     expect(html).toMatch(/<input id="signin-email" name="email" type="email"/);
+    // The edge function answers with this very page (one sign-in page): it needs its note slot and one return path.
+    expect(isSignInTemplate(html)).toBe(true);
+    expect(renderSignInPage(html, '/posts/x/', 'Sign in to see your membership.')).toContain('<input type="hidden" name="return_to" value="/posts/x/">');
     expect(text(html)).toContain('email you a sign-in link');
   });
 
@@ -430,6 +456,24 @@ describe('the example site in a browser', () => {
     }
     await page.close();
   }, 60_000);
+
+  it('hides the join prompt at the end of a public post from a member (the hint cookie), not from a visitor or a lapsed fan', async () => {
+    const path = `${base}/posts/welcome-to-the-barn/`;
+    const prompt = (page: import('playwright-core').Page) => page.getByRole('link', { name: 'join from $5 a month' });
+    const visitor = await browser.newContext();
+    const page = await visitor.newPage();
+    await page.goto(path);
+    expect(await prompt(page).isVisible()).toBe(true);
+    await visitor.close();
+    for (const [value, visible] of [['True%20Fan', false], ['-', true]] as const) {
+      const context = await browser.newContext();
+      await context.addCookies([{ name: 'truefans-member', value, url: base }]);
+      const p = await context.newPage();
+      await p.goto(path);
+      expect(await prompt(p).isVisible(), value).toBe(visible);
+      await context.close();
+    }
+  }, 30_000);
 
   it('shows the skip link and a visible focus ring to keyboard users', async () => {
     const page = await browser.newPage();

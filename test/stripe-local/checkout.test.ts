@@ -303,6 +303,49 @@ describe("Stripe's money rules at checkout", () => {
     expect(trial.amount_total).toBe(0);
   });
 
+  it('shows custom_text on the hosted page (Markdown links and bold, other markup as text) and refuses what Stripe refuses', async () => {
+    const { month } = await makeTier(stripe);
+    const base = { mode: 'subscription' as const, line_items: [{ price: month.id, quantity: 1 }], success_url: 'https://fan.example/ok' };
+    const session = await stripe.checkout.sessions.create({
+      ...base,
+      custom_text: { submit: { message: 'By continuing, you agree to the [terms of service](https://fan.example/terms/).' }, after_submit: { message: '**Thanks** <b>fan</b>' } },
+    });
+    expect(session.custom_text).toEqual({ after_submit: { message: '**Thanks** <b>fan</b>' }, shipping_address: null, submit: { message: 'By continuing, you agree to the [terms of service](https://fan.example/terms/).' }, terms_of_service_acceptance: null });
+    expect((await stripe.checkout.sessions.retrieve(session.id)).custom_text.submit?.message).toContain('terms of service');
+    const page = await (await fetch(session.url!)).text();
+    expect(page).toContain('By continuing, you agree to the <a href="https://fan.example/terms/">terms of service</a>.');
+    expect(page).toContain('<strong>Thanks</strong> &lt;b&gt;fan&lt;/b&gt;');
+    // Above the pay button, and the after_submit text below it.
+    expect(page.indexOf('terms of service</a>')).toBeLessThan(page.indexOf('>Subscribe</button>'));
+    expect(page.indexOf('<strong>Thanks')).toBeGreaterThan(page.indexOf('>Subscribe</button>'));
+    // A link to anything but http(s) stays text.
+    const js = await stripe.checkout.sessions.create({ ...base, custom_text: { submit: { message: '[click](javascript:alert(1))' } } });
+    expect(await (await fetch(js.url!)).text()).not.toContain('href="javascript');
+
+    // "Text can be up to 1200 characters in length" (SessionCreateParams.CustomText.Submit).
+    expect((await stripe.checkout.sessions.create({ ...base, custom_text: { submit: { message: 'x'.repeat(1200) } } })).custom_text.submit?.message).toHaveLength(1200);
+    await expect(stripe.checkout.sessions.create({ ...base, custom_text: { submit: { message: 'x'.repeat(1201) } } })).rejects.toMatchObject({
+      type: 'StripeInvalidRequestError',
+      statusCode: 400,
+      param: 'custom_text[submit][message]',
+    });
+    // Emptyable: an empty value sets no text; an empty message is a missing one.
+    await expect(stripe.checkout.sessions.create({ ...base, custom_text: { submit: '' } })).resolves.toMatchObject({ custom_text: { submit: null } });
+    await expect(stripe.checkout.sessions.create({ ...base, custom_text: { submit: { message: '' } } })).rejects.toMatchObject({ code: 'parameter_missing', param: 'custom_text[submit][message]' });
+    await expect(stripe.checkout.sessions.create({ ...base, custom_text: { footer: { message: 'x' } } as never })).rejects.toMatchObject({ param: 'custom_text[footer]' });
+    // Terms consent needs a terms URL in the Dashboard, which this account has not; a custom terms text needs the consent.
+    await expect(stripe.checkout.sessions.create({ ...base, consent_collection: { terms_of_service: 'required' } })).rejects.toMatchObject({
+      statusCode: 400,
+      param: 'consent_collection[terms_of_service]',
+      message: expect.stringContaining('terms of service unless a URL is set in the Stripe Dashboard'),
+    });
+    await expect(stripe.checkout.sessions.create({ ...base, custom_text: { terms_of_service_acceptance: { message: 'I agree' } } })).rejects.toMatchObject({
+      param: 'custom_text[terms_of_service_acceptance]',
+    });
+    const none = await stripe.checkout.sessions.create({ ...base, consent_collection: { terms_of_service: 'none' } });
+    expect(none.consent_collection).toEqual({ payment_method_reuse_agreement: null, promotions: 'none', terms_of_service: 'none' });
+  });
+
   it('takes a pay-what-you-want amount in the currency\'s own decimals and minimum', async () => {
     const yen = await stripe.prices.create({ currency: 'jpy', custom_unit_amount: { enabled: true }, product_data: { name: 'Tip' } });
     const open = await stripe.checkout.sessions.create({ mode: 'payment', line_items: [{ price: yen.id, quantity: 1 }], success_url: 'https://fan.example/ok' });

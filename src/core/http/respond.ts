@@ -29,7 +29,12 @@ function applyExtras(headers: Headers, extras: ResponseExtras): Headers {
 }
 
 export function page(shell: string, view: View, status = 200, extras: ResponseExtras = {}): Response {
-  return new Response(renderShell(shell, view.title, view.main), { status, headers: applyExtras(new Headers(PAGE_HEADERS), extras) });
+  return htmlPage(renderShell(shell, view.title, view.main), status, extras);
+}
+
+/** A whole page of the function's, already rendered (the built sign-in page, for one). */
+export function htmlPage(html: string, status = 200, extras: ResponseExtras = {}): Response {
+  return new Response(html, { status, headers: applyExtras(new Headers(PAGE_HEADERS), extras) });
 }
 
 /**

@@ -12,7 +12,7 @@ import { clearCookie, SESSION_COOKIE } from '../http/cookies.ts';
 import { readForm } from '../http/form.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { page, redirect, redirectToStripe, SAME_ORIGIN_REFERRER } from '../http/respond.ts';
-import { accountView, ROUTES, signedOutView, signInView, signOutView, type AccountCustomer, type AccountItem, type AccountPlan, type AccountSummary } from '../pages/views.ts';
+import { accountView, ROUTES, signedOutView, signOutView, type AccountCustomer, type AccountItem, type AccountPlan, type AccountSummary } from '../pages/views.ts';
 import { isMissing, isTransient, stripeFailure } from '../stripe/faults.ts';
 import { readHoldings } from '../stripe/fans.ts';
 import { revokeAll, revokeSession } from '../revocation.ts';
@@ -21,13 +21,14 @@ import { FEED_GEN_METADATA, FEED_ISSUED_AT, feedGeneration, signFeedToken } from
 import { feedOwnerKey } from './feed.ts';
 import { portalConfiguration } from '../stripe/portal.ts';
 import { UNAVAILABLE_MESSAGE, UNAVAILABLE_TITLE } from './gated-page.ts';
+import { signInAnswer } from './signin.ts';
 
 export async function accountPage(ctx: Ctx): Promise<Response> {
   const { app } = ctx;
   const fan = await resolveFan(ctx);
   if (fan.kind === 'unavailable') throw new HttpProblem(503, UNAVAILABLE_TITLE, UNAVAILABLE_MESSAGE, { cookies: fan.cookies });
   if (fan.kind === 'anonymous') {
-    return page(await shellFor(ctx), signInView(ROUTES.account, 'Sign in to see your membership.'), 200, { cookies: fan.cookies });
+    return signInAnswer(ctx, ROUTES.account, 'Sign in to see your membership.', 200, { cookies: fan.cookies });
   }
   // A fixed issue time makes the URL the same on every visit, until the fan resets it (a new generation on
   // their Stripe customers) or the secret rotates. Only a verified session gets the feed of its email; an

@@ -89,6 +89,18 @@ export async function findPrice(app: App, purchase: Exclude<Purchase, { kind: 'g
   return price;
 }
 
+/**
+ * The terms link on Stripe's page, when the site has a terms page. custom_text[submit] (up to 1200
+ * characters, Markdown links allowed: docs.stripe.com/payments/checkout/customization/policies) needs
+ * no Dashboard setup; consent_collection[terms_of_service]=required would make Stripe refuse every
+ * session until a terms URL is set in the Dashboard's public details, so it is not used.
+ */
+function termsText(app: App): Pick<Stripe.Checkout.SessionCreateParams, 'custom_text'> {
+  const terms = app.manifest.site.terms;
+  if (!terms) return {};
+  return { custom_text: { submit: { message: `By continuing, you agree to the [terms of service](${app.siteOrigin}${terms}).` } } };
+}
+
 export async function startCheckout(ctx: Ctx): Promise<Response> {
   const { app, url, request } = ctx;
   const form = await readForm(request);
@@ -115,6 +127,7 @@ export async function startCheckout(ctx: Ctx): Promise<Response> {
     cancel_url: `${app.siteOrigin}${returnTo}`,
     allow_promotion_codes: true,
     metadata,
+    ...termsText(app),
     // A signed-in fan buys as their Stripe customer (a verified fan: the one holding their tier), so Checkout
     // makes no new customer and everything stays under one sign-in. Without it, Stripe makes a new customer.
     ...(fanSession ? { customer: fanSession.customer } : purchase.kind === 'tier' ? {} : { customer_creation: 'always' as const }),

@@ -12,8 +12,9 @@ import { canonicalPath } from '../http/canonical-path.ts';
 import { flashCookie } from '../http/flash.ts';
 import { readForm } from '../http/form.ts';
 import { HttpProblem } from '../http/problem.ts';
-import { page, redirect } from '../http/respond.ts';
+import { htmlPage, page, redirect, type ResponseExtras } from '../http/respond.ts';
 import { safeReturnPath } from '../http/return-to.ts';
+import { renderSignInPage } from '../pages/signin-page.ts';
 import { checkEmailView, confirmSignInView, ROUTES, signInView } from '../pages/views.ts';
 import { hasAny } from '../stripe/entitlements.ts';
 import { stripeFailure } from '../stripe/faults.ts';
@@ -29,7 +30,18 @@ const LINKS_PER_WINDOW = 5;
 
 export async function signInPage(ctx: Ctx): Promise<Response> {
   const returnTo = safeReturnPath(ctx.url.searchParams.get('return_to'));
-  return page(await ctx.app.shell(), signInView(returnTo), 200, { headers: NO_REFERRER });
+  return signInAnswer(ctx, returnTo, undefined, 200);
+}
+
+/**
+ * The sign-in page with a return path and an optional note, from the built /signin/ page (one sign-in
+ * page for the site), or the built-in view in the shell when the build has none. Never with a referrer.
+ */
+export async function signInAnswer(ctx: Ctx, returnTo: string, message: string | undefined, status: number, extras: ResponseExtras = {}): Promise<Response> {
+  const headers = { ...NO_REFERRER, ...extras.headers };
+  const template = await ctx.app.signInTemplate();
+  if (!template) return page(await ctx.app.shell(), signInView(returnTo, message), status, { ...extras, headers });
+  return htmlPage(renderSignInPage(template, returnTo, message), status, { ...extras, headers });
 }
 
 /**
@@ -65,7 +77,7 @@ export async function requestSignIn(ctx: Ctx): Promise<Response> {
   const typed = (form.get('email') ?? '').trim();
   const email = typed.toLowerCase();
   if (!EMAIL.test(email)) {
-    return page(await app.shell(), signInView(returnTo, 'That does not look like an email address. Please check it and try again.'), 400, { headers: NO_REFERRER });
+    return signInAnswer(ctx, returnTo, 'That does not look like an email address. Please check it and try again.', 400);
   }
   await limit(ctx, 'signin');
   if (!app.mailer) {

@@ -5,7 +5,7 @@ import { formatMoney, formatPrice, formatTrial, type Recurring } from '../money.
 import { chargeableDecimals, fromMinorUnits, minimumCharge } from '../../core/money.ts';
 import { applyPromotionCode, completeSession, sessionLineItems, sessionTrialDays, type PaymentForm } from '../resources/checkout.ts';
 import type { StripeObject } from '../state.ts';
-import { html, notFound, page, redirect, type Html } from './html.ts';
+import { html, markdownText, notFound, page, redirect, type Html } from './html.ts';
 
 interface FormState {
   values: Partial<Record<'email' | 'name' | 'card_expiry' | 'amount' | 'promotion_code', string>>;
@@ -90,6 +90,12 @@ function promotionForm(session: StripeObject, state: FormState, applied: string)
 </form>`;
 }
 
+/** The session's custom text (custom_text[submit] above the pay button, [after_submit] below it). */
+function customText(session: StripeObject, key: 'submit' | 'after_submit'): Html | string {
+  const message = (session.custom_text as Record<string, { message: string } | null> | null)?.[key]?.message;
+  return message ? html`<p class="hint custom-text" data-custom-text="${key}">${markdownText(message)}</p>` : '';
+}
+
 function paymentForm(engine: Engine, session: StripeObject, state: FormState): Html {
   const customerId = session.customer as string | null;
   const customer = customerId ? engine.store.get('customer', customerId) : undefined;
@@ -136,7 +142,9 @@ function paymentForm(engine: Engine, session: StripeObject, state: FormState): H
     </fieldset>
     <label for="name">Name on card</label>
     <input type="text" id="name" name="name" autocomplete="cc-name" value="${state.values.name ?? (customer?.name as string | null) ?? ''}">
+    ${customText(session, 'submit')}
     <button type="submit" class="wide">${label}</button>
+    ${customText(session, 'after_submit')}
   </form>
   ${session.mode === 'payment'
     ? html`<form method="post" action="/c/pay/${session.id}/bank" class="card" novalidate aria-labelledby="bank-heading">

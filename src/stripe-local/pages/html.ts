@@ -34,6 +34,15 @@ export function html(strings: TemplateStringsArray, ...parts: Part[]): Html {
   return new Html(out);
 }
 
+/** Checkout's custom text as Stripe shows it: plain text with **bold** and [links](https://...) in
+ *  Markdown; everything else stays text. */
+export function markdownText(value: string): Html {
+  const out = escapeHtml(value)
+    .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
+    .replace(/\[([^\]]+)\]\((https?:\/\/[^\s)]+)\)/g, '<a href="$2">$1</a>');
+  return new Html(out);
+}
+
 const STYLE = `
 :root { color-scheme: light; --ink: #1a1f36; --muted: #4f566b; --line: #d8dbe3; --accent: #4b3fce; --bad: #b3261e; --good: #17623a; --paper: #f6f8fa; }
 * { box-sizing: border-box; }

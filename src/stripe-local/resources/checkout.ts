@@ -35,6 +35,47 @@ function checkUrl(value: string | undefined, param: string): string | null {
   return value;
 }
 
+// custom_text: up to four messages shown on the hosted page, each "up to 1200 characters"
+// (SessionCreateParams.CustomText in stripe's types); an empty value unsets one (Emptyable). Stripe's
+// docs (payments/checkout/customization/policies) allow bold and links in Markdown. A custom
+// terms_of_service_acceptance replaces the terms agreement, so it needs consent_collection[terms_of_service]
+// = required; and that needs a terms of service URL in the account's public details (Dashboard), which
+// the stand-in's account never has, so it refuses it as Stripe refuses an account without one.
+const CUSTOM_TEXT = ['after_submit', 'shipping_address', 'submit', 'terms_of_service_acceptance'] as const;
+export const CUSTOM_TEXT_MAX = 1200;
+
+function readConsentAndText(params: Params): { consent: Record<string, string> | null; text: Record<(typeof CUSTOM_TEXT)[number], { message: string } | null> } {
+  const consent = obj(params, 'consent_collection');
+  if (consent) allowOnly(consent, ['payment_method_reuse_agreement', 'promotions', 'terms_of_service'], ['consent_collection']);
+  const terms = oneOf(params, ['consent_collection', 'terms_of_service'], ['none', 'required'] as const);
+  if (terms === 'required') {
+    throw invalidParam(
+      'consent_collection[terms_of_service]',
+      'You cannot collect consent to your terms of service unless a URL is set in the Stripe Dashboard. Update your public business details with a terms of service URL at https://dashboard.stripe.com/settings/public.',
+      'parameter_invalid_empty',
+    );
+  }
+  const promotions = oneOf(params, ['consent_collection', 'promotions'], ['auto', 'none'] as const);
+  const custom = obj(params, 'custom_text');
+  if (custom) allowOnly(custom, CUSTOM_TEXT, ['custom_text']);
+  const text = { after_submit: null, shipping_address: null, submit: null, terms_of_service_acceptance: null } as Record<(typeof CUSTOM_TEXT)[number], { message: string } | null>;
+  for (const key of CUSTOM_TEXT) {
+    const entry = obj(params, ['custom_text', key]);
+    if (!entry) continue;
+    allowOnly(entry, ['message'], ['custom_text', key]);
+    const message = str(params, ['custom_text', key, 'message']);
+    if (message === undefined || message === '') throw missingParam(`custom_text[${key}][message]`);
+    if (message.length > CUSTOM_TEXT_MAX) {
+      throw invalidParam(`custom_text[${key}][message]`, `Invalid string: ${message.slice(0, 20)}...; must be at most ${CUSTOM_TEXT_MAX} characters`, 'parameter_invalid_string');
+    }
+    if (key === 'terms_of_service_acceptance') {
+      throw invalidParam('custom_text[terms_of_service_acceptance]', 'You can only set `custom_text[terms_of_service_acceptance]` when `consent_collection[terms_of_service]` is `required`.', 'parameter_invalid_empty');
+    }
+    text[key] = { message };
+  }
+  return { consent: consent ? { ...(promotions ? { promotions } : {}), ...(terms ? { terms_of_service: terms } : {}) } : null, text };
+}
+
 interface Line {
   price: StripeObject;
   quantity: number;
@@ -174,6 +215,7 @@ export function createSession(engine: Engine, params: Params): StripeObject {
       );
     }
   }
+  const { consent, text: customText } = readConsentAndText(params);
   const successUrl = checkUrl(str(params, 'success_url'), 'success_url');
   const cancelUrl = checkUrl(str(params, 'cancel_url'), 'cancel_url');
   const lines = readLines(engine, params, mode);
@@ -209,6 +251,8 @@ export function createSession(engine: Engine, params: Params): StripeObject {
     locale: str(params, 'locale') || null,
     submitType: str(params, 'submit_type') || null,
   });
+  session.custom_text = customText;
+  if (consent) session.consent_collection = { payment_method_reuse_agreement: null, promotions: consent.promotions ?? 'none', terms_of_service: consent.terms_of_service ?? 'none' };
   engine.store.data.sessionItems[id] = lines.map(({ price, quantity }) => {
     const product = engine.store.get('product', String(price.product));
     const custom = price.custom_unit_amount as CustomUnitAmount | null;

@@ -43,6 +43,11 @@ function locked(tier: string): string {
 export const MEMBER_NAV =
   '<truefans-member-nav><nav class="member-nav" aria-label="Members"><ul><li><a href="/signin/">Sign in</a></li><li><a href="/_truefans/account">Your membership</a></li><li><a href="/membership/">Join</a></li></ul></nav></truefans-member-nav>';
 
+/** /signin/ as src/pages/signin.astro builds it: a note slot and one form returning home. */
+export const SIGNIN_MAIN =
+  '<h1>Sign in</h1><p class="lede">Already a member? Enter the email address you joined with.</p><truefans-signin-note></truefans-signin-note>' +
+  '<form class="signin-form" method="post" action="/_truefans/signin"><input type="hidden" name="return_to" value="/"><label for="signin-email">Email address</label><input id="signin-email" name="email" type="email" required><button class="button" type="submit">Email me a sign-in link</button></form>';
+
 function layout(title: string, main: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><header>Mira Lune ${MEMBER_NAV}</header><main>${main}</main></body></html>`;
 }
@@ -64,6 +69,8 @@ export interface FixtureOptions {
   pageBytes?: number;
   /** Stripe Tax in Checkout, as site.yaml `tax: automatic` builds it. */
   tax?: 'automatic';
+  /** A terms page at /terms/, as content/pages/terms.md builds it. */
+  terms?: boolean;
 }
 
 const TYPES: Record<string, string> = {
@@ -107,7 +114,7 @@ export async function buildFixture(options: FixtureOptions = {}): Promise<Fixtur
     version: 1,
     kid: keyring.kid,
     builtAt: '2026-11-20T10:00:00.000Z',
-    site: { title: 'Mira Lune', url: 'https://mira.example', author: 'Mira Lune', language: 'en', currency: 'usd', thankYou: 'Thank you, truly. You make the next record possible.', fanGoal: 100, ...(options.tax ? { tax: options.tax, taxPrices: 'inclusive' as const } : {}) },
+    site: { title: 'Mira Lune', url: 'https://mira.example', author: 'Mira Lune', language: 'en', currency: 'usd', thankYou: 'Thank you, truly. You make the next record possible.', fanGoal: 100, ...(options.tax ? { tax: options.tax, taxPrices: 'inclusive' as const } : {}), ...(options.terms ? { terms: '/terms/' } : {}) },
     tiers: [
       { id: 'supporter', name: 'Supporter', monthly: 500, yearly: 5000 },
       { id: 'patron', name: 'Patron', monthly: 1500, yearly: 15000, trialDays: 7 },
@@ -152,6 +159,7 @@ export async function buildFixture(options: FixtureOptions = {}): Promise<Fixtur
   const publicSize = Buffer.byteLength(layout('Winter tour diary', winterMain));
   write('posts/hello/index.html', layout('Hello', `<h1>Hello</h1><p>A public post.</p>${pad(options.pageBytes ? publicSize : undefined, 60)}`));
   write('index.html', layout('Mira Lune', '<h1>Mira Lune</h1>'));
+  write('signin/index.html', layout('Sign in · Mira Lune', SIGNIN_MAIN));
   write('truefans-shell/index.html', layout('%TRUEFANS_TITLE% · Mira Lune', '<div class="shell">%TRUEFANS_MAIN%</div>'));
   write('_truefans/manifest.json', JSON.stringify(manifest));
   write('_truefans/sealed/a1.bin', await sealBytes(keyring, { kind: 'asset', id: 'a1', tier: 'offer:field-recordings' }, new TextEncoder().encode(`PK ${SECRET_TEXT.asset}`)));
