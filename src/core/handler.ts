@@ -28,7 +28,8 @@ import { accountPage, openPortal, resetFeed, signedOutPage, signOut } from './ro
 import { serveAsset } from './routes/asset.ts';
 import { completeCheckout, startCheckout } from './routes/checkout.ts';
 import { serveFeed } from './routes/feed.ts';
-import { serveGatedPage } from './routes/gated-page.ts';
+import { serveGatedPage, serveTailoredPage } from './routes/gated-page.ts';
+import { readCookie, SESSION_COOKIE } from './http/cookies.ts';
 import { changePlan, planChanged } from './routes/plan.ts';
 import { confirmSignIn, requestSignIn, showConfirm, signInPage } from './routes/signin.ts';
 import { receiveWebhook } from './routes/webhook.ts';
@@ -63,8 +64,16 @@ const EXACT: Record<string, Route> = {
  * that a CDN serves statically can only ever reach the sealed preview, never plaintext.
  */
 export function functionPaths(manifest: Manifest): string[] {
-  return [...Object.keys(EXACT), `${ROUTES.feed}*`, `${ASSET_ROUTE}/*`, ...Object.keys(manifest.pages)];
+  return [...Object.keys(EXACT), `${ROUTES.feed}*`, `${ASSET_ROUTE}/*`, ...TAILORED_PAGES, ...Object.keys(manifest.pages)];
 }
+
+/**
+ * Public pages that speak to a signed-in fan (their current plan marked, "Switch" instead of "Join"), so the
+ * function answers them; a visitor without a session cookie gets the static file untouched (cacheable).
+ */
+const TAILORED_PAGES: readonly string[] = ['/membership/'];
+
+const hasSessionCookie = (request: Request, url: URL) => readCookie(request, SESSION_COOKIE, url) !== undefined;
 
 function findRoute(path: string): Route | undefined {
   const exact = EXACT[path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path];
@@ -237,7 +246,8 @@ export function createHandler(options: HandlerOptions): Handler {
       throw NOT_CONFIGURED;
     }
     const pageKey = fn ? undefined : loaded.index.get(canonicalPath(path));
-    if (!fn && pageKey === undefined) return options.assets.fetch(path, request);
+    const tailored = !fn && pageKey === undefined && TAILORED_PAGES.includes(canonicalPath(path)) && hasSessionCookie(request, url);
+    if (!fn && pageKey === undefined && !tailored) return options.assets.fetch(path, request);
 
     let b: Base;
     try {
@@ -257,6 +267,7 @@ export function createHandler(options: HandlerOptions): Handler {
       },
     };
     if (pageKey !== undefined) return withMemberHint(await serveGatedPage(ctx, pageKey), url, app.manifest);
+    if (tailored) return withMemberHint(await serveTailoredPage(ctx, canonicalPath(path)), url, app.manifest);
 
     const method = request.method === 'HEAD' ? 'GET' : request.method;
     const handler = method === 'GET' ? fn!.GET : method === 'POST' ? fn!.POST : undefined;

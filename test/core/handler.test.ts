@@ -309,7 +309,7 @@ describe('hardening', () => {
 });
 
 describe('functionPaths', () => {
-  it('lists the function\'s routes and every gated page, for adapters that route selectively', () => {
+  it('lists the function\'s routes, the pages it tailors and every gated page, for adapters that route selectively', () => {
     expect(functionPaths(fixture.manifest)).toEqual([
       '/_truefans/checkout',
       '/_truefans/checkout/complete',
@@ -324,6 +324,7 @@ describe('functionPaths', () => {
       '/_truefans/webhook',
       '/_truefans/feed/*',
       '/_truefans/asset/*',
+      '/membership/',
       '/posts/winter-tour/',
       '/posts/patrons-only/',
       '/posts/album-notes/',

@@ -291,3 +291,47 @@ describe('sign-in ends with a confirmation', () => {
     expect(confirmed.headers.getSetCookie().some((c) => c.startsWith('__Host-truefans-member=Supporter;'))).toBe(true);
   });
 });
+
+describe('/membership/ speaks to who is reading', () => {
+  const plan = (html: string, tier: string) => new RegExp(`<truefans-plan data-tier="${tier}"[^>]*>([\\s\\S]*?)</truefans-plan>`).exec(html)![1]!;
+
+  it('a visitor without a session gets the static file untouched; a member sees their plan marked and "Switch" to the others', async () => {
+    const { handle } = world.handler();
+    const visitor = await handle(request('/membership/'));
+    expect(visitor.status).toBe(200);
+    const staticFile = await visitor.text();
+    expect(plan(staticFile, 'supporter')).toContain('Join Supporter');
+    expect(visitor.headers.get('cache-control') ?? '').not.toMatch(/private/);
+
+    const { cookie } = await join('supporter', 'month', 'plans@example.com');
+    const member = await handle(request('/membership/', { cookie }));
+    expect(member.status).toBe(200);
+    expect(member.headers.get('cache-control')).toMatch(/private/);
+    expect(member.headers.get('vary')).toMatch(/Cookie/);
+    const html = await member.text();
+    const own = plan(html, 'supporter');
+    expect(own).toContain('Your current plan');
+    expect(own).toMatch(/<button[^>]*disabled>Current plan: \$5 a month<\/button>/);
+    expect(own).not.toContain('Join');
+    const higher = plan(html, 'patron');
+    expect(higher).toContain('action="/_truefans/plan"');
+    expect(higher).toContain('Switch to Patron, $15 a month');
+    expect(higher).not.toContain('Join');
+  });
+
+  it('a lapsed member is offered "Rejoin" on their old tier; a cookie that is no session gets the file as built', async () => {
+    const { handle } = world.handler();
+    const { cookie, customer } = await join('supporter', 'month', 'lapsed.plans@example.com');
+    const sub = (await world.stripe.subscriptions.list({ customer })).data[0]!;
+    await world.stripe.subscriptions.cancel(sub.id);
+    await world.standIn.clock.advance(3601);
+    const lapsed = await (await handle(request('/membership/', { cookie }))).text();
+    expect(plan(lapsed, 'supporter')).toContain('Rejoin for $5 a month');
+    expect(plan(lapsed, 'supporter')).toContain('action="/_truefans/checkout"');
+
+    const forged = await handle(request('/membership/', { cookie: '__Host-truefans=not.a.session' }));
+    expect(forged.status).toBe(200);
+    expect(plan(await forged.text(), 'supporter')).toContain('Join Supporter');
+    expect(forged.headers.getSetCookie().join()).toMatch(/__Host-truefans=;.*Max-Age=0/);
+  });
+});

@@ -208,6 +208,12 @@ describe('a fan in a real browser', () => {
         // Trialing: the completion page states the trial.
         await page.getByText('Your 7-day trial ends on Nov 27; then $7 a month. Cancel any time before from your account.').waitFor();
 
+        // The membership page now marks the plan and offers a switch instead of "Join".
+        await page.goto('/membership/');
+        await page.getByRole('group', { name: 'True Fan' }).getByText('Your current plan').waitFor();
+        expect(await page.getByRole('group', { name: 'Patron' }).getByRole('button', { name: /^Switch to Patron/ }).count()).toBeGreaterThan(0);
+        expect(await page.getByRole('button', { name: /^Join for / }).count()).toBe(0);
+
         await expectLocked(page, PATRON_POST);
         await page.getByText('You’re a True Fan. This post is for Patrons: upgrade for $13 more a month.').waitFor();
         expect(await page.getByRole('button', { name: /^Join for / }).count()).toBe(0);

@@ -109,3 +109,25 @@ export async function serveGatedPage(ctx: Ctx, pageKey: string): Promise<Respons
   if (memoKey) app.memo.pages.set(memoKey, { bytes, type }, memoKey.length + bytes.length);
   return finish(bytes, readable ? PRIVATE : TEASER);
 }
+
+/**
+ * A public page that speaks to a signed-in fan (/membership/: their plan marked, "Switch" or "Rejoin"
+ * instead of "Join"). Only requests with a session cookie come here; a visitor whose cookie turns out not
+ * to be a session gets the file as built. Either answer is personal in principle, so never shared.
+ */
+export async function serveTailoredPage(ctx: Ctx, path: string): Promise<Response> {
+  const { app, request } = ctx;
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    return new Response('Method not allowed', { status: 405, headers: { allow: 'GET, HEAD', ...TEASER } });
+  }
+  const fan = await resolveFan(ctx);
+  const built = await app.assets.fetch(path, staticRequest(ctx, path));
+  const body = (content: BodyInit | null) => (request.method === 'HEAD' ? null : content);
+  // Unavailable (Stripe down past the grace period): the page as built is still right, just generic.
+  if (fan.kind !== 'member' || !built.ok) {
+    return new Response(body(built.body), { status: built.status, headers: headersFrom(built, TEASER, fan.cookies) });
+  }
+  const html = await tailorPage(await built.text(), { signedIn: true, ent: fan.ent }, { manifest: app.manifest, rankedTiers: app.rankedTiers, now: app.now() });
+  const type = built.headers.get('content-type') ?? 'text/html; charset=utf-8';
+  return new Response(body(html), { status: 200, headers: headersFrom(built, { ...TEASER, 'content-type': type }, fan.cookies) });
+}

@@ -160,6 +160,10 @@ export async function buildFixture(options: FixtureOptions = {}): Promise<Fixtur
   write('posts/hello/index.html', layout('Hello', `<h1>Hello</h1><p>A public post.</p>${pad(options.pageBytes ? publicSize : undefined, 60)}`));
   write('index.html', layout('Mira Lune', '<h1>Mira Lune</h1>'));
   write('signin/index.html', layout('Sign in · Mira Lune', SIGNIN_MAIN));
+  // The membership page's tier cards, with the markers the function rewrites for a signed-in fan.
+  const card = (tier: string, name: string) =>
+    `<div class="tier"><h3>${name}</h3><truefans-plan data-tier="${tier}" data-return="/membership/"><form class="tier__form" method="post" action="/_truefans/checkout"><input type="hidden" name="tier" value="${tier}"><button type="submit" name="interval" value="month">Join ${name}</button></form></truefans-plan></div>`;
+  write('membership/index.html', layout('Membership · Mira Lune', `<h1>Membership</h1>${card('supporter', 'Supporter')}${card('patron', 'Patron')}`));
   write('truefans-shell/index.html', layout('%TRUEFANS_TITLE% · Mira Lune', '<div class="shell">%TRUEFANS_MAIN%</div>'));
   write('_truefans/manifest.json', JSON.stringify(manifest));
   write('_truefans/sealed/a1.bin', await sealBytes(keyring, { kind: 'asset', id: 'a1', tier: 'offer:field-recordings' }, new TextEncoder().encode(`PK ${SECRET_TEXT.asset}`)));
