@@ -71,7 +71,7 @@ export function functionPaths(manifest: Manifest): string[] {
  * Public pages that speak to a signed-in fan (their current plan marked, "Switch" instead of "Join"), so the
  * function answers them; a visitor without a session cookie gets the static file untouched (cacheable).
  */
-const TAILORED_PAGES: readonly string[] = ['/membership/'];
+export const TAILORED_PAGES: readonly string[] = ['/membership/'];
 
 const hasSessionCookie = (request: Request, url: URL) => readCookie(request, SESSION_COOKIE, url) !== undefined;
 

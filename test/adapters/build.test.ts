@@ -48,6 +48,8 @@ describe('emitPlatformFiles', () => {
         '/posts/patrons-only/index.html',
         '/posts/winter-tour/',
         '/posts/winter-tour/index.html',
+        '/membership/',
+        '/membership/index.html',
       ],
       excludedPath: ['/_truefans/manifest.json', '/_truefans/feed.json', '/_truefans/sealed/*'],
     });
@@ -70,6 +72,8 @@ describe('emitPlatformFiles', () => {
       '/posts/patrons-only/index.html',
       '/posts/winter-tour/',
       '/posts/winter-tour/index.html',
+      '/membership/',
+      '/membership/index.html',
     ]);
     const redirect = JSON.parse(read('.wrangler/deploy/config.json'));
     expect(path.resolve(site.root, '.wrangler/deploy', redirect.configPath)).toBe(path.join(site.root, '.truefans/cloudflare/wrangler.json'));
@@ -87,8 +91,10 @@ describe('emitPlatformFiles', () => {
     // First the security headers for every answer (continue: true), then the static files.
     expect(routes[0]).toMatchObject({ src: '^/.*$', continue: true });
     expect(routes[0].headers['content-security-policy']).toMatch(/frame-ancestors 'none'/);
-    expect(routes[1]).toEqual({ handle: 'filesystem' });
-    const toFunction = routes.filter((r: { dest?: string }) => r.dest === '/_truefans/edge').map((r: { src: string }) => new RegExp(r.src, 'i'));
+    // A request for /membership/ with the session cookie goes to the function before the static file answers.
+    expect(routes[1]).toEqual({ src: '^/membership(?:/|/index\\.html?)?$', has: [{ type: 'cookie', key: '__Host-truefans' }], dest: '/_truefans/edge' });
+    expect(routes[2]).toEqual({ handle: 'filesystem' });
+    const toFunction = routes.filter((r: { dest?: string; has?: unknown }) => r.dest === '/_truefans/edge' && !r.has).map((r: { src: string }) => new RegExp(r.src, 'i'));
     const reaches = (p: string) => toFunction.some((re: RegExp) => re.test(p));
     for (const p of ['/posts/winter-tour/', '/posts/winter-tour', '/POSTS/Winter-Tour/', '/posts/winter-tour/index.html', '/_truefans/checkout', '/_truefans/asset/img1/photo.png']) {
       expect(reaches(p), p).toBe(true);

@@ -12,6 +12,7 @@ import { ErrorCodes, TruefansError } from '../../core/errors.ts';
 import type { Manifest } from '../../core/manifest.ts';
 import { bundlePlatform, type BundleInfo } from '../bundle.ts';
 import { FUNCTION_PREFIX, STATIC_UNDER_PREFIX, gatedPages, pageSpellings } from '../routes.ts';
+import { TAILORED_PAGES } from '../../core/handler.ts';
 
 export const CLOUDFLARE_OUT = '.truefans/cloudflare';
 /** The date this adapter is tested against in workerd; the creator's wrangler.jsonc may set a later one. */
@@ -22,6 +23,7 @@ export function runWorkerFirst(manifest: Manifest): string[] {
     `${FUNCTION_PREFIX}*`,
     ...STATIC_UNDER_PREFIX.map((p) => `!${p}`),
     ...gatedPages(manifest).flatMap(pageSpellings),
+    ...TAILORED_PAGES.flatMap(pageSpellings),
   ];
 }
 

@@ -5,6 +5,7 @@
 
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { TAILORED_PAGES } from '../../core/handler.ts';
 import type { Manifest } from '../../core/manifest.ts';
 import { bundlePlatform, type BundleInfo } from '../bundle.ts';
 import { FUNCTION_PREFIX, STATIC_UNDER_PREFIX, gatedPages, pageSpellings } from '../routes.ts';
@@ -19,7 +20,7 @@ export interface NetlifyConfig {
 
 export function netlifyConfig(manifest: Manifest): NetlifyConfig {
   return {
-    path: [`${FUNCTION_PREFIX}*`, ...gatedPages(manifest).flatMap(pageSpellings)],
+    path: [`${FUNCTION_PREFIX}*`, ...gatedPages(manifest).flatMap(pageSpellings), ...TAILORED_PAGES.flatMap(pageSpellings)],
     excludedPath: [...STATIC_UNDER_PREFIX],
   };
 }

@@ -9,6 +9,8 @@ import path from 'node:path';
 import type { Manifest } from '../../core/manifest.ts';
 import { bundlePlatform, type BundleInfo } from '../bundle.ts';
 import { FUNCTION_PREFIX, gatedPages } from '../routes.ts';
+import { TAILORED_PAGES } from '../../core/handler.ts';
+import { SESSION_COOKIE } from '../../core/http/cookies.ts';
 import { MOVED_PREFIX } from './moved.ts';
 import { STATIC_HEADERS } from '../../core/http/security-headers.ts';
 
@@ -20,6 +22,8 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 export interface VercelRoute {
   src?: string;
   dest?: string;
+  /** Only when the request has this (Build Output API v3 route condition). */
+  has?: Array<{ type: 'cookie' | 'header' | 'host' | 'query'; key: string; value?: string }>;
   status?: number;
   handle?: 'filesystem';
   headers?: Record<string, string>;
@@ -31,6 +35,13 @@ export function vercelRoutes(manifest: Manifest, has404: boolean): VercelRoute[]
   return [
     // The security headers on every answer, static files included (the function sets its own as well).
     { src: '^/.*$', headers: { ...STATIC_HEADERS }, continue: true },
+    // Pages the function tailors for a signed-in fan (/membership/): to the function when the request carries
+    // the session cookie, before the static file would answer; without it, the static file as usual.
+    ...TAILORED_PAGES.map((page) => ({
+      src: `^${escape(page.replace(/\/$/, ''))}(?:/|/index\\.html?)?$`,
+      has: [{ type: 'cookie' as const, key: `__Host-${SESSION_COOKIE}` }],
+      dest: VERCEL_FUNCTION,
+    })),
     { handle: 'filesystem' },
     // The function's routes; the static files under /_truefans/ were served above, and a missing one must
     // not reach the function, which would ask the CDN for it again.
