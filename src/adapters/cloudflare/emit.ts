@@ -11,7 +11,8 @@ import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { ErrorCodes, TruefansError } from '../../core/errors.ts';
 import type { Manifest } from '../../core/manifest.ts';
 import { bundlePlatform, type BundleInfo } from '../bundle.ts';
-import { FUNCTION_PREFIX, STATIC_UNDER_PREFIX, gatedPages, pageSpellings } from '../routes.ts';
+import { FUNCTION_PREFIX, STATIC_UNDER_PREFIX } from '../../core/paths.ts';
+import { gatedPages, pageSpellings } from '../routes.ts';
 
 export const CLOUDFLARE_OUT = '.truefans/cloudflare';
 /** The date this adapter is tested against in workerd; the creator's wrangler.jsonc may set a later one. */

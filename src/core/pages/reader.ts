@@ -10,7 +10,7 @@ import { escapeHtml as e } from '../http/html.ts';
 import type { Manifest } from '../manifest.ts';
 import { paywallFor } from './paywall.ts';
 import { perInterval, shortDate } from './price-text.ts';
-import { ROUTES } from './views.ts';
+import { ROUTES } from '../paths.ts';
 
 export interface Reader {
   /** A valid session cookie came with the request. */

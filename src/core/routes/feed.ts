@@ -11,14 +11,13 @@ import { changedKey, entitlementOptions } from '../fan.ts';
 import { openGates } from '../gate/open-gates.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { PRIVATE } from '../http/respond.ts';
-import { ASSET_ROUTE, FEED_TEMPLATE_PATH } from '../manifest.ts';
-import { ROUTES } from '../pages/views.ts';
 import { isMissing, isTransient, stripeFailure } from '../stripe/faults.ts';
 import { readEntitlements } from '../stripe/entitlements.ts';
 import { readFan } from '../stripe/fans.ts';
 import { toBase64Url } from '../crypto/base64url.ts';
 import { feedGeneration, verifyFeedToken, type FeedOwner } from '../tokens/feed.ts';
 import { staticRequest, UNAVAILABLE_MESSAGE, UNAVAILABLE_TITLE } from './gated-page.ts';
+import { ASSET_ROUTE, FEED_TEMPLATE_PATH, ROUTES } from '../paths.ts';
 
 const templateSchema = z.object({
   title: z.string(),

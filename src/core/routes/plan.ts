@@ -11,12 +11,12 @@ import { readForm } from '../http/form.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { redirect, redirectToStripe } from '../http/respond.ts';
 import { safeReturnPath } from '../http/return-to.ts';
-import { ROUTES } from '../pages/views.ts';
 import { readMemberships } from '../stripe/account.ts';
 import { portalConfiguration } from '../stripe/portal.ts';
 import { readHoldings, unionOf } from '../stripe/fans.ts';
 import { isTransient, stripeFailure } from '../stripe/faults.ts';
 import { findPrice } from './checkout.ts';
+import { ROUTES } from '../paths.ts';
 
 export async function changePlan(ctx: Ctx): Promise<Response> {
   const { app, request } = ctx;
