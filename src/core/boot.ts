@@ -3,7 +3,7 @@
 // templates, and the per-isolate memos. `app()` assembles them into the App every route works with.
 
 import type Stripe from 'stripe';
-import { pageIndex, type App } from './app.ts';
+import { pageIndex, type App } from './context.ts';
 import { createLocalClaims } from './claims.ts';
 import { createKeyring, type Keyring } from './crypto/keys.ts';
 import { createMailer } from './email/mailer.ts';

@@ -4,7 +4,7 @@
 // misconfiguration answers a clear 503 page and one log line per problem. Errors become responses in one
 // place (`toResponse`), and nothing here ever answers 500 or shows a stack trace.
 
-import type { Ctx } from './app.ts';
+import type { Ctx } from './context.ts';
 import { createBoot } from './boot.ts';
 import { ErrorCodes, isTruefansError } from './errors.ts';
 import { canonicalPath } from './http/canonical-path.ts';

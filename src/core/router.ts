@@ -1,7 +1,7 @@
 // The router: which route answers which path and method, and the list of paths a platform that routes
 // selectively (Netlify's config, Vercel's routes) must send to the function.
 
-import type { Ctx } from './app.ts';
+import type { Ctx } from './context.ts';
 import type { Manifest } from './manifest.ts';
 import { ASSET_ROUTE, ROUTES, TAILORED_PAGES } from './paths.ts';
 import { accountPage, openPortal, resetFeed, signedOutPage, signOut } from './routes/account.ts';

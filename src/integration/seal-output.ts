@@ -12,7 +12,7 @@ import { toBase64Url } from '../core/crypto/base64url.ts';
 import type { Keyring } from '../core/crypto/keys.ts';
 import { sealBytes, sealText } from '../core/crypto/seal.ts';
 import { ErrorCodes, TruefansError } from '../core/errors.ts';
-import { findMarkers, openTag, replaceMarkers, sealedGate, type Marker } from '../core/html/gates.ts';
+import { findMarkers, openTag, replaceMarkers, sealedGate, type Marker } from '../core/html/markers.ts';
 import { type Manifest } from '../core/manifest.ts';
 import type { SiteConfig } from '../config/site-schema.ts';
 import { describeLeaks, isTextFile, LeakIndex } from './leak-check.ts';

@@ -12,7 +12,7 @@ import { ErrorCodes, TruefansError } from '../../core/errors.ts';
 import type { Manifest } from '../../core/manifest.ts';
 import { bundlePlatform, type BundleInfo } from '../bundle.ts';
 import { FUNCTION_PREFIX, STATIC_UNDER_PREFIX } from '../../core/paths.ts';
-import { gatedPages, pageSpellings } from '../routes.ts';
+import { gatedPages, pageSpellings } from '../built-manifest.ts';
 
 export const CLOUDFLARE_OUT = '.truefans/cloudflare';
 /** The date this adapter is tested against in workerd; the creator's wrangler.jsonc may set a later one. */

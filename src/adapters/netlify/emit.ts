@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Manifest } from '../../core/manifest.ts';
 import { bundlePlatform, type BundleInfo } from '../bundle.ts';
 import { FUNCTION_PREFIX, STATIC_UNDER_PREFIX } from '../../core/paths.ts';
-import { gatedPages, pageSpellings } from '../routes.ts';
+import { gatedPages, pageSpellings } from '../built-manifest.ts';
 
 export const NETLIFY_FUNCTION = 'truefans';
 

@@ -5,7 +5,7 @@
 
 import { createHandler } from '../../core/handler.ts';
 import type { EdgeEnv, Handler } from '../../core/ports.ts';
-import { LOOP_HEADER, loopDetected } from '../loop.ts';
+import { LOOP_HEADER, loopDetected } from '../loop-guard.ts';
 import { VERCEL_MOVED_PAGES_DIR } from '../../core/paths.ts';
 
 /** The canonical paths whose pages emit.ts moved under VERCEL_MOVED_PAGES_DIR; baked in at bundle time. */

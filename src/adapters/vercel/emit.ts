@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Manifest } from '../../core/manifest.ts';
 import { bundlePlatform, type BundleInfo } from '../bundle.ts';
 import { FUNCTION_PREFIX, STATIC_UNDER_PREFIX, VERCEL_MOVED_PAGES_DIR } from '../../core/paths.ts';
-import { gatedPages } from '../routes.ts';
+import { gatedPages } from '../built-manifest.ts';
 import { STATIC_HEADERS } from '../../core/http/security-headers.ts';
 
 export const VERCEL_OUT = '.vercel/output';

@@ -4,7 +4,7 @@
 // Anonymous readers get the page exactly as built.
 
 import type { Entitlements } from '../access.ts';
-import { findMarkers, openTag, replaceMarkers, type Marker } from '../html/gates.ts';
+import { findMarkers, openTag, replaceMarkers, type Marker } from '../html/markers.ts';
 import type { Flash } from '../http/flash.ts';
 import { escapeHtml as e } from '../http/html.ts';
 import type { Manifest } from '../manifest.ts';

@@ -1,7 +1,7 @@
 // The fan's own corner: the account page (what they hold, per customer when there are several, the billing
 // portal, their private feed URL, sign-out), the billing portal redirect, and sign-out.
 
-import { tierName, offerName, type App, type Ctx } from '../app.ts';
+import { tierName, offerName, type App, type Ctx } from '../context.ts';
 import { changedKey, entitlementOptions, readSession, resolveFan } from '../fan.ts';
 import { clearFlash, readFlash } from '../http/flash.ts';
 import { downloadPath } from '../manifest.ts';

@@ -2,7 +2,7 @@
 // whose cookie (or private feed token, for podcast apps) covers the asset's access value.
 
 import { canAccess, type Entitlements } from '../access.ts';
-import type { Ctx } from '../app.ts';
+import type { Ctx } from '../context.ts';
 import { openBytes } from '../crypto/seal.ts';
 import { resolveFan } from '../fan.ts';
 import { HttpProblem } from '../http/problem.ts';

@@ -6,7 +6,7 @@
 import type Stripe from 'stripe';
 import type { Entitlements } from '../access.ts';
 import { canAccess } from '../access.ts';
-import { offerName, tierName, type App, type Ctx } from '../app.ts';
+import { offerName, tierName, type App, type Ctx } from '../context.ts';
 import { canonicalPath } from '../http/canonical-path.ts';
 import { flashCookie } from '../http/flash.ts';
 import { trialSentence } from '../pages/reader.ts';

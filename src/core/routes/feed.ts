@@ -5,7 +5,7 @@
 
 import { z } from 'zod';
 import { canAccess, type Entitlements } from '../access.ts';
-import type { Ctx } from '../app.ts';
+import type { Ctx } from '../context.ts';
 import { limit } from '../rate-limit.ts';
 import { changedKey, entitlementOptions } from '../fan.ts';
 import { openGates } from '../gate/open-gates.ts';

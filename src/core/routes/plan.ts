@@ -4,7 +4,7 @@
 // confirming, Stripe redirects to /plan/done, which re-reads the membership and lands the fan back on
 // the page, open, with a one-line banner.
 
-import type { Ctx } from '../app.ts';
+import type { Ctx } from '../context.ts';
 import { entitlementOptions, identityOf, readSession, sessionCookie } from '../fan.ts';
 import { flashCookie } from '../http/flash.ts';
 import { readForm } from '../http/form.ts';

@@ -4,7 +4,7 @@
 // confirm POST sets the cookie and sends the fan to a clean URL without the token. The link proves the
 // mailbox, so the session it makes is verified and joins every customer with that email.
 
-import type { Ctx } from '../app.ts';
+import type { Ctx } from '../context.ts';
 import { toBase64Url } from '../crypto/base64url.ts';
 import { signInEmail } from '../email/messages.ts';
 import { entitlementOptions, sessionCookie } from '../fan.ts';

@@ -3,7 +3,7 @@
 // webhook route skips event ids it has already handled).
 
 import type Stripe from 'stripe';
-import { offerName, tierName, type App, type Ctx } from '../app.ts';
+import { offerName, tierName, type App, type Ctx } from '../context.ts';
 import { giftEmail, goodbyeEmail, newFanEmail, newSupportEmail, paymentFailedEmail, purchaseEmail, welcomeEmail } from '../email/messages.ts';
 import { downloadPath } from '../manifest.ts';
 import { priceText } from '../pages/price-text.ts';

@@ -1,6 +1,6 @@
-// Which requests each platform sends to the function: the gated pages the build listed in the manifest,
-// and the function's own routes under /_truefans/, except the static files the build put there (the
-// manifest, the feed template, sealed blobs). Everything else stays a plain CDN hit.
+// The built manifest as the platform emitters read it (dist/_truefans/manifest.json), and the gated pages
+// it lists in every spelling a static host serves: what each platform sends to the function besides its
+// own routes under /_truefans/ (core/paths.ts). Everything else stays a plain CDN hit.
 
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
