@@ -13,7 +13,7 @@ import { SIZE_LIMITS, type BundleInfo, type Platform } from './bundle.ts';
 import { emitCloudflare } from './cloudflare/emit.ts';
 import { emitNetlify } from './netlify/emit.ts';
 import { checkInlineHashes, writeHeadersFile } from './headers.ts';
-import { readManifest } from './routes.ts';
+import { readManifest } from './built-manifest.ts';
 import { emitVercel } from './vercel/emit.ts';
 
 export type { BundleInfo, Platform };

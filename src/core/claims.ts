@@ -3,7 +3,7 @@
 // isolate's memory (so concurrent requests reaching one instance are serialised even without a store) and,
 // with a store, through its putIfAbsent (atomic or not: see KeyValueStore.atomic and docs/configuration.md).
 
-import type { App } from './app.ts';
+import type { App } from './context.ts';
 import { Memo } from './memo.ts';
 
 /** Per isolate; bounded, so a flood of distinct keys cannot grow it. */

@@ -6,7 +6,7 @@
 // completion) reads only its own customer: paying is never proof of an email address.
 
 import type { Entitlements } from './access.ts';
-import type { App, Ctx } from './app.ts';
+import type { App, Ctx } from './context.ts';
 import { clearCookie, readCookie, SESSION_COOKIE, setCookie } from './http/cookies.ts';
 import { isMissing, isTransient, stripeFailure } from './stripe/faults.ts';
 import { readEntitlements } from './stripe/entitlements.ts';

@@ -3,14 +3,7 @@
 // offers with their prices, and the id of the key the content was sealed with. Never plaintext.
 
 import { z } from 'zod';
-
-export const MANIFEST_PATH = '/_truefans/manifest.json';
-/** Where sealed asset blobs live in the deploy output: `${SEALED_ASSET_DIR}/<id>.bin`. */
-export const SEALED_ASSET_DIR = '/_truefans/sealed';
-/** Public URL prefix under which the edge function serves opened assets: `${ASSET_ROUTE}/<id>/<name>`. */
-export const ASSET_ROUTE = '/_truefans/asset';
-/** The members feed template: items whose HTML still holds sealed gates. */
-export const FEED_TEMPLATE_PATH = '/_truefans/feed.json';
+import { ASSET_ROUTE } from './paths.ts';
 
 const access = z.string().min(1);
 

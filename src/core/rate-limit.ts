@@ -6,7 +6,7 @@
 //     the adapter reports it (the raw address is never stored; the key is derived from the site secret).
 // Over either limit: a 429 page with Retry-After.
 
-import type { Ctx } from './app.ts';
+import type { Ctx } from './context.ts';
 import { toBase64Url } from './crypto/base64url.ts';
 import { HttpProblem } from './http/problem.ts';
 

@@ -4,7 +4,7 @@
 // marker). Without a store a session is a signed cookie that nothing can recall before it expires: sign-out
 // then only removes the cookie from this browser (docs/configuration.md says so).
 
-import type { App } from './app.ts';
+import type { App } from './context.ts';
 import { toBase64Url } from './crypto/base64url.ts';
 import type { Session } from './tokens/session.ts';
 

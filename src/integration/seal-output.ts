@@ -12,12 +12,13 @@ import { toBase64Url } from '../core/crypto/base64url.ts';
 import type { Keyring } from '../core/crypto/keys.ts';
 import { sealBytes, sealText } from '../core/crypto/seal.ts';
 import { ErrorCodes, TruefansError } from '../core/errors.ts';
-import { findMarkers, openTag, replaceMarkers, sealedGate, type Marker } from '../core/html/gates.ts';
-import { ASSET_ROUTE, FEED_TEMPLATE_PATH, MANIFEST_PATH, SEALED_ASSET_DIR, type Manifest } from '../core/manifest.ts';
+import { findMarkers, openTag, replaceMarkers, sealedGate, type Marker } from '../core/html/markers.ts';
+import { type Manifest } from '../core/manifest.ts';
 import type { SiteConfig } from '../config/site-schema.ts';
 import { describeLeaks, isTextFile, LeakIndex } from './leak-check.ts';
 import { contentTypeOf, listFiles, urlPathOf } from './output-files.ts';
 import { toMinorUnits } from '../core/money.ts';
+import { ASSET_ROUTE, FEED_TEMPLATE_PATH, MANIFEST_PATH, SEALED_ASSET_DIR } from '../core/paths.ts';
 
 /** Written by src/pages/truefans-feed.json.ts; merged into the feed template and then removed. */
 export const FEED_INDEX_FILE = 'truefans-feed.json';

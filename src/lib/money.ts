@@ -4,7 +4,7 @@
 import { site } from 'virtual:truefans/site';
 import { formatMajor } from '../core/money.ts';
 
-export function formatMoney(amount: number, currency = site.currency, language = site.language): string {
+export function formatSitePrice(amount: number, currency = site.currency, language = site.language): string {
   return formatMajor(amount, currency, language);
 }
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { getCollection, type CollectionEntry } from 'astro:content';
 import { contentDir, preview } from 'virtual:truefans/site';
 import { highestAccess, lowestAccess } from './access.ts';
-import { hasRenderedGate, membersOnlyTiers, tagSlug } from './gates.ts';
+import { hasRenderedGate, membersOnlyTiers, tagSlug } from './gate-positions.ts';
 
 export { tagSlug };
 

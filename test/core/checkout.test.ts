@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { judgeSession } from '../../src/core/routes/checkout.ts';
 import { createKeyring } from '../../src/core/crypto/keys.ts';
 import { nonceHash } from '../../src/core/checkout-nonce.ts';
-import type { App } from '../../src/core/app.ts';
+import type { App } from '../../src/core/context.ts';
 import { cookieHeader, cookiesFrom, form, NOW, request } from './helpers/handler.ts';
 import { payOnHostedPage, startWorld, type World } from './helpers/stand-in.ts';
 import { buildFixture, expectNoSecrets, SECRET, type Fixture } from './helpers/site.ts';

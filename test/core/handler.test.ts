@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { functionPaths } from '../../src/core/handler.ts';
+import { functionPaths } from '../../src/core/router.ts';
 import { startFakeStripe, type FakeStripe } from './helpers/fake-stripe.ts';
 import { form, makeHandler, NOW, request, sessionFor } from './helpers/handler.ts';
 import { buildFixture, expectNoSecrets, OTHER_SECRET, SECRET_TEXT, TEASER_TEXT, type Fixture } from './helpers/site.ts';

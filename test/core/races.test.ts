@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../src/core/app.ts';
+import type { App } from '../../src/core/context.ts';
 import { claim, createLocalClaims, keep, release } from '../../src/core/claims.ts';
 import type { KeyValueStore } from '../../src/core/ports.ts';
 import { cookiesFrom, form, MemoryStore, request } from './helpers/handler.ts';

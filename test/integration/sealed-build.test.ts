@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createKeyring } from '../../src/core/crypto/keys.ts';
 import { openBytes, openText } from '../../src/core/crypto/seal.ts';
-import { envelopeOf, findMarkers } from '../../src/core/html/gates.ts';
+import { envelopeOf, findMarkers } from '../../src/core/html/markers.ts';
 import { manifestSchema, type Manifest } from '../../src/core/manifest.ts';
 import { listFiles } from '../../src/integration/output-files.ts';
 import { buildSite, ROOT, TEST_SECRET, type BuildResult } from '../helpers/build-site.ts';

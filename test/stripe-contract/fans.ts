@@ -5,11 +5,11 @@
 import { expect } from 'vitest';
 import type Stripe from 'stripe';
 import { lookupKey } from '../../src/core/manifest.ts';
-import { ROUTES } from '../../src/core/pages/views.ts';
 import { rememberEmail } from '../../src/core/stripe/fans.ts';
 import { cookieHeader, cookiesFrom, form, request } from '../core/helpers/handler.ts';
 import type { Backend } from './backends.ts';
 import { gatedPage, type Site } from './site.ts';
+import { ROUTES } from '../../src/core/paths.ts';
 
 export async function priceFor(backend: Backend, key: string): Promise<Stripe.Price> {
   const price = (await backend.stripe.prices.list({ lookup_keys: [key], active: true, limit: 1 })).data[0];

@@ -11,13 +11,14 @@ import type { SiteConfig } from '../../src/config/site-schema.ts';
 import { createKeyring } from '../../src/core/crypto/keys.ts';
 import { sealText } from '../../src/core/crypto/seal.ts';
 import { createHandler } from '../../src/core/handler.ts';
-import { sealedGate } from '../../src/core/html/gates.ts';
-import { MANIFEST_PATH, type Manifest } from '../../src/core/manifest.ts';
+import { sealedGate } from '../../src/core/html/markers.ts';
+import { type Manifest } from '../../src/core/manifest.ts';
 import { toMinorUnits } from '../../src/core/money.ts';
 import type { Handler } from '../../src/core/ports.ts';
 import { MemoryStore } from '../core/helpers/handler.ts';
 import { dirAssets, SECRET } from '../core/helpers/site.ts';
 import { ORIGIN, type Backend } from './backends.ts';
+import { MANIFEST_PATH } from '../../src/core/paths.ts';
 
 export const WEBHOOK_SECRET = 'whsec_truefans_contract';
 export const CREATOR = 'creator@contract.truefans.example';

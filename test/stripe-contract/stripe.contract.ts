@@ -8,12 +8,12 @@ import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changedKey } from '../../src/core/fan.ts';
 import { lookupKey } from '../../src/core/manifest.ts';
-import { ROUTES } from '../../src/core/pages/views.ts';
 import { customersByEmail, EMAIL_KEY } from '../../src/core/stripe/fans.ts';
 import { request } from '../core/helpers/handler.ts';
 import { chooseBackend, ORIGIN, startBackend, type Backend } from './backends.ts';
 import { Browser, priceFor, subscribedCustomer, tierKey } from './fans.ts';
 import { startSite, WEBHOOK_SECRET, type Site } from './site.ts';
+import { ROUTES } from '../../src/core/paths.ts';
 
 const choice = chooseBackend(process.env);
 const HOSTED = choice.kind === 'stand-in';

@@ -11,8 +11,8 @@ import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { ErrorCodes, TruefansError } from '../../core/errors.ts';
 import type { Manifest } from '../../core/manifest.ts';
 import { bundlePlatform, type BundleInfo } from '../bundle.ts';
-import { FUNCTION_PREFIX, STATIC_UNDER_PREFIX, gatedPages, pageSpellings } from '../routes.ts';
-import { TAILORED_PAGES } from '../../core/handler.ts';
+import { FUNCTION_PREFIX, STATIC_UNDER_PREFIX, TAILORED_PAGES } from '../../core/paths.ts';
+import { gatedPages, pageSpellings } from '../built-manifest.ts';
 
 export const CLOUDFLARE_OUT = '.truefans/cloudflare';
 /** The date this adapter is tested against in workerd; the creator's wrangler.jsonc may set a later one. */

@@ -7,7 +7,7 @@
 import { createHandler } from '../../core/handler.ts';
 import { canonicalPath } from '../../core/http/canonical-path.ts';
 import type { Handler } from '../../core/ports.ts';
-import { LOOP_HEADER, loopDetected } from '../loop.ts';
+import { LOOP_HEADER, loopDetected } from '../loop-guard.ts';
 
 /** The parts of Netlify's edge `Context` this adapter uses. */
 interface NetlifyContext {

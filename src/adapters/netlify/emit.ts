@@ -5,10 +5,10 @@
 
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { TAILORED_PAGES } from '../../core/handler.ts';
 import type { Manifest } from '../../core/manifest.ts';
 import { bundlePlatform, type BundleInfo } from '../bundle.ts';
-import { FUNCTION_PREFIX, STATIC_UNDER_PREFIX, gatedPages, pageSpellings } from '../routes.ts';
+import { FUNCTION_PREFIX, STATIC_UNDER_PREFIX, TAILORED_PAGES } from '../../core/paths.ts';
+import { gatedPages, pageSpellings } from '../built-manifest.ts';
 
 export const NETLIFY_FUNCTION = 'truefans';
 

@@ -5,10 +5,10 @@
 
 import { createHandler } from '../../core/handler.ts';
 import type { EdgeEnv, Handler } from '../../core/ports.ts';
-import { LOOP_HEADER, loopDetected } from '../loop.ts';
-import { MOVED_PREFIX } from './moved.ts';
+import { LOOP_HEADER, loopDetected } from '../loop-guard.ts';
+import { VERCEL_MOVED_PAGES_DIR } from '../../core/paths.ts';
 
-/** The canonical paths whose pages emit.ts moved under MOVED_PREFIX; baked in at bundle time. */
+/** The canonical paths whose pages emit.ts moved under VERCEL_MOVED_PAGES_DIR; baked in at bundle time. */
 declare const __TRUEFANS_MOVED_PAGES__: readonly string[];
 declare const process: { env: Record<string, string | undefined> };
 
@@ -25,7 +25,7 @@ export default function truefans(request: Request, context?: VercelContext): Pro
     env: process.env as EdgeEnv,
     assets: {
       fetch: (assetPath, req) =>
-        fetch(new URL(moved.has(assetPath) ? `${MOVED_PREFIX}${assetPath}index.html` : assetPath, req.url), { headers: { [LOOP_HEADER]: '1' } }),
+        fetch(new URL(moved.has(assetPath) ? `${VERCEL_MOVED_PAGES_DIR}${assetPath}index.html` : assetPath, req.url), { headers: { [LOOP_HEADER]: '1' } }),
     },
   });
   // Vercel sets X-Real-IP to the client's address, replacing any value the client sent.

@@ -8,16 +8,29 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Manifest } from '../../core/manifest.ts';
 import { bundlePlatform, type BundleInfo } from '../bundle.ts';
-import { FUNCTION_PREFIX, gatedPages } from '../routes.ts';
-import { TAILORED_PAGES } from '../../core/handler.ts';
+import { FUNCTION_PREFIX, STATIC_UNDER_PREFIX, TAILORED_PAGES, VERCEL_MOVED_PAGES_DIR } from '../../core/paths.ts';
 import { SESSION_COOKIE } from '../../core/http/cookies.ts';
-import { MOVED_PREFIX } from './moved.ts';
+import { gatedPages } from '../built-manifest.ts';
 import { STATIC_HEADERS } from '../../core/http/security-headers.ts';
 
 export const VERCEL_OUT = '.vercel/output';
 export const VERCEL_FUNCTION = '/_truefans/edge';
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The build's static files under FUNCTION_PREFIX (and the moved gated pages), as one regex alternation
+ * relative to the prefix: `a/b.json$` for a file, `dir/` for a pattern ending in `/*`.
+ */
+function staticUnderPrefix(): string {
+  return [...STATIC_UNDER_PREFIX, `${VERCEL_MOVED_PAGES_DIR}/*`]
+    .map((p) => {
+      if (!p.startsWith(FUNCTION_PREFIX)) throw new Error(`${p} is not under ${FUNCTION_PREFIX}`);
+      const rest = p.slice(FUNCTION_PREFIX.length);
+      return rest.endsWith('/*') ? escape(rest.slice(0, -1)) : `${escape(rest)}$`;
+    })
+    .join('|');
+}
 
 export interface VercelRoute {
   src?: string;
@@ -45,7 +58,7 @@ export function vercelRoutes(manifest: Manifest, has404: boolean): VercelRoute[]
     { handle: 'filesystem' },
     // The function's routes; the static files under /_truefans/ were served above, and a missing one must
     // not reach the function, which would ask the CDN for it again.
-    { src: `^${prefix}(?!manifest\\.json$|feed\\.json$|sealed/|pages/).*$`, dest: VERCEL_FUNCTION },
+    { src: `^${prefix}(?!${staticUnderPrefix()}).*$`, dest: VERCEL_FUNCTION },
     // Vercel matches `src` case-insensitively, so /POSTS/SLUG/ reaches the function too.
     ...gatedPages(manifest).map((page) => ({
       src: `^${escape(page.replace(/\/$/, ''))}(?:/|/index\\.html?)?$`,
@@ -65,7 +78,7 @@ export async function emitVercel(root: string, distDir: string, manifest: Manife
     if (!page.endsWith('/')) continue;
     const from = path.join(staticDir, page, 'index.html');
     if (!existsSync(from)) continue;
-    const to = path.join(staticDir, MOVED_PREFIX, page, 'index.html');
+    const to = path.join(staticDir, VERCEL_MOVED_PAGES_DIR, page, 'index.html');
     await mkdir(path.dirname(to), { recursive: true });
     await rename(from, to);
     moved.push(page);

@@ -5,7 +5,7 @@
 import { canAccess, type Entitlements } from '../access.ts';
 import type { Keyring } from '../crypto/keys.ts';
 import { openText } from '../crypto/seal.ts';
-import { envelopeOf, findMarkers, MarkupError, type Marker } from '../html/gates.ts';
+import { envelopeOf, findMarkers, MarkupError, type Marker } from '../html/markers.ts';
 import type { Memo } from '../memo.ts';
 
 export interface GateReader {

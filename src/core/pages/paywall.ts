@@ -7,7 +7,7 @@ import { canAccess, type Entitlements } from '../access.ts';
 import { escapeHtml as e } from '../http/html.ts';
 import type { Manifest } from '../manifest.ts';
 import { perInterval, priceText } from './price-text.ts';
-import { ROUTES } from './views.ts';
+import { ROUTES } from '../paths.ts';
 
 type Tier = Manifest['tiers'][number];
 type Interval = 'month' | 'year';

@@ -4,13 +4,13 @@
 // Anonymous readers get the page exactly as built.
 
 import type { Entitlements } from '../access.ts';
-import { findMarkers, openTag, replaceMarkers, type Marker } from '../html/gates.ts';
+import { findMarkers, openTag, replaceMarkers, type Marker } from '../html/markers.ts';
 import type { Flash } from '../http/flash.ts';
 import { escapeHtml as e } from '../http/html.ts';
 import type { Manifest } from '../manifest.ts';
 import { paywallFor } from './paywall.ts';
 import { perInterval, shortDate } from './price-text.ts';
-import { ROUTES } from './views.ts';
+import { ROUTES } from '../paths.ts';
 
 export interface Reader {
   /** A valid session cookie came with the request. */

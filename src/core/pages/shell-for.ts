@@ -2,7 +2,7 @@
 // no Stripe call), and an optional one-time banner sits at the top of <main>.
 
 import type { Entitlements } from '../access.ts';
-import type { Ctx } from '../app.ts';
+import type { Ctx } from '../context.ts';
 import { readSession } from '../fan.ts';
 import type { Flash } from '../http/flash.ts';
 import { tailorPage } from './reader.ts';

@@ -4,8 +4,6 @@
 
 import { escapeHtml } from '../http/html.ts';
 
-export const SHELL_PATH = '/truefans-shell/';
-
 export function fallbackShell(lang = 'en'): string {
   return `<!doctype html>
 <html lang="${escapeHtml(lang)}">

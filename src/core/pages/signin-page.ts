@@ -5,7 +5,6 @@
 
 import { escapeHtml as e } from '../http/html.ts';
 
-export const SIGNIN_PAGE_PATH = '/signin/';
 /** signin.astro's empty slot for the note; it renders nothing on the static page. */
 const NOTE = '<truefans-signin-note></truefans-signin-note>';
 /** SigninForm.astro's return path on /signin/ (the home page). */

@@ -1,7 +1,7 @@
 // The fan's own corner: the account page (what they hold, per customer when there are several, the billing
 // portal, their private feed URL, sign-out), the billing portal redirect, and sign-out.
 
-import { tierName, offerName, type App, type Ctx } from '../app.ts';
+import { tierName, offerName, type App, type Ctx } from '../context.ts';
 import { changedKey, entitlementOptions, readSession, resolveFan } from '../fan.ts';
 import { clearFlash, readFlash } from '../http/flash.ts';
 import { downloadPath } from '../manifest.ts';
@@ -12,7 +12,7 @@ import { clearCookie, SESSION_COOKIE } from '../http/cookies.ts';
 import { readForm } from '../http/form.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { page, redirect, redirectToStripe, SAME_ORIGIN_REFERRER } from '../http/respond.ts';
-import { accountView, ROUTES, signedOutView, signOutView, type AccountCustomer, type AccountItem, type AccountPlan, type AccountSummary } from '../pages/views.ts';
+import { accountView, signedOutView, signOutView, type AccountCustomer, type AccountItem, type AccountPlan, type AccountSummary } from '../pages/views.ts';
 import { isMissing, isTransient, stripeFailure } from '../stripe/faults.ts';
 import { readHoldings } from '../stripe/fans.ts';
 import { revokeAll, revokeSession } from '../revocation.ts';
@@ -22,6 +22,7 @@ import { feedOwnerKey } from './feed.ts';
 import { portalConfiguration } from '../stripe/portal.ts';
 import { UNAVAILABLE_MESSAGE, UNAVAILABLE_TITLE } from './gated-page.ts';
 import { signInAnswer } from './signin.ts';
+import { ROUTES } from '../paths.ts';
 
 export async function accountPage(ctx: Ctx): Promise<Response> {
   const { app } = ctx;

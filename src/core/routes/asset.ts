@@ -2,15 +2,15 @@
 // whose cookie (or private feed token, for podcast apps) covers the asset's access value.
 
 import { canAccess, type Entitlements } from '../access.ts';
-import type { Ctx } from '../app.ts';
+import type { Ctx } from '../context.ts';
 import { openBytes } from '../crypto/seal.ts';
 import { resolveFan } from '../fan.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { PRIVATE } from '../http/respond.ts';
-import { ASSET_ROUTE, SEALED_ASSET_DIR } from '../manifest.ts';
 import { feedEntitlements } from './feed.ts';
 import { staticRequest, UNAVAILABLE_MESSAGE, UNAVAILABLE_TITLE } from './gated-page.ts';
 import { verifyFeedToken } from '../tokens/feed.ts';
+import { ASSET_ROUTE, SEALED_ASSET_DIR } from '../paths.ts';
 
 /** Types a browser could run as a page in our origin are always downloaded, never shown inline. */
 const INLINE = /^(image\/(png|jpeg|gif|webp|avif)|audio\/|video\/|application\/pdf$|text\/plain)/;

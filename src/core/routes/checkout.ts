@@ -6,7 +6,7 @@
 import type Stripe from 'stripe';
 import type { Entitlements } from '../access.ts';
 import { canAccess } from '../access.ts';
-import { offerName, tierName, type App, type Ctx } from '../app.ts';
+import { offerName, tierName, type App, type Ctx } from '../context.ts';
 import { canonicalPath } from '../http/canonical-path.ts';
 import { flashCookie } from '../http/flash.ts';
 import { trialSentence } from '../pages/reader.ts';
@@ -23,11 +23,12 @@ import { page, redirect, redirectToStripe, SAME_ORIGIN_REFERRER } from '../http/
 import { safeReturnPath } from '../http/return-to.ts';
 import { downloadPath, lookupKey } from '../manifest.ts';
 import { parseMajorUnits } from '../money.ts';
-import { ROUTES, problemView, welcomeView, type Bought } from '../pages/views.ts';
+import { problemView, welcomeView, type Bought } from '../pages/views.ts';
 import { isMissing, isTransient, stripeFailure } from '../stripe/faults.ts';
 import { offerOfSession, readEntitlements, SESSION_CHARGE_EXPAND, statusGrants } from '../stripe/entitlements.ts';
 import { mergeEntitlements, readHoldings, unionOf } from '../stripe/fans.ts';
 import type { Session } from '../tokens/session.ts';
+import { ROUTES } from '../paths.ts';
 
 /** A checkout must come back within this long of being created (Stripe's own sessions last 24 hours). */
 export const CHECKOUT_MAX_AGE_SECONDS = 24 * 3600;

@@ -5,20 +5,19 @@
 
 import { z } from 'zod';
 import { canAccess, type Entitlements } from '../access.ts';
-import type { Ctx } from '../app.ts';
+import type { Ctx } from '../context.ts';
 import { limit } from '../rate-limit.ts';
 import { changedKey, entitlementOptions } from '../fan.ts';
 import { openGates } from '../gate/open-gates.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { PRIVATE } from '../http/respond.ts';
-import { ASSET_ROUTE, FEED_TEMPLATE_PATH } from '../manifest.ts';
-import { ROUTES } from '../pages/views.ts';
 import { isMissing, isTransient, stripeFailure } from '../stripe/faults.ts';
 import { readEntitlements } from '../stripe/entitlements.ts';
 import { readFan } from '../stripe/fans.ts';
 import { toBase64Url } from '../crypto/base64url.ts';
 import { feedGeneration, verifyFeedToken, type FeedOwner } from '../tokens/feed.ts';
 import { staticRequest, UNAVAILABLE_MESSAGE, UNAVAILABLE_TITLE } from './gated-page.ts';
+import { ASSET_ROUTE, FEED_TEMPLATE_PATH, ROUTES } from '../paths.ts';
 
 const templateSchema = z.object({
   title: z.string(),

@@ -3,7 +3,7 @@
 // caches; the opened one is never stored at all.
 
 import { canAccess } from '../access.ts';
-import type { Ctx } from '../app.ts';
+import type { Ctx } from '../context.ts';
 import { resolveFan } from '../fan.ts';
 import { openGates } from '../gate/open-gates.ts';
 import { clearFlash, readFlash } from '../http/flash.ts';

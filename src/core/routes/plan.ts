@@ -4,19 +4,19 @@
 // confirming, Stripe redirects to /plan/done, which re-reads the membership and lands the fan back on
 // the page, open, with a one-line banner.
 
-import type { Ctx } from '../app.ts';
+import type { Ctx } from '../context.ts';
 import { entitlementOptions, identityOf, readSession, sessionCookie } from '../fan.ts';
 import { flashCookie } from '../http/flash.ts';
 import { readForm } from '../http/form.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { redirect, redirectToStripe } from '../http/respond.ts';
 import { safeReturnPath } from '../http/return-to.ts';
-import { ROUTES } from '../pages/views.ts';
 import { readMemberships } from '../stripe/account.ts';
 import { portalConfiguration } from '../stripe/portal.ts';
 import { readHoldings, unionOf } from '../stripe/fans.ts';
 import { isTransient, stripeFailure } from '../stripe/faults.ts';
 import { findPrice } from './checkout.ts';
+import { ROUTES } from '../paths.ts';
 
 export async function changePlan(ctx: Ctx): Promise<Response> {
   const { app, request } = ctx;

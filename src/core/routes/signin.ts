@@ -4,7 +4,7 @@
 // confirm POST sets the cookie and sends the fan to a clean URL without the token. The link proves the
 // mailbox, so the session it makes is verified and joins every customer with that email.
 
-import type { Ctx } from '../app.ts';
+import type { Ctx } from '../context.ts';
 import { toBase64Url } from '../crypto/base64url.ts';
 import { signInEmail } from '../email/messages.ts';
 import { entitlementOptions, sessionCookie } from '../fan.ts';
@@ -15,13 +15,14 @@ import { HttpProblem } from '../http/problem.ts';
 import { htmlPage, page, redirect, type ResponseExtras } from '../http/respond.ts';
 import { safeReturnPath } from '../http/return-to.ts';
 import { renderSignInPage } from '../pages/signin-page.ts';
-import { checkEmailView, confirmSignInView, ROUTES, signInView } from '../pages/views.ts';
+import { checkEmailView, confirmSignInView, signInView } from '../pages/views.ts';
 import { hasAny } from '../stripe/entitlements.ts';
 import { stripeFailure } from '../stripe/faults.ts';
 import { readFan } from '../stripe/fans.ts';
 import { claim, release } from '../claims.ts';
 import { limit } from '../rate-limit.ts';
 import { MAGIC_LINK_SECONDS, signMagicLink, verifyMagicLink } from '../tokens/magic-link.ts';
+import { ROUTES } from '../paths.ts';
 
 const NO_REFERRER = { 'referrer-policy': 'no-referrer' };
 const EMAIL = /^[^\s@<>",;:]{1,64}@[^\s@<>",;:]{1,255}\.[^\s@<>",;:]{2,}$/;

@@ -3,7 +3,7 @@
 // webhook route skips event ids it has already handled).
 
 import type Stripe from 'stripe';
-import { offerName, tierName, type App, type Ctx } from '../app.ts';
+import { offerName, tierName, type App, type Ctx } from '../context.ts';
 import { giftEmail, goodbyeEmail, newFanEmail, newSupportEmail, paymentFailedEmail, purchaseEmail, welcomeEmail } from '../email/messages.ts';
 import { downloadPath } from '../manifest.ts';
 import { priceText } from '../pages/price-text.ts';
@@ -11,10 +11,10 @@ import { trialSentence } from '../pages/reader.ts';
 import { changedKey, entitlementOptions } from '../fan.ts';
 import type { EmailMessage } from '../ports.ts';
 import { safeReturnPath } from '../http/return-to.ts';
-import { ROUTES } from '../pages/views.ts';
 import { tierOfPrice } from '../stripe/entitlements.ts';
 import { holdsTierElsewhere, rememberEmail } from '../stripe/fans.ts';
 import { stripeFailure } from '../stripe/faults.ts';
+import { ROUTES } from '../paths.ts';
 
 export type EventHandler = (ctx: Ctx, event: Stripe.Event) => Promise<void>;
 

@@ -3,7 +3,7 @@
 // Unknown events get 200 so Stripe stops sending them; a transient failure gets 503 so Stripe retries.
 
 import type Stripe from 'stripe';
-import type { Ctx } from '../app.ts';
+import type { Ctx } from '../context.ts';
 import { subtleCrypto } from '../stripe/client.ts';
 import { isTransient, stripeFailure } from '../stripe/faults.ts';
 import { eventHandlers } from './webhook-events.ts';

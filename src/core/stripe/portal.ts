@@ -4,7 +4,7 @@
 // Found once per isolate (a portal open is rare; the configuration's id never changes when sync updates it).
 
 import type Stripe from 'stripe';
-import type { App } from '../app.ts';
+import type { App } from '../context.ts';
 
 export const PORTAL_METADATA_KEY = 'truefans_portal';
 

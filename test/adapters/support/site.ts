@@ -9,10 +9,11 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { emitPlatformFiles, type BundleInfo } from '../../../src/adapters/build.ts';
-import { ASSET_ROUTE, manifestSchema, type Manifest } from '../../../src/core/manifest.ts';
+import { manifestSchema, type Manifest } from '../../../src/core/manifest.ts';
 import { readFileSync } from 'node:fs';
 import { buildFixture, SECRET, SECRET_TEXT, TEASER_TEXT } from '../../core/helpers/site.ts';
 import { buildSite as astroBuild, TEST_SECRET } from '../../helpers/build-site.ts';
+import { ASSET_ROUTE } from '../../../src/core/paths.ts';
 
 export interface Site {
   root: string;

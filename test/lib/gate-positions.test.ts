@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstGateIndex, hasRenderedGate, membersOnlyTiers, tagSlug } from '../../src/lib/gates.ts';
+import { firstGateIndex, hasRenderedGate, membersOnlyTiers, tagSlug } from '../../src/lib/gate-positions.ts';
 
 describe('membersOnlyTiers', () => {
   it('reads every block, with or without a tier, in any quoting', () => {

@@ -1,16 +1,12 @@
-// Which requests each platform sends to the function: the gated pages the build listed in the manifest,
-// and the function's own routes under /_truefans/, except the static files the build put there (the
-// manifest, the feed template, sealed blobs). Everything else stays a plain CDN hit.
+// The built manifest as the platform emitters read it (dist/_truefans/manifest.json), and the gated pages
+// it lists in every spelling a static host serves: what each platform sends to the function besides its
+// own routes under /_truefans/ (core/paths.ts). Everything else stays a plain CDN hit.
 
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ErrorCodes, TruefansError } from '../core/errors.ts';
-import { FEED_TEMPLATE_PATH, MANIFEST_PATH, SEALED_ASSET_DIR, manifestSchema, type Manifest } from '../core/manifest.ts';
-
-export const FUNCTION_PREFIX = '/_truefans/';
-
-/** Static files under /_truefans/, as path patterns with a trailing `*` for "and below". */
-export const STATIC_UNDER_PREFIX = [MANIFEST_PATH, FEED_TEMPLATE_PATH, `${SEALED_ASSET_DIR}/*`] as const;
+import { manifestSchema, type Manifest } from '../core/manifest.ts';
+import { MANIFEST_PATH } from '../core/paths.ts';
 
 /** Reads dist/_truefans/manifest.json; `shown` is how messages name dist/ (as the caller gave it). */
 export async function readManifest(distDir: string, shown = distDir): Promise<Manifest> {

@@ -1,0 +1,177 @@
+// Booting the function: the parts built once per handler (the parsed environment, the keyring, the Stripe
+// client, the mailer), the manifest (loaded once, a failure retried after a while), the site's page
+// templates, and the per-isolate memos. `app()` assembles them into the App every route works with.
+
+import type Stripe from 'stripe';
+import { pageIndex, type App } from './context.ts';
+import { createLocalClaims } from './claims.ts';
+import { createKeyring, type Keyring } from './crypto/keys.ts';
+import { createMailer } from './email/mailer.ts';
+import { parseEnv, type EdgeConfig } from './env.ts';
+import { ErrorCodes, TruefansError, isTruefansError } from './errors.ts';
+import { manifestSchema, type Manifest } from './manifest.ts';
+import { Memo } from './memo.ts';
+import { fallbackShell } from './pages/shell.ts';
+import { isSignInTemplate } from './pages/signin-page.ts';
+import { MANIFEST_PATH, SHELL_PATH, SIGNIN_PAGE_PATH } from './paths.ts';
+import type { HandlerOptions, Mailer } from './ports.ts';
+import { createBuckets } from './rate-limit.ts';
+import { createStripe } from './stripe/client.ts';
+
+/** The parts built from the environment: cached for the life of the handler, failure included. */
+interface Base {
+  config: EdgeConfig;
+  keyring: Keyring;
+  stripe: Stripe;
+  mailer: Mailer | undefined;
+}
+
+export interface LoadedManifest {
+  manifest: Manifest;
+  /** Canonical page path -> manifest key. */
+  index: Map<string, string>;
+}
+
+export interface Boot {
+  log(line: string): void;
+  /** The deploy manifest; rejects (and logs once) when it cannot be read, retried after MANIFEST_RETRY_MS. */
+  manifest(origin: string): Promise<LoadedManifest>;
+  /** The App for this manifest; rejects when the environment is misconfigured (logged once per problem). */
+  app(loaded: LoadedManifest, origin: string): Promise<App>;
+  /** The site's page layout with its placeholders, or the built-in fallback. */
+  shell(origin: string): Promise<string>;
+}
+
+/** A failed manifest load is retried after this long (a deploy may be mid-flight). */
+const MANIFEST_RETRY_MS = 30_000;
+
+function manifestError(detail: string): TruefansError {
+  return new TruefansError(ErrorCodes.MANIFEST_INVALID, `${MANIFEST_PATH} ${detail}.`, 'Rebuild the site with `npm run build` and deploy the whole dist/ folder.');
+}
+
+export function createBoot(options: HandlerOptions): Boot {
+  const log = options.log ?? ((line: string) => console.error(line));
+  const now = options.now ?? (() => Date.now());
+  const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init));
+  const feedChecks: App['feedChecks'] = new Memo(5_000);
+  const claims = createLocalClaims();
+  const buckets = createBuckets();
+  // Verifying a cookie and opening a sealed part each cost a trip to WebCrypto's thread pool, and opening
+  // a page costs a decode, a scan and an encode; an isolate serving the same fans and pages again
+  // remembers the results (keyed by the exact token, envelope, or file version), within 24 MB.
+  const memo: App['memo'] = { sessions: new Memo(10_000), opened: new Memo(2_000, 8 * 1024 * 1024), pages: new Memo(2_000, 16 * 1024 * 1024) };
+
+  let base: Promise<Base> | undefined;
+  function loadBase(): Promise<Base> {
+    base ??= (async () => {
+      let config: EdgeConfig;
+      try {
+        config = parseEnv(options.env);
+      } catch (error) {
+        if (isTruefansError(error)) for (const line of error.message.split('\n').slice(1)) log(`truefans: ${error.code}: ${line.trim().replace(/^- /, '')}`);
+        throw error;
+      }
+      const keyring = await createKeyring(config.secret, config.previousSecret);
+      return { config, keyring, stripe: createStripe(config, fetchImpl), mailer: createMailer(config.email, fetchImpl) };
+    })();
+    return base;
+  }
+
+  let manifest: { value: Promise<LoadedManifest>; at: number } | undefined;
+  function loadManifest(origin: string): Promise<LoadedManifest> {
+    if (manifest && !(manifest.at < 0 && now() - -manifest.at > MANIFEST_RETRY_MS)) return manifest.value;
+    const value = (async () => {
+      const response = await options.assets.fetch(MANIFEST_PATH, new Request(new URL(MANIFEST_PATH, origin)));
+      if (!response.ok) throw manifestError(`could not be read (HTTP ${response.status})`);
+      let json: unknown;
+      try {
+        json = await response.json();
+      } catch {
+        throw manifestError('is not valid JSON');
+      }
+      const parsed = manifestSchema.safeParse(json);
+      if (!parsed.success) {
+        const first = parsed.error.issues[0]!;
+        throw manifestError(`does not match this version of truefans (${first.path.join('.') || 'top level'}: ${first.message})`);
+      }
+      return { manifest: parsed.data, index: pageIndex(parsed.data) };
+    })();
+    const entry = { value, at: now() };
+    manifest = entry;
+    value.catch((error: unknown) => {
+      entry.at = -now(); // failed: retry after MANIFEST_RETRY_MS
+      const e = isTruefansError(error) ? error : manifestError(`could not be fetched (${(error as Error).name})`);
+      log(`truefans: ${e.code}: ${e.describe().replace(/\n/g, ' ')}`);
+    });
+    return value;
+  }
+
+  let shellText: string | undefined;
+  async function shell(origin: string): Promise<string> {
+    if (shellText) return shellText;
+    try {
+      const response = await options.assets.fetch(SHELL_PATH, new Request(new URL(SHELL_PATH, origin), { headers: { accept: 'text/html' } }));
+      const text = response.ok ? await response.text() : '';
+      if (text.includes('%TRUEFANS_MAIN%')) return (shellText = text);
+    } catch {
+      // fall through to the built-in page
+    }
+    return fallbackShell();
+  }
+
+  let signInText: string | undefined;
+  async function signInTemplate(origin: string): Promise<string | undefined> {
+    if (signInText) return signInText;
+    try {
+      const response = await options.assets.fetch(SIGNIN_PAGE_PATH, new Request(new URL(SIGNIN_PAGE_PATH, origin), { headers: { accept: 'text/html' } }));
+      const text = response.ok ? await response.text() : '';
+      if (isSignInTemplate(text)) return (signInText = text);
+    } catch {
+      // the built-in view stands in
+    }
+    return undefined;
+  }
+
+  function buildApp(b: Base, m: LoadedManifest, origin: string): App {
+    const siteOrigin = b.config.siteUrl ?? new URL(m.manifest.site.url).origin;
+    if (!b.keyring.kids.includes(m.manifest.kid)) {
+      log(
+        `truefans: ${ErrorCodes.SEAL_OPEN_FAILED}: the site was built with a TRUEFANS_SECRET whose key id is ${m.manifest.kid}, but the function's secrets have ${b.keyring.kids.join(', ')}. ` +
+          'Members will see previews only until you rebuild with the same TRUEFANS_SECRET (or set TRUEFANS_PREVIOUS_SECRET to the one the build used).',
+      );
+    }
+    return {
+      ...b,
+      manifest: m.manifest,
+      siteOrigin,
+      site: { title: m.manifest.site.title, author: m.manifest.site.author, url: siteOrigin },
+      rankedTiers: m.manifest.tiers.map((t) => t.id),
+      offerIds: m.manifest.offers.map((o) => o.id),
+      assets: options.assets,
+      store: options.store,
+      now,
+      log,
+      fetch: fetchImpl,
+      shell: () => shell(origin),
+      signInTemplate: () => signInTemplate(origin),
+      feedChecks,
+      buckets,
+      claims,
+      memo,
+    };
+  }
+
+  // One App per loaded manifest (the configuration never changes within a handler).
+  const apps = new WeakMap<LoadedManifest, App>();
+  async function app(loaded: LoadedManifest, origin: string): Promise<App> {
+    const b = await loadBase();
+    let built = apps.get(loaded);
+    if (!built) {
+      built = buildApp(b, loaded, origin);
+      apps.set(loaded, built);
+    }
+    return built;
+  }
+
+  return { log, manifest: loadManifest, app, shell };
+}

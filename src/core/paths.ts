@@ -1,0 +1,47 @@
+// Every URL path the function answers and every file path the build writes for it, in one place: the
+// routes, the build's files under /_truefans/, the pages the function reads as templates, and the public
+// pages it tailors. The core, the build and the platform emitters all take their paths from here.
+
+/** Everything the function owns lives under this prefix (its routes and the build's files for it). */
+export const FUNCTION_PREFIX = '/_truefans/';
+
+/** The function's own routes. `feed` is a prefix: `${ROUTES.feed}<token>`. */
+export const ROUTES = {
+  checkout: '/_truefans/checkout',
+  checkoutComplete: '/_truefans/checkout/complete',
+  signIn: '/_truefans/signin',
+  signInConfirm: '/_truefans/signin/confirm',
+  signOut: '/_truefans/signout',
+  portal: '/_truefans/portal',
+  account: '/_truefans/account',
+  plan: '/_truefans/plan',
+  planDone: '/_truefans/plan/done',
+  feedReset: '/_truefans/feed-reset',
+  webhook: '/_truefans/webhook',
+  feed: '/_truefans/feed/',
+} as const;
+
+/** The public deploy manifest (manifest.ts), written by the build and read by the function. */
+export const MANIFEST_PATH = '/_truefans/manifest.json';
+/** Where sealed asset blobs live in the deploy output: `${SEALED_ASSET_DIR}/<id>.bin`. */
+export const SEALED_ASSET_DIR = '/_truefans/sealed';
+/** Public URL prefix under which the edge function serves opened assets: `${ASSET_ROUTE}/<id>/<name>`. */
+export const ASSET_ROUTE = '/_truefans/asset';
+/** The members feed template: items whose HTML still holds sealed gates. */
+export const FEED_TEMPLATE_PATH = '/_truefans/feed.json';
+/** Where the Vercel output keeps gated pages, so that their own paths fall through to the function. */
+export const VERCEL_MOVED_PAGES_DIR = '/_truefans/pages';
+
+/** Static files the build puts under FUNCTION_PREFIX, as path patterns with a trailing `*` for "and below". */
+export const STATIC_UNDER_PREFIX = [MANIFEST_PATH, FEED_TEMPLATE_PATH, `${SEALED_ASSET_DIR}/*`] as const;
+
+/** The site's layout with placeholders, in which the function renders its own pages (pages/shell.ts). */
+export const SHELL_PATH = '/truefans-shell/';
+/** The built sign-in page, also the template of the function's sign-in answers (pages/signin-page.ts). */
+export const SIGNIN_PAGE_PATH = '/signin/';
+
+/**
+ * Public pages that speak to a signed-in fan (their current plan marked, "Switch" instead of "Join"), so the
+ * function answers them; a visitor without a session cookie gets the static file untouched (cacheable).
+ */
+export const TAILORED_PAGES: readonly string[] = ['/membership/'];

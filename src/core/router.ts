@@ -1,0 +1,54 @@
+// The router: which route answers which path and method, and the list of paths a platform that routes
+// selectively (Netlify's config, Vercel's routes) must send to the function.
+
+import type { Ctx } from './context.ts';
+import type { Manifest } from './manifest.ts';
+import { ASSET_ROUTE, ROUTES, TAILORED_PAGES } from './paths.ts';
+import { accountPage, openPortal, resetFeed, signedOutPage, signOut } from './routes/account.ts';
+import { serveAsset } from './routes/asset.ts';
+import { completeCheckout, startCheckout } from './routes/checkout.ts';
+import { serveFeed } from './routes/feed.ts';
+import { changePlan, planChanged } from './routes/plan.ts';
+import { confirmSignIn, requestSignIn, showConfirm, signInPage } from './routes/signin.ts';
+import { receiveWebhook } from './routes/webhook.ts';
+
+export type RouteFn = (ctx: Ctx) => Promise<Response> | Response;
+
+export interface Route {
+  GET?: RouteFn;
+  POST?: RouteFn;
+  /** State-changing POSTs check Origin; the webhook is signed instead. */
+  checkOrigin?: boolean;
+}
+
+const EXACT: Record<string, Route> = {
+  [ROUTES.checkout]: { POST: startCheckout, checkOrigin: true },
+  [ROUTES.checkoutComplete]: { GET: completeCheckout },
+  [ROUTES.signIn]: { GET: signInPage, POST: requestSignIn, checkOrigin: true },
+  [ROUTES.signInConfirm]: { GET: showConfirm, POST: confirmSignIn, checkOrigin: true },
+  [ROUTES.signOut]: { GET: signedOutPage, POST: signOut, checkOrigin: true },
+  [ROUTES.portal]: { POST: openPortal, checkOrigin: true },
+  [ROUTES.account]: { GET: accountPage },
+  [ROUTES.plan]: { POST: changePlan, checkOrigin: true },
+  [ROUTES.planDone]: { GET: planChanged },
+  [ROUTES.feedReset]: { POST: resetFeed, checkOrigin: true },
+  [ROUTES.webhook]: { POST: receiveWebhook },
+};
+
+/**
+ * The paths the function must see, for adapters that route only some paths to it (Netlify's config, a
+ * Vercel matcher): its own routes, then every gated page from the manifest. Variants of a gated path
+ * that a CDN serves statically can only ever reach the sealed preview, never plaintext.
+ */
+export function functionPaths(manifest: Manifest): string[] {
+  return [...Object.keys(EXACT), `${ROUTES.feed}*`, `${ASSET_ROUTE}/*`, ...TAILORED_PAGES, ...Object.keys(manifest.pages)];
+}
+
+/** The function's own route for a path, if it has one (gated and tailored pages are found by the handler). */
+export function findRoute(path: string): Route | undefined {
+  const exact = EXACT[path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path];
+  if (exact) return exact;
+  if (path.startsWith(ROUTES.feed) && path.length > ROUTES.feed.length) return { GET: serveFeed };
+  if (path.startsWith(`${ASSET_ROUTE}/`)) return { GET: serveAsset };
+  return undefined;
+}
