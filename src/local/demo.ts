@@ -13,7 +13,7 @@ import { contentDir, loadSite } from '../config/load.ts';
 import type { SiteConfig } from '../config/site-schema.ts';
 import { createHandler } from '../core/handler.ts';
 import type { EdgeEnv } from '../core/ports.ts';
-import { startStripeStandIn, type StandIn } from '../stripe-local/index.ts';
+import { startStripeStandIn, type StandIn } from '../../tools/stripe-local/index.ts';
 import { formatChanges, stripeFromEnv, syncStripe } from '../../scripts/stripe-sync.ts';
 import { createOutbox, OUTBOX_PREFIX, type Outbox } from './outbox.ts';
 import { refuseHost } from './expose.ts';

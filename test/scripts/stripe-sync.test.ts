@@ -1,4 +1,4 @@
-import { client } from '../stripe-local/helpers.ts';
+import { client } from '../tools/stripe-local/helpers.ts';
 // `npm run stripe:sync` against the local stand-in through the real `stripe` package: creates, then
 // changes nothing, then moves a lookup key to a new price when an amount changes.
 
@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import type Stripe from 'stripe';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { siteSchema, type SiteInput } from '../../src/config/site-schema.ts';
-import { startStripeStandIn, type StandIn } from '../../src/stripe-local/index.ts';
+import { startStripeStandIn, type StandIn } from '../../tools/stripe-local/index.ts';
 import { formatChanges, syncStripe } from '../../scripts/stripe-sync.ts';
 
 let standIn: StandIn;

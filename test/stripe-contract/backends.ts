@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import Stripe from 'stripe';
 import { siteSchema, type SiteConfig } from '../../src/config/site-schema.ts';
-import { DEFAULT_SECRET_KEY, startStripeStandIn, type StandIn } from '../../src/stripe-local/index.ts';
+import { DEFAULT_SECRET_KEY, startStripeStandIn, type StandIn } from '../../tools/stripe-local/index.ts';
 import { syncStripe } from '../../scripts/stripe-sync.ts';
 import { lookupKey } from '../../src/core/manifest.ts';
 
