@@ -9,7 +9,7 @@ import type Stripe from 'stripe';
 import { siteSchema } from '../../../src/config/site-schema.ts';
 import type { Handler } from '../../../src/core/ports.ts';
 import { startStripeStandIn, type StandIn, type StandInOptions } from '../../../tools/stripe-local/index.ts';
-import { syncStripe } from '../../../scripts/stripe-sync.ts';
+import { syncStripe } from '../../../src/stripe-sync/catalog.ts';
 import { makeHandler, NOW, ORIGIN, type TestHandler } from './handler.ts';
 import type { Fixture } from './site.ts';
 
