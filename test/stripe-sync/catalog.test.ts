@@ -4,7 +4,8 @@
 
 import type Stripe from 'stripe';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { siteSchema, type SiteInput } from '../../src/config/site-schema.ts';
+import type { z } from 'zod';
+import { siteSchema } from '../../src/config/site-schema.ts';
 import { syncStripe } from '../../src/stripe-sync/catalog.ts';
 import { formatChanges } from '../../src/stripe-sync/changes.ts';
 import { startStripeStandIn, type StandIn } from '../../tools/stripe-local/index.ts';
@@ -20,7 +21,8 @@ afterEach(async () => {
   await standIn.close();
 });
 
-const input: SiteInput = {
+/** What a creator writes in site.yaml. */
+const input: z.input<typeof siteSchema> = {
   title: 'Mira Lune',
   url: 'https://mira.example',
   author: { name: 'Mira Lune' },
