@@ -3,7 +3,7 @@
 // The webhook secret comes from STRIPE_WEBHOOK_SECRET (default whsec_truefans_local); the API key
 // clients must use from STRIPE_SECRET_KEY (default sk_test_truefans_local).
 import { parseArgs } from 'node:util';
-import { DEFAULT_PORT, DEFAULT_SECRET_KEY, startStripeStandIn } from '../src/stripe-local/index.ts';
+import { DEFAULT_PORT, DEFAULT_SECRET_KEY, startStripeStandIn } from '../tools/stripe-local/index.ts';
 import { exposedWarning, isLoopback, refuseHost } from '../src/local/expose.ts';
 
 const { values } = parseArgs({

@@ -155,8 +155,6 @@ export const siteSchema = z
     }
   });
 
-/** What a creator writes in site.yaml. */
-export type SiteInput = z.input<typeof siteSchema>;
 /** The resolved site configuration, defaults filled in. */
 export type SiteConfig = z.infer<typeof siteSchema>;
 export type Tier = z.infer<typeof tierSchema>;

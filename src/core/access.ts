@@ -13,8 +13,6 @@ export interface Entitlements {
   interval?: 'month' | 'year';
 }
 
-export const NO_ENTITLEMENTS: Entitlements = { tiers: [], offers: [] };
-
 /**
  * May a fan with `ent` read something gated by `access`? `rankedTiers` is the site's tier ids, lowest
  * first. An access value this site does not know is never granted: fail closed.

@@ -8,7 +8,6 @@ import { ErrorCodes, TruefansError, isTruefansError } from './errors.ts';
 import type { EdgeEnv } from './ports.ts';
 
 export type PastDuePolicy = 'keep' | 'revoke';
-export type EmailProvider = 'resend' | 'postmark' | 'outbox';
 
 export interface EdgeConfig {
   secret: string;

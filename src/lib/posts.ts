@@ -60,8 +60,6 @@ export function gatingOf(post: Post): Gating {
   return { access, inline, whole, gates, lowest: lowestAccess(gates), highest: highestAccess(gates) };
 }
 
-export const isGated = (post: Post) => gatingOf(post).gates.length > 0;
-
 export const tagPath = (tag: string) => `/tags/${tagSlug(tag)}/`;
 
 /** Every tag in use, keyed by slug, with its first spelling and its posts (newest first). */

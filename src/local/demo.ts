@@ -13,8 +13,10 @@ import { contentDir, loadSite } from '../config/load.ts';
 import type { SiteConfig } from '../config/site-schema.ts';
 import { createHandler } from '../core/handler.ts';
 import type { EdgeEnv } from '../core/ports.ts';
-import { startStripeStandIn, type StandIn } from '../stripe-local/index.ts';
-import { formatChanges, stripeFromEnv, syncStripe } from '../../scripts/stripe-sync.ts';
+import { startStripeStandIn, type StandIn } from '../../tools/stripe-local/index.ts';
+import { syncStripe } from '../stripe-sync/catalog.ts';
+import { formatChanges } from '../stripe-sync/changes.ts';
+import { stripeFromEnv } from '../stripe-sync/client.ts';
 import { createOutbox, OUTBOX_PREFIX, type Outbox } from './outbox.ts';
 import { refuseHost } from './expose.ts';
 

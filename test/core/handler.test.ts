@@ -306,6 +306,14 @@ describe('hardening', () => {
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('POST');
   });
+
+  it('answers 405 for the wrong method on the asset route before the route runs (it serves GET and HEAD only)', async () => {
+    const { handle } = makeHandler(fixture, env());
+    const response = await handle(request('/_truefans/asset/a1/recordings.zip', { method: 'POST', body: 'x' }));
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, HEAD');
+    expect(response.headers.get('cache-control')).toContain('private');
+  });
 });
 
 describe('functionPaths', () => {

@@ -4,7 +4,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { siteSchema } from '../../src/config/site-schema.ts';
-import { syncStripe } from '../../scripts/stripe-sync.ts';
+import { syncStripe } from '../../src/stripe-sync/catalog.ts';
 import { cookiesFrom, cookieHeader, form, request } from './helpers/handler.ts';
 import { fixtureSite, payOnHostedPage, startWorld, type World } from './helpers/stand-in.ts';
 import { buildFixture, type Fixture } from './helpers/site.ts';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { ROOT, startDemo, type Demo } from '../../src/local/demo.ts';
-import type { StandIn } from '../../src/stripe-local/index.ts';
+import type { StandIn } from '../../tools/stripe-local/index.ts';
 import { launchBrowser } from './browser.ts';
 
 /** The frozen start of the stand-in's clock (and so the edge's): 20 November 2026, noon UTC. */

@@ -7,8 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import Stripe from 'stripe';
 import { siteSchema, type SiteConfig } from '../../src/config/site-schema.ts';
-import { DEFAULT_SECRET_KEY, startStripeStandIn, type StandIn } from '../../src/stripe-local/index.ts';
-import { syncStripe } from '../../scripts/stripe-sync.ts';
+import { DEFAULT_SECRET_KEY, startStripeStandIn, type StandIn } from '../../tools/stripe-local/index.ts';
+import { syncStripe } from '../../src/stripe-sync/catalog.ts';
 import { lookupKey } from '../../src/core/manifest.ts';
 
 // The site's address: the one the core test helpers' requests come from (SITE_URL's Origin check holds them to it).

@@ -19,8 +19,6 @@ export interface Reader {
   flash?: Flash | undefined;
 }
 
-export const ANONYMOUS: Reader = { signedIn: false, ent: { tiers: [], offers: [] } };
-
 export interface TailorOptions {
   manifest: Manifest;
   rankedTiers: readonly string[];

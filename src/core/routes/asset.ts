@@ -17,7 +17,6 @@ const INLINE = /^(image\/(png|jpeg|gif|webp|avif)|audio\/|video\/|application\/p
 
 export async function serveAsset(ctx: Ctx): Promise<Response> {
   const { app, url, request } = ctx;
-  if (request.method !== 'GET' && request.method !== 'HEAD') return new Response('Method not allowed', { status: 405, headers: { allow: 'GET, HEAD' } });
   const rest = url.pathname.slice(ASSET_ROUTE.length + 1).split('/');
   let name = '';
   try {

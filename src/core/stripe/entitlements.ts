@@ -72,11 +72,6 @@ export async function tierOfItem(stripe: Stripe, item: Stripe.SubscriptionItem, 
 /** Statuses of a membership that has ended for good or stopped paying: the fan is "lapsed", welcome back. */
 const LAPSED = new Set(['canceled', 'unpaid', 'incomplete_expired']);
 
-/** Subscriptions whose status grants access, as tier ids. */
-export async function tiersFromSubscriptions(stripe: Stripe, subscriptions: readonly Stripe.Subscription[], options: ReadOptions, timeout: number): Promise<string[]> {
-  return (await tierStatesFromSubscriptions(stripe, subscriptions, options, timeout)).tiers;
-}
-
 /** What the subscriptions say: tiers held (with the interval of the highest), and tiers that lapsed. */
 export async function tierStatesFromSubscriptions(
   stripe: Stripe,

@@ -1,4 +1,4 @@
-import { client } from '../../stripe-local/helpers.ts';
+import { client } from '../../tools/stripe-local/helpers.ts';
 // What every runtime under test talks to over 127.0.0.1: the local Stripe stand-in (with the fixture's
 // prices created through the real stripe package, as `npm run stripe:sync` would) and a small outbox that
 // records the emails the function sends.
@@ -6,7 +6,7 @@ import { client } from '../../stripe-local/helpers.ts';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Stripe from 'stripe';
-import { startStripeStandIn, DEFAULT_SECRET_KEY, type StandIn } from '../../../src/stripe-local/index.ts';
+import { startStripeStandIn, DEFAULT_SECRET_KEY, type StandIn } from '../../../tools/stripe-local/index.ts';
 import { lookupKey, type Manifest } from '../../../src/core/manifest.ts';
 
 export const WEBHOOK_SECRET = 'whsec_truefans_contract_suite';

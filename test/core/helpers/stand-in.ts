@@ -1,4 +1,4 @@
-import { client } from '../../stripe-local/helpers.ts';
+import { client } from '../../tools/stripe-local/helpers.ts';
 // The local Stripe stand-in with this fixture site's catalogue synced into it (by the real
 // `npm run stripe:sync` code), a local outbox that collects emails, and the handler served over HTTP so
 // the stand-in can deliver signed webhooks to it. One frozen clock for all of them.
@@ -8,8 +8,8 @@ import type { AddressInfo } from 'node:net';
 import type Stripe from 'stripe';
 import { siteSchema } from '../../../src/config/site-schema.ts';
 import type { Handler } from '../../../src/core/ports.ts';
-import { startStripeStandIn, type StandIn, type StandInOptions } from '../../../src/stripe-local/index.ts';
-import { syncStripe } from '../../../scripts/stripe-sync.ts';
+import { startStripeStandIn, type StandIn, type StandInOptions } from '../../../tools/stripe-local/index.ts';
+import { syncStripe } from '../../../src/stripe-sync/catalog.ts';
 import { makeHandler, NOW, ORIGIN, type TestHandler } from './handler.ts';
 import type { Fixture } from './site.ts';
 

@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
-import { REFERENCE_FILE, renderContentReference } from '../../scripts/docs.ts';
+import { REFERENCE_FILE, renderContentReference } from '../../src/config/content-reference.ts';
 import { siteSchema } from '../../src/config/site-schema.ts';
 
 it('docs/content-reference.md is what npm run docs generates (run it after changing a schema)', () => {

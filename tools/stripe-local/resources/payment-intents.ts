@@ -7,7 +7,7 @@ import { allowOnly, bool, int, mergeMetadata, oneOf, requiredStr, str, strings }
 import { route, type Route } from '../routes.ts';
 import { paymentIntentShape } from '../shapes.ts';
 import { recordCharge } from './charges.ts';
-import { minimumCharge } from '../../core/money.ts';
+import { minimumCharge } from '../../../src/core/money.ts';
 import { formatMoney, MINIMUM_CHARGE } from '../money.ts';
 
 const CREATE = ['amount', 'currency', 'customer', 'payment_method', 'allowed_payment_method_types', 'excluded_payment_method_types', 'automatic_payment_methods', 'confirm', 'off_session', 'metadata', 'description', 'receipt_email', 'return_url', 'error_on_requires_action', 'capture_method', 'setup_future_usage', 'statement_descriptor_suffix', 'expand'];

@@ -2,7 +2,7 @@
 // and discount; email, promotion code, amount (pay what you want) and card fields. Plain HTML forms.
 import type { Engine } from '../engine.ts';
 import { formatMoney, formatPrice, formatTrial, type Recurring } from '../money.ts';
-import { chargeableDecimals, fromMinorUnits, minimumCharge } from '../../core/money.ts';
+import { chargeableDecimals, fromMinorUnits, minimumCharge } from '../../../src/core/money.ts';
 import { applyPromotionCode, completeSession, sessionLineItems, sessionTrialDays, type PaymentForm } from '../resources/checkout.ts';
 import type { StripeObject } from '../state.ts';
 import { html, markdownText, notFound, page, redirect, type Html } from './html.ts';

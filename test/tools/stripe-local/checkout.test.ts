@@ -2,7 +2,7 @@
 // codes, pay-what-you-want and one-time payments.
 import { describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
-import type { StandIn } from '../../src/stripe-local/index.ts';
+import type { StandIn } from '../../../tools/stripe-local/index.ts';
 import { DAY, T0, makeTier, pay, postForm, freshForEachTest } from './helpers.ts';
 
 let standIn: StandIn;

@@ -58,7 +58,3 @@ export function searchPage(items: readonly StripeObject[], params: Params, url: 
   const more = end < items.length;
   return { object: 'search_result', data: items.slice(start, end), has_more: more, next_page: more ? Buffer.from(`page:${end}`).toString('base64url') : null, url };
 }
-
-export function listOf(data: StripeObject[], url: string): ListObject {
-  return { object: 'list', data, has_more: false, url };
-}

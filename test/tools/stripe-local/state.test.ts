@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startStripeStandIn } from '../../src/stripe-local/index.ts';
+import { startStripeStandIn } from '../../../tools/stripe-local/index.ts';
 import { DAY, T0, client, makeTier, pay, portalConfiguration } from './helpers.ts';
 
 const dirs: string[] = [];

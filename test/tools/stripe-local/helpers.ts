@@ -2,7 +2,7 @@
 // and a plain-fetch driver for the hosted pages (the way a browser without JavaScript posts forms).
 import Stripe from 'stripe';
 import { afterEach, beforeEach } from 'vitest';
-import { startStripeStandIn, type StandIn, type StandInOptions } from '../../src/stripe-local/index.ts';
+import { startStripeStandIn, type StandIn, type StandInOptions } from '../../../tools/stripe-local/index.ts';
 
 export const KEY = 'sk_test_truefans_local';
 /** 2026-03-01T12:00:00Z: a fixed start for every test clock. */

@@ -8,7 +8,7 @@ import { allowOnly, arr, bool, int, mergeMetadata, obj, oneOf, paramName, str, t
 import { newId } from '../ids.ts';
 import { paginate } from '../list.ts';
 import { formatMoney, parseMoney } from '../money.ts';
-import { minimumCharge } from '../../core/money.ts';
+import { minimumCharge } from '../../../src/core/money.ts';
 import { MINIMUM_CHARGE } from '../money.ts';
 import { route, type Route } from '../routes.ts';
 import { checkoutSessionShape, customerDetails, lineItemShape, paymentIntentShape, paymentMethodShape, type CustomUnitAmount } from '../shapes.ts';

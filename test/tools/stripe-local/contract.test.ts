@@ -5,10 +5,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStripeStandIn, type StandIn } from '../../src/stripe-local/index.ts';
+import { startStripeStandIn, type StandIn } from '../../../tools/stripe-local/index.ts';
 import { DAY, KEY, T0, pay, portalConfiguration, postForm, webhookReceiver } from './helpers.ts';
 
-const FIXTURES_DIR = join(import.meta.dirname, '../fixtures/stripe');
+const FIXTURES_DIR = join(import.meta.dirname, '../../fixtures/stripe');
 const fixtures: Record<string, Record<string, unknown>> = Object.fromEntries(
   readdirSync(FIXTURES_DIR)
     .filter((name) => name.endsWith('.json'))

@@ -2,8 +2,8 @@
 // delivered in order, retried on failure, and `flush()` waits for the queue.
 import Stripe from 'stripe';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { StandIn } from '../../src/stripe-local/index.ts';
-import { signPayload } from '../../src/stripe-local/webhooks.ts';
+import type { StandIn } from '../../../tools/stripe-local/index.ts';
+import { signPayload } from '../../../tools/stripe-local/webhooks.ts';
 import { DAY, T0, makeTier, pay, start, webhookReceiver } from './helpers.ts';
 
 const SECRET = 'whsec_verify_me';

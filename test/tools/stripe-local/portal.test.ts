@@ -3,7 +3,7 @@
 // return to the site.
 import { describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
-import type { StandIn } from '../../src/stripe-local/index.ts';
+import type { StandIn } from '../../../tools/stripe-local/index.ts';
 import { DAY, makeTier, pay, postForm, freshForEachTest, portalConfiguration } from './helpers.ts';
 
 let standIn: StandIn;

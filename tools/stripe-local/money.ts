@@ -1,7 +1,7 @@
 // Amounts as people read them on the stand-in's pages ("$70.00/year", "7 days free, then $70.00/year").
 // Currency rules (decimals, minor units, minimum charges) come from the site's own currency module, so
 // the stand-in and truefans can never disagree about what an amount means.
-import { formatMinor, parseMajorUnits } from '../core/money.ts';
+import { formatMinor, parseMajorUnits } from '../../src/core/money.ts';
 
 export function formatMoney(amount: number, currency: string): string {
   return formatMinor(amount, currency);

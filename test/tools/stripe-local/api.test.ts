@@ -2,7 +2,7 @@
 // pagination, expansion, idempotency, Stripe's error shapes, and injected outages.
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import type { StandIn } from '../../src/stripe-local/index.ts';
+import type { StandIn } from '../../../tools/stripe-local/index.ts';
 import { DAY, KEY, client, makeTier, pay, freshForEachTest } from './helpers.ts';
 
 let standIn: StandIn;

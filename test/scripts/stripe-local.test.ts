@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Stripe from 'stripe';
 import { afterEach, describe, expect, it } from 'vitest';
-import { KEY } from './helpers.ts';
+import { KEY } from '../tools/stripe-local/helpers.ts';
 
 const SCRIPT = join(import.meta.dirname, '../../scripts/stripe-local.ts');
 const dirs: string[] = [];

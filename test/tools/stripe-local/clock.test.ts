@@ -2,7 +2,7 @@
 // and the webhooks each sends.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
-import type { StandIn } from '../../src/stripe-local/index.ts';
+import type { StandIn } from '../../../tools/stripe-local/index.ts';
 import { DAY, T0, makeTier, pay, start, webhookReceiver } from './helpers.ts';
 
 let standIn: StandIn;
