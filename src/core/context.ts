@@ -70,8 +70,3 @@ export function tierName(manifest: Manifest, id: string): string {
 export function offerName(manifest: Manifest, id: string): string {
   return manifest.offers.find((o) => o.id === id)?.name ?? id;
 }
-
-export function describeEntitlements(manifest: Manifest, ent: { tiers: readonly string[]; offers: readonly string[] }): string {
-  const parts = [...ent.tiers.map((t) => tierName(manifest, t)), ...ent.offers.map((o) => offerName(manifest, o))];
-  return parts.length ? parts.join(', ') : 'no membership';
-}

@@ -6,7 +6,7 @@
 
 import type Stripe from 'stripe';
 import type { SiteConfig } from '../config/site-schema.ts';
-import { ROUTES } from '../core/pages/views.ts';
+import { ROUTES } from '../core/paths.ts';
 import { PORTAL_METADATA_KEY } from '../core/stripe/portal.ts';
 import type { Change } from './changes.ts';
 

@@ -3,10 +3,6 @@
 import { escapeHtml as e } from '../http/html.ts';
 import { ROUTES } from '../paths.ts';
 
-// scripts/stripe-sync.ts still imports ROUTES from here; it is being moved into src/ on another branch
-// (issue 11), which then imports '../paths.ts'. Remove this line when both have landed.
-export { ROUTES } from '../paths.ts';
-
 export interface View {
   title: string;
   main: string;
