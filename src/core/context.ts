@@ -51,6 +51,8 @@ export interface Ctx {
   app: App;
   /** The client's IP address as the adapter reports it, for per-client limits (never stored raw). */
   clientIp?: string;
+  /** Reads this request's own page: the platform's per-request static call, else the app's assets. */
+  page: AssetFetcher;
   /** Runs work after the response where the platform allows; otherwise awaits it. */
   background(work: Promise<unknown>): Promise<void>;
 }

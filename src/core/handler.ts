@@ -36,18 +36,19 @@ export function createHandler(options: HandlerOptions): Handler {
   async function route(request: Request, url: URL, context: RequestContext | undefined): Promise<Response> {
     const path = url.pathname;
     const fn = findRoute(path);
+    const page = context?.page ?? options.assets;
     let loaded;
     try {
       loaded = await boot.manifest(url.origin);
     } catch {
       // Without the manifest no path can be known as gated; static files hold only sealed text, so
       // passing them through reveals nothing. The function's own routes cannot work.
-      if (!fn) return options.assets.fetch(path, request);
+      if (!fn) return page.fetch(path, request);
       throw NOT_CONFIGURED;
     }
     const pageKey = fn ? undefined : loaded.index.get(canonicalPath(path));
     const tailored = !fn && pageKey === undefined && TAILORED_PAGES.includes(canonicalPath(path)) && hasSessionCookie(request, url);
-    if (!fn && pageKey === undefined && !tailored) return options.assets.fetch(path, request);
+    if (!fn && pageKey === undefined && !tailored) return page.fetch(path, request);
 
     const app = await boot.app(loaded, url.origin).catch(() => {
       throw NOT_CONFIGURED;
@@ -56,6 +57,7 @@ export function createHandler(options: HandlerOptions): Handler {
       request,
       url,
       app,
+      page,
       ...(context?.clientIp ? { clientIp: context.clientIp } : {}),
       async background(work) {
         if (context?.waitUntil) context.waitUntil(work.catch(() => undefined));

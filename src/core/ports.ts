@@ -45,6 +45,12 @@ export interface RequestContext {
   waitUntil?(promise: Promise<unknown>): void;
   /** The client's IP address, as the platform reports it (never from a header the client controls). */
   clientIp?: string;
+  /**
+   * The platform's own "serve the static file" call for this very request (Netlify's `context.next()`),
+   * where the platform gives one per request. The core reads the request's own page through it (the
+   * file the CDN would have served at this URL); every other file still comes from HandlerOptions.assets.
+   */
+  page?: AssetFetcher;
 }
 
 export type Handler = (request: Request, context?: RequestContext) => Promise<Response>;

@@ -7,7 +7,8 @@ import type { EdgeEnv, Handler } from '../../core/ports.ts';
 import { kvStore, type KVNamespaceLike } from './kv-store.ts';
 
 interface Env {
-  ASSETS: { fetch(request: Request): Promise<Response> };
+  /** Cloudflare's static assets binding: fetch() answers from the deployed assets, as the router would. */
+  ASSETS: { fetch(input: Request | URL): Promise<Response> };
   TRUEFANS_KV?: KVNamespaceLike;
   [name: string]: unknown;
 }
@@ -25,8 +26,8 @@ function handlerFor(env: Env): Handler {
   const vars = Object.fromEntries(Object.entries(env).filter(([, value]) => typeof value === 'string')) as EdgeEnv;
   const handler = createHandler({
     env: vars,
-    // A plain GET of the path: the page is read as built, never as a conditional or cookie-bearing request.
-    assets: { fetch: (path, request) => env.ASSETS.fetch(new Request(new URL(path, request.url))) },
+    // The platform's own static call, given a bare URL: a plain GET, never conditional or cookie-bearing.
+    assets: { fetch: (path, request) => env.ASSETS.fetch(new URL(path, request.url)) },
     ...(env.TRUEFANS_KV ? { store: kvStore(env.TRUEFANS_KV) } : {}),
   });
   current = { env, handler };

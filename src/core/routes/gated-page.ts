@@ -49,7 +49,7 @@ export async function serveGatedPage(ctx: Ctx, pageKey: string): Promise<Respons
   const fan = await resolveFan(ctx);
   if (fan.kind === 'unavailable') throw new HttpProblem(503, UNAVAILABLE_TITLE, UNAVAILABLE_MESSAGE, { headers: { 'retry-after': '120' } });
 
-  const built = await app.assets.fetch(pageKey, staticRequest(ctx, pageKey));
+  const built = await ctx.page.fetch(pageKey, staticRequest(ctx, pageKey));
   const page = app.manifest.pages[pageKey]!;
   const readable = fan.kind === 'member' && page.access.some((a) => canAccess(a, fan.ent, app.rankedTiers));
   const body = (content: BodyInit | null) => (request.method === 'HEAD' ? null : content);
@@ -121,7 +121,7 @@ export async function serveTailoredPage(ctx: Ctx, path: string): Promise<Respons
     return new Response('Method not allowed', { status: 405, headers: { allow: 'GET, HEAD', ...TEASER } });
   }
   const fan = await resolveFan(ctx);
-  const built = await app.assets.fetch(path, staticRequest(ctx, path));
+  const built = await ctx.page.fetch(path, staticRequest(ctx, path));
   const body = (content: BodyInit | null) => (request.method === 'HEAD' ? null : content);
   // Unavailable (Stripe down past the grace period): the page as built is still right, just generic.
   if (fan.kind !== 'member' || !built.ok) {
