@@ -4,6 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MANIFEST_PATH } from '../../src/core/paths.ts';
+import type { AssetFetcher } from '../../src/core/ports.ts';
 import { functionPaths } from '../../src/core/router.ts';
 import { startFakeStripe, type FakeStripe } from './helpers/fake-stripe.ts';
 import { form, makeHandler, NOW, request, sessionFor } from './helpers/handler.ts';
@@ -192,6 +194,31 @@ describe('other paths', () => {
   it('passes public paths through even when the function is misconfigured', async () => {
     const { handle } = makeHandler(fixture, { TRUEFANS_SECRET: undefined, STRIPE_SECRET_KEY: undefined });
     expect((await handle(request('/posts/hello/'))).status).toBe(200);
+  });
+
+  it('reads the request\'s own page through the platform\'s per-request static call, and every other file through the assets', async () => {
+    const { handle } = makeHandler(fixture, env());
+    const before = fixture.seen.length;
+    const own: string[] = [];
+    // As Netlify's adapter passes context.next(): the file the CDN has at this very URL, read here from
+    // the built directory so that fixture.seen records only what went through the handler's assets.
+    const page = (served?: string): AssetFetcher => ({
+      async fetch(path) {
+        own.push(path);
+        const html = served ?? readFileSync(join(fixture.dir, path, 'index.html'), 'utf8');
+        return new Response(html, { headers: { 'content-type': 'text/html; charset=utf-8' } });
+      },
+    });
+    const opened = await handle(request('/posts/winter-tour/', { cookie: await supporter() }), { page: page() });
+    expect(await opened.text()).toContain(SECRET_TEXT.members);
+    expect(own).toEqual(['/posts/winter-tour/']);
+    const passed = await handle(request('/posts/hello/'), { page: page('the platform\'s own file') });
+    expect(await passed.text()).toBe('the platform\'s own file');
+    expect(own).toEqual(['/posts/winter-tour/', '/posts/hello/']);
+    const viaAssets = fixture.seen.slice(before);
+    expect(viaAssets).toContain(MANIFEST_PATH);
+    expect(viaAssets).not.toContain('/posts/winter-tour/');
+    expect(viaAssets).not.toContain('/posts/hello/');
   });
 });
 
