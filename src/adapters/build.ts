@@ -1,5 +1,6 @@
 // The build's last step: from the sealed dist/ and its manifest, write what each platform deploys. The
-// lead's build calls emitPlatformFiles after sealing and the leak check; the adapter tests call it too.
+// build calls emitPlatformFiles after sealing and the leak check, with the manifest the sealing pass
+// returned; the adapter tests call it on a built dist/, whose manifest it then reads.
 //
 //   Netlify     .netlify/v1/edge-functions/truefans.js + .netlify/v1/config.json   (Frameworks API)
 //   Cloudflare  .truefans/cloudflare/{worker.js,wrangler.json} + .wrangler/deploy/config.json
@@ -14,6 +15,7 @@ import { emitCloudflare } from './cloudflare/emit.ts';
 import { emitNetlify } from './netlify/emit.ts';
 import { checkInlineHashes, writeHeadersFile } from './headers.ts';
 import { readManifest } from './built-manifest.ts';
+import type { Manifest } from '../core/manifest.ts';
 import { emitVercel } from './vercel/emit.ts';
 
 export type { BundleInfo, Platform };
@@ -30,6 +32,8 @@ export interface EmitOptions {
   platforms?: readonly Platform[];
   /** Where to report each bundle's size. Default: console.log; pass `() => {}` to stay quiet. */
   log?: (line: string) => void;
+  /** The manifest the sealing pass returned. Default: read from dist/ (as the sealing pass wrote it). */
+  manifest?: Manifest;
 }
 
 const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
@@ -53,7 +57,7 @@ export function platformsFromEnv(value: string | undefined): readonly Platform[]
 export async function emitPlatformFiles(distDir: string, options: EmitOptions = {}): Promise<BundleInfo[]> {
   const dist = path.resolve(options.root ?? '.', distDir);
   const root = path.resolve(options.root ?? path.dirname(dist));
-  const manifest = await readManifest(dist, distDir);
+  const manifest = options.manifest ?? (await readManifest(dist, distDir));
   const log = options.log ?? console.log;
   const results: BundleInfo[] = [];
   await checkInlineHashes(dist);

@@ -101,7 +101,7 @@ export default function truefans(): AstroIntegration {
           const report = await sealOutput({ dir: stageDir, displayDir, keyring, site, contentDir: dir });
           promote(stageDir, outDir);
           // Each platform's function and config, from the sealed output (none of it holds plaintext).
-          await emitPlatformFiles(outDir, { log: (line) => logger.info(line.replace(/^truefans: /, '')) });
+          await emitPlatformFiles(outDir, { manifest: report.manifest, log: (line) => logger.info(line.replace(/^truefans: /, '')) });
           logger.info(
             `sealed ${report.gates} members-only part(s) on ${report.pages} page(s) and ${report.assets} file(s) (seal ${report.sealMs.toFixed(0)} ms); ` +
               `leak check: 0 leaks in ${report.files} files (${report.leakCheckMs.toFixed(0)} ms)`,

@@ -147,6 +147,21 @@ describe('emitPlatformFiles', () => {
     }
   });
 
+  it('takes the manifest it is given instead of reading dist/ (the build passes the one the sealing pass returned)', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'truefans-given-'));
+    try {
+      // No manifest file in dist/ at all: a read would fail with TF_MANIFEST_INVALID.
+      mkdirSync(path.join(root, 'dist'), { recursive: true });
+      const manifest = { ...site.manifest, pages: { '/posts/given/': { post: 'given', title: 'Given', access: ['members'] } } };
+      await emitPlatformFiles('dist', { root, platforms: ['netlify'], manifest, log: () => {} });
+      const mod = await import(pathToFileURL(path.join(root, '.netlify/v1/edge-functions/truefans.js')).href);
+      expect(mod.config.path).toContain('/posts/given/');
+      for (const page of Object.keys(site.manifest.pages)) expect(mod.config.path).not.toContain(page);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('reads which platforms to write from TRUEFANS_PLATFORMS, and refuses a name it does not know', () => {
     expect(platformsFromEnv(undefined)).toEqual(['netlify', 'cloudflare', 'vercel']);
     expect(platformsFromEnv(' Cloudflare , vercel ')).toEqual(['cloudflare', 'vercel']);

@@ -42,8 +42,7 @@ describe('the leak check in a real build', () => {
 });
 
 describe('the leak check over an output folder', () => {
-  async function sealFolder(extra: Record<string, string>) {
-    const dir = tempDir();
+  async function sealFolder(extra: Record<string, string>, dir = tempDir()) {
     mkdirSync(join(dir, 'posts/a'), { recursive: true });
     writeFileSync(
       join(dir, 'posts/a/index.html'),
@@ -60,6 +59,13 @@ describe('the leak check over an output folder', () => {
   it('passes a clean folder', async () => {
     const report = await sealFolder({ 'about/index.html': '<p>An ordinary public page about the creator and her work.</p>' });
     expect(report).toMatchObject({ pages: 1, gates: 1, assets: 0 });
+  });
+
+  it('returns the manifest it wrote, with the sealed page in it', async () => {
+    const dir = tempDir();
+    const report = await sealFolder({}, dir);
+    expect(report.manifest.pages).toEqual({ '/posts/a/': { post: 'a', title: 'A', access: ['members'] } });
+    expect(JSON.parse(readFileSync(join(dir, '_truefans/manifest.json'), 'utf8'))).toEqual(report.manifest);
   });
 
   it.each([
