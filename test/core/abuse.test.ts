@@ -3,22 +3,15 @@
 // HMAC of the IP, never the IP itself); caches an attacker can feed stay bounded; with SITE_URL set, only
 // that origin passes the Origin check.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createBuckets, LIMITS } from '../../src/core/rate-limit.ts';
 import { form, makeHandler, ORIGIN, request } from './helpers/handler.ts';
-import { startWorld, type World } from './helpers/stand-in.ts';
-import { buildFixture, type Fixture } from './helpers/site.ts';
+import { useWorld, type World } from './helpers/stand-in.ts';
+import type { Fixture } from './helpers/site.ts';
 
 let fixture: Fixture;
 let world: World;
-beforeAll(async () => {
-  fixture = await buildFixture();
-  world = await startWorld(fixture);
-});
-afterAll(async () => {
-  await world?.close();
-  fixture?.cleanup();
-});
+useWorld((built) => ({ fixture, world } = built));
 
 /** Counts the requests the handler makes to the Stripe stand-in. */
 function counting(): { fetch: typeof fetch; calls: () => number } {

@@ -3,25 +3,17 @@
 
 import { readFileSync } from 'node:fs';
 import type Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { judgeSession } from '../../src/core/routes/checkout.ts';
 import { createKeyring } from '../../src/core/crypto/keys.ts';
 import { nonceHash } from '../../src/core/checkout-nonce.ts';
 import type { App } from '../../src/core/context.ts';
 import { cookieHeader, cookiesFrom, form, NOW, request } from './helpers/handler.ts';
-import { payOnHostedPage, startWorld, type World } from './helpers/stand-in.ts';
-import { buildFixture, expectNoSecrets, SECRET, type Fixture } from './helpers/site.ts';
+import { payOnHostedPage, startWorld, useWorld, type World } from './helpers/stand-in.ts';
+import { buildFixture, expectNoSecrets, SECRET } from './helpers/site.ts';
 
-let fixture: Fixture;
 let world: World;
-beforeAll(async () => {
-  fixture = await buildFixture();
-  world = await startWorld(fixture);
-});
-afterAll(async () => {
-  await world.close();
-  fixture.cleanup();
-});
+useWorld((built) => ({ world } = built));
 
 async function startCheckout(fields: Record<string, string> = { tier: 'supporter', interval: 'month', return_to: '/posts/winter-tour/' }) {
   const { handle } = world.handler();

@@ -3,20 +3,18 @@
 // at its next re-check. With a store, feeds obey the webhook's "changed" marker as cookies do, so a
 // cancellation ends feed access as fast as page access.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { cookiesFrom, form, request } from './helpers/handler.ts';
-import { payOnHostedPage, startWorld, type World } from './helpers/stand-in.ts';
-import { buildFixture, SECRET_TEXT, type Fixture } from './helpers/site.ts';
+import { payOnHostedPage, useWorld, type World } from './helpers/stand-in.ts';
+import { SECRET_TEXT } from './helpers/site.ts';
 
-let fixture: Fixture;
 let world: World;
 let customer: string;
 let subscription: string;
 let member: string;
 
+useWorld((built) => ({ world } = built));
 beforeAll(async () => {
-  fixture = await buildFixture();
-  world = await startWorld(fixture);
   const { handle } = world.handler();
   const start = await handle(form('/_truefans/checkout', { tier: 'supporter', interval: 'month' }));
   const paid = await payOnHostedPage(start.headers.get('location')!, '4242 4242 4242 4242', 'feeder@example.com');
@@ -28,11 +26,6 @@ beforeAll(async () => {
   subscription = session.subscription as string;
   await world.standIn.webhooks.flush();
 });
-afterAll(async () => {
-  await world?.close();
-  fixture?.cleanup();
-});
-
 const feedUrlOn = async (handle: (r: Request) => Promise<Response>) =>
   /value="(https:\/\/mira\.example\/_truefans\/feed\/[^"]+)"/.exec(await (await handle(request('/_truefans/account', { cookie: member }))).text())![1]!;
 

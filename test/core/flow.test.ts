@@ -2,21 +2,13 @@
 // visitor starts a checkout from a gated page, pays on the hosted page, comes back, reads the page; the
 // webhook sends the welcome and the creator's notice; the account page, feed and downloads work.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cookieHeader, cookiesFrom, form, request } from './helpers/handler.ts';
-import { CREATOR, payOnHostedPage, startWorld, type World } from './helpers/stand-in.ts';
-import { buildFixture, expectNoSecrets, SECRET_TEXT, TEASER_TEXT, type Fixture } from './helpers/site.ts';
+import { CREATOR, payOnHostedPage, useWorld, type World } from './helpers/stand-in.ts';
+import { expectNoSecrets, SECRET_TEXT, TEASER_TEXT } from './helpers/site.ts';
 
-let fixture: Fixture;
 let world: World;
-beforeAll(async () => {
-  fixture = await buildFixture();
-  world = await startWorld(fixture);
-});
-afterAll(async () => {
-  await world.close();
-  fixture.cleanup();
-});
+useWorld((built) => ({ world } = built));
 
 /** Checkout -> hosted page -> back; returns the browser's cookies and the welcome response. */
 export async function subscribe(w: World, fields: Record<string, string>, card = '4242 4242 4242 4242', email = 'ada@example.com') {

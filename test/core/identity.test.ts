@@ -2,21 +2,14 @@
 // customer with that email holds (whatever the letter case); a checkout completion proves only a payment and
 // opens what that checkout's own customer holds. Everything through the real stripe package and the stand-in.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cookieHeader, cookiesFrom, form, request, sessionFor } from './helpers/handler.ts';
-import { payOnHostedPage, startWorld, type World } from './helpers/stand-in.ts';
-import { buildFixture, expectNoSecrets, SECRET_TEXT, type Fixture } from './helpers/site.ts';
+import { payOnHostedPage, startWorld, useWorld, type World } from './helpers/stand-in.ts';
+import { expectNoSecrets, SECRET_TEXT, type Fixture } from './helpers/site.ts';
 
 let fixture: Fixture;
 let world: World;
-beforeAll(async () => {
-  fixture = await buildFixture();
-  world = await startWorld(fixture, { searchLagSeconds: 30 });
-});
-afterAll(async () => {
-  await world.close();
-  fixture.cleanup();
-});
+useWorld((built) => ({ fixture, world } = built), { searchLagSeconds: 30 });
 
 type Jar = Map<string, string>;
 

@@ -2,21 +2,13 @@
 // `stripe` package against the local stand-in (its billing portal's update confirmation included).
 
 import type Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { cookieHeader, cookiesFrom, form, NOW, request, sessionFor } from './helpers/handler.ts';
-import { payOnHostedPage, startWorld, type World } from './helpers/stand-in.ts';
-import { buildFixture, expectNoSecrets, SECRET_TEXT, type Fixture } from './helpers/site.ts';
+import { payOnHostedPage, useWorld, type World } from './helpers/stand-in.ts';
+import { expectNoSecrets, SECRET_TEXT } from './helpers/site.ts';
 
-let fixture: Fixture;
 let world: World;
-beforeAll(async () => {
-  fixture = await buildFixture();
-  world = await startWorld(fixture);
-});
-afterAll(async () => {
-  await world.close();
-  fixture.cleanup();
-});
+useWorld((built) => ({ world } = built));
 
 const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&#39;|’/g, "'").replace(/\s+/g, ' ').replace(/ ([,.;:])/g, '$1');
 

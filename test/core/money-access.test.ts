@@ -3,24 +3,16 @@
 // the local stand-in through the real `stripe` package, with its webhooks delivered to the handler.
 
 import Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { markChanged } from '../../src/core/routes/webhook-events.ts';
 import { statusGrants } from '../../src/core/stripe/entitlements.ts';
 import { changedKey } from '../../src/core/fan.ts';
 import { cookieHeader, cookiesFrom, form, NOW, request, sessionFor, type TestHandler } from './helpers/handler.ts';
-import { payOnHostedPage, startWorld, WEBHOOK_SECRET, type World } from './helpers/stand-in.ts';
-import { buildFixture, SECRET_TEXT, type Fixture } from './helpers/site.ts';
+import { payOnHostedPage, useWorld, WEBHOOK_SECRET, type World } from './helpers/stand-in.ts';
+import { SECRET_TEXT } from './helpers/site.ts';
 
-let fixture: Fixture;
 let world: World;
-beforeAll(async () => {
-  fixture = await buildFixture();
-  world = await startWorld(fixture);
-});
-afterAll(async () => {
-  await world.close();
-  fixture.cleanup();
-});
+useWorld((built) => ({ world } = built));
 
 /** Buys the offer on the hosted page and comes back; returns the buyer's cookie and the session. */
 async function buyOffer(handler: TestHandler, card: string, email: string) {

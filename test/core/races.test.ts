@@ -4,15 +4,13 @@
 
 import { readFileSync } from 'node:fs';
 import Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/core/context.ts';
 import { claim, createLocalClaims, keep, release } from '../../src/core/claims.ts';
 import type { KeyValueStore } from '../../src/core/ports.ts';
 import { cookiesFrom, form, MemoryStore, request } from './helpers/handler.ts';
-import { payOnHostedPage, startWorld, WEBHOOK_SECRET, type World } from './helpers/stand-in.ts';
-import { buildFixture, type Fixture } from './helpers/site.ts';
+import { payOnHostedPage, useWorld, WEBHOOK_SECRET, type World } from './helpers/stand-in.ts';
 
-let fixture: Fixture;
 let world: World;
 let customer: string;
 let subscription: string;
@@ -20,9 +18,8 @@ const EMAIL = 'racer@example.com';
 const fixtures = JSON.parse(readFileSync(new URL('./fixtures/stripe-objects.json', import.meta.url), 'utf8')) as Record<string, any>;
 const subtle = Stripe.createSubtleCryptoProvider();
 
+useWorld((built) => ({ world } = built));
 beforeAll(async () => {
-  fixture = await buildFixture();
-  world = await startWorld(fixture);
   const { handle } = world.handler();
   const start = await handle(form('/_truefans/checkout', { tier: 'supporter', interval: 'month' }));
   const paid = await payOnHostedPage(start.headers.get('location')!, '4242 4242 4242 4242', EMAIL);
@@ -32,11 +29,6 @@ beforeAll(async () => {
   subscription = session.subscription as string;
   await world.standIn.webhooks.flush();
 });
-afterAll(async () => {
-  await world?.close();
-  fixture?.cleanup();
-});
-
 /** KV's shape: a read, then a write, with the network in between. Not atomic. */
 class EventuallyConsistentStore extends MemoryStore {
   override readonly atomic: boolean = false;

@@ -2,21 +2,13 @@
 // everywhere" revokes all of a fan's sessions; a re-check keeps the session's id, so a copy made before it
 // is revoked too. Without a store, sign-out only clears this browser, and the account page says so.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cookiesFrom, form, request, sessionFor } from './helpers/handler.ts';
-import { startWorld, type World } from './helpers/stand-in.ts';
-import { buildFixture, SECRET_TEXT, type Fixture } from './helpers/site.ts';
+import { useWorld, type World } from './helpers/stand-in.ts';
+import { SECRET_TEXT } from './helpers/site.ts';
 
-let fixture: Fixture;
 let world: World;
-beforeAll(async () => {
-  fixture = await buildFixture();
-  world = await startWorld(fixture);
-});
-afterAll(async () => {
-  await world?.close();
-  fixture?.cleanup();
-});
+useWorld((built) => ({ world } = built));
 
 const PAGE = '/posts/winter-tour/';
 const ent = { tiers: ['supporter'], offers: [] };

@@ -1,31 +1,25 @@
 // Sign-in by emailed link: the same answer for known and unknown emails, a GET that only shows a button
 // and sets no cookie, a POST that signs in once and sends the fan to a clean URL.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { cookieHeader, cookiesFrom, form, request } from './helpers/handler.ts';
-import { payOnHostedPage, startWorld, type World } from './helpers/stand-in.ts';
+import { payOnHostedPage, useWorld, type World } from './helpers/stand-in.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildFixture, expectNoSecrets, SECRET_TEXT, type Fixture } from './helpers/site.ts';
+import { expectNoSecrets, SECRET_TEXT, type Fixture } from './helpers/site.ts';
 
 let fixture: Fixture;
 let world: World;
 const KNOWN = 'known@example.com';
 
+useWorld((built) => ({ fixture, world } = built));
 beforeAll(async () => {
-  fixture = await buildFixture();
-  world = await startWorld(fixture);
   const { handle } = world.handler();
   const start = await handle(form('/_truefans/checkout', { tier: 'supporter', interval: 'month' }));
   const paid = await payOnHostedPage(start.headers.get('location')!, '4242 4242 4242 4242', KNOWN);
   expect(paid.status).toBe(303);
   await world.standIn.webhooks.flush();
 });
-afterAll(async () => {
-  await world.close();
-  fixture.cleanup();
-});
-
 function comparable(response: Response, body: string) {
   const headers = [...response.headers].filter(([k]) => k !== 'date');
   return { status: response.status, headers, body };

@@ -3,12 +3,11 @@
 
 import Stripe from 'stripe';
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { cookiesFrom, form, request } from './helpers/handler.ts';
-import { payOnHostedPage, startWorld, WEBHOOK_SECRET, type World } from './helpers/stand-in.ts';
-import { buildFixture, expectNoSecrets, SECRET_TEXT, type Fixture } from './helpers/site.ts';
+import { payOnHostedPage, useWorld, WEBHOOK_SECRET, type World } from './helpers/stand-in.ts';
+import { expectNoSecrets, SECRET_TEXT } from './helpers/site.ts';
 
-let fixture: Fixture;
 let world: World;
 let customer: string;
 let subscription: string;
@@ -17,9 +16,8 @@ const EMAIL = 'hooked@example.com';
 const fixtures = JSON.parse(readFileSync(new URL('./fixtures/stripe-objects.json', import.meta.url), 'utf8')) as Record<string, any>;
 const crypto = Stripe.createSubtleCryptoProvider();
 
+useWorld((built) => ({ world } = built));
 beforeAll(async () => {
-  fixture = await buildFixture();
-  world = await startWorld(fixture);
   const { handle } = world.handler();
   const start = await handle(form('/_truefans/checkout', { tier: 'supporter', interval: 'month' }));
   const paid = await payOnHostedPage(start.headers.get('location')!, '4242 4242 4242 4242', EMAIL);
@@ -31,11 +29,6 @@ beforeAll(async () => {
   subscription = session.subscription as string;
   await world.standIn.webhooks.flush();
 });
-afterAll(async () => {
-  await world.close();
-  fixture.cleanup();
-});
-
 const nowS = () => Math.floor(world.standIn.clock.now() / 1000);
 
 function event(type: string, object: Record<string, unknown>, id = `evt_test_${Math.random().toString(36).slice(2)}`) {

@@ -11,7 +11,8 @@ import type { Handler } from '../../../src/core/ports.ts';
 import { startStripeStandIn, type StandIn, type StandInOptions } from '../../../tools/stripe-local/index.ts';
 import { syncStripe } from '../../../src/stripe-sync/catalog.ts';
 import { makeHandler, NOW, ORIGIN, type TestHandler } from './handler.ts';
-import type { Fixture } from './site.ts';
+import { buildFixture, type Fixture } from './site.ts';
+import { afterAll, beforeAll } from 'vitest';
 
 export const WEBHOOK_SECRET = 'whsec_truefans_test_secret';
 export const CREATOR = 'mira@mira.example';
@@ -138,5 +139,23 @@ export async function payOnHostedPage(sessionUrl: string, card = '4242 4242 4242
     method: 'POST',
     body: new URLSearchParams({ email, card_number: card, card_expiry: '12 / 34', card_cvc: '123', name: 'Ada Fan', ...extra }),
     redirect: 'manual',
+  });
+}
+
+/**
+ * A fixture deploy and a world for the whole test file (or the describe block it is called in): built
+ * before its tests, closed after. `assign` hands both to the file's own variables.
+ */
+export function useWorld(assign: (built: { fixture: Fixture; world: World }) => void, standInOptions: StandInOptions = {}): void {
+  let fixture: Fixture | undefined;
+  let world: World | undefined;
+  beforeAll(async () => {
+    fixture = await buildFixture();
+    world = await startWorld(fixture, standInOptions);
+    assign({ fixture, world });
+  });
+  afterAll(async () => {
+    await world?.close();
+    fixture?.cleanup();
   });
 }

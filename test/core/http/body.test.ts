@@ -1,13 +1,12 @@
 // Request bodies are read as streams with a hard cap per route: past the cap the read stops (the rest of
 // the upload is never pulled) and the answer is a 413, with or without Content-Length.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BODY_LIMITS, readBody } from '../../../src/core/http/body.ts';
 import { readForm } from '../../../src/core/http/form.ts';
 import { HttpProblem } from '../../../src/core/http/problem.ts';
 import { request } from '../helpers/handler.ts';
-import { startWorld, type World } from '../helpers/stand-in.ts';
-import { buildFixture, type Fixture } from '../helpers/site.ts';
+import { useWorld, type World } from '../helpers/stand-in.ts';
 
 /** A chunked body (no Content-Length) of `total` bytes that counts how much of it was ever pulled. */
 function countingBody(total: number, chunk = 16 * 1024) {
@@ -66,16 +65,8 @@ describe('readBody', () => {
 });
 
 describe('body caps on the routes', () => {
-  let fixture: Fixture;
   let world: World;
-  beforeAll(async () => {
-    fixture = await buildFixture();
-    world = await startWorld(fixture);
-  });
-  afterAll(async () => {
-    await world?.close();
-    fixture?.cleanup();
-  });
+  useWorld((built) => ({ world } = built));
 
   it.each(['/_truefans/signin', '/_truefans/signin/confirm', '/_truefans/checkout'])('%s answers a 100 MB chunked form with a clear 413 page', async (path) => {
     const { handle } = world.handler();
