@@ -5,7 +5,7 @@
 import type { Engine } from '../engine.ts';
 import { invalidParam, invalidRequest } from '../errors.ts';
 import { allowOnly, int, mergeMetadata, oneOf, str } from '../form.ts';
-import { formatMoney } from '../money.ts';
+import { formatMinor } from '../money.ts';
 import { paginate } from '../list.ts';
 import { route, type Route } from '../routes.ts';
 import { chargeShape, disputeShape, refundShape } from '../shapes.ts';
@@ -54,7 +54,7 @@ function refund(engine: Engine, charge: StripeObject, amount: number | undefined
   if (value < 1) throw invalidParam('amount', 'This value must be greater than or equal to 1.', 'parameter_invalid_integer');
   if (value > left) {
     const currency = String(charge.currency);
-    throw invalidParam('amount', `Refund amount (${formatMoney(value, currency)}) is greater than unrefunded amount on charge (${formatMoney(left, currency)})`, 'amount_too_large');
+    throw invalidParam('amount', `Refund amount (${formatMinor(value, currency)}) is greater than unrefunded amount on charge (${formatMinor(left, currency)})`, 'amount_too_large');
   }
   const made = refundShape({ now: engine.now(), amount: value, charge, reason, metadata });
   engine.store.put(made);
