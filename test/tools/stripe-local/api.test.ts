@@ -110,22 +110,6 @@ describe('subscriptions through the API', () => {
     const ended = await stripe.subscriptions.update(trial.id, { trial_end: 'now' });
     expect(ended.status).toBe('past_due');
   });
-
-  it('pays an open invoice through invoices.pay, or answers 402 card_error', async () => {
-    const { month } = await makeTier(stripe);
-    const session = await stripe.checkout.sessions.create({ mode: 'subscription', line_items: [{ price: month.id, quantity: 1 }], success_url: 'https://fan.example/ok' });
-    await pay(session, { card: '4000000000000341' });
-    const subscriptionId = String((await stripe.checkout.sessions.retrieve(session.id)).subscription);
-    await standIn.clock.advance(31 * DAY);
-    const invoices = await stripe.invoices.list({ subscription: subscriptionId, status: 'open' });
-    expect(invoices.data).toHaveLength(1);
-    const error = await caught(stripe.invoices.pay(invoices.data[0]!.id));
-    expect(error).toBeInstanceOf(Stripe.errors.StripeCardError);
-    expect(error.statusCode).toBe(402);
-    expect(error.code).toBe('card_declined');
-    expect(error.decline_code).toBe('generic_decline');
-    expect(error.message).toBe('Your card was declined.');
-  });
 });
 
 describe('lists', () => {

@@ -21,8 +21,6 @@ describe('payment methods attached through the API', () => {
     const { month } = await makeTier(stripe);
     const subscription = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: month.id }], default_payment_method: method.id, payment_behavior: 'error_if_incomplete' });
     expect(subscription.status).toBe('active');
-    const listed = await stripe.customers.listPaymentMethods(customer.id);
-    expect(listed.data.map((m) => m.id).sort()).toEqual([method.id, again.id].sort());
   });
 
   it('a declining test card fails to attach with a card_error, an unknown one is missing, a customer is required', async () => {

@@ -87,22 +87,7 @@ export const chargeRoutes: Route[] = [
     const reason = oneOf(params, 'reason', ['duplicate', 'fraudulent', 'requested_by_customer'] as const) ?? null;
     return refund(engine, charge, int(params, 'amount'), reason, mergeMetadata({}, params));
   }),
-  route('GET', '/v1/refunds/:id', ({ engine, ids }) => engine.store.require('refund', ids[0] ?? '')),
-  route('GET', '/v1/refunds', ({ engine, params, path }) => {
-    allowOnly(params, ['charge', 'payment_intent', 'limit', 'starting_after', 'ending_before', 'created']);
-    const charge = str(params, 'charge');
-    const intent = str(params, 'payment_intent');
-    const all = engine.store.all('refund').filter((r) => (!charge || r.charge === charge) && (!intent || r.payment_intent === intent));
-    return paginate(all, params, path, 'refund');
-  }),
   route('GET', '/v1/charges/:id', ({ engine, ids }) => engine.store.require('charge', ids[0] ?? '')),
-  route('GET', '/v1/charges', ({ engine, params, path }) => {
-    allowOnly(params, ['customer', 'payment_intent', 'limit', 'starting_after', 'ending_before', 'created', 'transfer_group']);
-    const customer = str(params, 'customer');
-    const intent = str(params, 'payment_intent');
-    const all = engine.store.all('charge').filter((c) => (!customer || c.customer === customer) && (!intent || c.payment_intent === intent));
-    return paginate(all, params, path, 'charge');
-  }),
   route('GET', '/v1/disputes/:id', ({ engine, ids }) => engine.store.require('dispute', ids[0] ?? '')),
   route('GET', '/v1/disputes', ({ engine, params, path }) => {
     allowOnly(params, ['charge', 'payment_intent', 'limit', 'starting_after', 'ending_before', 'created']);
