@@ -7,6 +7,7 @@ import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStripeStandIn, type StandIn } from '../../../tools/stripe-local/index.ts';
 import { DAY, KEY, T0, pay, portalConfiguration, postForm, webhookReceiver } from './helpers.ts';
+import { lookupKey } from '../../../src/core/manifest.ts';
 
 const FIXTURES_DIR = join(import.meta.dirname, '../../fixtures/stripe');
 const fixtures: Record<string, Record<string, unknown>> = Object.fromEntries(
@@ -92,8 +93,8 @@ beforeAll(async () => {
 
   // The catalogue, as stripe:sync makes it.
   const product = await stripe.products.create({ name: 'Supporter', description: 'Every post', metadata: { truefans_tier: 'supporter' } });
-  const month = await stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 700, recurring: { interval: 'month' }, lookup_key: 'truefans:supporter:month' });
-  const year = await stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 7000, recurring: { interval: 'year' }, lookup_key: 'truefans:supporter:year', metadata: { tier: 'supporter' } });
+  const month = await stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 700, recurring: { interval: 'month' }, lookup_key: lookupKey.tier('supporter', 'month') });
+  const year = await stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 7000, recurring: { interval: 'year' }, lookup_key: lookupKey.tier('supporter', 'year'), metadata: { tier: 'supporter' } });
   const tip = await stripe.prices.create({ currency: 'usd', custom_unit_amount: { enabled: true, minimum: 300 }, product_data: { name: 'Tip jar' }, lookup_key: 'truefans:pwyw' });
   await stripe.prices.update(month.id, { metadata: { tier: 'supporter' } });
   await stripe.products.update(product.id, { default_price: year.id });
@@ -102,7 +103,7 @@ beforeAll(async () => {
   const configuration = await portalConfiguration(stripe, [{ product, month, year }]);
   await stripe.billingPortal.configurations.update(configuration.id, { metadata: { truefans_portal: 'https://fan.example' } });
   await stripe.billingPortal.configurations.list({ active: true });
-  await stripe.prices.list({ lookup_keys: ['truefans:supporter:month', 'truefans:supporter:year'], expand: ['data.product'] });
+  await stripe.prices.list({ lookup_keys: [lookupKey.tier('supporter', 'month'), lookupKey.tier('supporter', 'year')], expand: ['data.product'] });
   await stripe.prices.retrieve(year.id, { expand: ['product'] });
   const coupon = await stripe.coupons.create({ percent_off: 20, duration: 'repeating', duration_in_months: 3, name: 'Friends' });
   await stripe.coupons.create({ amount_off: 100, currency: 'usd', duration: 'once' });
