@@ -1,6 +1,6 @@
-// A <MembersOnly> block that names no tier is for the post's tier (the gating contract's rule,
-// src/core/gate/contract.ts gateTier): its "this part is for ..." note must name the tier the build
-// seals it for. A real `astro build` of a one-post site: an MDX post for patrons with a block that names
+// src/components/MembersOnly.astro: a block that names no tier is for the post's tier (the gating
+// contract's rule, src/core/gate/contract.ts gateTier), so its "this part is for ..." note must name
+// the tier the build seals it for. A real `astro build` of a one-post site: an MDX post for patrons with a block that names
 // no tier and one that names members.
 
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

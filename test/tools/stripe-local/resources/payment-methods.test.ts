@@ -1,7 +1,7 @@
 // Saving a card through the API (POST /v1/payment_methods/:id/attach) with Stripe's test PaymentMethods.
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { freshForEachTest, makeTier } from './helpers.ts';
+import { freshForEachTest, makeTier } from '../helpers.ts';
 
 let stripe: Stripe;
 freshForEachTest((world) => {

@@ -3,8 +3,8 @@
 // with Stripe's events.
 import { describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
-import type { StandIn } from '../../../tools/stripe-local/index.ts';
-import { pay, freshForEachTest } from './helpers.ts';
+import type { StandIn } from '../../../../tools/stripe-local/index.ts';
+import { pay, freshForEachTest } from '../helpers.ts';
 
 let standIn: StandIn;
 let stripe: Stripe;

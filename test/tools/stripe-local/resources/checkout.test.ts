@@ -2,9 +2,9 @@
 // codes, pay-what-you-want and one-time payments.
 import { describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
-import type { StandIn } from '../../../tools/stripe-local/index.ts';
-import { DAY, T0, makeTier, pay, postForm, freshForEachTest } from './helpers.ts';
-import { lookupKey } from '../../../src/core/manifest.ts';
+import type { StandIn } from '../../../../tools/stripe-local/index.ts';
+import { DAY, T0, makeTier, pay, postForm, freshForEachTest } from '../helpers.ts';
+import { lookupKey } from '../../../../src/core/manifest.ts';
 
 let standIn: StandIn;
 let stripe: Stripe;
