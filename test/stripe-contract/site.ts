@@ -11,7 +11,7 @@ import type { SiteConfig } from '../../src/config/site-schema.ts';
 import { createKeyring } from '../../src/core/crypto/keys.ts';
 import { sealText } from '../../src/core/crypto/seal.ts';
 import { createHandler } from '../../src/core/handler.ts';
-import { sealedGate } from '../../src/core/html/markers.ts';
+import { sealedGate } from '../../src/core/gate/contract.ts';
 import { type Manifest } from '../../src/core/manifest.ts';
 import { toMinorUnits } from '../../src/core/money.ts';
 import type { Handler } from '../../src/core/ports.ts';
