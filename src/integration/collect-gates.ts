@@ -5,6 +5,7 @@
 import { findMarkers, type Marker } from '../core/html/markers.ts';
 import { FEED_INDEX_FILE } from './feed-template.ts';
 import { isTextFile } from './leak-check.ts';
+import { Errors } from '../core/errors.ts';
 import { sealFailure, type SealContext } from './seal-context.ts';
 
 export interface GatedPage {
@@ -70,24 +71,18 @@ export function collectGates(ctx: SealContext): CollectedGates {
       gates = findMarkers(html, 'truefans-gate');
       locked = findMarkers(html, 'truefans-locked');
     } catch (error) {
-      sealFailure(`${displayDir}/${file}: ${(error as Error).message}.`, 'Members-only blocks cannot be nested or left open; check the <MembersOnly> blocks of this post.');
+      sealFailure(Errors.SealBlockInvalid, { file: `${displayDir}/${file}`, problem: (error as Error).message });
     }
     const { post, access } = articleOf(html);
     if (gates.length && !post) {
-      sealFailure(
-        `${displayDir}/${file}: members-only content outside a post.`,
-        'Only posts in content/posts/ can have members-only parts; move it into a post.',
-      );
+      sealFailure(Errors.SealOutsidePost, { file: `${displayDir}/${file}` });
     }
     const fallback = access && access !== 'public' ? access : 'members';
     const tierOf = (m: Marker) => m.attrs['data-tier'] || fallback;
     for (const gate of gates) {
       const tier = tierOf(gate);
       if (!validTiers.has(tier)) {
-        sealFailure(
-          `${displayDir}/${file}: a members-only block of post "${post}" is for tier "${tier}", which content/site.yaml does not have.`,
-          `Use one of: ${[...validTiers].join(', ')}.`,
-        );
+        sealFailure(Errors.SealTierUnknown, { file: `${displayDir}/${file}`, post: post!, tier, tiers: [...validTiers] });
       }
       leaks.addText(post!, gate.inner);
       for (const ref of localRefs(gate.inner)) {
