@@ -6,6 +6,7 @@ import { ARTICLE_ACCESS_ATTR, ARTICLE_POST_ATTR, GATE_TAG, gateTier, gateValues,
 import { findMarkers, type Marker } from '../core/html/markers.ts';
 import { FEED_INDEX_FILE } from './feed-template.ts';
 import { isTextFile } from './leak-check.ts';
+import { Errors } from '../core/errors.ts';
 import { sealFailure, type SealContext } from './seal-context.ts';
 
 export interface GatedPage {
@@ -73,23 +74,17 @@ export function collectGates(ctx: SealContext): CollectedGates {
       gates = findMarkers(html, GATE_TAG);
       locked = findMarkers(html, LOCKED_TAG);
     } catch (error) {
-      sealFailure(`${displayDir}/${file}: ${(error as Error).message}.`, 'Members-only blocks cannot be nested or left open; check the <MembersOnly> blocks of this post.');
+      sealFailure(Errors.SealBlockInvalid, { file: `${displayDir}/${file}`, problem: (error as Error).message });
     }
     const { post, access } = articleOf(html);
     if (gates.length && !post) {
-      sealFailure(
-        `${displayDir}/${file}: members-only content outside a post.`,
-        'Only posts in content/posts/ can have members-only parts; move it into a post.',
-      );
+      sealFailure(Errors.SealOutsidePost, { file: `${displayDir}/${file}` });
     }
     const tierOf = (m: Marker) => gateTier(m.attrs[TIER_ATTR], access);
     for (const gate of gates) {
       const tier = tierOf(gate);
       if (!validTiers.has(tier)) {
-        sealFailure(
-          `${displayDir}/${file}: a members-only block of post "${post}" is for tier "${tier}", which content/site.yaml does not have.`,
-          `Use one of: ${[...validTiers].join(', ')}.`,
-        );
+        sealFailure(Errors.SealTierUnknown, { file: `${displayDir}/${file}`, post: post!, tier, tiers: [...validTiers] });
       }
       leaks.addText(post!, gate.inner);
       for (const ref of localRefs(gate.inner)) {

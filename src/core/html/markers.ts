@@ -3,6 +3,7 @@
 // double-quoted attributes and no nesting, so a strict scanner is enough; anything it does not
 // understand is an error, never a silent pass.
 
+import { Errors } from '../errors.ts';
 import type { MarkerName } from '../gate/contract.ts';
 
 export interface Marker {
@@ -16,7 +17,7 @@ export interface Marker {
 }
 
 export class MarkupError extends Error {
-  readonly code = 'TF_MARKUP_INVALID';
+  readonly code = Errors.MarkupInvalid.code;
 }
 
 const ATTR = /([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:\s*=\s*"([^"]*)")?/g;

@@ -10,6 +10,7 @@ import { shellFor } from '../pages/shell-for.ts';
 import { readAccount, type Account } from '../stripe/account.ts';
 import { clearCookie, SESSION_COOKIE } from '../http/cookies.ts';
 import { readForm } from '../http/form.ts';
+import { Errors } from '../errors.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { page, redirect, redirectToStripe, SAME_ORIGIN_REFERRER } from '../http/respond.ts';
 import { accountView, signedOutView, signOutView, type AccountCustomer, type AccountItem, type AccountPlan, type AccountSummary } from '../pages/views.ts';
@@ -20,14 +21,13 @@ import type { Session } from '../tokens/session.ts';
 import { FEED_GEN_METADATA, FEED_ISSUED_AT, feedGeneration, signFeedToken } from '../tokens/feed.ts';
 import { feedOwnerKey } from './feed.ts';
 import { portalConfiguration } from '../stripe/portal.ts';
-import { UNAVAILABLE_MESSAGE, UNAVAILABLE_TITLE } from './gated-page.ts';
 import { signInAnswer } from './signin.ts';
 import { ROUTES } from '../paths.ts';
 
 export async function accountPage(ctx: Ctx): Promise<Response> {
   const { app } = ctx;
   const fan = await resolveFan(ctx);
-  if (fan.kind === 'unavailable') throw new HttpProblem(503, UNAVAILABLE_TITLE, UNAVAILABLE_MESSAGE, { cookies: fan.cookies });
+  if (fan.kind === 'unavailable') throw new HttpProblem(Errors.MembershipUnconfirmed, undefined, { cookies: fan.cookies });
   if (fan.kind === 'anonymous') {
     return signInAnswer(ctx, ROUTES.account, 'Sign in to see your membership.', 200, { cookies: fan.cookies });
   }
@@ -154,7 +154,7 @@ export async function openPortal(ctx: Ctx): Promise<Response> {
   // last check). An unverified session (a checkout completion) never reaches another customer's portal.
   const allowed = CUSTOMER_ID.test(asked) && (asked === session.customer || (session.verified && session.customers.includes(asked)));
   if (!allowed) {
-    throw new HttpProblem(403, 'That membership is not yours to manage here', 'This browser can manage only the memberships it is signed in for. Sign in with the email you paid with to manage all of them.', { signIn: true, returnTo: ROUTES.account });
+    throw new HttpProblem(Errors.NotYourMembership, undefined, { signIn: true, returnTo: ROUTES.account });
   }
   try {
     // The site's own portal configuration (made by stripe:sync): Stripe refuses a portal without one.

@@ -13,7 +13,8 @@ import { trialSentence } from '../pages/reader.ts';
 import { priceText } from '../pages/price-text.ts';
 import { shellFor } from '../pages/shell-for.ts';
 import { newNonce, nonceHash, nonceMatches, NONCE_PATTERN } from '../checkout-nonce.ts';
-import { ErrorCodes, TruefansError } from '../errors.ts';
+import { Errors, TruefansError } from '../errors.ts';
+import { errorResponse } from '../http/error-response.ts';
 import { entitlementOptions, identityOf, readSession, sessionCookie, type Identity } from '../fan.ts';
 import { CHECKOUT_COOKIE, clearCookie, readCookie, setCookie } from '../http/cookies.ts';
 import { limit } from '../rate-limit.ts';
@@ -23,7 +24,7 @@ import { page, redirect, redirectToStripe, SAME_ORIGIN_REFERRER } from '../http/
 import { safeReturnPath } from '../http/return-to.ts';
 import { downloadPath, lookupKey } from '../manifest.ts';
 import { parseMajorUnits } from '../money.ts';
-import { problemView, welcomeView, type Bought } from '../pages/views.ts';
+import { welcomeView, type Bought } from '../pages/views.ts';
 import { isMissing, isTransient, stripeFailure } from '../stripe/faults.ts';
 import { offerOfSession, readEntitlements, SESSION_CHARGE_EXPAND, statusGrants } from '../stripe/entitlements.ts';
 import { mergeEntitlements, readHoldings, unionOf } from '../stripe/fans.ts';
@@ -39,8 +40,7 @@ export type Purchase =
   | { kind: 'offer'; id: string; amount: number }
   | { kind: 'gift'; amount: number };
 
-const unavailable = (returnTo: string) =>
-  new HttpProblem(400, 'That choice is not available', 'This site does not offer that membership, purchase or amount. Please pick one from the page.', { returnTo });
+const unavailable = (returnTo: string) => new HttpProblem(Errors.NotAvailable, { what: 'purchase' }, { returnTo });
 
 function choose(app: App, form: Map<string, string>, returnTo: string): Purchase {
   const { manifest } = app;
@@ -69,7 +69,7 @@ function choose(app: App, form: Map<string, string>, returnTo: string): Purchase
 }
 
 function missingPrice(key: string, detail: string): TruefansError {
-  return new TruefansError(ErrorCodes.STRIPE_PRICE_MISSING, `The Stripe price "${key}" ${detail}.`, 'Run `npm run stripe:sync` with this site\'s STRIPE_SECRET_KEY to create or update the prices from content/site.yaml.');
+  return new TruefansError(Errors.StripePriceMissing, { key, problem: detail });
 }
 
 export async function findPrice(app: App, purchase: Exclude<Purchase, { kind: 'gift' }>): Promise<Stripe.Price> {
@@ -151,7 +151,7 @@ export async function startCheckout(ctx: Ctx): Promise<Response> {
   } catch (error) {
     throw stripeFailure(error, 'starting a checkout');
   }
-  if (!session.url) throw new TruefansError(ErrorCodes.STRIPE_REFUSED, 'Stripe created a checkout session without a URL.');
+  if (!session.url) throw new TruefansError(Errors.StripeRefused, { what: 'starting a checkout', status: '', noUrl: true });
   return redirectToStripe(session.url, { cookies: [setCookie(CHECKOUT_COOKIE, nonce, url, CHECKOUT_MAX_AGE_SECONDS)] });
 }
 
@@ -171,14 +171,7 @@ async function refuseDoublePurchase(app: App, session: Session, purchase: Exclud
     throw stripeFailure(error, 'checking what a member already holds');
   }
   if (!holds(ent)) return;
-  throw new HttpProblem(
-    409,
-    'You already have this',
-    purchase.kind === 'tier'
-      ? 'You are already a member. To change your membership, use "Manage membership" on your account page, so you are not charged twice.'
-      : 'You have already bought this. It is yours to read and download whenever you are signed in.',
-    { returnTo: purchase.kind === 'tier' ? ROUTES.account : returnTo },
-  );
+  throw new HttpProblem(Errors.AlreadyHeld, { kind: purchase.kind }, { returnTo: purchase.kind === 'tier' ? ROUTES.account : returnTo });
 }
 
 export type Verdict = 'granted' | 'not-complete' | 'unpaid' | 'subscription-inactive' | 'stale' | 'other-browser' | 'no-customer';
@@ -215,7 +208,7 @@ function grantedBy(app: App, session: Stripe.Checkout.Session): Entitlements {
 
 const union = (a: Entitlements, b: Entitlements, app: App): Entitlements => mergeEntitlements([a, b], { tierIds: app.rankedTiers, offerIds: app.offerIds });
 
-const notFound = () => new HttpProblem(404, 'We could not find that checkout', 'This link does not match a checkout on this site. If you paid, sign in with the email you paid with.', { signIn: true });
+const notFound = () => new HttpProblem(Errors.CheckoutNotFound, undefined, { signIn: true });
 
 export async function completeCheckout(ctx: Ctx): Promise<Response> {
   const { app, url, request } = ctx;
@@ -232,7 +225,6 @@ export async function completeCheckout(ctx: Ctx): Promise<Response> {
   const returnTo = safeReturnPath(session.metadata?.truefans_return);
   const nonce = readCookie(request, CHECKOUT_COOKIE, url);
   const verdict = await judgeSession(app, session, nonce);
-  const shell = await app.shell();
   const customer = customerOf(session);
 
   if (verdict !== 'granted') {
@@ -241,17 +233,16 @@ export async function completeCheckout(ctx: Ctx): Promise<Response> {
       // A reload of the welcome page: this browser already holds the session this checkout made.
       return page(await shellFor(ctx), welcomeFor(app, returnTo, session));
     }
-    const problems: Record<Exclude<Verdict, 'granted'>, [number, string, string]> = {
-      'not-complete': [402, 'Your checkout is not finished', 'Stripe has not completed this checkout yet. Go back and finish paying, or start again.'],
-      // A complete but unpaid session is a bank debit (SEPA, ACH) on its way: not an error.
-      unpaid: [202, 'Your payment is processing', 'Your bank is confirming the payment, which can take a few business days. We will email you as soon as it arrives; then sign in with the email you paid with and it is all yours.'],
-      'subscription-inactive': [402, 'Your membership is not active', 'Stripe did not activate this membership, usually because the first payment failed. Please try again.'],
-      stale: [410, 'This checkout link has expired', 'This checkout is too old to sign you in from here. Sign in with the email you paid with.'],
-      'other-browser': [403, 'Payment received, but this browser did not start it', 'For your safety we only sign in the browser that started the checkout. Sign in with the email you paid with, and we will send you a link.'],
-      'no-customer': [402, 'Your checkout is not finished', 'Stripe has no customer for this checkout yet. Please try again in a minute.'],
+    const options = { returnTo, signIn: verdict !== 'not-complete' };
+    const problems: Record<Exclude<Verdict, 'granted'>, HttpProblem> = {
+      'not-complete': new HttpProblem(Errors.CheckoutNotFinished, { why: 'open' }, options),
+      unpaid: new HttpProblem(Errors.PaymentProcessing, undefined, options),
+      'subscription-inactive': new HttpProblem(Errors.MembershipInactive, undefined, options),
+      stale: new HttpProblem(Errors.CheckoutExpired, undefined, options),
+      'other-browser': new HttpProblem(Errors.CheckoutOtherBrowser, undefined, options),
+      'no-customer': new HttpProblem(Errors.CheckoutNotFinished, { why: 'no-customer' }, options),
     };
-    const [status, title, message] = problems[verdict];
-    return page(shell, problemView(title, message, { returnTo, signIn: verdict !== 'not-complete' }), status);
+    return errorResponse(problems[verdict], { path: url.pathname, log: app.log, shell: () => app.shell() });
   }
 
   let ent = grantedBy(app, session);

@@ -8,6 +8,7 @@ import type { Ctx } from '../context.ts';
 import { entitlementOptions, identityOf, readSession, sessionCookie } from '../fan.ts';
 import { flashCookie } from '../http/flash.ts';
 import { readForm } from '../http/form.ts';
+import { Errors } from '../errors.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { redirect, redirectToStripe } from '../http/respond.ts';
 import { safeReturnPath } from '../http/return-to.ts';
@@ -28,7 +29,7 @@ export async function changePlan(ctx: Ctx): Promise<Response> {
   const interval = form.get('interval') === 'year' ? 'year' : 'month';
   const amount = interval === 'year' ? tier?.yearly : tier?.monthly;
   if (!tier || amount === undefined) {
-    throw new HttpProblem(400, 'That choice is not available', 'This site does not offer that membership. Please pick one from the page.', { returnTo });
+    throw new HttpProblem(Errors.NotAvailable, { what: 'plan' }, { returnTo });
   }
   let memberships;
   try {
@@ -40,7 +41,7 @@ export async function changePlan(ctx: Ctx): Promise<Response> {
   const rank = (id: string) => app.rankedTiers.indexOf(id);
   const current = memberships.filter((m) => m.live).sort((a, b) => rank(b.tier) - rank(a.tier))[0];
   if (!current) {
-    throw new HttpProblem(409, 'There is no membership to change', 'Your membership is not active, so there is nothing to switch. You can join again from the membership page.', { returnTo: '/membership/' });
+    throw new HttpProblem(Errors.NoPlanToChange, undefined, { returnTo: '/membership/' });
   }
   if (current.tier === tier.id && current.interval === interval) return redirect(returnTo);
   const price = await findPrice(app, { kind: 'tier', id: tier.id, interval, amount, trialDays: tier.trialDays });

@@ -11,6 +11,7 @@ import { entitlementOptions, sessionCookie } from '../fan.ts';
 import { canonicalPath } from '../http/canonical-path.ts';
 import { flashCookie } from '../http/flash.ts';
 import { readForm } from '../http/form.ts';
+import { Errors } from '../errors.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { htmlPage, page, redirect, type ResponseExtras } from '../http/respond.ts';
 import { safeReturnPath } from '../http/return-to.ts';
@@ -82,12 +83,11 @@ export async function requestSignIn(ctx: Ctx): Promise<Response> {
   }
   await limit(ctx, 'signin');
   if (!app.mailer) {
-    app.log('truefans: a fan asked for a sign-in link, but email is not set up. Set EMAIL_PROVIDER (resend, postmark or outbox) and its key; see docs/configuration.md.');
-    throw new HttpProblem(503, 'Sign-in by email is not available', 'This site cannot send email yet, so it cannot send you a sign-in link. Please try again later.', { headers: NO_REFERRER });
+    throw new HttpProblem(Errors.EmailNotSetUp, undefined, { headers: NO_REFERRER });
   }
   const work = sendLink(ctx, email, typed, returnTo).catch((error: unknown) => {
     const code = (error as { code?: string }).code;
-    const what = code?.startsWith('TF_EMAIL') ? (error as Error).message.split('\n')[0] : ((f) => `${f.message}${f.detail ? ` ${f.detail}` : ''}`)(stripeFailure(error, 'looking up a fan for sign-in'));
+    const what = code === Errors.EmailFailed.code ? (error as Error).message.split('\n')[0] : ((f) => `${f.message}${f.detail ? ` ${f.detail}` : ''}`)(stripeFailure(error, 'looking up a fan for sign-in'));
     app.log(`truefans: a sign-in link could not be sent: ${what}`);
   });
   await ctx.background(work);
@@ -95,7 +95,7 @@ export async function requestSignIn(ctx: Ctx): Promise<Response> {
 }
 
 const expired = () =>
-  new HttpProblem(400, 'This sign-in link has expired', 'Sign-in links work once, for 15 minutes. Ask for a new one below.', { signIn: true, headers: NO_REFERRER });
+  new HttpProblem(Errors.SignInLinkExpired, undefined, { signIn: true, headers: NO_REFERRER });
 
 export async function showConfirm(ctx: Ctx): Promise<Response> {
   const token = ctx.url.searchParams.get('token') ?? '';

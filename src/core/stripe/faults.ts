@@ -1,7 +1,7 @@
 // Sorting Stripe errors: transient faults (5xx, 429, timeouts, no connection), which a grace period
 // absorbs, from refusals (a wrong key, a missing object), which it does not.
 
-import { ErrorCodes, TruefansError } from '../errors.ts';
+import { Errors, TruefansError } from '../errors.ts';
 
 interface StripeLike {
   type?: string;
@@ -57,12 +57,6 @@ export function isMissing(error: unknown): boolean {
 export function stripeFailure(error: unknown, what: string): TruefansError {
   const e = error as StripeLike | null;
   const status = e?.statusCode ? ` (HTTP ${e.statusCode}${e.code ? `, ${e.code}` : ''})` : e?.type ? ` (${e.type})` : '';
-  if (isTransient(error)) return new TruefansError(ErrorCodes.STRIPE_UNAVAILABLE, `Stripe could not be reached while ${what}${status}.`, undefined, stripeDetail(error));
-  const hint =
-    e?.statusCode === 401
-      ? 'Check STRIPE_SECRET_KEY: Stripe does not accept it.'
-      : e?.statusCode === 403
-        ? 'Check STRIPE_SECRET_KEY: this key may not do that (a restricted key needs more permissions).'
-        : undefined;
-  return new TruefansError(ErrorCodes.STRIPE_REFUSED, `Stripe refused a request while ${what}${status}.`, hint, stripeDetail(error));
+  if (isTransient(error)) return new TruefansError(Errors.StripeUnavailable, { what, status }, { detail: stripeDetail(error) });
+  return new TruefansError(Errors.StripeRefused, { what, status, httpStatus: e?.statusCode }, { detail: stripeDetail(error) });
 }
