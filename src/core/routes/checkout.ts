@@ -115,6 +115,13 @@ export async function startCheckout(ctx: Ctx): Promise<Response> {
   if (purchase.kind === 'offer') metadata.truefans_offer = purchase.id;
 
   const tax = app.manifest.site.tax === 'automatic';
+  let what: Pick<CheckoutStart, 'item' | 'subscription' | 'paymentMetadata'>;
+  if (purchase.kind === 'gift') {
+    what = { item: { amount: purchase.amount, currency: app.manifest.site.currency, productName: `Support for ${app.site.title}`, taxBehavior: tax ? (app.manifest.site.taxPrices ?? 'inclusive') : undefined }, paymentMetadata: metadata };
+  } else {
+    const price = await findPrice(app, purchase);
+    what = purchase.kind === 'tier' ? { item: { price: price.id }, subscription: { metadata: { truefans_tier: purchase.id }, trialDays: purchase.trialDays } } : { item: { price: price.id }, paymentMetadata: metadata };
+  }
   const start: CheckoutStart = {
     mode: purchase.kind === 'tier' ? 'subscription' : 'payment',
     // Tax needs the fan's address, saved on a known customer.
@@ -126,17 +133,8 @@ export async function startCheckout(ctx: Ctx): Promise<Response> {
     // A signed-in fan buys as their Stripe customer (a verified fan: the one holding their tier), so Checkout
     // makes no new customer and everything stays under one sign-in. Without it, Stripe makes a new customer.
     customer: fanSession?.customer,
-    item: { price: '' },
+    ...what,
   };
-  if (purchase.kind === 'gift') {
-    start.item = { amount: purchase.amount, currency: app.manifest.site.currency, productName: `Support for ${app.site.title}`, taxBehavior: tax ? (app.manifest.site.taxPrices ?? 'inclusive') : undefined };
-    start.paymentMetadata = metadata;
-  } else {
-    const price = await findPrice(app, purchase);
-    start.item = { price: price.id };
-    if (purchase.kind === 'tier') start.subscription = { metadata: { truefans_tier: purchase.id }, trialDays: purchase.trialDays };
-    else start.paymentMetadata = metadata;
-  }
   let session: { url: string | null };
   try {
     session = await app.billing.startCheckout(start);
