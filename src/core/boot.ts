@@ -1,8 +1,7 @@
-// Booting the function: the parts built once per handler (the parsed environment, the keyring, the Stripe
-// client, the mailer), the manifest (loaded once, a failure retried after a while), the site's page
+// Booting the function: the parts built once per handler (the parsed environment, the keyring, the billing
+// (injected), the mailer), the manifest (loaded once, a failure retried after a while), the site's page
 // templates, and the per-isolate memos. `app()` assembles them into the App every route works with.
 
-import type Stripe from 'stripe';
 import { pageIndex, type App } from './context.ts';
 import { createLocalClaims } from './claims.ts';
 import { createKeyring, type Keyring } from './crypto/keys.ts';
@@ -15,15 +14,15 @@ import { Memo } from './memo.ts';
 import { fallbackShell } from './pages/shell.ts';
 import { isSignInTemplate } from './pages/signin-page.ts';
 import { MANIFEST_PATH, SHELL_PATH, SIGNIN_PAGE_PATH } from './paths.ts';
+import type { Billing } from './billing.ts';
 import type { HandlerOptions, Mailer } from './ports.ts';
 import { createBuckets } from './rate-limit.ts';
-import { createStripe } from './stripe/client.ts';
 
 /** The parts built from the environment: cached for the life of the handler, failure included. */
 interface Base {
   config: EdgeConfig;
   keyring: Keyring;
-  stripe: Stripe;
+  billing: Billing;
   mailer: Mailer | undefined;
 }
 
@@ -73,7 +72,8 @@ export function createBoot(options: HandlerOptions): Boot {
         throw error;
       }
       const keyring = await createKeyring(config.secret, config.previousSecret);
-      return { config, keyring, stripe: createStripe(config, fetchImpl), mailer: createMailer(config.email, fetchImpl) };
+      const mailer = options.mailer ? options.mailer(config, fetchImpl) : createMailer(config.email, fetchImpl);
+      return { config, keyring, billing: options.billing(config, fetchImpl), mailer };
     })();
     return base;
   }

@@ -169,7 +169,7 @@ export const Errors = {
     title: 'Payments are unavailable right now',
     visitor: UNAVAILABLE_VISITOR,
     retryAfter: 60,
-    message: (p: { what: string; status: string }) => `Stripe could not be reached while ${p.what}${p.status}.`,
+    message: (p: { what?: string | undefined; status: string; httpStatus?: number | undefined }) => `Stripe could not be reached${p.what ? ` while ${p.what}` : ''}${p.status}.`,
   },
   StripeRefused: {
     code: 'TF_STRIPE_REFUSED',
@@ -177,8 +177,8 @@ export const Errors = {
     title: 'Payments are unavailable right now',
     visitor: UNAVAILABLE_VISITOR,
     retryAfter: 60,
-    message: (p: { what: string; status: string; httpStatus?: number | undefined; noUrl?: true }) =>
-      p.noUrl ? 'Stripe created a checkout session without a URL.' : `Stripe refused a request while ${p.what}${p.status}.`,
+    message: (p: { what?: string | undefined; status: string; httpStatus?: number | undefined; noUrl?: true }) =>
+      p.noUrl ? 'Stripe created a checkout session without a URL.' : `Stripe refused a request${p.what ? ` while ${p.what}` : ''}${p.status}.`,
     hint: (p: { httpStatus?: number | undefined }) =>
       p.httpStatus === 401
         ? 'Check STRIPE_SECRET_KEY: Stripe does not accept it.'

@@ -3,7 +3,6 @@
 // a complete, paid session that is recent and was started by this very browser. That session is unverified:
 // paying proves no email address, so it opens what that checkout's own customer holds and nothing else.
 
-import type Stripe from 'stripe';
 import type { Entitlements } from '../access.ts';
 import { canAccess } from '../access.ts';
 import { offerName, tierName, type App, type Ctx } from '../context.ts';
@@ -25,9 +24,8 @@ import { safeReturnPath } from '../http/return-to.ts';
 import { downloadPath, lookupKey } from '../manifest.ts';
 import { parseMajorUnits } from '../money.ts';
 import { welcomeView, type Bought } from '../pages/views.ts';
-import { isMissing, isTransient, stripeFailure } from '../stripe/faults.ts';
-import { offerOfSession, readEntitlements, SESSION_CHARGE_EXPAND, statusGrants } from '../stripe/entitlements.ts';
-import { mergeEntitlements, readHoldings, unionOf } from '../stripe/fans.ts';
+import { isMissing, isTransient, stripeFailure, type CheckoutRecord, type CheckoutStart, type PriceRecord } from '../billing.ts';
+import { mergeEntitlements, offerOfCheckout, statusGrants, unionOf } from '../holdings.ts';
 import type { Session } from '../tokens/session.ts';
 import { ROUTES } from '../paths.ts';
 
@@ -72,34 +70,32 @@ function missingPrice(key: string, detail: string): TruefansError {
   return new TruefansError(Errors.StripePriceMissing, { key, problem: detail });
 }
 
-export async function findPrice(app: App, purchase: Exclude<Purchase, { kind: 'gift' }>): Promise<Stripe.Price> {
+export async function findPrice(app: App, purchase: Exclude<Purchase, { kind: 'gift' }>): Promise<PriceRecord> {
   const key = purchase.kind === 'tier' ? lookupKey.tier(purchase.id, purchase.interval) : lookupKey.offer(purchase.id);
-  let prices: Stripe.ApiList<Stripe.Price>;
+  let price: PriceRecord | undefined;
   try {
-    prices = await app.stripe.prices.list({ lookup_keys: [key], active: true, limit: 1 });
+    price = await app.billing.findPrice(key);
   } catch (error) {
     throw stripeFailure(error, 'looking up a price');
   }
-  const price = prices.data[0];
   if (!price) throw missingPrice(key, 'does not exist in this Stripe account');
   // Never charge something other than what the page showed.
-  if (price.unit_amount !== purchase.amount || price.currency !== app.manifest.site.currency) {
-    throw missingPrice(key, `is ${price.unit_amount} ${price.currency} in Stripe but ${purchase.amount} ${app.manifest.site.currency} in the site`);
+  if (price.amount !== purchase.amount || price.currency !== app.manifest.site.currency) {
+    throw missingPrice(key, `is ${price.amount} ${price.currency} in Stripe but ${purchase.amount} ${app.manifest.site.currency} in the site`);
   }
-  if (purchase.kind === 'tier' && price.recurring?.interval !== purchase.interval) throw missingPrice(key, `is not a ${purchase.interval}ly price in Stripe`);
+  if (purchase.kind === 'tier' && price.interval !== purchase.interval) throw missingPrice(key, `is not a ${purchase.interval}ly price in Stripe`);
   return price;
 }
 
 /**
- * The terms link on Stripe's page, when the site has a terms page. custom_text[submit] (up to 1200
- * characters, Markdown links allowed: docs.stripe.com/payments/checkout/customization/policies) needs
- * no Dashboard setup; consent_collection[terms_of_service]=required would make Stripe refuse every
- * session until a terms URL is set in the Dashboard's public details, so it is not used.
+ * The terms link on Stripe's page, when the site has a terms page: Checkout's custom text beside the
+ * button, which needs no Dashboard setup; consent_collection[terms_of_service]=required would make Stripe
+ * refuse every session until a terms URL is set in the Dashboard's public details, so it is not used.
  */
-function termsText(app: App): Pick<Stripe.Checkout.SessionCreateParams, 'custom_text'> {
+function termsText(app: App): string | undefined {
   const terms = app.manifest.site.terms;
-  if (!terms) return {};
-  return { custom_text: { submit: { message: `By continuing, you agree to the [terms of service](${app.siteOrigin}${terms}).` } } };
+  if (!terms) return undefined;
+  return `By continuing, you agree to the [terms of service](${app.siteOrigin}${terms}).`;
 }
 
 export async function startCheckout(ctx: Ctx): Promise<Response> {
@@ -118,36 +114,30 @@ export async function startCheckout(ctx: Ctx): Promise<Response> {
   if (purchase.kind === 'tier') metadata.truefans_tier = purchase.id;
   if (purchase.kind === 'offer') metadata.truefans_offer = purchase.id;
 
-  // Stripe Tax needs the fan's address: Checkout asks for it, and for a known customer Stripe requires
-  // `customer_update[address]=auto` to save it there (otherwise it refuses the session).
   const tax = app.manifest.site.tax === 'automatic';
-  const params: Stripe.Checkout.SessionCreateParams = {
-    mode: purchase.kind === 'tier' ? 'subscription' : 'payment',
-    ...(tax ? { automatic_tax: { enabled: true }, ...(fanSession ? { customer_update: { address: 'auto' as const, name: 'auto' as const } } : {}) } : {}),
-    success_url: `${app.siteOrigin}${ROUTES.checkoutComplete}?session_id={CHECKOUT_SESSION_ID}`,
-    cancel_url: `${app.siteOrigin}${returnTo}`,
-    allow_promotion_codes: true,
-    metadata,
-    ...termsText(app),
-    // A signed-in fan buys as their Stripe customer (a verified fan: the one holding their tier), so Checkout
-    // makes no new customer and everything stays under one sign-in. Without it, Stripe makes a new customer.
-    ...(fanSession ? { customer: fanSession.customer } : purchase.kind === 'tier' ? {} : { customer_creation: 'always' as const }),
-  };
+  let what: Pick<CheckoutStart, 'item' | 'subscription' | 'paymentMetadata'>;
   if (purchase.kind === 'gift') {
-    params.line_items = [{ quantity: 1, price_data: { currency: app.manifest.site.currency, unit_amount: purchase.amount, product_data: { name: `Support for ${app.site.title}` }, ...(tax ? { tax_behavior: app.manifest.site.taxPrices ?? 'inclusive' } : {}) } }];
-    params.payment_intent_data = { metadata };
+    what = { item: { amount: purchase.amount, currency: app.manifest.site.currency, productName: `Support for ${app.site.title}`, taxBehavior: tax ? (app.manifest.site.taxPrices ?? 'inclusive') : undefined }, paymentMetadata: metadata };
   } else {
     const price = await findPrice(app, purchase);
-    params.line_items = [{ price: price.id, quantity: 1 }];
-    if (purchase.kind === 'tier') {
-      params.subscription_data = { metadata: { truefans_tier: purchase.id }, ...(purchase.trialDays ? { trial_period_days: purchase.trialDays } : {}) };
-    } else {
-      params.payment_intent_data = { metadata };
-    }
+    what = purchase.kind === 'tier' ? { item: { price: price.id }, subscription: { metadata: { truefans_tier: purchase.id }, trialDays: purchase.trialDays } } : { item: { price: price.id }, paymentMetadata: metadata };
   }
-  let session: Stripe.Checkout.Session;
+  const start: CheckoutStart = {
+    mode: purchase.kind === 'tier' ? 'subscription' : 'payment',
+    // Tax needs the fan's address, saved on a known customer.
+    tax: tax ? { saveAddress: fanSession !== undefined } : undefined,
+    successUrl: `${app.siteOrigin}${ROUTES.checkoutComplete}?session_id={CHECKOUT_SESSION_ID}`,
+    cancelUrl: `${app.siteOrigin}${returnTo}`,
+    metadata,
+    submitMessage: termsText(app),
+    // A signed-in fan buys as their Stripe customer (a verified fan: the one holding their tier), so Checkout
+    // makes no new customer and everything stays under one sign-in. Without it, Stripe makes a new customer.
+    customer: fanSession?.customer,
+    ...what,
+  };
+  let session: { url: string | null };
   try {
-    session = await app.stripe.checkout.sessions.create(params);
+    session = await app.billing.startCheckout(start);
   } catch (error) {
     throw stripeFailure(error, 'starting a checkout');
   }
@@ -166,7 +156,7 @@ async function refuseDoublePurchase(app: App, session: Session, purchase: Exclud
   let ent: Entitlements;
   try {
     // Every customer the session covers: a verified fan's tier may sit on another customer than the one buying.
-    ent = unionOf(await readHoldings(app.stripe, session.customers, entitlementOptions(app)), entitlementOptions(app));
+    ent = unionOf(await app.billing.holdings(session.customers, entitlementOptions(app)), entitlementOptions(app));
   } catch (error) {
     throw stripeFailure(error, 'checking what a member already holds');
   }
@@ -177,29 +167,24 @@ async function refuseDoublePurchase(app: App, session: Session, purchase: Exclud
 export type Verdict = 'granted' | 'not-complete' | 'unpaid' | 'subscription-inactive' | 'stale' | 'other-browser' | 'no-customer';
 
 /** The grant rules, in order. Pure apart from the HMAC check. */
-export async function judgeSession(app: App, session: Stripe.Checkout.Session, nonce: string | undefined): Promise<Verdict> {
+export async function judgeSession(app: App, session: CheckoutRecord, nonce: string | undefined): Promise<Verdict> {
   if (session.status !== 'complete') return 'not-complete';
-  if (session.payment_status !== 'paid' && session.payment_status !== 'no_payment_required') return 'unpaid';
+  if (session.paymentStatus !== 'paid' && session.paymentStatus !== 'no_payment_required') return 'unpaid';
   if (session.mode === 'subscription') {
     const sub = session.subscription;
     // Only `active` and `trialing`: a brand-new subscription that is already past due grants nothing.
-    if (!sub || typeof sub === 'string' || !statusGrants(sub.status, 'revoke')) return 'subscription-inactive';
+    if (!sub || !statusGrants(sub.status, 'revoke')) return 'subscription-inactive';
   }
   if (Math.floor(app.now() / 1000) - session.created > CHECKOUT_MAX_AGE_SECONDS) return 'stale';
-  if (!(await nonceMatches(app.keyring, nonce, session.metadata?.truefans_nonce ?? undefined))) return 'other-browser';
-  if (!customerOf(session)) return 'no-customer';
+  if (!(await nonceMatches(app.keyring, nonce, session.metadata.truefans_nonce ?? undefined))) return 'other-browser';
+  if (!session.customer) return 'no-customer';
   return 'granted';
 }
 
-function customerOf(session: Stripe.Checkout.Session): string | undefined {
-  const c = session.customer;
-  return typeof c === 'string' ? c : c && !('deleted' in c && c.deleted) ? c.id : undefined;
-}
-
 /** What this one session grants, used when Stripe's lists lag behind or fail right after payment. */
-function grantedBy(app: App, session: Stripe.Checkout.Session): Entitlements {
-  const tier = session.metadata?.truefans_tier;
-  const offer = offerOfSession(session);
+function grantedBy(app: App, session: CheckoutRecord): Entitlements {
+  const tier = session.metadata.truefans_tier;
+  const offer = offerOfCheckout(session);
   return {
     tiers: session.mode === 'subscription' && tier && app.rankedTiers.includes(tier) ? [tier] : [],
     offers: offer && app.offerIds.includes(offer) ? [offer] : [],
@@ -215,17 +200,17 @@ export async function completeCheckout(ctx: Ctx): Promise<Response> {
   const id = url.searchParams.get('session_id') ?? '';
   if (!/^cs_[A-Za-z0-9_]{1,200}$/.test(id)) throw notFound();
   await limit(ctx, 'recheck');
-  let session: Stripe.Checkout.Session;
+  let session: CheckoutRecord;
   try {
-    session = await app.stripe.checkout.sessions.retrieve(id, { expand: ['subscription', SESSION_CHARGE_EXPAND] });
+    session = await app.billing.readCheckout(id);
   } catch (error) {
     if (isMissing(error)) throw notFound();
     throw stripeFailure(error, 'confirming a checkout');
   }
-  const returnTo = safeReturnPath(session.metadata?.truefans_return);
+  const returnTo = safeReturnPath(session.metadata.truefans_return);
   const nonce = readCookie(request, CHECKOUT_COOKIE, url);
   const verdict = await judgeSession(app, session, nonce);
-  const customer = customerOf(session);
+  const customer = session.customer;
 
   if (verdict !== 'granted') {
     const { session: current } = await readSession(ctx);
@@ -247,7 +232,7 @@ export async function completeCheckout(ctx: Ctx): Promise<Response> {
 
   let ent = grantedBy(app, session);
   try {
-    ent = union(await readEntitlements(app.stripe, customer!, entitlementOptions(app)), ent, app);
+    ent = union(await app.billing.entitlements(customer!, entitlementOptions(app)), ent, app);
   } catch (error) {
     if (!isTransient(error)) throw stripeFailure(error, 'reading a new fan\'s memberships');
     const failure = stripeFailure(error, 'reading a new fan\'s memberships');
@@ -265,7 +250,7 @@ export async function completeCheckout(ctx: Ctx): Promise<Response> {
   const cookies = [await sessionCookie(app, url, who, ent, now), clearCookie(CHECKOUT_COOKIE, url)];
   // Paid for a tier from a post it opens: straight back to the post, open, with a one-time welcome. (A fan who
   // may be paying twice is told in the welcome email, which only the mailbox owner reads.)
-  const tier = session.mode === 'subscription' ? session.metadata?.truefans_tier : undefined;
+  const tier = session.mode === 'subscription' ? session.metadata.truefans_tier : undefined;
   const post = app.manifest.pages[canonicalPath(returnTo.split(/[?#]/)[0]!)];
   if (tier && post && post.access.some((a) => canAccess(a, ent, app.rankedTiers))) {
     const trial = trialOf(session);
@@ -277,21 +262,21 @@ export async function completeCheckout(ctx: Ctx): Promise<Response> {
 }
 
 /** A trial that this checkout's subscription is in: when it ends and what is charged then. */
-function trialOf(session: Stripe.Checkout.Session): { end: number; amount: number; interval: 'month' | 'year' } | undefined {
+function trialOf(session: CheckoutRecord): { end: number; amount: number; interval: 'month' | 'year' } | undefined {
   const sub = session.subscription;
-  if (!sub || typeof sub === 'string' || sub.status !== 'trialing' || !sub.trial_end) return undefined;
-  const item = sub.items.data[0];
-  const interval: string | undefined = item?.price.recurring?.interval;
+  if (!sub || sub.status !== 'trialing' || !sub.trialEnd) return undefined;
+  const item = sub.firstItem;
+  const interval = item?.interval;
   if (!item || (interval !== 'month' && interval !== 'year')) return undefined;
-  return { end: sub.trial_end, amount: (item.price.unit_amount ?? 0) * (item.quantity ?? 1), interval };
+  return { end: sub.trialEnd, amount: item.amount, interval };
 }
 
 /** The completion page's words follow what was bought: a member of a tier, a buyer, a supporter. */
-function welcomeFor(app: App, returnTo: string, session: Stripe.Checkout.Session) {
+function welcomeFor(app: App, returnTo: string, session: CheckoutRecord) {
   const { currency, language } = app.manifest.site;
-  const kind = session.metadata?.truefans_kind;
-  const tierId = session.metadata?.truefans_tier;
-  const offerId = session.metadata?.truefans_offer;
+  const kind = session.metadata.truefans_kind;
+  const tierId = session.metadata.truefans_tier;
+  const offerId = session.metadata.truefans_offer;
   let bought: Bought;
   if (kind === 'tier' && tierId) {
     const tier = app.manifest.tiers.find((t) => t.id === tierId);
@@ -302,7 +287,7 @@ function welcomeFor(app: App, returnTo: string, session: Stripe.Checkout.Session
     const asset = offer?.asset ? app.manifest.assets[offer.asset] : undefined;
     bought = { kind: 'offer', offer: offerName(app.manifest, offerId), download: asset && offer?.asset ? downloadPath(offer.asset, asset.name) : undefined };
   } else {
-    bought = { kind: 'gift', amount: priceText(session.amount_total ?? 0, session.currency ?? currency, language) };
+    bought = { kind: 'gift', amount: priceText(session.amountTotal ?? 0, session.currency ?? currency, language) };
   }
   return welcomeView({ siteTitle: app.site.title, author: app.site.author, bought, thankYou: app.manifest.site.thankYou, returnTo });
 }

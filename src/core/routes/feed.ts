@@ -12,9 +12,7 @@ import { openGates } from '../gate/open-gates.ts';
 import { Errors } from '../errors.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { PRIVATE } from '../http/respond.ts';
-import { isMissing, isTransient, stripeFailure } from '../stripe/faults.ts';
-import { readEntitlements } from '../stripe/entitlements.ts';
-import { readFan } from '../stripe/fans.ts';
+import { isMissing, isTransient, stripeFailure } from '../billing.ts';
 import { toBase64Url } from '../crypto/base64url.ts';
 import { feedGeneration, verifyFeedToken, type FeedOwner } from '../tokens/feed.ts';
 import { staticRequest } from './gated-page.ts';
@@ -46,11 +44,11 @@ type FeedCheck = { ent: Entitlements; checkedAt: number; gen: number; customers:
 async function readOwner(ctx: Ctx, owner: FeedOwner): Promise<Omit<FeedCheck, 'checkedAt'>> {
   const { app } = ctx;
   if ('email' in owner) {
-    const fan = await readFan(app.stripe, owner.email, entitlementOptions(app), app.log);
+    const fan = await app.billing.fan(owner.email, entitlementOptions(app), app.log);
     if (!fan.primary) throw feedEnded();
     return { ent: fan.ent, gen: fan.feedGen, customers: fan.customers };
   }
-  const [ent, record] = await Promise.all([readEntitlements(app.stripe, owner.customer, entitlementOptions(app)), app.stripe.customers.retrieve(owner.customer)]);
+  const [ent, record] = await Promise.all([app.billing.entitlements(owner.customer, entitlementOptions(app)), app.billing.customer(owner.customer)]);
   if (record.deleted) throw feedEnded();
   return { ent, gen: feedGeneration(record.metadata), customers: [owner.customer] };
 }

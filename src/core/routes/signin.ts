@@ -17,9 +17,8 @@ import { htmlPage, page, redirect, type ResponseExtras } from '../http/respond.t
 import { safeReturnPath } from '../http/return-to.ts';
 import { renderSignInPage } from '../pages/signin-page.ts';
 import { checkEmailView, confirmSignInView, signInView } from '../pages/views.ts';
-import { hasAny } from '../stripe/entitlements.ts';
-import { stripeFailure } from '../stripe/faults.ts';
-import { readFan } from '../stripe/fans.ts';
+import { stripeFailure } from '../billing.ts';
+import { hasAny } from '../holdings.ts';
 import { claim, release } from '../claims.ts';
 import { limit } from '../rate-limit.ts';
 import { MAGIC_LINK_SECONDS, signMagicLink, verifyMagicLink } from '../tokens/magic-link.ts';
@@ -49,7 +48,7 @@ export async function signInAnswer(ctx: Ctx, returnTo: string, message: string |
 /**
  * Mails a link when any customer with this email (in any letter case) holds something; silent about whether
  * one does. Capped: one search page and two list pages of 100 customers, then what the newest 20 hold
- * (src/core/stripe/fans.ts MAX_CUSTOMERS).
+ * (src/billing/stripe/fans.ts MAX_CUSTOMERS).
  */
 async function sendLink(ctx: Ctx, email: string, typed: string, returnTo: string): Promise<void> {
   const { app } = ctx;
@@ -64,7 +63,7 @@ async function sendLink(ctx: Ctx, email: string, typed: string, returnTo: string
     }
     await app.store.put(key, String(count + 1), { ttlSeconds: MAGIC_LINK_SECONDS });
   }
-  const fan = await readFan(app.stripe, typed, entitlementOptions(app), app.log);
+  const fan = await app.billing.fan(typed, entitlementOptions(app), app.log);
   if (!hasAny(fan.ent)) return;
   const token = await signMagicLink(app.keyring, app.siteOrigin, email, returnTo, Math.floor(app.now() / 1000));
   const link = `${app.siteOrigin}${ROUTES.signInConfirm}?token=${encodeURIComponent(token)}`;
@@ -122,7 +121,7 @@ export async function confirmSignIn(ctx: Ctx): Promise<Response> {
   if (!(await claim(app, usedKey(v.link.jti), MAGIC_LINK_SECONDS + 60))) throw expired();
   let fan;
   try {
-    fan = await readFan(app.stripe, v.link.email, entitlementOptions(app), app.log);
+    fan = await app.billing.fan(v.link.email, entitlementOptions(app), app.log);
   } catch (error) {
     await release(app, usedKey(v.link.jti));
     throw stripeFailure(error, 'signing a fan in');

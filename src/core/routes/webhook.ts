@@ -1,11 +1,9 @@
-// Stripe webhooks: verified on the raw body with constructEventAsync and the SubtleCrypto provider, a
-// 300-second tolerance both ways (the package checks only the past), then dispatched through the table.
+// Stripe webhooks: verified on the raw body by the billing (the stripe package's constructEventAsync with the
+// SubtleCrypto provider), a 300-second tolerance both ways (the package checks only the past), then dispatched through the table.
 // Unknown events get 200 so Stripe stops sending them; a transient failure gets 503 so Stripe retries.
 
-import type Stripe from 'stripe';
+import { isTransient, stripeFailure, type BillingEvent } from '../billing.ts';
 import type { Ctx } from '../context.ts';
-import { subtleCrypto } from '../stripe/client.ts';
-import { isTransient, stripeFailure } from '../stripe/faults.ts';
 import { eventHandlers } from './webhook-events.ts';
 import { claim, keep, release } from '../claims.ts';
 import { BODY_LIMITS, readBody } from '../http/body.ts';
@@ -45,9 +43,9 @@ export async function receiveWebhook(ctx: Ctx): Promise<Response> {
   const now = app.now();
   const timestamps = [...header.matchAll(/(?:^|,)\s*t=(\d+)/g)].map((m) => Number(m[1]));
   if (timestamps.some((t) => t > now / 1000 + WEBHOOK_TOLERANCE_SECONDS)) return refuse(Errors.WebhookFromFuture);
-  let event: Stripe.Event;
+  let event: BillingEvent;
   try {
-    event = await app.stripe.webhooks.constructEventAsync(body, header, secret, WEBHOOK_TOLERANCE_SECONDS, subtleCrypto, now);
+    event = await app.billing.verifyEvent(body, header, secret, WEBHOOK_TOLERANCE_SECONDS, now);
   } catch {
     return refuse(Errors.WebhookBadSignature);
   }
