@@ -123,7 +123,14 @@ async function signature(body: string, secret: string, t: number): Promise<strin
   return hex(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`${t}.${body}`)));
 }
 
-export function createMemoryBilling(options: { now?: () => number } = {}): MemoryBilling {
+/**
+ * Stripe's customer search finds a customer only after an indexing lag ("data is searchable in under 1
+ * minute", docs.stripe.com/search); until then only the exact address typed is found.
+ */
+export const SEARCH_LAG_SECONDS = 60;
+
+export function createMemoryBilling(options: { now?: () => number; searchLagSeconds?: number } = {}): MemoryBilling {
+  const searchLag = options.searchLagSeconds ?? SEARCH_LAG_SECONDS;
   const now = () => Math.floor((options.now?.() ?? Date.now()) / 1000);
   let serial = 0;
   const nextId = (prefix: string) => `${prefix}_mem${(++serial).toString().padStart(6, '0')}`;
@@ -188,12 +195,16 @@ export function createMemoryBilling(options: { now?: () => number } = {}): Memor
     return ids.flatMap((customer) => (customers.get(customer)?.deleted === false ? [{ customer, ent: entitlementsOf(customer, options) }] : []));
   }
 
-  /** As the Stripe billing finds them: the exact address typed, its lower-case form, or the lower-case copy in metadata. */
+  /**
+   * As the Stripe billing finds them: the exact address typed or its lower-case form (listed at once), or,
+   * through search once it has indexed the customer, the lower-case copy in metadata.
+   */
   function byEmail(email: string): MemoryCustomer[] {
     const wanted = normalEmail(email);
     const forms = new Set([email.trim(), wanted]);
+    const searchable = (c: MemoryCustomer) => now() - c.created >= searchLag && (c.email === wanted || c.metadata[EMAIL_KEY] === wanted);
     return [...customers.values()]
-      .filter((c) => !c.deleted && c.email !== undefined && normalEmail(c.email) === wanted && (forms.has(c.email) || c.metadata[EMAIL_KEY] === wanted))
+      .filter((c) => !c.deleted && c.email !== undefined && normalEmail(c.email) === wanted && (forms.has(c.email) || searchable(c)))
       .sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : -1))
       .slice(0, MAX_CUSTOMERS);
   }
