@@ -241,7 +241,7 @@ export function createMemoryBilling(options: { now?: () => number; searchLagSeco
     if ('price' in start.item) {
       const price = prices.get(start.item.price);
       if (!price) throw refusal(400, 'resource_missing', 'No such price.');
-      if (!price.active) throw refusal(400, 'price_inactive' as string, 'The price is not active.');
+      if (!price.active) throw refusal(400, undefined, 'The price is not active.');
       // Stripe: a subscription checkout needs a recurring price, a payment one a one-time price.
       if ((start.mode === 'subscription') !== (price.interval !== undefined)) throw refusal(400, undefined, 'The price does not fit the checkout mode.');
       amount = price.amount;
