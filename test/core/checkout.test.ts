@@ -98,7 +98,8 @@ describe('completing a checkout', () => {
 });
 
 describe('the grant rules', () => {
-  const fixtures = JSON.parse(readFileSync(new URL('./fixtures/stripe-objects.json', import.meta.url), 'utf8')) as Record<string, any>;
+  // Stripe's own example objects (test/fixtures/stripe/).
+  const fixtures = Object.fromEntries(['subscription', 'checkout.session'].map((name) => [name, JSON.parse(readFileSync(new URL(`../fixtures/stripe/${name}.json`, import.meta.url), 'utf8'))])) as Record<string, any>;
   const nonce = 'n'.repeat(43);
 
   async function app(): Promise<App> {

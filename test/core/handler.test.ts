@@ -7,28 +7,29 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MANIFEST_PATH } from '../../src/core/paths.ts';
 import type { AssetFetcher } from '../../src/core/ports.ts';
 import { functionPaths } from '../../src/core/router.ts';
-import { startFakeStripe, type FakeStripe } from './helpers/fake-stripe.ts';
+import { createMemoryBilling, type MemoryBilling } from './helpers/memory-billing.ts';
 import { form, makeHandler, NOW, request, sessionFor } from './helpers/handler.ts';
 import { buildFixture, expectNoSecrets, OTHER_SECRET, SECRET_TEXT, TEASER_TEXT, type Fixture } from './helpers/site.ts';
 
 let fixture: Fixture;
-let stripe: FakeStripe;
+let billing: MemoryBilling;
 beforeAll(async () => {
   fixture = await buildFixture();
-  stripe = await startFakeStripe();
+  billing = createMemoryBilling({ now: () => NOW });
 });
-afterAll(async () => {
+afterAll(() => {
   fixture.cleanup();
-  await stripe.close();
 });
 
-const env = () => ({ STRIPE_API_BASE: stripe.base });
+const env = () => ({});
+/** The handler over the in-memory billing (whose calls the tests count). */
+const handlerOf = (site: Fixture, vars: Record<string, string | undefined>) => makeHandler(site, vars, { billing: billing.factory });
 const supporter = () => sessionFor('cus_fan1', { tiers: ['supporter'], offers: [] }, NOW - 60_000);
 
 describe('gated pages', () => {
   it('shows a member the page with its sealed part opened, privately', async () => {
-    const { handle } = makeHandler(fixture, env());
-    const before = stripe.requests.length;
+    const { handle } = handlerOf(fixture, env());
+    const before = billing.calls.length;
     const response = await handle(request('/posts/winter-tour/', { cookie: await supporter() }));
     const body = await response.text();
     expect(response.status).toBe(200);
@@ -40,11 +41,11 @@ describe('gated pages', () => {
     expect(response.headers.get('vary')).toBe('Cookie');
     expect(response.headers.get('etag')).toBeNull();
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
-    expect(stripe.requests.length).toBe(before); // a fresh cookie needs no Stripe call
+    expect(billing.calls.length).toBe(before); // a fresh cookie needs no Stripe call
   });
 
   it('shows an anonymous visitor the teaser as built, varying on the cookie and never shared', async () => {
-    const { handle } = makeHandler(fixture, env());
+    const { handle } = handlerOf(fixture, env());
     const response = await handle(request('/posts/winter-tour/'));
     const body = await response.text();
     expect(response.status).toBe(200);
@@ -57,7 +58,7 @@ describe('gated pages', () => {
   });
 
   it('shows a supporter only the teaser of a patron page, and of an offer page', async () => {
-    const { handle } = makeHandler(fixture, env());
+    const { handle } = handlerOf(fixture, env());
     for (const path of ['/posts/patrons-only/', '/posts/album-notes/']) {
       const response = await handle(request(path, { cookie: await supporter() }));
       const body = await response.text();
@@ -69,7 +70,7 @@ describe('gated pages', () => {
   });
 
   it('opens a patron page for a patron and an offer page for a buyer', async () => {
-    const { handle } = makeHandler(fixture, env());
+    const { handle } = handlerOf(fixture, env());
     const patron = await sessionFor('cus_p', { tiers: ['patron'], offers: [] }, NOW);
     expect(await (await handle(request('/posts/patrons-only/', { cookie: patron }))).text()).toContain(SECRET_TEXT.patron);
     expect(await (await handle(request('/posts/winter-tour/', { cookie: patron }))).text()).toContain(SECRET_TEXT.members);
@@ -91,7 +92,7 @@ describe('gated pages', () => {
     '/posts/winter-tour.html',
     '/posts/WINTER-TOUR/INDEX.HTML',
   ])('gates the variant %s', async (variant) => {
-    const { handle } = makeHandler(fixture, env());
+    const { handle } = handlerOf(fixture, env());
     fixture.seen.length = 0;
     const anonymous = await handle(request(variant));
     const body = await anonymous.text();
@@ -106,7 +107,7 @@ describe('gated pages', () => {
   });
 
   it('answers HEAD without a body and refuses other methods on a gated path', async () => {
-    const { handle } = makeHandler(fixture, env());
+    const { handle } = handlerOf(fixture, env());
     const head = await handle(request('/posts/winter-tour/', { method: 'HEAD', cookie: await supporter() }));
     expect(head.status).toBe(200);
     expect(await head.text()).toBe('');
@@ -116,14 +117,14 @@ describe('gated pages', () => {
   });
 
   it('ignores conditional headers, so a cached teaser can never answer for a member', async () => {
-    const { handle } = makeHandler(fixture, env());
+    const { handle } = handlerOf(fixture, env());
     const response = await handle(request('/posts/winter-tour/', { cookie: await supporter(), headers: { 'if-none-match': '*', 'if-modified-since': new Date(NOW).toUTCString(), range: 'bytes=0-10' } }));
     expect(response.status).toBe(200);
     expect(await response.text()).toContain(SECRET_TEXT.members);
   });
 
   it('treats a forged, tampered or foreign cookie as anonymous and clears it', async () => {
-    const { handle } = makeHandler(fixture, env());
+    const { handle } = handlerOf(fixture, env());
     const good = await supporter();
     const forged = [
       good.slice(0, -3) + (good.endsWith('A') ? 'BBB' : 'AAA'),
@@ -140,7 +141,7 @@ describe('gated pages', () => {
   it('remembers an opened page per file version and per entitlements, never across them', async () => {
     const own = await buildFixture();
     try {
-      const { handle } = makeHandler(own, env());
+      const { handle } = handlerOf(own, env());
       const page = () => handle(request('/posts/winter-tour/', { cookie: supporterCookie }));
       const supporterCookie = await supporter();
       const first = await (await page()).text();
@@ -164,7 +165,7 @@ describe('gated pages', () => {
   it('serves the teaser with a notice, never partial plaintext, when a part does not open', async () => {
     const other = await buildFixture({ secret: OTHER_SECRET });
     try {
-      const { handle, logs } = makeHandler(other, env());
+      const { handle, logs } = handlerOf(other, env());
       const response = await handle(request('/posts/winter-tour/', { cookie: await supporter() }));
       const body = await response.text();
       expect(response.status).toBe(200);
@@ -182,7 +183,7 @@ describe('gated pages', () => {
 
 describe('other paths', () => {
   it('passes public paths to the static files unchanged', async () => {
-    const { handle } = makeHandler(fixture, env());
+    const { handle } = handlerOf(fixture, env());
     const response = await handle(request('/posts/hello/'));
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('public, max-age=600');
@@ -192,12 +193,12 @@ describe('other paths', () => {
   });
 
   it('passes public paths through even when the function is misconfigured', async () => {
-    const { handle } = makeHandler(fixture, { TRUEFANS_SECRET: undefined, STRIPE_SECRET_KEY: undefined });
+    const { handle } = handlerOf(fixture, { TRUEFANS_SECRET: undefined, STRIPE_SECRET_KEY: undefined });
     expect((await handle(request('/posts/hello/'))).status).toBe(200);
   });
 
   it('reads the request\'s own page through the platform\'s per-request static call, and every other file through the assets', async () => {
-    const { handle } = makeHandler(fixture, env());
+    const { handle } = handlerOf(fixture, env());
     const before = fixture.seen.length;
     const own: string[] = [];
     // As Netlify's adapter passes context.next(): the file the CDN has at this very URL, read here from
@@ -224,7 +225,7 @@ describe('other paths', () => {
 
 describe('misconfiguration', () => {
   it('answers a clear 503 on gated paths and function routes, and logs the variable and the fix once', async () => {
-    const { handle, logs } = makeHandler(fixture, { TRUEFANS_SECRET: 'change-me', STRIPE_SECRET_KEY: undefined });
+    const { handle, logs } = handlerOf(fixture, { TRUEFANS_SECRET: 'change-me', STRIPE_SECRET_KEY: undefined });
     for (const r of [request('/posts/winter-tour/'), form('/_truefans/checkout', { tier: 'supporter' }), request('/_truefans/account')]) {
       const response = await handle(r);
       const body = await response.text();
@@ -246,7 +247,7 @@ describe('misconfiguration', () => {
     const broken = await buildFixture();
     try {
       broken.write('_truefans/manifest.json', '{"version": 2}');
-      const { handle, logs } = makeHandler(broken, env());
+      const { handle, logs } = handlerOf(broken, env());
       const response = await handle(request('/_truefans/account'));
       expect(response.status).toBe(503);
       expect(logs[0]).toMatch(/^truefans: TF_MANIFEST_INVALID: \/_truefans\/manifest.json does not match this version of truefans \(version: .*\)\. Rebuild the site with `npm run build` and deploy the whole dist\/ folder\.$/);
@@ -261,7 +262,7 @@ describe('misconfiguration', () => {
     const bare = await buildFixture();
     try {
       bare.write('truefans-shell/index.html', 'no placeholders here');
-      const { handle } = makeHandler(bare, { STRIPE_SECRET_KEY: undefined });
+      const { handle } = handlerOf(bare, { STRIPE_SECRET_KEY: undefined });
       const body = await (await handle(request('/_truefans/account'))).text();
       expect(body).toContain('<title>This site is not set up yet</title>');
     } finally {
@@ -274,7 +275,7 @@ describe('hardening', () => {
   it.each(['/_truefans/checkout', '/_truefans/signin', '/_truefans/signin/confirm', '/_truefans/signout', '/_truefans/portal'])(
     'refuses a foreign Origin on POST %s with 403',
     async (path) => {
-      const { handle } = makeHandler(fixture, env());
+      const { handle } = handlerOf(fixture, env());
       for (const origin of ['https://evil.example', 'null']) {
         const response = await handle(form(path, { tier: 'supporter', interval: 'month', email: 'a@b.example', token: 'x' }, { origin, cookie: await supporter() }));
         expect(response.status).toBe(403);
@@ -290,14 +291,14 @@ describe('hardening', () => {
   it('accepts its own no-referrer pages\' forms: Origin null with Sec-Fetch-Site same-origin', async () => {
     // A page served with Referrer-Policy: no-referrer (the sign-in confirm page) makes a browser send
     // `Origin: null` for its own forms, with Sec-Fetch-Site: same-origin.
-    const { handle } = makeHandler(fixture, env());
+    const { handle } = handlerOf(fixture, env());
     const response = await handle(form('/_truefans/signout', {}, { origin: 'null', cookie: await supporter(), headers: { 'sec-fetch-site': 'same-origin' } }));
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('/_truefans/signout');
   });
 
   it('signs out with a 303 to the "You\'re signed out" page and cleared cookies (session and member hint)', async () => {
-    const { handle } = makeHandler(fixture, env());
+    const { handle } = handlerOf(fixture, env());
     const response = await handle(form('/_truefans/signout', {}, { cookie: await supporter() }));
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('/_truefans/signout');
@@ -315,27 +316,27 @@ describe('hardening', () => {
 
   it('uses plain cookie names without Secure on http://localhost only', async () => {
     // SITE_URL is the local origin here: with SITE_URL set, only its origin passes the Origin check.
-    const { handle } = makeHandler(fixture, { ...env(), SITE_URL: 'http://localhost:4321' });
+    const { handle } = handlerOf(fixture, { ...env(), SITE_URL: 'http://localhost:4321' });
     const local = await handle(new Request('http://localhost:4321/_truefans/signout', { method: 'POST', headers: { origin: 'http://localhost:4321' } }));
     expect(local.headers.getSetCookie()).toEqual(['truefans=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0', 'truefans-member=; Path=/; SameSite=Lax; Max-Age=0']);
   });
 
   it('sends a fan with no cookie from the portal to sign-in', async () => {
-    const { handle } = makeHandler(fixture, env());
+    const { handle } = handlerOf(fixture, env());
     const response = await handle(form('/_truefans/portal', {}));
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('/_truefans/signin?return_to=%2F_truefans%2Faccount');
   });
 
   it('answers 405 for the wrong method on a function route', async () => {
-    const { handle } = makeHandler(fixture, env());
+    const { handle } = handlerOf(fixture, env());
     const response = await handle(request('/_truefans/checkout'));
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('POST');
   });
 
   it('answers 405 for the wrong method on the asset route before the route runs (it serves GET and HEAD only)', async () => {
-    const { handle } = makeHandler(fixture, env());
+    const { handle } = handlerOf(fixture, env());
     const response = await handle(request('/_truefans/asset/a1/recordings.zip', { method: 'POST', body: 'x' }));
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('GET, HEAD');

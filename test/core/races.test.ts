@@ -15,7 +15,8 @@ let world: World;
 let customer: string;
 let subscription: string;
 const EMAIL = 'racer@example.com';
-const fixtures = JSON.parse(readFileSync(new URL('./fixtures/stripe-objects.json', import.meta.url), 'utf8')) as Record<string, any>;
+// Stripe's own example objects (test/fixtures/stripe/).
+const fixtures = Object.fromEntries(['subscription', 'checkout.session'].map((name) => [name, JSON.parse(readFileSync(new URL(`../fixtures/stripe/${name}.json`, import.meta.url), 'utf8'))])) as Record<string, any>;
 const subtle = Stripe.createSubtleCryptoProvider();
 
 useWorld((built) => ({ world } = built));

@@ -1,31 +1,36 @@
-// Re-validation of the session cookie against Stripe: the status table, and Stripe faults (500, 429, a
-// timeout) within and beyond the grace period. The real `stripe` package talks to a small local server
-// these tests control (helpers/fake-stripe.ts); the clock is frozen.
+// Re-validation of the session cookie against the billing: the status table, and provider faults
+// (transient, a refusal, no answer) within and beyond the grace period. The billing is the in-memory one
+// these tests control (helpers/memory-billing.ts); how the Stripe billing maps Stripe's own answers onto
+// those faults is tested beside it (test/billing/stripe/). The clock is frozen.
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { verifySession } from '../../src/core/tokens/session.ts';
 import { createKeyring } from '../../src/core/crypto/keys.ts';
-import { startFakeStripe, type FakeStripe } from './helpers/fake-stripe.ts';
+import { createMemoryBilling, type MemoryBilling } from './helpers/memory-billing.ts';
 import { cookiesFrom, makeHandler, NOW, ORIGIN, request, sessionFor } from './helpers/handler.ts';
 import { buildFixture, expectNoSecrets, SECRET, SECRET_TEXT, type Fixture } from './helpers/site.ts';
 
 let fixture: Fixture;
-let stripe: FakeStripe;
+let billing: MemoryBilling;
 beforeAll(async () => {
   fixture = await buildFixture();
-  stripe = await startFakeStripe();
 });
-afterAll(async () => {
+afterAll(() => {
   fixture.cleanup();
-  await stripe.close();
 });
+/** cus_fan1 holds these subscriptions: [tier, status]. */
+function holds(subscriptions: Array<[string, string]>) {
+  billing.subscriptions.clear();
+  for (const [tier, status] of subscriptions) billing.join('cus_fan1', tier, { status });
+}
 beforeEach(() => {
-  stripe.mode = 'ok';
-  stripe.subscriptions = [['supporter', 'active']];
+  billing = createMemoryBilling({ now: () => NOW });
+  billing.addCustomer({ id: 'cus_fan1', email: 'fan1@example.com' });
+  holds([['supporter', 'active']]);
 });
 
 const HOUR = 3600_000;
-const env = (extra: Record<string, string> = {}) => ({ STRIPE_API_BASE: stripe.base, ...extra });
+const handlerWith = (env: Record<string, string> = {}) => makeHandler(fixture, env, { billing: billing.factory });
 const checkedAgo = (ms: number) => sessionFor('cus_fan1', { tiers: ['supporter'], offers: [] }, NOW - ms, { nowMs: NOW - ms });
 
 async function sessionIn(response: Response) {
@@ -37,28 +42,28 @@ async function sessionIn(response: Response) {
 
 describe('re-validation', () => {
   it('does not call Stripe while the check is fresh', async () => {
-    const { handle } = makeHandler(fixture, env());
-    const before = stripe.requests.length;
+    const { handle } = handlerWith();
+    const before = billing.calls.length;
     const response = await handle(request('/posts/winter-tour/', { cookie: await checkedAgo(HOUR - 1000) }));
     expect(await response.text()).toContain(SECRET_TEXT.members);
-    expect(stripe.requests.length).toBe(before);
+    expect(billing.calls.length).toBe(before);
     expect(response.headers.getSetCookie()).toEqual([]);
   });
 
   it('re-checks a stale cookie, and refreshes it with the new check time', async () => {
-    const { handle } = makeHandler(fixture, env());
-    const before = stripe.requests.length;
+    const { handle } = handlerWith();
+    const before = billing.calls.length;
     const response = await handle(request('/posts/winter-tour/', { cookie: await checkedAgo(HOUR + 1000) }));
     expect(await response.text()).toContain(SECRET_TEXT.members);
-    expect(stripe.requests.slice(before).some((r) => r.startsWith('GET /v1/subscriptions?customer=cus_fan1'))).toBe(true);
+    expect(billing.calls.slice(before)).toContain('entitlements cus_fan1');
     expect(await sessionIn(response)).toMatchObject({ checkedAt: NOW / 1000, ent: { tiers: ['supporter'], offers: [] } });
   });
 
   it('honours TRUEFANS_RECHECK_SECONDS', async () => {
-    const { handle } = makeHandler(fixture, env({ TRUEFANS_RECHECK_SECONDS: '60' }));
-    const before = stripe.requests.length;
+    const { handle } = handlerWith({ TRUEFANS_RECHECK_SECONDS: '60' });
+    const before = billing.calls.length;
     await handle(request('/posts/winter-tour/', { cookie: await checkedAgo(61_000) }));
-    expect(stripe.requests.length).toBeGreaterThan(before);
+    expect(billing.calls.length).toBeGreaterThan(before);
   });
 
   describe('the subscription status table', () => {
@@ -74,9 +79,9 @@ describe('re-validation', () => {
       ['paused', false, false],
     ];
     it.each(table)('%s: keep=%s revoke=%s', async (status, keep, revoke) => {
-      stripe.subscriptions = [['supporter', status]];
+      holds([['supporter', status]]);
       for (const [policy, grants] of [['keep', keep], ['revoke', revoke]] as const) {
-        const { handle } = makeHandler(fixture, env({ TRUEFANS_PAST_DUE: policy }));
+        const { handle } = handlerWith({ TRUEFANS_PAST_DUE: policy });
         const response = await handle(request('/posts/winter-tour/', { cookie: await checkedAgo(2 * HOUR) }));
         const body = await response.text();
         expect(response.status).toBe(200);
@@ -87,20 +92,20 @@ describe('re-validation', () => {
     });
 
     it('follows an upgrade and a downgrade at the next check', async () => {
-      const { handle } = makeHandler(fixture, env());
-      stripe.subscriptions = [['patron', 'active']];
+      const { handle } = handlerWith();
+      holds([['patron', 'active']]);
       const up = await handle(request('/posts/patrons-only/', { cookie: await checkedAgo(2 * HOUR) }));
       expect(await up.text()).toContain(SECRET_TEXT.patron);
-      stripe.subscriptions = [['patron', 'canceled'], ['supporter', 'active']];
+      holds([['patron', 'canceled'], ['supporter', 'active']]);
       const down = await handle(request('/posts/patrons-only/', { cookie: await sessionFor('cus_fan1', { tiers: ['patron'], offers: [] }, NOW - 2 * HOUR) }));
       expectNoSecrets(await down.text());
     });
   });
 
-  describe('Stripe faults', () => {
-    it.each([500, 429] as const)('%s within the grace period: the fan keeps access, and Stripe is not asked again for a while', async (mode) => {
-      stripe.mode = mode;
-      const { handle, logs } = makeHandler(fixture, env());
+  describe('provider faults', () => {
+    it.each(['transient'] as const)('a %s fault within the grace period: the fan keeps access, and Stripe is not asked again for a while', async (mode) => {
+      billing.fault = mode;
+      const { handle, logs } = handlerWith();
       const response = await handle(request('/posts/winter-tour/', { cookie: await checkedAgo(2 * HOUR) }));
       expect(response.status).toBe(200);
       expect(await response.text()).toContain(SECRET_TEXT.members);
@@ -110,15 +115,15 @@ describe('re-validation', () => {
       expect(logs.join('\n')).toContain('Keeping the fan\'s access for the grace period');
 
       // The refreshed cookie carries "retry after": the next page costs no Stripe call.
-      const before = stripe.requests.length;
+      const before = billing.calls.length;
       const again = await handle(request('/posts/winter-tour/', { cookie: `__Host-truefans=${cookiesFrom(response).get('__Host-truefans')}` }));
       expect(await again.text()).toContain(SECRET_TEXT.members);
-      expect(stripe.requests.length).toBe(before);
+      expect(billing.calls.length).toBe(before);
     });
 
-    it.each([500, 429] as const)('%s beyond the grace period: a clear 503, no content, never 500', async (mode) => {
-      stripe.mode = mode;
-      const { handle } = makeHandler(fixture, env());
+    it.each(['transient'] as const)('a %s fault beyond the grace period: a clear 503, no content, never 500', async (mode) => {
+      billing.fault = mode;
+      const { handle } = handlerWith();
       const response = await handle(request('/posts/winter-tour/', { cookie: await checkedAgo(25 * HOUR) }));
       const body = await response.text();
       expect(response.status).toBe(503);
@@ -128,16 +133,16 @@ describe('re-validation', () => {
     });
 
     it('honours TRUEFANS_GRACE_SECONDS', async () => {
-      stripe.mode = 500;
-      const { handle } = makeHandler(fixture, env({ TRUEFANS_GRACE_SECONDS: '7200' }));
+      billing.fault = 'transient';
+      const { handle } = handlerWith({ TRUEFANS_GRACE_SECONDS: '7200' });
       const response = await handle(request('/posts/winter-tour/', { cookie: await checkedAgo(2 * HOUR + 1000) }));
       expect(response.status).toBe(503);
       expectNoSecrets(await response.text());
     });
 
     it('a timeout (3 s) within and beyond the grace period', async () => {
-      stripe.mode = 'hang';
-      const { handle } = makeHandler(fixture, env());
+      billing.fault = 'hang';
+      const { handle } = handlerWith();
       const started = Date.now();
       const [within, beyond] = await Promise.all([
         handle(request('/posts/winter-tour/', { cookie: await checkedAgo(2 * HOUR) })),
@@ -151,11 +156,11 @@ describe('re-validation', () => {
     }, 15_000);
 
     it('recovers once Stripe answers again', async () => {
-      stripe.mode = 500;
-      const { handle, clock } = makeHandler(fixture, env());
+      billing.fault = 'transient';
+      const { handle, clock } = handlerWith();
       const first = await handle(request('/posts/winter-tour/', { cookie: await checkedAgo(2 * HOUR) }));
       const cookie = `__Host-truefans=${cookiesFrom(first).get('__Host-truefans')}`;
-      stripe.mode = 'ok';
+      billing.fault = undefined;
       clock.now = NOW + 301_000;
       const later = await handle(request('/posts/winter-tour/', { cookie }));
       expect(await later.text()).toContain(SECRET_TEXT.members);
@@ -165,8 +170,8 @@ describe('re-validation', () => {
     });
 
     it('a refusal (a wrong key) fails closed at once, and says which setting to check', async () => {
-      stripe.mode = 401;
-      const { handle, logs } = makeHandler(fixture, env());
+      billing.fault = 'refused';
+      const { handle, logs } = handlerWith();
       const response = await handle(request('/posts/winter-tour/', { cookie: await checkedAgo(2 * HOUR) }));
       expect(response.status).toBe(503);
       expectNoSecrets(await response.text());

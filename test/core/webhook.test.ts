@@ -13,7 +13,8 @@ let customer: string;
 let subscription: string;
 let memberCookie: string;
 const EMAIL = 'hooked@example.com';
-const fixtures = JSON.parse(readFileSync(new URL('./fixtures/stripe-objects.json', import.meta.url), 'utf8')) as Record<string, any>;
+// Stripe's own example objects (test/fixtures/stripe/).
+const fixtures = Object.fromEntries(['subscription', 'checkout.session'].map((name) => [name, JSON.parse(readFileSync(new URL(`../fixtures/stripe/${name}.json`, import.meta.url), 'utf8'))])) as Record<string, any>;
 const crypto = Stripe.createSubtleCryptoProvider();
 
 useWorld((built) => ({ world } = built));

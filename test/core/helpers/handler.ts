@@ -1,6 +1,8 @@
-// Builds the handler the way an adapter would, with a frozen clock, a captured log and an in-memory store.
+// Builds the handler the way an adapter would, with a frozen clock, a captured log and an in-memory store;
+// the billing is Stripe's (over the stand-in) unless a test passes another (helpers/memory-billing.ts).
 
 import { createStripeBilling } from '../../../src/billing/stripe/index.ts';
+import type { BillingFactory } from '../../../src/core/billing.ts';
 import { createHandler } from '../../../src/core/handler.ts';
 import type { Handler, KeyValueStore } from '../../../src/core/ports.ts';
 import { createKeyring } from '../../../src/core/crypto/keys.ts';
@@ -38,13 +40,13 @@ export class MemoryStore implements KeyValueStore {
   }
 }
 
-export function makeHandler(fixture: Fixture, env: Record<string, string | undefined> = {}, options: { store?: boolean; now?: number; fetch?: typeof fetch } = {}): TestHandler {
+export function makeHandler(fixture: Fixture, env: Record<string, string | undefined> = {}, options: { store?: boolean; now?: number; fetch?: typeof fetch; billing?: BillingFactory } = {}): TestHandler {
   const logs: string[] = [];
   const clock = { now: options.now ?? NOW };
   const store = new MemoryStore();
   const handle = createHandler({
     env: { TRUEFANS_SECRET: SECRET, STRIPE_SECRET_KEY: 'sk_test_truefans_local', SITE_URL: ORIGIN, ...env },
-    billing: createStripeBilling,
+    billing: options.billing ?? createStripeBilling,
     assets: fixture.assets,
     now: () => clock.now,
     log: (line) => logs.push(line),
