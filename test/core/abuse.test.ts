@@ -72,10 +72,10 @@ describe('per-client limits (with a store)', () => {
     expect(statuses.at(-1)).toBe(429);
     // Another client is still served (the per-instance bucket allows the burst).
     expect((await from('198.51.100.9')).status).toBe(200);
-    const stored = [...made.store.data.keys(), ...made.store.data.values()].join(' ');
+    const stored = [...made.store.written.keys(), ...made.store.written.values()].join(' ');
     expect(stored).not.toContain('203.0.113.7');
     expect(stored).not.toContain('198.51.100.9');
-    expect([...made.store.data.keys()].some((k) => k.startsWith('tf:rl:signin:'))).toBe(true);
+    expect([...made.store.written.keys()].some((k) => k.startsWith('tf:rl:signin:'))).toBe(true);
   });
 });
 

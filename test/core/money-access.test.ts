@@ -62,7 +62,7 @@ describe('refunds and disputes', () => {
   it('charge.dispute.created marks the buyer changed when there is a store', async () => {
     const handler = world.handler({ store: true });
     const { session } = await buyOffer(handler, '4000 0000 0000 0259', 'dispute2@example.com');
-    expect(handler.store.data.get(changedKey(session.customer as string))).toBeDefined();
+    expect(await handler.store.get(changedKey(session.customer as string))).not.toBeNull();
   });
 });
 
@@ -82,9 +82,9 @@ describe('change marks', () => {
     const app = { store, config: { recheckSeconds: 3600 } } as unknown as Parameters<typeof markChanged>[0];
     await markChanged(app, 'cus_order', 200);
     await markChanged(app, 'cus_order', 100);
-    expect(store.data.get(changedKey('cus_order'))).toBe('200');
+    expect(await store.get(changedKey('cus_order'))).toBe('200');
     await markChanged(app, { id: 'cus_order' }, 300);
-    expect(store.data.get(changedKey('cus_order'))).toBe('300');
+    expect(await store.get(changedKey('cus_order'))).toBe('300');
   });
 });
 

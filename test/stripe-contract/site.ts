@@ -16,7 +16,7 @@ import { sealedGate } from '../../src/core/gate/contract.ts';
 import { type Manifest } from '../../src/core/manifest.ts';
 import { toMinorUnits } from '../../src/core/money.ts';
 import type { Handler } from '../../src/core/ports.ts';
-import { MemoryStore } from '../core/helpers/handler.ts';
+import { testStore, type TestStore } from '../core/helpers/handler.ts';
 import { dirAssets, SECRET } from '../core/helpers/site.ts';
 import { ORIGIN, type Backend } from './backends.ts';
 import { MANIFEST_PATH } from '../../src/core/paths.ts';
@@ -39,7 +39,7 @@ export interface Email {
 
 export interface Site {
   handle: Handler;
-  store: MemoryStore;
+  store: TestStore;
   outbox: Email[];
   logs: string[];
   close(): Promise<void>;
@@ -101,7 +101,7 @@ export async function startSite(backend: Backend): Promise<Site> {
   });
   const outboxUrl = `${await listen(outboxServer)}/outbox`;
   const logs: string[] = [];
-  const store = new MemoryStore();
+  const store = testStore(() => backend.now());
   const handle = createHandler({
     billing: createStripeBilling,
     env: {

@@ -211,7 +211,7 @@ describe('webhooks', () => {
     const response = await deliver(JSON.stringify(event));
     expect(response.status).toBe(200);
     expect(await response.text()).toBe('OK');
-    expect(site.store.data.get(changedKey(customer.id))).toBe(String(event.created));
+    expect(await site.store.get(changedKey(customer.id))).toBe(String(event.created));
     expect(site.outbox.slice(before).map((m) => [m.kind, m.to])).toEqual([['goodbye', address]]);
     expect(await browser.opens(tier(0))).toBe(false);
   });
@@ -255,7 +255,7 @@ describe('the billing portal', () => {
     expect(switched.items.data[0]!.price.id).toBe(target.id);
     const event = await eventAbout('customer.subscription.updated', subscription.id, (object) => (object as unknown as Stripe.Subscription).items.data[0]?.price.id === target.id);
     expect((await deliver(JSON.stringify(event))).status).toBe(200);
-    expect(site.store.data.get(changedKey(customer.id))).toBe(String(event.created));
+    expect(await site.store.get(changedKey(customer.id))).toBe(String(event.created));
     expect(await browser.opens(tier(1))).toBe(true);
   });
 
@@ -275,7 +275,7 @@ describe('the billing portal', () => {
     expect(after.items.data[0]!.price.id).toBe(yearly.id);
     const event = await eventAbout('customer.subscription.updated', subscription.id, (object) => (object as unknown as Stripe.Subscription).items.data[0]?.price.id === yearly.id);
     expect((await deliver(JSON.stringify(event))).status).toBe(200);
-    expect(site.store.data.get(changedKey(customer.id))).toBe(String(event.created));
+    expect(await site.store.get(changedKey(customer.id))).toBe(String(event.created));
     expect(await browser.opens(tier(0))).toBe(true);
   });
 });
@@ -304,7 +304,7 @@ describe('refunds', () => {
     expect(charge.amount_refunded).toBe(charge.amount);
     const event = await eventAbout('charge.refunded', charge.id);
     expect((await deliver(JSON.stringify(event))).status).toBe(200);
-    expect(site.store.data.get(changedKey(customer.id))).toBe(String(event.created));
+    expect(await site.store.get(changedKey(customer.id))).toBe(String(event.created));
   });
 
   it.skipIf(!HOSTED)(`a refunded purchase stops opening what it bought ${STAND_IN_ONLY}`, async () => {

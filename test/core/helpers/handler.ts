@@ -3,6 +3,7 @@
 
 import { createStripeBilling } from '../../../src/billing/stripe/index.ts';
 import type { BillingFactory } from '../../../src/core/billing.ts';
+import { createMemoryStore } from '../../../src/adapters/node/memory-store.ts';
 import { createHandler } from '../../../src/core/handler.ts';
 import type { Handler, KeyValueStore } from '../../../src/core/ports.ts';
 import { createKeyring } from '../../../src/core/crypto/keys.ts';
@@ -18,39 +19,53 @@ export interface TestHandler {
   handle: Handler;
   logs: string[];
   clock: { now: number };
-  store: MemoryStore;
+  store: TestStore;
 }
 
-export class MemoryStore implements KeyValueStore {
-  readonly data = new Map<string, string>();
-  readonly atomic: boolean = true;
-  async putIfAbsent(key: string, value: string) {
-    if (this.data.has(key)) return false;
-    this.data.set(key, value);
-    return true;
-  }
-  async get(key: string) {
-    return this.data.get(key) ?? null;
-  }
-  async put(key: string, value: string) {
-    this.data.set(key, value);
-  }
-  async delete(key: string) {
-    this.data.delete(key);
-  }
+/**
+ * The Node adapter's own memory store (src/adapters/node/memory-store.ts) on the test's clock, with a log
+ * of every write, so a test can see everything that was ever stored (abuse.test.ts: never a raw IP).
+ */
+export interface TestStore extends KeyValueStore {
+  readonly written: Map<string, string>;
 }
 
-export function makeHandler(fixture: Fixture, env: Record<string, string | undefined> = {}, options: { store?: boolean; now?: number; fetch?: typeof fetch; billing?: BillingFactory } = {}): TestHandler {
+export function testStore(now: () => number = () => NOW, store: KeyValueStore = createMemoryStore(now)): TestStore {
+  const written = new Map<string, string>();
+  return {
+    written,
+    get atomic() {
+      return store.atomic;
+    },
+    get: (key) => store.get(key),
+    delete: (key) => store.delete(key),
+    async put(key, value, options) {
+      written.set(key, value);
+      await store.put(key, value, options);
+    },
+    async putIfAbsent(key, value, options) {
+      const won = await store.putIfAbsent(key, value, options);
+      if (won) written.set(key, value);
+      return won;
+    },
+  };
+}
+
+/** Whether the handler has a store; a function reshapes the test store (say, into a non-atomic one). */
+export type StoreOption = boolean | ((store: KeyValueStore) => KeyValueStore);
+
+export function makeHandler(fixture: Fixture, env: Record<string, string | undefined> = {}, options: { store?: StoreOption; now?: number; fetch?: typeof fetch; billing?: BillingFactory } = {}): TestHandler {
   const logs: string[] = [];
   const clock = { now: options.now ?? NOW };
-  const store = new MemoryStore();
+  const store = testStore(() => clock.now);
+  const given = typeof options.store === 'function' ? options.store(store) : store;
   const handle = createHandler({
     env: { TRUEFANS_SECRET: SECRET, STRIPE_SECRET_KEY: 'sk_test_truefans_local', SITE_URL: ORIGIN, ...env },
     billing: options.billing ?? createStripeBilling,
     assets: fixture.assets,
     now: () => clock.now,
     log: (line) => logs.push(line),
-    ...(options.store ? { store } : {}),
+    ...(options.store ? { store: given } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   return { handle, logs, clock, store };

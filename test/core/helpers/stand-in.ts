@@ -11,7 +11,7 @@ import { siteSchema } from '../../../src/config/site-schema.ts';
 import type { Handler } from '../../../src/core/ports.ts';
 import { startStripeStandIn, type StandIn, type StandInOptions } from '../../../tools/stripe-local/index.ts';
 import { syncStripe } from '../../../src/stripe-sync/catalog.ts';
-import { makeHandler, NOW, ORIGIN, type TestHandler } from './handler.ts';
+import { makeHandler, NOW, ORIGIN, type StoreOption, type TestHandler } from './handler.ts';
 import { buildFixture, type Fixture } from './site.ts';
 import { afterAll, beforeAll } from 'vitest';
 
@@ -53,7 +53,7 @@ export interface World {
   outboxUrl: string;
   env: Record<string, string>;
   /** A handler on the stand-in's clock; webhooks from the stand-in reach the latest one made. */
-  handler(options?: { store?: boolean; env?: Record<string, string> }): TestHandler;
+  handler(options?: { store?: StoreOption; env?: Record<string, string> }): TestHandler;
   close(): Promise<void>;
 }
 
