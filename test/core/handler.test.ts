@@ -185,8 +185,12 @@ describe('other paths', () => {
   it('passes public paths to the static files unchanged', async () => {
     const { handle } = handlerOf(fixture, env());
     const response = await handle(request('/posts/hello/'));
+    const file = await fixture.assets.fetch('/posts/hello/', request('/posts/hello/'));
     expect(response.status).toBe(200);
-    expect(response.headers.get('cache-control')).toBe('public, max-age=600');
+    // The static reader's own caching headers, untouched (the Node adapter's: HTML revalidates).
+    expect(response.headers.get('cache-control')).toBe(file.headers.get('cache-control'));
+    expect(response.headers.get('cache-control')).toBe('public, max-age=0, must-revalidate');
+    expect(response.headers.get('etag')).toBe(file.headers.get('etag'));
     expect(response.headers.get('etag')).not.toBeNull();
     expect(response.headers.get('vary')).toBeNull();
     expect((await handle(request('/nope/'))).status).toBe(404);

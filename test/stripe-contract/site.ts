@@ -1,10 +1,8 @@
 // The deploy the contract's edge function serves: this run's site.yaml as a manifest (prices in minor
 // units, as the build writes them), one gated page per tier and per offer, each with a members-only marker
-// sealed with the real sealText, and the edge handler from src/core over it, with a local outbox.
+// sealed with the real sealText, and the edge handler from src/core over it, with the product's local outbox.
 
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { SiteConfig } from '../../src/config/site-schema.ts';
@@ -20,6 +18,8 @@ import { testStore, type TestStore } from '../core/helpers/handler.ts';
 import { dirAssets, SECRET } from '../core/helpers/site.ts';
 import { ORIGIN, type Backend } from './backends.ts';
 import { MANIFEST_PATH } from '../../src/core/paths.ts';
+import { listen } from '../../src/adapters/node/listen.ts';
+import { createOutbox, OUTBOX_PREFIX, type StoredEmail } from '../../src/local/outbox.ts';
 
 export const WEBHOOK_SECRET = 'whsec_truefans_contract';
 export const CREATOR = 'creator@contract.truefans.example';
@@ -30,23 +30,14 @@ export function gatedPage(access: string): { path: string; marker: string } {
   return { path: `/posts/${slug}/`, marker: `MEMBERS-ONLY-${slug.toUpperCase()}` };
 }
 
-export interface Email {
-  to: string;
-  subject: string;
-  text: string;
-  kind: string;
-}
+export type Email = StoredEmail;
 
 export interface Site {
   handle: Handler;
   store: TestStore;
-  outbox: Email[];
+  outbox: readonly Email[];
   logs: string[];
   close(): Promise<void>;
-}
-
-function listen(server: Server): Promise<string> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
 }
 
 export async function startSite(backend: Backend): Promise<Site> {
@@ -90,16 +81,10 @@ export async function startSite(backend: Backend): Promise<Site> {
   write('truefans-shell/index.html', layout('%TRUEFANS_TITLE%', '%TRUEFANS_MAIN%'));
   write('index.html', layout(site.title, `<h1>${site.title}</h1>`));
 
-  const outbox: Email[] = [];
-  const outboxServer = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      outbox.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Email);
-      res.writeHead(202).end();
-    });
-  });
-  const outboxUrl = `${await listen(outboxServer)}/outbox`;
+  // The product's own outbox (what `npm start` uses), on the Node adapter's own server.
+  const mail = createOutbox();
+  const outboxServer = await listen(mail.handle, { port: 0 });
+  const outboxUrl = `${outboxServer.url}${OUTBOX_PREFIX}/messages`;
   const logs: string[] = [];
   const store = testStore(() => backend.now());
   const handle = createHandler({
@@ -122,13 +107,10 @@ export async function startSite(backend: Backend): Promise<Site> {
   return {
     handle,
     store,
-    outbox,
+    outbox: mail.messages,
     logs,
     async close() {
-      await new Promise<void>((resolve) => {
-        outboxServer.closeAllConnections();
-        outboxServer.close(() => resolve());
-      });
+      await outboxServer.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

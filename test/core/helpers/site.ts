@@ -2,13 +2,14 @@
 // are sealed with the real sealText, a sealed asset, the feed template and the page shell. Each
 // members-only text carries a marker that denial tests look for in response bodies.
 
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createKeyring } from '../../../src/core/crypto/keys.ts';
 import { sealBytes, sealText } from '../../../src/core/crypto/seal.ts';
 import type { Manifest } from '../../../src/core/manifest.ts';
 import { sealedGate } from '../../../src/core/gate/contract.ts';
+import { createDistAssets } from '../../../src/adapters/node/static-files.ts';
 import type { AssetFetcher } from '../../../src/core/ports.ts';
 
 export const SECRET = 'k3J9vQxW2mZpL8rT5yN1bH6cF4dS7gA0eU2iO9wE3qR';
@@ -73,28 +74,13 @@ export interface FixtureOptions {
   terms?: boolean;
 }
 
-const TYPES: Record<string, string> = {
-  html: 'text/html; charset=utf-8',
-  json: 'application/json',
-  bin: 'application/octet-stream',
-  xml: 'application/xml',
-};
-
-/** Serves the temp dir the way a static host does: `/x/` is `/x/index.html`. */
+/** The Node adapter's own reader of dist/ (createDistAssets), noting each path the handler reads. */
 export function dirAssets(dir: string, seen: string[] = []): AssetFetcher {
+  const dist = createDistAssets(dir);
   return {
-    async fetch(path: string) {
+    fetch(path, request) {
       seen.push(path);
-      const clean = decodeURIComponent(path.split('?')[0]!);
-      if (clean.split('/').includes('..')) return new Response('Not found', { status: 404 });
-      let file = join(dir, clean);
-      if (clean.endsWith('/')) file = join(file, 'index.html');
-      if (!existsSync(file) || statSync(file).isDirectory()) return new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain' } });
-      const ext = file.split('.').pop() ?? '';
-      return new Response(readFileSync(file), {
-        status: 200,
-        headers: { 'content-type': TYPES[ext] ?? 'application/octet-stream', etag: `"${statSync(file).size}-${statSync(file).mtimeMs}"`, 'cache-control': 'public, max-age=600' },
-      });
+      return dist.fetch(path, request);
     },
   };
 }

@@ -1,5 +1,6 @@
 // Shared setup: a stand-in on a free port with a frozen clock, the real `stripe` package pointed at it,
 // and a plain-fetch driver for the hosted pages (the way a browser without JavaScript posts forms).
+import { listen } from '../../../src/adapters/node/listen.ts';
 import Stripe from 'stripe';
 import { afterEach, beforeEach } from 'vitest';
 import { startStripeStandIn, type StandIn, type StandInOptions } from '../../../tools/stripe-local/index.ts';
@@ -100,29 +101,21 @@ export async function postForm(url: string, fields: Record<string, string>): Pro
 }
 
 /** A webhook endpoint that records what it gets; `fail` lets a test make it answer 500 for a while. */
+/** A site's webhook endpoint, served by the Node adapter's own `listen`: records each delivery, or fails the first few. */
 export async function webhookReceiver() {
-  const { createServer } = await import('node:http');
   const received: { body: string; signature: string }[] = [];
   const state = { failFirst: 0 };
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
+  const server = await listen(
+    async (request) => {
+      const body = await request.text();
       if (state.failFirst > 0) {
         state.failFirst -= 1;
-        res.writeHead(500).end('nope');
-        return;
+        return new Response('nope', { status: 500 });
       }
-      received.push({ body: Buffer.concat(chunks).toString('utf8'), signature: String(req.headers['stripe-signature']) });
-      res.writeHead(200).end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${address.port}/webhook`,
-    received,
-    state,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+      received.push({ body, signature: String(request.headers.get('stripe-signature')) });
+      return new Response('ok');
+    },
+    { port: 0 },
+  );
+  return { url: `${server.url}/webhook`, received, state, close: () => server.close() };
 }
