@@ -4,9 +4,9 @@
 import Stripe from 'stripe';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cookiesFrom, form, request } from './helpers/handler.ts';
-import { payOnHostedPage, useWorld, WEBHOOK_SECRET, type World } from './helpers/stand-in.ts';
-import { expectNoSecrets, SECRET_TEXT } from './helpers/site.ts';
+import { cookiesFrom, form, request } from '../helpers/handler.ts';
+import { payOnHostedPage, useWorld, WEBHOOK_SECRET, type World } from '../helpers/stand-in.ts';
+import { expectNoSecrets, SECRET_TEXT } from '../helpers/site.ts';
 
 let world: World;
 let customer: string;
@@ -14,7 +14,7 @@ let subscription: string;
 let memberCookie: string;
 const EMAIL = 'hooked@example.com';
 // Stripe's own example objects (test/fixtures/stripe/).
-const fixtures = Object.fromEntries(['subscription', 'checkout.session'].map((name) => [name, JSON.parse(readFileSync(new URL(`../fixtures/stripe/${name}.json`, import.meta.url), 'utf8'))])) as Record<string, any>;
+const fixtures = Object.fromEntries(['subscription', 'checkout.session'].map((name) => [name, JSON.parse(readFileSync(new URL(`../../fixtures/stripe/${name}.json`, import.meta.url), 'utf8'))])) as Record<string, any>;
 const crypto = Stripe.createSubtleCryptoProvider();
 
 useWorld((built) => ({ world } = built));

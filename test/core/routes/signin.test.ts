@@ -2,11 +2,11 @@
 // and sets no cookie, a POST that signs in once and sends the fan to a clean URL.
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cookieHeader, cookiesFrom, form, request } from './helpers/handler.ts';
-import { payOnHostedPage, useWorld, type World } from './helpers/stand-in.ts';
+import { cookieHeader, cookiesFrom, form, request } from '../helpers/handler.ts';
+import { payOnHostedPage, useWorld, type World } from '../helpers/stand-in.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expectNoSecrets, SECRET_TEXT, type Fixture } from './helpers/site.ts';
+import { expectNoSecrets, SECRET_TEXT, type Fixture } from '../helpers/site.ts';
 
 let fixture: Fixture;
 let world: World;

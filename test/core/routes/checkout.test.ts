@@ -4,15 +4,15 @@
 import { readFileSync } from 'node:fs';
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { judgeSession } from '../../src/core/routes/checkout.ts';
-import type { CheckoutRecord } from '../../src/core/billing.ts';
-import { checkoutRecord } from '../../src/billing/stripe/entitlements.ts';
-import { createKeyring } from '../../src/core/crypto/keys.ts';
-import { nonceHash } from '../../src/core/checkout-nonce.ts';
-import type { App } from '../../src/core/context.ts';
-import { cookieHeader, cookiesFrom, form, NOW, request } from './helpers/handler.ts';
-import { payOnHostedPage, startWorld, useWorld, type World } from './helpers/stand-in.ts';
-import { buildFixture, expectNoSecrets, SECRET } from './helpers/site.ts';
+import { judgeSession } from '../../../src/core/routes/checkout.ts';
+import type { CheckoutRecord } from '../../../src/core/billing.ts';
+import { checkoutRecord } from '../../../src/billing/stripe/entitlements.ts';
+import { createKeyring } from '../../../src/core/crypto/keys.ts';
+import { nonceHash } from '../../../src/core/checkout-nonce.ts';
+import type { App } from '../../../src/core/context.ts';
+import { cookieHeader, cookiesFrom, form, NOW, request } from '../helpers/handler.ts';
+import { payOnHostedPage, startWorld, useWorld, type World } from '../helpers/stand-in.ts';
+import { buildFixture, expectNoSecrets, SECRET } from '../helpers/site.ts';
 
 let world: World;
 useWorld((built) => ({ world } = built));
@@ -99,7 +99,7 @@ describe('completing a checkout', () => {
 
 describe('the grant rules', () => {
   // Stripe's own example objects (test/fixtures/stripe/).
-  const fixtures = Object.fromEntries(['subscription', 'checkout.session'].map((name) => [name, JSON.parse(readFileSync(new URL(`../fixtures/stripe/${name}.json`, import.meta.url), 'utf8'))])) as Record<string, any>;
+  const fixtures = Object.fromEntries(['subscription', 'checkout.session'].map((name) => [name, JSON.parse(readFileSync(new URL(`../../fixtures/stripe/${name}.json`, import.meta.url), 'utf8'))])) as Record<string, any>;
   const nonce = 'n'.repeat(43);
 
   async function app(): Promise<App> {
