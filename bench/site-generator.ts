@@ -33,25 +33,49 @@ function rng(seed: number) {
   return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
 }
 
+/** `words` words of prose in paragraphs of 40 to 100. */
+function prose(next: () => number, words: number): string {
+  const paragraphs: string[] = [];
+  let left = words;
+  while (left > 0) {
+    const n = Math.min(left, 40 + Math.floor(next() * 60));
+    paragraphs.push(Array.from({ length: n }, () => VOCABULARY[Math.floor(next() * VOCABULARY.length)]).join(' ') + '.');
+    left -= n;
+  }
+  return paragraphs.join('\n\n');
+}
+
+const SITE_YAML =
+  'title: Bench Site\nurl: https://bench.example\nauthor:\n  name: Bench Author\ntiers:\n  - id: fan\n    name: Fan\n    yearly: 70\nposts_per_page: 20\n';
+
 export function generateSite(dir: string, posts: number, access: 'public' | 'members', wordsPerPost = 600): void {
   mkdirSync(join(dir, 'posts'), { recursive: true });
-  writeFileSync(
-    join(dir, 'site.yaml'),
-    'title: Bench Site\nurl: https://bench.example\nauthor:\n  name: Bench Author\ntiers:\n  - id: fan\n    name: Fan\n    yearly: 70\nposts_per_page: 20\n',
-  );
+  writeFileSync(join(dir, 'site.yaml'), SITE_YAML);
   const next = rng(42);
   for (let i = 0; i < posts; i++) {
-    const paragraphs: string[] = [];
-    let left = wordsPerPost;
-    while (left > 0) {
-      const n = Math.min(left, 40 + Math.floor(next() * 60));
-      paragraphs.push(Array.from({ length: n }, () => VOCABULARY[Math.floor(next() * VOCABULARY.length)]).join(' ') + '.');
-      left -= n;
-    }
     const day = String((i % 28) + 1).padStart(2, '0');
     writeFileSync(
       join(dir, 'posts', `post-${i}.md`),
-      `---\ntitle: Post number ${i}\ndate: 2026-0${(i % 9) + 1}-${day}\ndescription: A short note, number ${i}.\naccess: ${access}\n---\n${paragraphs.join('\n\n')}\n`,
+      `---\ntitle: Post number ${i}\ndate: 2026-0${(i % 9) + 1}-${day}\ndescription: A short note, number ${i}.\naccess: ${access}\n---\n${prose(next, wordsPerPost)}\n`,
+    );
+  }
+}
+
+/**
+ * A site of the given posts, each with about `bytes` of text. A members-only post keeps its first
+ * paragraph public (a teaser above the divider), as a creator would write it.
+ */
+export function generatePosts(dir: string, posts: Array<{ slug: string; access: 'public' | 'members'; bytes: number }>): void {
+  mkdirSync(join(dir, 'posts'), { recursive: true });
+  writeFileSync(join(dir, 'site.yaml'), SITE_YAML);
+  const next = rng(7);
+  const averageWordBytes = VOCABULARY.reduce((n, w) => n + w.length + 1, 0) / VOCABULARY.length;
+  for (const [i, post] of posts.entries()) {
+    const teaser = prose(next, 60);
+    const body = prose(next, Math.round(post.bytes / averageWordBytes) - 60);
+    writeFileSync(
+      join(dir, 'posts', `${post.slug}.md`),
+      `---\ntitle: ${post.slug}\ndate: 2026-01-${String(i + 1).padStart(2, '0')}\ndescription: A post of the serving bench.\naccess: ${post.access}\n---\n${teaser}\n\n${post.access === 'members' ? '<!-- members -->\n\n' : ''}${body}\n`,
     );
   }
 }
