@@ -58,14 +58,28 @@ export function negotiate(acceptEncoding: string | null): Encoding | null {
   return best;
 }
 
+/**
+ * Brotli's window, just large enough for a body of `size` bytes. The default (4 MB) makes each call
+ * allocate and clear several MB: with 50 pages compressed at once on the thread pool that cost about
+ * four times the compression itself (measured: 6.6 against 1.7 ms CPU per 100 KB page at quality 4).
+ * A window that covers the whole body loses nothing: every earlier byte is still in reach.
+ */
+const windowFor = (size: number) => Math.min(22, Math.max(16, Math.ceil(Math.log2(size + 1))));
+
+const brotliParams = (quality: number, size: number) => ({
+  [zlib.constants.BROTLI_PARAM_QUALITY]: quality,
+  ...(size ? { [zlib.constants.BROTLI_PARAM_SIZE_HINT]: size, [zlib.constants.BROTLI_PARAM_LGWIN]: windowFor(size) } : {}),
+});
+
 /** zlib settings: a file compressed once (high), or a body compressed for every request (dynamic). */
 export const SETTINGS = {
   static: (size: number): Record<Encoding, zlib.BrotliOptions | zlib.ZlibOptions> => ({
-    br: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: size <= HIGHEST_QUALITY_BYTES ? 11 : 9, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: size } },
+    br: { params: brotliParams(size <= HIGHEST_QUALITY_BYTES ? 11 : 9, size) },
     gzip: { level: 9 },
   }),
+  /** `size` 0: not known (a streamed body). */
   dynamic: (size: number): Record<Encoding, zlib.BrotliOptions | zlib.ZlibOptions> => ({
-    br: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4, ...(size ? { [zlib.constants.BROTLI_PARAM_SIZE_HINT]: size } : {}) } },
+    br: { params: brotliParams(4, size) },
     gzip: { level: 6 },
   }),
 };
