@@ -2,6 +2,7 @@
 // handler, which decides from the manifest what is gated; whatever it reads from the deploy output comes
 // from dist/ through createDistAssets. This is the server `npm start` and the Docker image run.
 
+import { createStripeBilling } from '../../billing/stripe/index.ts';
 import { createHandler } from '../../core/handler.ts';
 import type { EdgeEnv, KeyValueStore } from '../../core/ports.ts';
 import { ByteLru, DEFAULT_CACHE_BYTES } from './byte-lru.ts';
@@ -41,6 +42,7 @@ export function startNodeServer(options: NodeServerOptions): Promise<NodeServer>
   const cache = new ByteLru<object>(options.cacheBytes ?? DEFAULT_CACHE_BYTES);
   const handler = createHandler({
     env: options.env ?? process.env,
+    billing: createStripeBilling,
     assets: createDistAssets(options.distDir, { cache, ...(options.revalidateMs !== undefined ? { revalidateMs: options.revalidateMs } : {}) }),
     store: options.store ?? createMemoryStore(options.now),
     ...(options.now ? { now: options.now } : {}),
