@@ -130,13 +130,17 @@ export async function serveGatedPage(ctx: Ctx, pageKey: string): Promise<Respons
   const holding = holdingOf(fan);
   const memoKey = builtEtag ? `${pageKey}\u0000${builtEtag}\u0000${holding}` : undefined;
   let served = memoKey ? app.memo.pages.get(memoKey) : undefined;
+  let fresh: string | undefined;
   if (served) {
     await built.body?.cancel();
   } else {
     const made = await makePage(ctx, await built.text(), fan, built, pageKey, readable);
     if (!made.ok) return made.response;
-    served = { bytes: utf8.encode(made.html), type, etag: builtEtag ? await versionTag(app, pageKey, builtEtag, holding) : '' };
-    if (memoKey) app.memo.pages.set(memoKey, served, served.bytes.byteLength + stringBytes(served.etag));
+    fresh = made.html;
+    if (builtEtag) {
+      served = { bytes: utf8.encode(made.html), type, etag: await versionTag(app, pageKey, builtEtag, holding) };
+      app.memo.pages.set(memoKey!, served, served.bytes.byteLength + stringBytes(served.etag));
+    }
   }
 
   const cache = readable ? PRIVATE : TEASER;
@@ -144,12 +148,15 @@ export async function serveGatedPage(ctx: Ctx, pageKey: string): Promise<Respons
   // with it has no ETag and is made afresh.
   const flash = fan.kind === 'member' ? readFlash(request, ctx.url) : undefined;
   if (flash) {
-    const html = await tailorPage(utf8.decode(served.bytes), { signedIn: true, ent: (fan as Extract<Fan, { kind: 'member' }>).ent, flash }, { manifest: app.manifest, rankedTiers: app.rankedTiers, now: app.now() });
+    const html = await tailorPage(fresh ?? utf8.decode(served!.bytes), { signedIn: true, ent: (fan as Extract<Fan, { kind: 'member' }>).ent, flash }, { manifest: app.manifest, rankedTiers: app.rankedTiers, now: app.now() });
     return new Response(body(html), { status: 200, headers: headersFrom(built, { ...cache, 'content-type': type }, [...fan.cookies, clearFlash(ctx.url)]) });
   }
-  const extra: Record<string, string> = { ...cache, 'content-type': type, 'content-length': String(served.bytes.byteLength) };
-  if (served.etag) extra.etag = served.etag;
-  return new Response(body(served.bytes), { status: 200, headers: headersFrom(built, extra, fan.cookies) });
+  // A file without a version (a host that sends no ETag): the page made for this request, encoded once.
+  if (!served) return new Response(body(fresh!), { status: 200, headers: headersFrom(built, { ...cache, 'content-type': type }, fan.cookies) });
+  return new Response(body(served.bytes), {
+    status: 200,
+    headers: headersFrom(built, { ...cache, 'content-type': type, 'content-length': String(served.bytes.byteLength), etag: served.etag }, fan.cookies),
+  });
 }
 
 /**
