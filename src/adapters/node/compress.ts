@@ -23,6 +23,9 @@
 // CSRF or sign-in token, a feed token, an email address) next to anything the request controls (a query
 // string, a form value, a path echoed back). Then that response must be sent uncompressed, with
 // `Cache-Control: no-transform` (which this module honours), or the secret masked per response.
+// Gated pages are kept compressed by their ETag (src/core/routes/gated-page.ts): the tag is a digest of
+// the file and what the reader holds, so the kept bytes are the same for every reader holding the same
+// things, and carry nothing of any one fan (no name, email or token): keeping them changes nothing above.
 
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
