@@ -1,5 +1,9 @@
-// Issue 2's benchmark: build a generated 1,000-post site twice with the same content, all public and
-// all members-only, interleaved, and compare. Target: sealing plus the leak check add at most 10%.
+// Issue 2's benchmark, grown for issue 12: at each size (1,000, 5,000 and 10,000 posts by default), build
+// a generated site twice with the same content, all public and all members-only, interleaved, and compare:
+// time, peak memory, the leak check's cost per post, and sealing plus the leak check as a share of the
+// build. Targets: that share at most 10% at every size, and the same leak-check cost per post at 10,000
+// posts as at 1,000 (linear). BENCH_POSTS=1000,5000 picks the sizes; BENCH_ROUNDS the rounds (default 2
+// up to 1,000 posts, 1 above: a 10,000-post build takes minutes).
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,8 +12,8 @@ import { join, resolve } from 'node:path';
 import { generateSite } from './site-generator.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const POSTS = Number(process.env.BENCH_POSTS ?? 1000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const SIZES = (process.env.BENCH_POSTS ?? '1000,5000,10000').split(',').map(Number);
+const roundsFor = (posts: number) => Number(process.env.BENCH_ROUNDS ?? (posts <= 1000 ? 2 : 1));
 
 interface Run {
   ms: number;
@@ -42,35 +46,60 @@ function runBuild(content: string, work: string): Run {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-export function benchBuild() {
+function benchSize(posts: number) {
+  const rounds = roundsFor(posts);
   const work = mkdtempSync(join(tmpdir(), 'truefans-bench-'));
-  const pub = join(work, 'public-site');
-  const mem = join(work, 'members-site');
-  generateSite(pub, POSTS, 'public');
-  generateSite(mem, POSTS, 'members');
-  const runs: { public: Run[]; members: Run[] } = { public: [], members: [] };
-  for (let r = 0; r < ROUNDS; r++) {
-    runs.public.push(runBuild(pub, work));
-    runs.members.push(runBuild(mem, work));
+  try {
+    const pub = join(work, 'public-site');
+    const mem = join(work, 'members-site');
+    generateSite(pub, posts, 'public');
+    generateSite(mem, posts, 'members');
+    const runs: { public: Run[]; members: Run[] } = { public: [], members: [] };
+    for (let r = 0; r < rounds; r++) {
+      runs.public.push(runBuild(pub, work));
+      runs.members.push(runBuild(mem, work));
+    }
+    const p = median(runs.public.map((r) => r.ms));
+    const m = median(runs.members.map((r) => r.ms));
+    // The whole-build ratio also counts what members-only pages render besides sealing (paywall cards), and
+    // swings with the machine; the share below is sealing plus the leak check alone, from the build's own
+    // timers, net of what the same pass costs on the all-public build.
+    const extra = median(runs.members.map((r) => r.sealMs + r.leakCheckMs)) - median(runs.public.map((r) => r.sealMs + r.leakCheckMs));
+    const leakCheckMs = median(runs.members.map((r) => r.leakCheckMs));
+    const sealMs = median(runs.members.map((r) => r.sealMs));
+    return {
+      posts,
+      rounds,
+      publicBuildMs: Math.round(p),
+      membersBuildMs: Math.round(m),
+      ratio: Number((m / p).toFixed(3)),
+      sealAndLeakCheckShare: Number((extra / p).toFixed(3)),
+      sealMs,
+      leakCheckMs,
+      leakCheckMsPerPost: Number((leakCheckMs / posts).toFixed(3)),
+      sealAndLeakCheckMsPerPost: Number(((sealMs + leakCheckMs) / posts).toFixed(3)),
+      peakRssMb: { public: Math.round(Math.max(...runs.public.map((r) => r.maxRssMb))), members: Math.round(Math.max(...runs.members.map((r) => r.maxRssMb))) },
+    };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
-  rmSync(work, { recursive: true, force: true });
-  const p = median(runs.public.map((r) => r.ms));
-  const m = median(runs.members.map((r) => r.ms));
-  // The whole-build ratio also counts what members-only pages render besides sealing (paywall cards), and
-  // swings with the machine; the share below is sealing plus the leak check alone, from the build's own
-  // timers, net of what the same pass costs on the all-public build.
-  const extra = median(runs.members.map((r) => r.sealMs + r.leakCheckMs)) - median(runs.public.map((r) => r.sealMs + r.leakCheckMs));
+}
+
+export function benchBuild() {
+  const sizes = SIZES.map((posts) => {
+    const result = benchSize(posts);
+    console.log(
+      `${posts} posts: public ${result.publicBuildMs} ms, members ${result.membersBuildMs} ms, peak ${result.peakRssMb.members} MB; ` +
+        `leak check ${result.leakCheckMsPerPost} ms/post, sealing + leak check ${(result.sealAndLeakCheckShare * 100).toFixed(1)}% of the build (goal <= 10%)`,
+    );
+    return result;
+  });
+  const perPost = sizes.map((s) => s.leakCheckMsPerPost);
   return {
-    posts: POSTS,
-    rounds: ROUNDS,
-    publicBuildMs: Math.round(p),
-    membersBuildMs: Math.round(m),
-    ratio: Number((m / p).toFixed(3)),
-    sealAndLeakCheckShare: Number((extra / p).toFixed(3)),
-    sealMs: median(runs.members.map((r) => r.sealMs)),
-    leakCheckMs: median(runs.members.map((r) => r.leakCheckMs)),
-    peakRssMb: { public: Math.round(Math.max(...runs.public.map((r) => r.maxRssMb))), members: Math.round(Math.max(...runs.members.map((r) => r.maxRssMb))) },
-    target: 'sealing plus the leak check add at most 10% (sealAndLeakCheckShare <= 0.10)',
+    sizes,
+    // Largest size's cost per post over the smallest's: 1.0 is linear (goal: about 1, noise aside).
+    leakCheckGrowth: sizes.length > 1 ? Number((perPost.at(-1)! / perPost[0]!).toFixed(2)) : null,
+    target: 'sealing plus the leak check add at most 10% at every size (sealAndLeakCheckShare <= 0.10); the same leak-check ms/post at every size (leakCheckGrowth about 1)',
   };
 }
 

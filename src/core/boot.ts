@@ -49,17 +49,25 @@ function manifestError(problem: string): TruefansError {
   return new TruefansError(Errors.ManifestInvalid, { file: MANIFEST_PATH, problem });
 }
 
+const MB = 1024 * 1024;
+/**
+ * What each per-isolate memo may hold, in bytes (least recently used out first): about 30 MB in all, so
+ * an isolate (Cloudflare's hold 128 MB) or the Node server stays flat however many fans and pages it
+ * sees. Sessions: about 8,000 fans' cookies; pages: a hundred 100 KB pages per holding.
+ */
+export const MEMO_BYTES = { sessions: 8 * MB, opened: 8 * MB, pages: 12 * MB, feedChecks: 2 * MB } as const;
+
 export function createBoot(options: HandlerOptions): Boot {
   const log = options.log ?? ((line: string) => console.error(line));
   const now = options.now ?? (() => Date.now());
   const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init));
-  const feedChecks: App['feedChecks'] = new Memo(5_000);
+  const feedChecks: App['feedChecks'] = new Memo(MEMO_BYTES.feedChecks);
   const claims = createLocalClaims();
   const buckets = createBuckets();
   // Verifying a cookie and opening a sealed part each cost a trip to WebCrypto's thread pool, and opening
   // a page costs a decode, a scan and an encode; an isolate serving the same fans and pages again
-  // remembers the results (keyed by the exact token, envelope, or file version), within 24 MB.
-  const memo: App['memo'] = { sessions: new Memo(10_000), opened: new Memo(2_000, 8 * 1024 * 1024), pages: new Memo(2_000, 16 * 1024 * 1024) };
+  // remembers the results (keyed by the exact token, envelope, or file version), within MEMO_BYTES.
+  const memo: App['memo'] = { sessions: new Memo(MEMO_BYTES.sessions), opened: new Memo(MEMO_BYTES.opened), pages: new Memo(MEMO_BYTES.pages) };
 
   let base: Promise<Base> | undefined;
   function loadBase(): Promise<Base> {

@@ -6,9 +6,9 @@
 import type { App } from './context.ts';
 import { Memo } from './memo.ts';
 
-/** Per isolate; bounded, so a flood of distinct keys cannot grow it. */
+/** Per isolate; bounded in bytes (about 10,000 claims), so a flood of distinct keys cannot grow it. */
 export type LocalClaims = Memo<number>;
-export const createLocalClaims = (): LocalClaims => new Memo<number>(10_000);
+export const createLocalClaims = (): LocalClaims => new Memo<number>(4 * 1024 * 1024);
 
 /** True if this caller now holds `key` for `ttlSeconds`; false if someone else does. */
 export async function claim(app: App, key: string, ttlSeconds: number): Promise<boolean> {

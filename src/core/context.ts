@@ -41,8 +41,8 @@ export interface App {
   buckets: Buckets;
   /** Single-use claims held by this isolate (claims.ts). */
   claims: LocalClaims;
-  /** Per-isolate memos: verified session tokens, opened sealed parts, opened pages (by ETag). */
-  memo: { sessions: Memo<Session>; opened: Memo<string>; pages: Memo<{ bytes: Uint8Array<ArrayBuffer>; type: string }> };
+  /** Per-isolate memos, bounded in bytes: verified session tokens, opened sealed parts, gated pages as served (by the file's ETag and what the reader holds). */
+  memo: { sessions: Memo<Session>; opened: Memo<string>; pages: Memo<{ bytes: Uint8Array<ArrayBuffer>; type: string; etag: string }> };
 }
 
 export interface Ctx {

@@ -11,6 +11,7 @@ import { clearCookie, readCookie, SESSION_COOKIE, setCookie } from './http/cooki
 import { isMissing, isTransient, stripeFailure, type ReadOptions } from './billing.ts';
 import { signSession, verifySession, type Session } from './tokens/session.ts';
 import { isRevoked } from './revocation.ts';
+import { stringBytes } from './memo.ts';
 
 export type Fan =
   | { kind: 'anonymous'; cookies: string[] }
@@ -64,7 +65,8 @@ export async function readSession(ctx: Ctx): Promise<{ session: Session | undefi
   if (known) session = known.expiresAt > app.now() / 1000 ? known : undefined;
   else {
     const result = await verifySession(app.keyring, app.siteOrigin, token, app.now());
-    if (result.ok) app.memo.sessions.set(token, (session = result.session));
+    // The decoded session holds no more than its token carries.
+    if (result.ok) app.memo.sessions.set(token, (session = result.session), stringBytes(token));
   }
   if (session && (await isRevoked(app, session))) session = undefined;
   return session ? { session, invalid: false } : { session: undefined, invalid: true };

@@ -1,16 +1,24 @@
-// A small least-recently-used map, bounded by entry count and by total size, for per-isolate memos: session
-// tokens already verified, sealed parts already opened. Each is keyed by the exact bytes it was computed
-// from, so a hit can only ever return what the full check would have returned for that input.
+// A least-recently-used map bounded by the bytes it holds, for per-isolate memos: session tokens already
+// verified, sealed parts already opened, pages already built, feed checks, claims. Each is keyed by the
+// exact bytes it was computed from, so a hit can only ever return what the full check would have
+// returned for that input. A count of entries says nothing about memory (a session is 1 KB, an opened
+// page 100 KB), so the bound is in bytes: what the caller says a value holds, plus its key and the
+// map's own slot.
+
+/** Per entry, besides its key and value: the record and the Map's slot, roughly. */
+export const ENTRY_OVERHEAD = 96;
+
+/** The bytes a string holds, at most (V8 and the other engines keep strings of one-byte text as Latin-1). */
+export const stringBytes = (text: string): number => 2 * text.length;
 
 export class Memo<V> {
-  readonly #map = new Map<string, { value: V; size: number }>();
-  readonly #maxEntries: number;
-  readonly #maxSize: number;
-  #size = 0;
+  readonly #map = new Map<string, { value: V; bytes: number }>();
+  readonly maxBytes: number;
+  #bytes = 0;
 
-  constructor(maxEntries: number, maxSize = Number.POSITIVE_INFINITY) {
-    this.#maxEntries = maxEntries;
-    this.#maxSize = maxSize;
+  constructor(maxBytes: number) {
+    if (!(maxBytes >= 0)) throw new RangeError(`a memo's size must be a number of bytes of 0 or more, got ${maxBytes}`);
+    this.maxBytes = maxBytes;
   }
 
   get(key: string): V | undefined {
@@ -21,23 +29,31 @@ export class Memo<V> {
     return hit.value;
   }
 
-  set(key: string, value: V, size = 1): void {
-    if (size > this.#maxSize) return;
+  /** Keeps `value` (holding `valueBytes`), evicting the least recently used; too big to fit: not kept. */
+  set(key: string, value: V, valueBytes = 0): void {
     const old = this.#map.get(key);
     if (old) {
-      this.#size -= old.size;
+      this.#bytes -= old.bytes;
       this.#map.delete(key);
     }
-    this.#map.set(key, { value, size });
-    this.#size += size;
-    while (this.#map.size > this.#maxEntries || this.#size > this.#maxSize) {
-      const [oldest, entry] = this.#map.entries().next().value!;
+    const bytes = ENTRY_OVERHEAD + stringBytes(key) + valueBytes;
+    if (bytes > this.maxBytes) return;
+    this.#map.set(key, { value, bytes });
+    this.#bytes += bytes;
+    for (const [oldest, entry] of this.#map) {
+      if (this.#bytes <= this.maxBytes) break;
       this.#map.delete(oldest);
-      this.#size -= entry.size;
+      this.#bytes -= entry.bytes;
     }
   }
 
+  /** Entries held now. */
   get size(): number {
     return this.#map.size;
+  }
+
+  /** Bytes held now, keys and overhead included. */
+  get bytes(): number {
+    return this.#bytes;
   }
 }

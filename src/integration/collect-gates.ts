@@ -1,6 +1,11 @@
 // The sealing pass's first step: find every gated page, its gates and their tiers, and the local files
 // used only inside gates (a file referenced anywhere in public is public: the teaser shows it). Every
 // gate's text goes into the leak index.
+//
+// Nothing here keeps a page's HTML: a page is read again when it is sealed, and the public texts are
+// read again only when some file is used inside a gate, so what the pass holds does not grow with the
+// site. (The pass grew faster than the site, 1.9 s at 1,000 posts and 66 s at 5,000, while it held every
+// page; that this was the cause is a lead from issue 12, not yet confirmed by the build bench.)
 
 import { ARTICLE_ACCESS_ATTR, ARTICLE_POST_ATTR, GATE_TAG, gateTier, gateValues, LOCKED_TAG, TIER_ATTR } from '../core/gate/contract.ts';
 import { findMarkers, type Marker } from '../core/html/markers.ts';
@@ -11,11 +16,28 @@ import { sealFailure, type SealContext } from './seal-context.ts';
 
 export interface GatedPage {
   file: string;
-  html: string;
   post: string;
-  gates: Marker[];
-  locked: Marker[];
-  tierOf: (m: Marker) => string;
+  /** The post's frontmatter access, from its <article>: a gate with no tier takes it. */
+  access: string | undefined;
+}
+
+/** The gates and paywalls of a gated page's HTML, as collectGates found them. */
+export function markersOf(html: string): { gates: Marker[]; locked: Marker[] } {
+  return { gates: findMarkers(html, GATE_TAG), locked: findMarkers(html, LOCKED_TAG) };
+}
+
+/** The tier a gate or paywall of this page is for. */
+export const tierOf = (page: Pick<GatedPage, 'access'>, m: Marker): string => gateTier(m.attrs[TIER_ATTR], page.access);
+
+/** A page's text without its gates: what a visitor may see of it. */
+function withoutGates(html: string, gates: readonly Marker[]): string {
+  let rest = '';
+  let at = 0;
+  for (const gate of gates) {
+    rest += html.slice(at, gate.start);
+    at = gate.end;
+  }
+  return rest + html.slice(at);
 }
 
 export interface AssetUse {
@@ -60,19 +82,17 @@ export function collectGates(ctx: SealContext): CollectedGates {
   const validTiers = new Set(gateValues(site.tiers.map((t) => t.id)));
   const pages: GatedPage[] = [];
   const uses = new Map<string, AssetUse>();
-  const publicTexts: string[] = [];
+  const texts: string[] = [];
   for (const file of files) {
     if (!isTextFile(file) || file === FEED_INDEX_FILE) continue;
     const html = read(file);
     if (!file.endsWith('.html') || (!html.includes(`<${GATE_TAG}`) && !html.includes(`<${LOCKED_TAG}`))) {
-      publicTexts.push(html);
+      texts.push(file);
       continue;
     }
     let gates: Marker[];
-    let locked: Marker[];
     try {
-      gates = findMarkers(html, GATE_TAG);
-      locked = findMarkers(html, LOCKED_TAG);
+      gates = markersOf(html).gates;
     } catch (error) {
       sealFailure(Errors.SealBlockInvalid, { file: `${displayDir}/${file}`, problem: (error as Error).message });
     }
@@ -80,9 +100,9 @@ export function collectGates(ctx: SealContext): CollectedGates {
     if (gates.length && !post) {
       sealFailure(Errors.SealOutsidePost, { file: `${displayDir}/${file}` });
     }
-    const tierOf = (m: Marker) => gateTier(m.attrs[TIER_ATTR], access);
+    const page: GatedPage = { file, post: post!, access };
     for (const gate of gates) {
-      const tier = tierOf(gate);
+      const tier = tierOf(page, gate);
       if (!validTiers.has(tier)) {
         sealFailure(Errors.SealTierUnknown, { file: `${displayDir}/${file}`, post: post!, tier, tiers: [...validTiers] });
       }
@@ -96,24 +116,25 @@ export function collectGates(ctx: SealContext): CollectedGates {
         uses.set(ref, use);
       }
     }
-    pages.push({ file, html, post: post!, gates, locked, tierOf });
-    let rest = '';
-    let at = 0;
-    for (const gate of gates) {
-      rest += html.slice(at, gate.start);
-      at = gate.end;
-    }
-    publicTexts.push(rest + html.slice(at));
+    pages.push(page);
+    texts.push(file);
   }
+  // Public texts are read again (gated pages without their gates) only when a file is used inside a gate.
+  const publicTexts = function* () {
+    for (const file of texts) {
+      const html = read(file);
+      yield pages.length && file.endsWith('.html') && html.includes(`<${GATE_TAG}`) ? withoutGates(html, markersOf(html).gates) : html;
+    }
+  };
   return { pages, sealedFiles: withoutPublic(uses, publicTexts) };
 }
 
 /** Drops the files that any public text references. */
-function withoutPublic(uses: Map<string, AssetUse>, publicTexts: string[]): Map<string, AssetUse> {
+function withoutPublic(uses: Map<string, AssetUse>, publicTexts: () => Iterable<string>): Map<string, AssetUse> {
   if (!uses.size) return uses;
   const publicRefs = new Set<string>();
   const names = [...uses.keys()];
   const pattern = new RegExp(names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
-  for (const text of publicTexts) for (const m of text.matchAll(pattern)) publicRefs.add(m[0]);
+  for (const text of publicTexts()) for (const m of text.matchAll(pattern)) publicRefs.add(m[0]);
   return new Map([...uses].filter(([ref]) => !publicRefs.has(ref)));
 }

@@ -18,10 +18,10 @@ interface FeedIndex {
   items: { post: string; title: string; link: string; date: string; description: string; access: string }[];
 }
 
-/** `sealedHtml` holds the pages the sealing pass rewrote; any other page is read from the output. */
-export function writeFeedTemplate(ctx: SealContext, sealedHtml: Map<string, string>): void {
+/** Each post's body is read from the output as the sealing pass left it (gated pages already sealed). */
+export function writeFeedTemplate(ctx: SealContext): void {
   const { dir, site, fileSet, read } = ctx;
-  const pageHtml = (file: string) => sealedHtml.get(file) ?? (fileSet.has(file) ? read(file) : undefined);
+  const pageHtml = (file: string) => (fileSet.has(file) ? read(file) : undefined);
   const indexPath = join(dir, FEED_INDEX_FILE);
   let index: FeedIndex;
   try {

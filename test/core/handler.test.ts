@@ -4,10 +4,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MANIFEST_PATH } from '../../src/core/paths.ts';
+import { MANIFEST_PATH, ROUTES } from '../../src/core/paths.ts';
 import type { AssetFetcher } from '../../src/core/ports.ts';
 import { functionPaths } from '../../src/core/router.ts';
 import { createMemoryBilling, type MemoryBilling } from './helpers/memory-billing.ts';
+import { notModified } from '../../src/adapters/node/http-cache.ts';
 import { form, makeHandler, NOW, request, sessionFor } from './helpers/handler.ts';
 import { buildFixture, expectNoSecrets, OTHER_SECRET, SECRET_TEXT, TEASER_TEXT, type Fixture } from './helpers/site.ts';
 
@@ -39,7 +40,9 @@ describe('gated pages', () => {
     expect(body).not.toContain('<truefans-locked');
     expect(response.headers.get('cache-control')).toBe('private, no-store');
     expect(response.headers.get('vary')).toBe('Cookie');
-    expect(response.headers.get('etag')).toBeNull();
+    // A strong tag of the file's version and what the fan holds (issue 12), with the body's exact length.
+    expect(response.headers.get('etag')).toMatch(/^"tf[A-Za-z0-9_-]{27}"$/);
+    expect(response.headers.get('content-length')).toBe(String(new TextEncoder().encode(body).byteLength));
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(billing.calls.length).toBe(before); // a fresh cookie needs no Stripe call
   });
@@ -54,7 +57,57 @@ describe('gated pages', () => {
     expectNoSecrets(body);
     expect(response.headers.get('vary')).toBe('Cookie');
     expect(response.headers.get('cache-control')).toBe('private, no-cache');
-    expect(response.headers.get('etag')).toBeNull();
+    // Issue 12: the teaser has a version of its own, and carries no ciphertext.
+    expect(response.headers.get('etag')).toMatch(/^"tf[A-Za-z0-9_-]{27}"$/);
+    expect(body).not.toContain('<truefans-gate');
+    expect(body).not.toContain('tf1.');
+  });
+
+  it('gives each holding its own strong ETag: the teaser, a member, another member with the same tiers, a member with other tiers', async () => {
+    const { handle } = makeHandler(fixture, env());
+    const get = async (cookie?: string, headers: Record<string, string> = {}) => {
+      const response = await handle(request('/posts/winter-tour/', { ...(cookie ? { cookie } : {}), headers }));
+      return { response, body: await response.text(), etag: response.headers.get('etag')! };
+    };
+    const teaser = await get();
+    const one = await get(await supporter());
+    const two = await get(await sessionFor('cus_fan2', { tiers: ['supporter'], offers: [] }, NOW - 30_000));
+    const patron = await get(await sessionFor('cus_p', { tiers: ['patron'], offers: [] }, NOW - 60_000));
+    const buyer = await get(await sessionFor('cus_b', { tiers: [], offers: ['field-recordings'] }, NOW - 60_000));
+    // Never from who the fan is: two supporters share the tag, and the bytes.
+    expect(two.etag).toBe(one.etag);
+    expect(two.body).toBe(one.body);
+    expect(new Set([teaser.etag, one.etag, patron.etag, buyer.etag]).size).toBe(4);
+    expect(one.body).toContain(SECRET_TEXT.members);
+    expectNoSecrets(buyer.body);
+    expect(buyer.body).not.toContain('tf1.');
+    // The same reader again: the same tag (the page is remembered by the file's ETag).
+    expect((await get()).etag).toBe(teaser.etag);
+    // A member presenting the teaser's tag (they read it before joining) gets the whole page, never a 304;
+    // a visitor presenting a member's tag gets the teaser; neither is turned into a 304 by the Node server.
+    const member = await get(await supporter(), { 'if-none-match': teaser.etag });
+    expect(member.response.status).toBe(200);
+    expect(member.body).toContain(SECRET_TEXT.members);
+    const visitorRequest = request('/posts/winter-tour/', { headers: { 'if-none-match': one.etag } });
+    const visitor = notModified(visitorRequest, await handle(visitorRequest));
+    expect(visitor.status).toBe(200);
+    expectNoSecrets(await visitor.text());
+    const again = request('/posts/winter-tour/', { cookie: await supporter(), headers: { 'if-none-match': one.etag } });
+    expect(notModified(again, await handle(again)).status).toBe(200);
+  });
+
+  it('shows a visitor with scripts off the paywall and the way to join, and none of the sealed parts, however long the post', async () => {
+    const { handle } = makeHandler(fixture, env());
+    const built = readFileSync(join(fixture.dir, 'posts/winter-tour/index.html'), 'utf8');
+    expect(built).toContain('data-truefans-envelope');
+    const body = await (await handle(request('/posts/winter-tour/'))).text();
+    expect(body).toContain('<truefans-locked data-tier="members" data-paywall="post">');
+    expect(body).toMatch(new RegExp(`<form[^>]+action="${ROUTES.checkout}"`));
+    expect(body).not.toContain('data-truefans-envelope');
+    // What is left is the page as built less its sealed parts: no byte of ciphertext is sent.
+    const gates = [...built.matchAll(/<truefans-gate[\s\S]*?<\/truefans-gate>/g)].reduce((n, m) => n + m[0].length, 0);
+    expect(gates).toBeGreaterThan(0);
+    expect(body.length).toBe(built.length - gates);
   });
 
   it('shows a supporter only the teaser of a patron page, and of an offer page', async () => {

@@ -86,6 +86,25 @@ describe('LeakIndex', () => {
     expect(normalizedWords('<p>Caf&eacute; &amp; <b>Bar</b>&#8217;s \\u0022Fine\\u0022 Wine!</p>')).toEqual(['café', 'bar', 's', 'fine', 'wine']);
   });
 
+  it('splits words exactly as /[\\p{L}\\p{N}]+/gu does, outside ASCII too', () => {
+    // The index hashes words in place instead of matching a regular expression; it must agree with it:
+    // astral letters (a surrogate pair), an emoji and a lone surrogate (not letters), combining marks,
+    // CJK, Arabic digits, and capitals that lower-case to two code units.
+    const text = 'Ünïcode 𝒜𝒷𝒸 naïve cafe\u0301 ✨emoji✨ lone\ud800half 東京 ٣٤٥ İstanbul ǅemal x²y 42nd';
+    expect(normalizedWords(text)).toEqual(text.toLowerCase().match(/[\p{L}\p{N}]+/gu));
+  });
+
+  it('finds the same words in every post that holds them, and short fragments too', () => {
+    const index = new LeakIndex();
+    index.addText('first', GATED);
+    index.addText('second', `<p>${GATED}</p>`);
+    index.addText('short', 'Five members-only words here');
+    const found = index.scanText('x', `<div>${GATED}</div>`);
+    expect(found.map((l) => l.post).sort()).toEqual(['first', 'second']);
+    expect(index.scanText('y', 'and then: five MEMBERS only words, here.').map((l) => l.post)).toEqual(['short']);
+    expect(index.scanText('z', 'five members only words there')).toEqual([]);
+  });
+
   it('finds a copy of 11 or more consecutive words, and ignores shorter overlaps', () => {
     const index = new LeakIndex();
     index.addText('p', GATED);

@@ -6,13 +6,15 @@ import { parseArgs } from 'node:util';
 import { isTruefansError } from '../../core/errors.ts';
 import { startNodeServer } from './server.ts';
 
-const USAGE = `Usage: node src/adapters/node/cli.ts [--dist dist] [--port 4321] [--host 127.0.0.1] [--trust-proxy]
+const USAGE = `Usage: node src/adapters/node/cli.ts [--dist dist] [--port 4321] [--host 127.0.0.1] [--trust-proxy] [--cache-mb 64]
 
   --dist          the built site (default: dist)
   --port          port to listen on (default: $PORT or 4321; 0 picks a free one)
   --host          address to bind (default: $HOST or 127.0.0.1; 0.0.0.0 in a container)
   --trust-proxy   trust X-Forwarded-Proto/Host from the reverse proxy in front (TLS termination);
                   also TRUEFANS_TRUST_PROXY=1
+  --cache-mb      memory for files and their compressed forms, in MB (default 64; 0 reads every
+                  request from disk)
 
 Secrets come from the environment: TRUEFANS_SECRET, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET.`;
 
@@ -23,6 +25,7 @@ async function main() {
       port: { type: 'string' },
       host: { type: 'string' },
       'trust-proxy': { type: 'boolean', default: false },
+      'cache-mb': { type: 'string', default: '64' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -35,6 +38,11 @@ async function main() {
     console.error(`--port must be a whole number from 0 to 65535, got "${values.port ?? process.env.PORT}".`);
     process.exit(2);
   }
+  const cacheMb = Number(values['cache-mb']);
+  if (!Number.isFinite(cacheMb) || cacheMb < 0) {
+    console.error(`--cache-mb must be a number of megabytes, 0 or more, got "${values['cache-mb']}".`);
+    process.exit(2);
+  }
 
   let server;
   try {
@@ -43,6 +51,7 @@ async function main() {
       port,
       host: values.host ?? process.env.HOST ?? '127.0.0.1',
       trustProxy: values['trust-proxy'] || process.env.TRUEFANS_TRUST_PROXY === '1',
+      cacheBytes: Math.round(cacheMb * 1024 * 1024),
     });
   } catch (error) {
     if (isTruefansError(error)) {

@@ -1,17 +1,44 @@
 // Compresses the server's final responses with brotli or gzip (node:zlib) when the client accepts it and
 // the body is text worth compressing. A compressed body is a different representation, so a strong ETag
 // gets the encoding as a suffix (`"abc"` -> `"abc-br"`), which static-files.ts still recognises in
-// If-None-Match. Compressed bytes of files with an ETag are kept in a small cache, so a public page is
-// compressed once, not on every request.
+// If-None-Match.
+//
+// Two kinds of response, two settings:
+// - A file (a strong ETag, a known length): compressed once, at a high setting (brotli 11, gzip 9), and
+//   kept by ETag and encoding in the server's byte-bounded cache, so every later request sends the
+//   remembered bytes as they are. (Private responses with a strong ETag are kept the same way, compressed
+//   at the dynamic setting.)
+// - Anything else, such as a members-only page the core opened for this request: compressed per request
+//   at settings meant for dynamic content (brotli 4, gzip 6), which give most of the saving for a few
+//   percent of the CPU of the maximum settings (bench/serving.ts measures the trade). A body up to 2 MB
+//   is compressed in one call on libuv's thread pool; a longer one is streamed.
+//
+// Why compressing these pages cannot enable BREACH-style guessing. BREACH recovers a secret from the
+// compressed size of a response that holds both the secret and text the attacker chooses (reflected
+// from the request), by watching the length change as guesses match. Our pages hold no secret to guess:
+// no CSRF token, session value, nonce or key is ever written into a page body (the session lives in an
+// HttpOnly cookie, which is a header; forms are protected by Origin checks, not tokens in the page), and
+// the core reflects no request text into an HTML body it compresses here. A member's page holds only
+// what that member may read anyway. This argument breaks if a body ever carries a per-user secret (a
+// CSRF or sign-in token, a feed token, an email address) next to anything the request controls (a query
+// string, a form value, a path echoed back). Then that response must be sent uncompressed, with
+// `Cache-Control: no-transform` (which this module honours), or the secret masked per response.
+// Gated pages are kept compressed by their ETag (src/core/routes/gated-page.ts): the tag is a digest of
+// the file and what the reader holds, so the kept bytes are the same for every reader holding the same
+// things, and carry nothing of any one fan (no name, email or token): keeping them changes nothing above.
 
 import { Readable } from 'node:stream';
-import { buffer } from 'node:stream/consumers';
+import { promisify } from 'node:util';
 import zlib from 'node:zlib';
+import { FastResponse } from 'srvx/node';
+import { ByteLru, DEFAULT_CACHE_BYTES } from './byte-lru.ts';
 
 const COMPRESSIBLE = /^text\/|^application\/(?:javascript|json|xml|rss\+xml|atom\+xml|manifest\+json|ld\+json)|^image\/svg\+xml/;
 const MIN_BYTES = 1024;
-const CACHE_BYTES = 32 * 1024 * 1024;
-const CACHEABLE_BYTES = 2 * 1024 * 1024;
+/** Files up to this size are compressed once and kept; dynamic bodies up to it are compressed in one call. */
+const WHOLE_BYTES = 2 * 1024 * 1024;
+/** Above this, brotli 11 on first use would keep the first visitor waiting; 9 is several times faster. */
+const HIGHEST_QUALITY_BYTES = 256 * 1024;
 
 type Encoding = 'br' | 'gzip';
 
@@ -34,25 +61,39 @@ export function negotiate(acceptEncoding: string | null): Encoding | null {
   return best;
 }
 
-function compressor(encoding: Encoding) {
-  // Quality 5 / level 6: most of the gain at a fraction of the CPU of the maximum settings.
-  return encoding === 'br'
-    ? zlib.createBrotliCompress({ params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5 } })
-    : zlib.createGzip({ level: 6 });
-}
+/**
+ * Brotli's window, just large enough for a body of `size` bytes. The default (4 MB) makes each call
+ * allocate and clear several MB: with 50 pages compressed at once on the thread pool that cost about
+ * four times the compression itself (measured: 6.6 against 1.7 ms CPU per 100 KB page at quality 4).
+ * A window that covers the whole body loses nothing: every earlier byte is still in reach.
+ */
+const windowFor = (size: number) => Math.min(22, Math.max(16, Math.ceil(Math.log2(size + 1))));
 
-/** An LRU of compressed bodies keyed by strong ETag and encoding, bounded by total bytes. */
-const cache = new Map<string, Buffer>();
-let cachedBytes = 0;
+const brotliParams = (quality: number, size: number) => ({
+  [zlib.constants.BROTLI_PARAM_QUALITY]: quality,
+  ...(size ? { [zlib.constants.BROTLI_PARAM_SIZE_HINT]: size, [zlib.constants.BROTLI_PARAM_LGWIN]: windowFor(size) } : {}),
+});
 
-function remember(key: string, body: Buffer) {
-  cache.set(key, body);
-  cachedBytes += body.length;
-  for (const [old, value] of cache) {
-    if (cachedBytes <= CACHE_BYTES) break;
-    cache.delete(old);
-    cachedBytes -= value.length;
-  }
+/** zlib settings: a file compressed once (high), or a body compressed for every request (dynamic). */
+export const SETTINGS = {
+  static: (size: number): Record<Encoding, zlib.BrotliOptions | zlib.ZlibOptions> => ({
+    br: { params: brotliParams(size <= HIGHEST_QUALITY_BYTES ? 11 : 9, size) },
+    gzip: { level: 9 },
+  }),
+  /** `size` 0: not known (a streamed body). */
+  dynamic: (size: number): Record<Encoding, zlib.BrotliOptions | zlib.ZlibOptions> => ({
+    br: { params: brotliParams(4, size) },
+    gzip: { level: 6 },
+  }),
+};
+
+const brotli = promisify(zlib.brotliCompress);
+const gzip = promisify(zlib.gzip);
+
+/** Compresses a whole body in one call, on libuv's thread pool. */
+export async function compressBytes(bytes: Uint8Array, encoding: Encoding, options: zlib.BrotliOptions | zlib.ZlibOptions): Promise<Uint8Array<ArrayBuffer>> {
+  const out = encoding === 'br' ? await brotli(bytes, options as zlib.BrotliOptions) : await gzip(bytes, options as zlib.ZlibOptions);
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength) as Uint8Array<ArrayBuffer>;
 }
 
 /** The encoding this response would be sent in, or null to send it as it is. */
@@ -75,34 +116,98 @@ export function representationEtag(etag: string, encoding: Encoding | null): str
   return encoding && !etag.startsWith('W/') ? `${etag.slice(0, -1)}-${encoding}"` : etag;
 }
 
-export async function compressResponse(request: Request, response: Response): Promise<Response> {
-  const headers = response.headers;
-  const length = headers.get('content-length');
-  const encoding = encodingFor(request, response);
-  if (!encoding || !response.body || request.method === 'HEAD') return response;
-
-  const out = new Headers(headers);
-  out.delete('content-length');
-  out.set('content-encoding', encoding);
-  out.append('vary', 'Accept-Encoding');
-  const etag = headers.get('etag');
-  const strong = etag && !etag.startsWith('W/') ? etag : null;
-  if (strong) out.set('etag', representationEtag(strong, encoding));
-
-  if (strong && length !== null && Number(length) <= CACHEABLE_BYTES) {
-    const key = `${encoding}:${strong}`;
-    let body = cache.get(key);
-    if (body) {
-      cache.delete(key);
-      cache.set(key, body);
-    } else {
-      body = await buffer(Readable.fromWeb(response.body as never).pipe(compressor(encoding)));
-      remember(key, body);
-    }
-    out.set('content-length', String(body.length));
-    return new Response(new Uint8Array(body), { status: response.status, statusText: response.statusText, headers: out });
+/** Up to `limit` bytes of a stream: all of it (`rest` null), or what was read and the reader to go on with. */
+async function readUpTo(body: ReadableStream<Uint8Array>, limit: number) {
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  while (total <= limit) {
+    const { done, value } = await reader.read();
+    if (done) return { chunks, total, rest: null };
+    chunks.push(value);
+    total += value.byteLength;
   }
+  return { chunks, total, rest: reader };
+}
 
-  const stream = Readable.fromWeb(response.body as never).pipe(compressor(encoding));
-  return new Response(Readable.toWeb(stream) as ReadableStream, { status: response.status, statusText: response.statusText, headers: out });
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
+}
+
+export type Compress = (request: Request, response: Response) => Promise<Response>;
+
+/** The server's compression, keeping compressed files in `cache` (shared with the files themselves). */
+export function createCompression(cache: ByteLru<object> = new ByteLru<object>(DEFAULT_CACHE_BYTES)): Compress {
+  /** One compression per file and encoding at a time, however many requests ask for it together. */
+  const compressing = new Map<string, Promise<Uint8Array<ArrayBuffer>>>();
+
+  return async function compressResponse(request, response) {
+    if (request.method === 'HEAD') return response;
+    const encoding = encodingFor(request, response);
+    if (!encoding) return response;
+    const headers = response.headers;
+    const length = headers.get('content-length');
+    const out = new Headers(headers);
+    out.delete('content-length');
+    out.set('content-encoding', encoding);
+    out.append('vary', 'Accept-Encoding');
+    const etag = headers.get('etag');
+    const strong = etag && !etag.startsWith('W/') ? etag : null;
+    if (strong) out.set('etag', representationEtag(strong, encoding));
+    const init = { status: response.status, statusText: response.statusText, headers: out };
+
+    if (strong && length !== null && Number(length) <= WHOLE_BYTES) {
+      // The key is the file's own ETag: the same bytes, whoever asks.
+      const key = `${encoding}:${strong}`;
+      let body = cache.get(key) as Uint8Array<ArrayBuffer> | undefined;
+      if (!body) {
+        let pending = compressing.get(key);
+        if (!pending) {
+          const shared = !/\b(?:private|no-store)\b/.test(headers.get('cache-control') ?? '');
+          pending = (async () => {
+            const bytes = new Uint8Array(await response.arrayBuffer());
+            const compressed = await compressBytes(bytes, encoding, (shared ? SETTINGS.static : SETTINGS.dynamic)(bytes.byteLength)[encoding]);
+            cache.set(key, compressed, compressed.byteLength);
+            return compressed;
+          })().finally(() => compressing.delete(key));
+          compressing.set(key, pending);
+        }
+        body = await pending;
+      }
+      out.set('content-length', String(body.byteLength));
+      // The remembered bytes as they are: srvx writes a FastResponse's Uint8Array without a copy.
+      return new FastResponse(body, init) as unknown as Response;
+    }
+
+    if (!response.body) return response;
+    const { chunks, total, rest } = await readUpTo(response.body, WHOLE_BYTES);
+    const settings = SETTINGS.dynamic(rest ? 0 : total)[encoding];
+    if (!rest) {
+      const body = await compressBytes(concat(chunks, total), encoding, settings);
+      out.set('content-length', String(body.byteLength));
+      return new FastResponse(body, init) as unknown as Response;
+    }
+    const whole = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const chunk of chunks) controller.enqueue(chunk);
+      },
+      async pull(controller) {
+        const { done, value } = await rest.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      },
+      cancel(reason) {
+        return rest.cancel(reason);
+      },
+    });
+    const stream = Readable.fromWeb(whole as never).pipe(encoding === 'br' ? zlib.createBrotliCompress(settings) : zlib.createGzip(settings));
+    return new Response(Readable.toWeb(stream) as ReadableStream, init);
+  };
 }

@@ -23,7 +23,8 @@ export function notModified(request: Request, response: Response): Response {
   const cacheControl = response.headers.get('cache-control') ?? '';
   if (!etag || etag.startsWith('W/') || /\b(?:private|no-store)\b/.test(cacheControl)) return response;
   if (!matchesEtag(request.headers.get('if-none-match'), etag)) return response;
-  void response.body?.cancel();
+  // A body held in memory (srvx's FastResponse) needs no cancelling, and reading `.body` would copy it.
+  if (!('_toNodeResponse' in response)) void response.body?.cancel();
   const headers = new Headers();
   for (const name of KEPT_ON_304) {
     const value = response.headers.get(name);

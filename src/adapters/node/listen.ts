@@ -5,7 +5,8 @@
 
 import { serve } from 'srvx';
 import type { Handler } from '../../core/ports.ts';
-import { compressResponse } from './compress.ts';
+import type { ByteLru } from './byte-lru.ts';
+import { createCompression } from './compress.ts';
 import { notModified } from './http-cache.ts';
 import { BODY_LIMITS } from '../../core/http/body.ts';
 
@@ -27,6 +28,8 @@ export interface ListenOptions {
   trustProxy?: boolean | 'loopback';
   /** How long close() waits for in-flight requests before cutting connections. Milliseconds. */
   shutdownTimeoutMs?: number;
+  /** Where compressed files are kept (the server shares it with the files); default: a cache of its own. */
+  cache?: ByteLru<object>;
 }
 
 export interface ListeningServer {
@@ -45,6 +48,7 @@ function internalError(): Response {
 
 export async function listen(handler: Handler, options: ListenOptions = {}): Promise<ListeningServer> {
   let closing: Promise<void> | undefined;
+  const compressResponse = createCompression(options.cache);
   const server = serve({
     port: options.port ?? 4321,
     hostname: options.host ?? '127.0.0.1',

@@ -5,6 +5,7 @@
 import { createStripeBilling } from '../../billing/stripe/index.ts';
 import { createHandler } from '../../core/handler.ts';
 import type { EdgeEnv, KeyValueStore } from '../../core/ports.ts';
+import { ByteLru, DEFAULT_CACHE_BYTES } from './byte-lru.ts';
 import { listen, type ListeningServer } from './listen.ts';
 import { createMemoryStore } from './memory-store.ts';
 import { createDistAssets } from './static-files.ts';
@@ -26,18 +27,26 @@ export interface NodeServerOptions {
   now?: () => number;
   /** Injected fetch for tests (Stripe and email go through it). */
   fetch?: typeof fetch;
+  /**
+   * Memory for files and their compressed forms, in bytes, least recently used out first. Default 64 MB.
+   * Files up to 1 MB (and 1/8 of this) are served from it; larger ones stream from disk.
+   */
+  cacheBytes?: number;
+  /** How long a file in memory is served before the disk is checked for a change. Default 1000 ms. */
+  revalidateMs?: number;
 }
 
 export type NodeServer = ListeningServer;
 
 export function startNodeServer(options: NodeServerOptions): Promise<NodeServer> {
+  const cache = new ByteLru<object>(options.cacheBytes ?? DEFAULT_CACHE_BYTES);
   const handler = createHandler({
     env: options.env ?? process.env,
     billing: createStripeBilling,
-    assets: createDistAssets(options.distDir),
+    assets: createDistAssets(options.distDir, { cache, ...(options.revalidateMs !== undefined ? { revalidateMs: options.revalidateMs } : {}) }),
     store: options.store ?? createMemoryStore(options.now),
     ...(options.now ? { now: options.now } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
-  return listen(handler, { port: options.port, host: options.host, trustProxy: options.trustProxy });
+  return listen(handler, { port: options.port, host: options.host, trustProxy: options.trustProxy, cache });
 }

@@ -5,41 +5,66 @@
 // It always answers with the whole file: the core may read a page to open it, so 304s and compression
 // are decided later, at the server, on the final response (http-cache.ts, compress.ts).
 //
+// Files up to 1 MB are held in memory with their ETag, within the server's cache budget (byte-lru.ts),
+// so a page served again costs no stat(), open or read, and its bytes are not copied. What the server
+// knows of a path is trusted for a second, then checked against the disk (size and mtime) again: a
+// file changed or removed on disk is never served for longer than that.
+//
 // srvx's static middleware was considered: its ETags are weak (size and mtime) and it compresses and
 // answers 304 inside the fetch, which would hand the core bytes it cannot read.
 
 import { createHash } from 'node:crypto';
 import { createReadStream, openAsBlob } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import { lookup } from 'mrmime';
+import { FastResponse } from 'srvx/node';
 import type { AssetFetcher } from '../../core/ports.ts';
 import { redirect } from '../../core/http/respond.ts';
+import { ByteLru, DEFAULT_CACHE_BYTES } from './byte-lru.ts';
 
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
 export const REVALIDATE = 'public, max-age=0, must-revalidate';
 
-interface FileInfo {
-  file: string;
-  size: number;
-  mtimeMs: number;
-  etag: string;
+/** Files up to this size are held in memory (within the cache's budget); larger ones stream from disk. */
+export const MAX_FILE_BYTES_IN_MEMORY = 1024 * 1024;
+/** How long what the server knows of a path is trusted before it looks at the disk again. */
+export const REVALIDATE_MS = 1000;
+
+export interface DistAssetsOptions {
+  /** Files in memory (and, in the server, compressed bodies too), bounded in bytes. */
+  cache?: ByteLru<object>;
+  /** Default 1 s: a file changed on disk (size or mtime) is served fresh at most this long after. */
+  revalidateMs?: number;
 }
 
-/** Strong ETags by file, recomputed only when a file's size or mtime changes. */
-const etags = new Map<string, { size: number; mtimeMs: number; etag: string }>();
+/** What the server knows of a path in dist/, from its last look at the disk. */
+type Known =
+  | { kind: 'dir'; checkedAt: number }
+  | {
+      kind: 'file';
+      file: string;
+      size: number;
+      mtimeMs: number;
+      etag: string;
+      type: string;
+      /** The whole file, or null for a file too large to hold (streamed from disk). */
+      bytes: Uint8Array<ArrayBuffer> | null;
+      checkedAt: number;
+    };
 
-async function etagOf(file: string, size: number, mtimeMs: number): Promise<string> {
-  const known = etags.get(file);
-  if (known && known.size === size && known.mtimeMs === mtimeMs) return known.etag;
+/** A Buffer as a plain Uint8Array over the same memory (readFile gives each file a buffer of its own). */
+const asBytes = (buffer: Buffer) => new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength) as Uint8Array<ArrayBuffer>;
+
+/** Strong ETag from the bytes: the same file rebuilt keeps every cache valid. */
+const etagOfBytes = (bytes: Uint8Array) => `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"`;
+
+async function etagOfFile(file: string): Promise<string> {
   // Streamed, so a large public download is hashed without being held in memory.
   const hash = createHash('sha256');
   await pipeline(createReadStream(file), hash);
-  const digest = hash.digest('base64url').slice(0, 27);
-  const etag = `"${digest}"`;
-  etags.set(file, { size, mtimeMs, etag });
-  return etag;
+  return `"${hash.digest('base64url').slice(0, 27)}"`;
 }
 
 function contentType(file: string): string {
@@ -62,36 +87,114 @@ export function resolveInside(root: string, urlPath: string): string | null {
   return file === root || file.startsWith(root + path.sep) ? file : null;
 }
 
-async function find(file: string): Promise<{ kind: 'file'; info: FileInfo } | { kind: 'dir' } | null> {
-  try {
-    const s = await stat(file);
-    if (s.isDirectory()) return { kind: 'dir' };
-    if (!s.isFile()) return null;
-    return { kind: 'file', info: { file, size: s.size, mtimeMs: s.mtimeMs, etag: await etagOf(file, s.size, s.mtimeMs) } };
-  } catch {
-    return null;
+/**
+ * A file in memory as a response: srvx writes its bytes to the socket as they are. Its `body` is asked for
+ * mostly to be cancelled (the core does so when it already holds the page it would make from the file),
+ * and srvx's own getter would first copy the whole file into a Fetch Response (a tenth of a member's
+ * request at 100 KB); this one is a stream that copies the bytes only if it is read.
+ */
+class MemoryFileResponse extends FastResponse {
+  readonly #bytes: Uint8Array<ArrayBuffer>;
+  #stream: ReadableStream<Uint8Array<ArrayBuffer>> | undefined;
+
+  constructor(bytes: Uint8Array<ArrayBuffer>, init: ResponseInit) {
+    super(bytes, init);
+    this.#bytes = bytes;
+  }
+
+  override get body(): ReadableStream<Uint8Array<ArrayBuffer>> {
+    const bytes = this.#bytes;
+    this.#stream ??= new ReadableStream<Uint8Array<ArrayBuffer>>(
+      {
+        pull(controller) {
+          controller.enqueue(bytes.slice());
+          controller.close();
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    return this.#stream;
   }
 }
 
-export function createDistAssets(distDir: string): AssetFetcher {
+export function createDistAssets(distDir: string, options: DistAssetsOptions = {}): AssetFetcher {
   const root = path.resolve(distDir);
+  const cache = options.cache ?? new ByteLru<object>(DEFAULT_CACHE_BYTES);
+  const revalidateMs = options.revalidateMs ?? REVALIDATE_MS;
+  const maxInMemory = Math.min(MAX_FILE_BYTES_IN_MEMORY, cache.maxBytes / 8);
+  /** One look at the disk per path at a time, however many requests arrive for it together. */
+  const looking = new Map<string, Promise<Known | null>>();
 
-  async function respond(info: FileInfo, status: number, cacheControl: string): Promise<Response> {
+  async function look(file: string, key: string, held: Known | undefined): Promise<Known | null> {
+    const now = Date.now();
+    let s;
+    try {
+      s = await stat(file);
+    } catch {
+      cache.delete(key);
+      return null;
+    }
+    if (s.isDirectory()) {
+      const dir: Known = { kind: 'dir', checkedAt: now };
+      cache.set(key, dir, key.length);
+      return dir;
+    }
+    if (!s.isFile()) {
+      cache.delete(key);
+      return null;
+    }
+    if (held?.kind === 'file' && held.size === s.size && held.mtimeMs === s.mtimeMs) {
+      held.checkedAt = now;
+      return held;
+    }
+    // A file that changes between the stat and the read keeps the older mtime, so the next look reloads it.
+    const bytes = s.size <= maxInMemory ? asBytes(await readFile(file)) : null;
+    const known: Known = {
+      kind: 'file',
+      file,
+      size: bytes ? bytes.byteLength : s.size,
+      mtimeMs: s.mtimeMs,
+      etag: bytes ? etagOfBytes(bytes) : await etagOfFile(file),
+      type: contentType(file),
+      bytes,
+      checkedAt: now,
+    };
+    cache.set(key, known, key.length + (bytes?.byteLength ?? 0));
+    return known;
+  }
+
+  /** What `file` is, from memory while it is fresh, else from the disk. */
+  function find(file: string): Known | null | Promise<Known | null> {
+    const key = `file:${file}`;
+    const held = cache.get(key) as Known | undefined;
+    if (held && Date.now() - held.checkedAt < revalidateMs) return held;
+    let pending = looking.get(key);
+    if (!pending) {
+      pending = look(file, key, held).finally(() => looking.delete(key));
+      looking.set(key, pending);
+    }
+    return pending;
+  }
+
+  async function respond(known: Extract<Known, { kind: 'file' }>, status: number, cacheControl: string): Promise<Response> {
     const headers = new Headers({
-      'content-type': contentType(info.file),
-      'content-length': String(info.size),
-      etag: info.etag,
+      'content-type': known.type,
+      'content-length': String(known.size),
+      etag: known.etag,
       'cache-control': cacheControl,
       'x-content-type-options': 'nosniff',
     });
     // Always the body, even for HEAD: the core may read a page to answer a HEAD, and Node's server drops
-    // the body of a HEAD response itself.
-    return new Response(await openAsBlob(info.file), { status, headers });
+    // the body of a HEAD response itself. A file in memory goes out as the remembered bytes themselves:
+    // srvx writes a FastResponse's Uint8Array to the socket without a copy, and whoever reads the body
+    // as a Response gets a copy (the Fetch standard copies a BufferSource body), so none can change it.
+    if (known.bytes) return new MemoryFileResponse(known.bytes, { status, headers }) as unknown as Response;
+    return new Response(await openAsBlob(known.file), { status, headers });
   }
 
   async function notFound(): Promise<Response> {
     const page = await find(path.join(root, '404.html'));
-    if (page?.kind === 'file') return respond(page.info, 404, 'no-cache');
+    if (page?.kind === 'file') return respond(page, 404, 'no-cache');
     return new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
   }
 
@@ -108,11 +211,11 @@ export function createDistAssets(distDir: string): AssetFetcher {
           return redirect(`${pathname.replace(/^\/+/, '/')}/${new URL(request.url).search}`, {}, 308);
         }
         const index = await find(path.join(file, 'index.html'));
-        return index?.kind === 'file' ? respond(index.info, 200, REVALIDATE) : notFound();
+        return index?.kind === 'file' ? respond(index, 200, REVALIDATE) : notFound();
       }
       if (found?.kind !== 'file') return notFound();
       const hashed = pathname.startsWith('/_astro/');
-      return respond(found.info, 200, hashed ? IMMUTABLE : REVALIDATE);
+      return respond(found, 200, hashed ? IMMUTABLE : REVALIDATE);
     },
   };
 }

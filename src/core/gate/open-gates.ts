@@ -7,7 +7,7 @@ import type { Keyring } from '../crypto/keys.ts';
 import { openText } from '../crypto/seal.ts';
 import { findMarkers, MarkupError, type Marker } from '../html/markers.ts';
 import { envelopeOf, GATE_TAG, LOCKED_TAG, POST_ATTR, TIER_ATTR } from './contract.ts';
-import type { Memo } from '../memo.ts';
+import { stringBytes, type Memo } from '../memo.ts';
 
 export interface GateReader {
   keyring: Keyring;
@@ -56,7 +56,7 @@ export async function openGates(html: string, reader: GateReader, options: { dro
             let text = reader.opened?.get(key);
             if (text === undefined) {
               text = await openText(reader.keyring, { kind: 'content', post, tier: tier! }, envelope);
-              reader.opened?.set(key, text, key.length + text.length);
+              reader.opened?.set(key, text, stringBytes(text));
             }
             return { start: gate.start, end: gate.end, text };
           } catch (error) {

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { canAccess, type Entitlements } from '../access.ts';
 import type { Ctx } from '../context.ts';
 import { limit } from '../rate-limit.ts';
+import { stringBytes } from '../memo.ts';
 import { changedKey, entitlementOptions } from '../fan.ts';
 import { openGates } from '../gate/open-gates.ts';
 import { Errors } from '../errors.ts';
@@ -87,7 +88,7 @@ export async function feedEntitlements(ctx: Ctx, owner: FeedOwner, gen: number):
   await limit(ctx, 'recheck');
   try {
     const entry: FeedCheck = { ...(await readOwner(ctx, owner)), checkedAt: now };
-    app.feedChecks.set(key, entry);
+    app.feedChecks.set(key, entry, stringBytes(JSON.stringify(entry)));
     if (app.store) await ctx.background(app.store.put(storeKey(key), JSON.stringify(entry), { ttlSeconds: app.config.graceSeconds }));
     if (gen !== entry.gen) throw feedGone();
     return entry.ent;

@@ -1,15 +1,25 @@
 // Serving a gated page: the fan who may read it gets the page with its sealed parts opened in place;
-// anyone else gets the teaser exactly as built. Both answers vary on the cookie and stay out of shared
-// caches; the opened one is never stored at all.
+// anyone else gets the teaser: the page as built without the sealed parts they may not read (ciphertext is
+// of no use to them and does not compress), the paywall kept. Both answers vary on the cookie and stay
+// out of shared caches; the opened one is never stored by a browser at all.
+//
+// Each answer is a pure function of the built file and what the reader holds (nothing of who they are),
+// so it carries a strong ETag made from those two, and the isolate keeps its bytes by them: the next
+// fan holding the same things gets the same bytes, and the Node server keeps their compressed form by
+// that ETag (src/adapters/node/compress.ts, which also says why compressing them is safe from BREACH).
+// A teaser's tag and a member's differ (the holding is in it), so no 304 or cache entry of one can ever
+// stand in for the other; the server answers no 304 for these private answers anyway (http-cache.ts).
 
-import { canAccess } from '../access.ts';
-import type { Ctx } from '../context.ts';
-import { resolveFan } from '../fan.ts';
+import { canAccess, type Entitlements } from '../access.ts';
+import type { App, Ctx } from '../context.ts';
+import { toBase64Url, utf8 } from '../crypto/base64url.ts';
+import { resolveFan, type Fan } from '../fan.ts';
 import { openGates } from '../gate/open-gates.ts';
 import { clearFlash, readFlash } from '../http/flash.ts';
 import { Errors } from '../errors.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { PRIVATE, TEASER } from '../http/respond.ts';
+import { stringBytes } from '../memo.ts';
 import { tailorPage, type Reader } from '../pages/reader.ts';
 
 /** A clean GET for a static file: no conditionals or ranges, so a teaser's 304 can never stand in for a member's page. */
@@ -40,6 +50,82 @@ function withNotice(html: string): string {
   return body ? html.slice(0, body.index + body[0].length) + NOTICE + html.slice(body.index + body[0].length) : NOTICE + html;
 }
 
+const NOTHING: Entitlements = { tiers: [], offers: [] };
+
+/**
+ * Everything about a reader the page can show: signed in or not, and what they hold. Never the session,
+ * the customer or the email: two fans holding the same things get the same page, tag and memo entry.
+ */
+export function holdingOf(fan: Fan): string {
+  if (fan.kind !== 'member') return 'visitor';
+  const { tiers, offers, lapsed, interval } = fan.ent;
+  return `member\u0000${tiers.join(',')}\u0000${offers.join(',')}\u0000${lapsed?.join(',') ?? ''}\u0000${interval ?? ''}`;
+}
+
+/** The strong ETag of a gated page as served: a digest of the file's version, the deploy and the holding. */
+async function versionTag(app: App, pageKey: string, builtEtag: string, holding: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', utf8.encode(JSON.stringify(['tf-page', pageKey, builtEtag, app.manifest.builtAt, holding])));
+  return `"tf${toBase64Url(new Uint8Array(digest)).slice(0, 27)}"`;
+}
+
+type Made = { ok: true; html: string } | { ok: false; response: Response };
+
+/** The page for this reader from the built HTML, or the fallback answer when it cannot be made. */
+async function makePage(ctx: Ctx, html: string, fan: Fan, built: Response, pageKey: string, readable: boolean): Promise<Made> {
+  const { app, request } = ctx;
+  const page = app.manifest.pages[pageKey]!;
+  const body = (content: string) => (request.method === 'HEAD' ? null : content);
+  const member = fan.kind === 'member';
+  const asBuilt = (): Made => ({ ok: false, response: new Response(body(html), { status: 200, headers: headersFrom(built, TEASER, fan.cookies) }) });
+  // Every sealed part this reader may not read is dropped: nothing is opened for a visitor.
+  const opened = await openGates(
+    html,
+    { keyring: app.keyring, ent: member ? fan.ent : NOTHING, rankedTiers: app.rankedTiers, opened: app.memo.opened },
+    { dropUnreadable: true },
+  );
+  if (!opened.ok) {
+    const code = (opened.error as { code?: string }).code ?? Errors.GateMalformed.code;
+    if (!readable) {
+      // Markup the scanner does not understand: the page as built is still correct (its parts sealed), only generic.
+      app.log(`truefans: ${code}: ${pageKey} could not be read for its sealed parts; serving it as built.`);
+      return asBuilt();
+    }
+    app.log(
+      `truefans: ${code}: a sealed part of ${pageKey} (post "${opened.post ?? '?'}", tier "${opened.tier ?? '?'}") could not be opened; serving the preview. ` +
+        'Rebuild the site with the TRUEFANS_SECRET the function uses (or set TRUEFANS_PREVIOUS_SECRET to the one it was built with).',
+    );
+    return { ok: false, response: new Response(body(withNotice(html)), { status: 200, headers: headersFrom(built, PRIVATE, fan.cookies) }) };
+  }
+  // A visitor gets the page as built (less the sealed parts); a signed-in fan gets it tailored (header, paywall).
+  if (!member) return { ok: true, html: opened.html };
+  try {
+    const reader: Reader = { signedIn: true, ent: fan.ent };
+    return { ok: true, html: await tailorPage(opened.html, reader, { manifest: app.manifest, rankedTiers: app.rankedTiers, now: app.now(), gated: { access: page.access, returnTo: pageKey } }) };
+  } catch (error) {
+    // Markup the tailoring does not understand: the page as built is still correct, only generic.
+    app.log(`truefans: ${(error as { code?: string }).code ?? Errors.MarkupInvalid.code}: ${pageKey} could not be tailored for a member; serving it as built.`);
+    if (readable) return { ok: false, response: new Response(body(withNotice(html)), { status: 200, headers: headersFrom(built, PRIVATE, fan.cookies) }) };
+    return asBuilt();
+  }
+}
+
+/**
+ * The remembered bytes as a body that copies them only if someone reads it: a Response made from the
+ * bytes themselves copies them at once (the Fetch standard's BufferSource rule), which was a fifth of a
+ * member's request at 100 KB, while a server holding the compressed form by ETag never reads this body.
+ */
+function copyWhenRead(bytes: Uint8Array<ArrayBuffer>): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        controller.enqueue(bytes.slice());
+        controller.close();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
 export async function serveGatedPage(ctx: Ctx, pageKey: string): Promise<Response> {
   const { app, request } = ctx;
   if (request.method !== 'GET' && request.method !== 'HEAD') throw notAllowed();
@@ -47,64 +133,47 @@ export async function serveGatedPage(ctx: Ctx, pageKey: string): Promise<Respons
   if (fan.kind === 'unavailable') throw new HttpProblem(Errors.MembershipUnconfirmed, undefined, { headers: { 'retry-after': '120' } });
 
   const built = await ctx.page.fetch(pageKey, staticRequest(ctx, pageKey));
-  const page = app.manifest.pages[pageKey]!;
-  const readable = fan.kind === 'member' && page.access.some((a) => canAccess(a, fan.ent, app.rankedTiers));
   const body = (content: BodyInit | null) => (request.method === 'HEAD' ? null : content);
-  // A visitor gets the file as built, streamed; a signed-in fan gets it tailored (header, paywall, banner).
-  if (fan.kind !== 'member' || !built.ok) {
+  if (!built.ok) {
     return new Response(body(built.body), { status: built.status, headers: headersFrom(built, TEASER, fan.cookies) });
   }
-  const flash = readFlash(request, ctx.url);
-  const cookies = flash ? [...fan.cookies, clearFlash(ctx.url)] : fan.cookies;
-  const reader: Reader = { signedIn: true, ent: fan.ent };
-  const tailor = (html: string, withFlash: boolean) =>
-    tailorPage(html, withFlash ? { ...reader, flash } : reader, { manifest: app.manifest, rankedTiers: app.rankedTiers, now: app.now(), gated: { access: page.access, returnTo: pageKey } });
+  const page = app.manifest.pages[pageKey]!;
+  const readable = fan.kind === 'member' && page.access.some((a) => canAccess(a, fan.ent, app.rankedTiers));
   const type = built.headers.get('content-type') ?? 'text/html; charset=utf-8';
-  // The banner is the only part that is not a pure function of the file and what the fan holds.
-  const finish = async (bytes: Uint8Array<ArrayBuffer>, cache: Record<string, string>) =>
-    new Response(body(flash ? new TextEncoder().encode(await tailorPage(new TextDecoder().decode(bytes), { ...reader, flash }, { manifest: app.manifest, rankedTiers: app.rankedTiers, now: app.now() })) : bytes), {
-      status: 200,
-      headers: headersFrom(built, { ...cache, 'content-type': type }, cookies),
-    });
 
-  // The page is a pure function of the built file and what the fan holds. When the static host names the
-  // file's version (an ETag), an isolate that served this page to a fan holding the same things before
-  // reuses the bytes; a new deploy has a new ETag.
-  const etag = built.headers.get('etag');
-  const ent = fan.ent;
-  const memoKey = etag ? `${pageKey}\u0000${etag}\u0000${ent.tiers.join(',')}\u0000${ent.offers.join(',')}\u0000${ent.lapsed?.join(',') ?? ''}\u0000${ent.interval ?? ''}` : undefined;
-  const known = memoKey ? app.memo.pages.get(memoKey) : undefined;
-  if (known) {
+  // When the static host names the file's version (an ETag), an isolate that served this page to a reader
+  // holding the same things before reuses the bytes; a new deploy has new ETags.
+  const builtEtag = built.headers.get('etag');
+  const holding = holdingOf(fan);
+  const memoKey = builtEtag ? `${pageKey}\u0000${builtEtag}\u0000${holding}` : undefined;
+  let served = memoKey ? app.memo.pages.get(memoKey) : undefined;
+  let fresh: string | undefined;
+  if (served) {
     await built.body?.cancel();
-    return finish(known.bytes, readable ? PRIVATE : TEASER);
+  } else {
+    const made = await makePage(ctx, await built.text(), fan, built, pageKey, readable);
+    if (!made.ok) return made.response;
+    fresh = made.html;
+    if (builtEtag) {
+      served = { bytes: utf8.encode(made.html), type, etag: await versionTag(app, pageKey, builtEtag, holding) };
+      app.memo.pages.set(memoKey!, served, served.bytes.byteLength + stringBytes(served.etag));
+    }
   }
 
-  const html = await built.text();
-  let result: string;
-  try {
-    if (!readable) {
-      result = await tailor(html, false);
-    } else {
-      const opened = await openGates(html, { keyring: app.keyring, ent: fan.ent, rankedTiers: app.rankedTiers, opened: app.memo.opened });
-      if (!opened.ok) {
-        const code = (opened.error as { code?: string }).code ?? Errors.GateMalformed.code;
-        app.log(
-          `truefans: ${code}: a sealed part of ${pageKey} (post "${opened.post ?? '?'}", tier "${opened.tier ?? '?'}") could not be opened; serving the preview. ` +
-            'Rebuild the site with the TRUEFANS_SECRET the function uses (or set TRUEFANS_PREVIOUS_SECRET to the one it was built with).',
-        );
-        return new Response(body(withNotice(html)), { status: 200, headers: headersFrom(built, PRIVATE, fan.cookies) });
-      }
-      result = await tailor(opened.html, false);
-    }
-  } catch (error) {
-    // Markup the tailoring does not understand: the page as built is still correct, only generic.
-    app.log(`truefans: ${(error as { code?: string }).code ?? Errors.MarkupInvalid.code}: ${pageKey} could not be tailored for a member; serving it as built.`);
-    if (readable) return new Response(body(withNotice(html)), { status: 200, headers: headersFrom(built, PRIVATE, fan.cookies) });
-    return new Response(body(html), { status: 200, headers: headersFrom(built, TEASER, fan.cookies) });
+  const cache = readable ? PRIVATE : TEASER;
+  // The one-time banner is the only part that is not a pure function of the file and the holding: a page
+  // with it has no ETag and is made afresh.
+  const flash = fan.kind === 'member' ? readFlash(request, ctx.url) : undefined;
+  if (flash) {
+    const html = await tailorPage(fresh ?? utf8.decode(served!.bytes), { signedIn: true, ent: (fan as Extract<Fan, { kind: 'member' }>).ent, flash }, { manifest: app.manifest, rankedTiers: app.rankedTiers, now: app.now() });
+    return new Response(body(html), { status: 200, headers: headersFrom(built, { ...cache, 'content-type': type }, [...fan.cookies, clearFlash(ctx.url)]) });
   }
-  const bytes = new TextEncoder().encode(result);
-  if (memoKey) app.memo.pages.set(memoKey, { bytes, type }, memoKey.length + bytes.length);
-  return finish(bytes, readable ? PRIVATE : TEASER);
+  // A file without a version (a host that sends no ETag): the page made for this request, encoded once.
+  if (!served) return new Response(body(fresh!), { status: 200, headers: headersFrom(built, { ...cache, 'content-type': type }, fan.cookies) });
+  return new Response(body(copyWhenRead(served.bytes)), {
+    status: 200,
+    headers: headersFrom(built, { ...cache, 'content-type': type, 'content-length': String(served.bytes.byteLength), etag: served.etag }, fan.cookies),
+  });
 }
 
 /**

@@ -7,7 +7,8 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
+import { brotliCompressSync, brotliDecompressSync, constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listen, type ListeningServer } from '../../../src/adapters/node/listen.ts';
 import { startNodeServer } from '../../../src/adapters/node/server.ts';
@@ -163,6 +164,118 @@ describe('Node static files', () => {
   it('leaves images and small files uncompressed', async () => {
     expect((await get('/cover.png', { 'accept-encoding': 'br' })).headers.get('content-encoding')).toBeNull();
     expect((await get('/feed.xml', { 'accept-encoding': 'br' })).headers.get('content-encoding')).toBeNull();
+  });
+});
+
+/** The raw bytes and headers of a GET, through node:http (fetch would decode the body itself). */
+function rawGet(base: string, p: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; bytes: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(base);
+    httpRequest({ host: url.hostname, port: url.port, path: p, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, bytes: Buffer.concat(chunks) }));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+describe('files held in memory', () => {
+  it('names a file by a stable ETag from its bytes, the same on every request', async () => {
+    const expected = `"${createHash('sha256').update(page).digest('base64url').slice(0, 27)}"`;
+    const tags = new Set<string | null>();
+    for (let i = 0; i < 3; i++) tags.add((await get('/', { 'accept-encoding': 'identity' })).headers.get('etag'));
+    expect([...tags]).toEqual([expected]);
+  });
+
+  it('sends a precompressed variant chosen by Accept-Encoding, with Vary, the same bytes every time', async () => {
+    const br = await rawGet(server.url, '/', { 'accept-encoding': 'br' });
+    const br2 = await rawGet(server.url, '/', { 'accept-encoding': 'gzip;q=0.5, br' });
+    const gz = await rawGet(server.url, '/', { 'accept-encoding': 'gzip' });
+    const plain = await rawGet(server.url, '/', { 'accept-encoding': 'identity' });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    for (const res of [br, gz]) expect(res.headers.vary).toMatch(/accept-encoding/i);
+    expect(brotliDecompressSync(br.bytes).toString()).toBe(page);
+    expect(gunzipSync(gz.bytes).toString()).toBe(page);
+    expect(plain.bytes.toString()).toBe(page);
+    expect(br2.bytes.equals(br.bytes)).toBe(true);
+    expect(br.headers['content-length']).toBe(String(br.bytes.length));
+    // Compressed once at a setting for static files: no larger than what the dynamic setting gives.
+    const dynamic = brotliCompressSync(page, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } });
+    expect(br.bytes.length).toBeLessThanOrEqual(dynamic.length);
+  });
+
+  it('serves a file changed on disk, and forgets a removed one, once the revalidation interval has passed', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'truefans-fresh-'));
+    await writeFile(path.join(dir, 'note.html'), '<p>The first version of the note.</p>');
+    const fresh = await startNodeServer({ distDir: dir, port: 0, env: {}, revalidateMs: 50 });
+    try {
+      const first = await fetch(`${fresh.url}/note.html`);
+      expect(await first.text()).toBe('<p>The first version of the note.</p>');
+      await writeFile(path.join(dir, 'note.html'), '<p>The second, longer version of the note.</p>');
+      await new Promise((r) => setTimeout(r, 80));
+      const second = await fetch(`${fresh.url}/note.html`);
+      expect(await second.text()).toBe('<p>The second, longer version of the note.</p>');
+      expect(second.headers.get('etag')).not.toBe(first.headers.get('etag'));
+      await rm(path.join(dir, 'note.html'));
+      await new Promise((r) => setTimeout(r, 80));
+      expect((await fetch(`${fresh.url}/note.html`)).status).toBe(404);
+    } finally {
+      await fresh.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('holds files within its byte budget: a file pushed out by others is read from disk again', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'truefans-lru-'));
+    const body = (name: string, version: string) => `<p>${name} ${version}</p>`.padEnd(1000, '.');
+    for (let i = 0; i < 20; i++) await writeFile(path.join(dir, `f${i}.txt`), body(`f${i}`, 'one'));
+    // 12 KB holds a handful of 1 KB files; an hour between looks at the disk, so only eviction re-reads.
+    const small = await startNodeServer({ distDir: dir, port: 0, env: {}, cacheBytes: 12 * 1024, revalidateMs: 3_600_000 });
+    try {
+      const read = async (name: string) => (await fetch(`${small.url}/${name}`, { headers: { 'accept-encoding': 'identity' } })).text();
+      expect(await read('f0.txt')).toBe(body('f0', 'one'));
+      await writeFile(path.join(dir, 'f0.txt'), body('f0', 'two'));
+      // Still in memory: served as remembered, without looking at the disk.
+      expect(await read('f0.txt')).toBe(body('f0', 'one'));
+      for (let i = 1; i < 20; i++) await read(`f${i}.txt`);
+      // Evicted by the others (12 KB cannot hold 20 files): read from disk again.
+      expect(await read('f0.txt')).toBe(body('f0', 'two'));
+    } finally {
+      await small.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('dynamic responses', () => {
+  it('compresses a page made for this request (no ETag) per request, and a long one as a stream', async () => {
+    const members = `<!doctype html><title>Members</title>${'<p>Only for members, opened for this request.</p>'.repeat(200)}`;
+    const long = 'x'.repeat(3 * 1024 * 1024);
+    const dynamic = await listen(
+      async (request) =>
+        new Response(new URL(request.url).pathname === '/long' ? long : members, {
+          headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'private, no-store' },
+        }),
+      { port: 0 },
+    );
+    try {
+      const br = await rawGet(dynamic.url, '/', { 'accept-encoding': 'br' });
+      expect(br.headers['content-encoding']).toBe('br');
+      expect(br.headers.etag).toBeUndefined();
+      expect(br.headers.vary).toMatch(/accept-encoding/i);
+      expect(brotliDecompressSync(br.bytes).toString()).toBe(members);
+      const gz = await rawGet(dynamic.url, '/', { 'accept-encoding': 'gzip' });
+      expect(gunzipSync(gz.bytes).toString()).toBe(members);
+      const streamed = await rawGet(dynamic.url, '/long', { 'accept-encoding': 'br' });
+      expect(streamed.headers['content-encoding']).toBe('br');
+      expect(brotliDecompressSync(streamed.bytes).toString()).toBe(long);
+    } finally {
+      await dynamic.close();
+    }
   });
 });
 

@@ -74,9 +74,12 @@ export interface FixtureOptions {
   terms?: boolean;
 }
 
-/** The Node adapter's own reader of dist/ (createDistAssets), noting each path the handler reads. */
+/**
+ * The Node adapter's own reader of dist/ (createDistAssets), noting each path the handler reads. Tests
+ * rewrite files as a new deploy would, so every read checks the disk (revalidateMs: 0).
+ */
 export function dirAssets(dir: string, seen: string[] = []): AssetFetcher {
-  const dist = createDistAssets(dir);
+  const dist = createDistAssets(dir, { revalidateMs: 0 });
   return {
     fetch(path, request) {
       seen.push(path);
