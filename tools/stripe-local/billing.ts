@@ -299,7 +299,10 @@ export function cancelSubscription(
   subscription.canceled_at ??= now;
   subscription.ended_at = now;
   subscription.cancel_at_period_end = false;
-  subscription.cancellation_details = { comment: extra.comment ?? null, feedback: extra.feedback ?? null, reason };
+  // The fan's feedback and comment, given when they scheduled the cancellation, stay on the subscription when
+  // it ends (cancellation_details: "if the subscription was canceled explicitly by the user").
+  const given = (subscription.cancellation_details ?? {}) as { comment?: string | null; feedback?: string | null };
+  subscription.cancellation_details = { comment: extra.comment !== undefined ? extra.comment : (given.comment ?? null), feedback: extra.feedback !== undefined ? extra.feedback : (given.feedback ?? null), reason };
   engine.store.put(subscription);
   for (const invoice of engine.store.all('invoice')) {
     const parent = invoice.parent as { subscription_details?: { subscription?: string } } | null;
