@@ -190,3 +190,25 @@ describe('npm run fans -- --html', () => {
     expect(html).toContain('@media (prefers-color-scheme: dark)');
   });
 });
+
+describe('npm run fans -- --html in Chromium', () => {
+  it('passes axe (WCAG 2.x A and AA) in light and dark, with no script running', async () => {
+    const { launchBrowser } = await import('../e2e/browser.ts');
+    const { axeCheck, describeFindings } = await import('../e2e/axe.ts');
+    const browser = await launchBrowser();
+    try {
+      for (const colorScheme of ['light', 'dark'] as const) {
+        // axe is injected as a script, so this context bypasses the page's CSP (which allows none).
+        const context = await browser.newContext({ bypassCSP: true, colorScheme });
+        const page = await context.newPage();
+        await page.setContent(renderDashboard(figures, f, SITE));
+        expect(await page.evaluate(() => document.scripts.length)).toBe(0);
+        const findings = await axeCheck(page, `dashboard (${colorScheme})`);
+        expect(describeFindings(findings)).toBe('');
+        await context.close();
+      }
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+});
