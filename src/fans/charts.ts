@@ -48,7 +48,7 @@ export function renderCharts(figures: Figures, format: { money: (minor: number) 
     summary: fansSummary,
     svg: render(
       {
-        x: { type: 'band', label: null, ticks: monthTicks(months) },
+        x: { type: 'band', label: null, domain: months, ticks: monthTicks(months) },
         y: { grid: true, label: 'Fans' },
         color: { legend: true, scheme: 'tableau10', domain: figures.fansByTier.map((t) => t.name) },
         marks: [Plot.barY(figures.charts.fansOverTime.map((d) => ({ ...d, name: figures.fansByTier.find((t) => t.tier === d.tier)?.name ?? d.tier })), { x: 'month', y: 'fans', fill: 'name' }), Plot.ruleY([0])],
@@ -81,7 +81,7 @@ export function renderCharts(figures: Figures, format: { money: (minor: number) 
     summary: revenueSummary,
     svg: render(
       {
-        x: { type: 'band', label: null, ticks: monthTicks(months) },
+        x: { type: 'band', label: null, domain: months, ticks: monthTicks(months) },
         y: { grid: true, label: 'Revenue', tickFormat: moneyTick },
         color: { legend: true, scheme: 'tableau10', domain: ['memberships', 'purchases', 'tips'] },
         marks: [Plot.barY(figures.charts.revenueByMonth, { x: 'month', y: (d: { amount: number }) => major(d.amount), fill: 'kind' }), Plot.ruleY([0])],
@@ -101,7 +101,7 @@ export function renderCharts(figures: Figures, format: { money: (minor: number) 
     summary: churnSummary,
     svg: render(
       {
-        x: { type: 'band', label: null, ticks: monthTicks(months) },
+        x: { type: 'band', label: null, domain: months, ticks: monthTicks(months) },
         y: { grid: true, label: 'Churn', percent: true },
         marks: [Plot.barY(churned, { x: 'month', y: 'churn', fill: 'currentColor' }), Plot.ruleY([0])],
       },
