@@ -14,6 +14,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { pathToFileURL } from 'node:url';
 import { createMemoryStore } from '../src/adapters/node/memory-store.ts';
+import { createStripeBilling } from '../src/billing/stripe/index.ts';
 import { createHandler } from '../src/core/handler.ts';
 import { benchSite, ORIGIN, SECRET } from './edge.ts';
 
@@ -34,6 +35,7 @@ export async function benchAbuseMemory(options: { requests?: number } = {}): Pro
   let stripeCalls = 0;
   const handle = createHandler({
     env: { TRUEFANS_SECRET: SECRET, STRIPE_SECRET_KEY: 'sk_test_truefans_bench', SITE_URL: ORIGIN, STRIPE_API_BASE: 'http://127.0.0.1:9', EMAIL_PROVIDER: 'outbox', TRUEFANS_OUTBOX_URL: 'http://127.0.0.1:9/outbox' },
+    billing: createStripeBilling,
     assets: s.assets,
     store: createMemoryStore(),
     // Stripe and the mailer answer 500: the flood must not turn into calls, and a failure must not leak memory.

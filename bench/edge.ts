@@ -22,6 +22,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { listen } from '../src/adapters/node/listen.ts';
+import { createStripeBilling } from '../src/billing/stripe/index.ts';
 import { createHandler } from '../src/core/handler.ts';
 import { createKeyring } from '../src/core/crypto/keys.ts';
 import { sealText } from '../src/core/crypto/seal.ts';
@@ -145,6 +146,7 @@ export async function benchEdge(bench: EdgeBenchOptions = {}): Promise<Record<st
   const s = await benchSite(sizes);
   let stripeCalls = 0;
   const options = {
+    billing: createStripeBilling,
     env: { TRUEFANS_SECRET: SECRET, STRIPE_SECRET_KEY: 'sk_test_truefans_bench', SITE_URL: ORIGIN, STRIPE_API_BASE: 'http://127.0.0.1:9' },
     fetch: (async () => {
       stripeCalls++;

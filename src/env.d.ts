@@ -7,3 +7,10 @@ declare module 'virtual:truefans/site' {
   export const preview: boolean;
   export default site;
 }
+
+declare namespace App {
+  interface Locals {
+    /** The access of the post being rendered (src/pages/posts/[id].astro), for MembersOnly blocks that name no tier. */
+    postAccess?: string;
+  }
+}

@@ -9,7 +9,7 @@
 //   Security headers for static files: dist/_headers (Netlify, Cloudflare), config.json routes (Vercel)
 
 import path from 'node:path';
-import { ErrorCodes, TruefansError } from '../core/errors.ts';
+import { Errors, TruefansError } from '../core/errors.ts';
 import { SIZE_LIMITS, type BundleInfo, type Platform } from './bundle.ts';
 import { emitCloudflare } from './cloudflare/emit.ts';
 import { emitNetlify } from './netlify/emit.ts';
@@ -45,11 +45,7 @@ export function platformsFromEnv(value: string | undefined): readonly Platform[]
   if (names.length === 1 && names[0] === 'none') return [];
   const unknown = names.filter((n) => !PLATFORMS.includes(n as Platform));
   if (unknown.length) {
-    throw new TruefansError(
-      ErrorCodes.PLATFORM_CONFIG_INVALID,
-      `TRUEFANS_PLATFORMS has ${unknown.map((u) => `"${u}"`).join(', ')}, which is not a platform truefans deploys to.`,
-      `Use a comma-separated list of ${PLATFORMS.join(', ')}, or "none"; leave it unset for all three.`,
-    );
+    throw new TruefansError(Errors.PlatformConfigInvalid, { kind: 'platforms', unknown, platforms: PLATFORMS });
   }
   return names as Platform[];
 }
@@ -73,11 +69,7 @@ export async function emitPlatformFiles(distDir: string, options: EmitOptions = 
           : await emitVercel(root, dist, manifest);
     log(`truefans: ${platform} function ${path.relative(root, info.file)}: ${kib(info.bytes)}, ${kib(info.gzipBytes)} gzip (limit ${SIZE_LIMITS[platform].source})`);
     if (info.gzipBytes > info.limitGzipBytes) {
-      throw new TruefansError(
-        ErrorCodes.BUNDLE_TOO_LARGE,
-        `The ${platform} function is ${kib(info.gzipBytes)} gzip, over the platform's limit (${SIZE_LIMITS[platform].source}).`,
-        'This is a truefans bug, not something in your content: please report it with this message.',
-      );
+      throw new TruefansError(Errors.BundleTooLarge, { platform, size: kib(info.gzipBytes), limit: SIZE_LIMITS[platform].source });
     }
     results.push(info);
   }

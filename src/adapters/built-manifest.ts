@@ -4,7 +4,7 @@
 
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ErrorCodes, TruefansError } from '../core/errors.ts';
+import { Errors, TruefansError } from '../core/errors.ts';
 import { manifestSchema, type Manifest } from '../core/manifest.ts';
 import { MANIFEST_PATH } from '../core/paths.ts';
 
@@ -16,11 +16,7 @@ export async function readManifest(distDir: string, shown = distDir): Promise<Ma
   try {
     text = await readFile(file, 'utf8');
   } catch {
-    throw new TruefansError(
-      ErrorCodes.MANIFEST_INVALID,
-      `${name} is missing, so the platform files cannot say which pages are gated.`,
-      'Run the whole build (npm run build), which writes it, before the platform files.',
-    );
+    throw new TruefansError(Errors.ManifestInvalid, { file: name, problem: 'is missing, so the platform files cannot say which pages are gated', reader: 'platform-files' });
   }
   let json: unknown;
   try {
@@ -30,7 +26,7 @@ export async function readManifest(distDir: string, shown = distDir): Promise<Ma
   }
   const parsed = manifestSchema.safeParse(json);
   if (!parsed.success) {
-    throw new TruefansError(ErrorCodes.MANIFEST_INVALID, `${name} is not a manifest this version of truefans reads.`, 'Rebuild the site with npm run build.');
+    throw new TruefansError(Errors.ManifestInvalid, { file: name, problem: 'is not a manifest this version of truefans reads', reader: 'server' });
   }
   return parsed.data;
 }

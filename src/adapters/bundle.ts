@@ -1,4 +1,4 @@
-// Bundles one platform's entry (the adapter and the whole core, with zod, jose and stripe) into a single
+// Bundles one platform's entry (the adapter, the whole core and, through `#billing`, the Stripe billing, with zod, jose and stripe) into a single
 // ESM file with esbuild, and measures it against the platform's documented size limit.
 
 import { readFile } from 'node:fs/promises';

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ErrorCodes, TruefansError } from '../core/errors.ts';
+import { Errors, TruefansError } from '../core/errors.ts';
 import { SCRIPT_HASHES, STATIC_HEADERS, STYLE_HASHES } from '../core/http/security-headers.ts';
 
 const title = (name: string) => name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => `${dash}${c.toUpperCase()}`);
@@ -52,10 +52,6 @@ export async function checkInlineHashes(distDir: string): Promise<void> {
     }
   }
   if (problems.length) {
-    throw new TruefansError(
-      ErrorCodes.PLATFORM_CONFIG_INVALID,
-      `The site's Content-Security-Policy would block ${problems.length} inline script or style:\n${[...new Set(problems)].slice(0, 10).map((p) => `- ${p}`).join('\n')}`,
-      'Move it into a file, or, if it belongs there, add the hash shown to src/core/http/security-headers.ts.',
-    );
+    throw new TruefansError(Errors.PlatformConfigInvalid, { kind: 'inline-hashes', problems });
   }
 }

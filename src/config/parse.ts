@@ -4,7 +4,7 @@
 
 import { parseDocument, YAMLParseError } from 'yaml';
 import { z } from 'zod';
-import { ErrorCodes, TruefansError } from '../core/errors.ts';
+import { Errors, TruefansError } from '../core/errors.ts';
 import { formatIssues } from './format-issues.ts';
 import { pageSchema, type PageFrontmatter } from './page-schema.ts';
 import { postSchema, type PostFrontmatter } from './post-schema.ts';
@@ -13,8 +13,7 @@ import { siteSchema, type SiteConfig } from './site-schema.ts';
 export class ContentError extends TruefansError {
   readonly problems: readonly string[];
   constructor(problems: readonly string[]) {
-    const head = problems.length === 1 ? 'There is a problem in content/:' : `There are ${problems.length} problems in content/:`;
-    super(ErrorCodes.CONTENT_INVALID, `${head}\n${problems.map((p) => `  - ${p}`).join('\n')}`, 'Fix these, then run `npm run check` to confirm.');
+    super(Errors.ContentInvalid, { problems });
     this.name = 'ContentError';
     this.problems = problems;
   }

@@ -3,16 +3,13 @@
 // does not have, an image that does not exist. Pure (the file system is asked through a callback), so
 // `npm run check` and the build, which both call it through loadContent, print the very same messages.
 
+import { DIVIDER_EXACT, DIVIDER_FORM, gateValues as gateValuesOf, MEMBERS_ONLY_TAG, membersOnlyTier } from '../core/gate/contract.ts';
 import { editDistance } from './format-issues.ts';
 
-export const DIVIDER_FORM = '<!-- members -->';
-/** The one form of the divider: lower case, alone on its line, outside code. Whitespace inside may vary. */
-export const DIVIDER_EXACT = /^<!--\s*members\s*-->$/;
 // Any HTML comment (or near-comment: `<!--- x -->`, `<! -- x ->`) on one line; its text is judged below.
 const COMMENTISH = /<!\s*-+\s*([^<>]*?)\s*-*>/g;
 const FENCE_OPEN = /^( {0,3})(`{3,}|~{3,})/;
 const TAG = /<(\/?)([A-Za-z][\w.-]*)([^<>]*)>?/g;
-const TIER_ATTR = /\btier\s*=\s*(?:"([^"]*)"|'([^']*)'|\{\s*["']([^"']*)["']\s*\})/;
 const INLINE_IMAGE = /!\[[^\]\n]*\]\(\s*<?([^)\s>]+)>?(?:\s+[^)]*)?\)/g;
 const REF_IMAGE = /!\[([^\]\n]*)\](?:\[([^\]\n]*)\])?/g;
 const REF_DEFINITION = /^ {0,3}\[([^\]\n]+)\]:\s*<?(\S+?)>?(?:\s|$)/gm;
@@ -203,7 +200,7 @@ function checkMarkdown(input: BodyInput, lines: Line[], errors: string[], warnin
 
 function checkMdx(input: BodyInput, prose: Line[], errors: string[], warnings: string[]): BodyFindings {
   const { file } = input;
-  const gateValues = ['members', ...input.tierIds];
+  const gateValues = gateValuesOf(input.tierIds);
   // Whole text (JSX tags may span lines), with fenced code and inline code blanked out.
   const numbers: number[] = [];
   let text = '';
@@ -219,11 +216,10 @@ function checkMdx(input: BodyInput, prose: Line[], errors: string[], warnings: s
   for (const m of text.matchAll(TAG)) {
     const [closing, name, attrs] = [m[1], m[2]!, m[3] ?? ''];
     const line = lineAt(m.index);
-    if (name === 'MembersOnly') {
+    if (name === MEMBERS_ONLY_TAG) {
       if (closing) continue;
       blocks++;
-      const attr = TIER_ATTR.exec(attrs);
-      const tier = attr ? (attr[1] ?? attr[2] ?? attr[3]) : undefined;
+      const tier = membersOnlyTier(attrs);
       if (tier !== undefined && !gateValues.includes(tier)) {
         errors.push(`${file}:${line}: MembersOnly tier: expected one of ${gateValues.join(', ')}, got ${JSON.stringify(tier)}`);
       } else if (tier === undefined && /\btier\b/.test(attrs)) {

@@ -27,8 +27,23 @@ export function canAccess(access: string, ent: Entitlements, rankedTiers: readon
   return needed >= 0 && Math.max(...held) >= needed;
 }
 
+/**
+ * Rank of an access value on the ladder, given the site's tier ids lowest first: public < members <
+ * tiers in order < one-time purchases (which no tier opens). A tier this site does not have ranks -1.
+ */
+export function accessRank(access: string, rankedTiers: readonly string[]): number {
+  if (access === 'public') return -2;
+  if (access === 'members') return -1;
+  if (access.startsWith('offer:')) return rankedTiers.length;
+  return rankedTiers.indexOf(access);
+}
+
 /** The least a fan must hold to read something gated by any of `accesses` (lowest rank wins). */
 export function lowestAccess(accesses: readonly string[], rankedTiers: readonly string[]): string {
-  const rank = (a: string) => (a === 'public' ? -2 : a === 'members' ? -1 : a.startsWith('offer:') ? rankedTiers.length : rankedTiers.indexOf(a));
-  return [...accesses].sort((a, b) => rank(a) - rank(b))[0] ?? 'members';
+  return [...accesses].sort((a, b) => accessRank(a, rankedTiers) - accessRank(b, rankedTiers))[0] ?? 'members';
+}
+
+/** What opens everything gated by `accesses` (highest rank wins). */
+export function highestAccess(accesses: readonly string[], rankedTiers: readonly string[]): string {
+  return [...accesses].sort((a, b) => accessRank(b, rankedTiers) - accessRank(a, rankedTiers))[0] ?? 'members';
 }

@@ -1,28 +1,28 @@
-// Booting the function: the parts built once per handler (the parsed environment, the keyring, the Stripe
-// client, the mailer), the manifest (loaded once, a failure retried after a while), the site's page
+// Booting the function: the parts built once per handler (the parsed environment, the keyring, the billing
+// (injected), the mailer), the manifest (loaded once, a failure retried after a while), the site's page
 // templates, and the per-isolate memos. `app()` assembles them into the App every route works with.
 
-import type Stripe from 'stripe';
 import { pageIndex, type App } from './context.ts';
 import { createLocalClaims } from './claims.ts';
 import { createKeyring, type Keyring } from './crypto/keys.ts';
 import { createMailer } from './email/mailer.ts';
 import { parseEnv, type EdgeConfig } from './env.ts';
-import { ErrorCodes, TruefansError, isTruefansError } from './errors.ts';
+import { Errors, TruefansError, isTruefansError } from './errors.ts';
+import { logLine } from './http/error-response.ts';
 import { manifestSchema, type Manifest } from './manifest.ts';
 import { Memo } from './memo.ts';
 import { fallbackShell } from './pages/shell.ts';
 import { isSignInTemplate } from './pages/signin-page.ts';
 import { MANIFEST_PATH, SHELL_PATH, SIGNIN_PAGE_PATH } from './paths.ts';
+import type { Billing } from './billing.ts';
 import type { HandlerOptions, Mailer } from './ports.ts';
 import { createBuckets } from './rate-limit.ts';
-import { createStripe } from './stripe/client.ts';
 
 /** The parts built from the environment: cached for the life of the handler, failure included. */
 interface Base {
   config: EdgeConfig;
   keyring: Keyring;
-  stripe: Stripe;
+  billing: Billing;
   mailer: Mailer | undefined;
 }
 
@@ -45,8 +45,8 @@ export interface Boot {
 /** A failed manifest load is retried after this long (a deploy may be mid-flight). */
 const MANIFEST_RETRY_MS = 30_000;
 
-function manifestError(detail: string): TruefansError {
-  return new TruefansError(ErrorCodes.MANIFEST_INVALID, `${MANIFEST_PATH} ${detail}.`, 'Rebuild the site with `npm run build` and deploy the whole dist/ folder.');
+function manifestError(problem: string): TruefansError {
+  return new TruefansError(Errors.ManifestInvalid, { file: MANIFEST_PATH, problem });
 }
 
 export function createBoot(options: HandlerOptions): Boot {
@@ -72,7 +72,8 @@ export function createBoot(options: HandlerOptions): Boot {
         throw error;
       }
       const keyring = await createKeyring(config.secret, config.previousSecret);
-      return { config, keyring, stripe: createStripe(config, fetchImpl), mailer: createMailer(config.email, fetchImpl) };
+      const mailer = options.mailer ? options.mailer(config, fetchImpl) : createMailer(config.email, fetchImpl);
+      return { config, keyring, billing: options.billing(config, fetchImpl), mailer };
     })();
     return base;
   }
@@ -101,7 +102,7 @@ export function createBoot(options: HandlerOptions): Boot {
     value.catch((error: unknown) => {
       entry.at = -now(); // failed: retry after MANIFEST_RETRY_MS
       const e = isTruefansError(error) ? error : manifestError(`could not be fetched (${(error as Error).name})`);
-      log(`truefans: ${e.code}: ${e.describe().replace(/\n/g, ' ')}`);
+      log(logLine(e));
     });
     return value;
   }
@@ -135,10 +136,7 @@ export function createBoot(options: HandlerOptions): Boot {
   function buildApp(b: Base, m: LoadedManifest, origin: string): App {
     const siteOrigin = b.config.siteUrl ?? new URL(m.manifest.site.url).origin;
     if (!b.keyring.kids.includes(m.manifest.kid)) {
-      log(
-        `truefans: ${ErrorCodes.SEAL_OPEN_FAILED}: the site was built with a TRUEFANS_SECRET whose key id is ${m.manifest.kid}, but the function's secrets have ${b.keyring.kids.join(', ')}. ` +
-          'Members will see previews only until you rebuild with the same TRUEFANS_SECRET (or set TRUEFANS_PREVIOUS_SECRET to the one the build used).',
-      );
+      log(logLine(new TruefansError(Errors.SealOpenFailed, { built: m.manifest.kid, has: b.keyring.kids })));
     }
     return {
       ...b,

@@ -1,8 +1,8 @@
-// What every route works with, built once per handler: the parsed configuration, the keyring, the Stripe
-// client, the mailer and the manifest, plus the injected clock, store, fetch and log.
+// What every route works with, built once per handler: the parsed configuration, the keyring, the billing
+// (the payment provider), the mailer and the manifest, plus the injected clock, store, fetch and log.
 
-import type Stripe from 'stripe';
 import type { Entitlements } from './access.ts';
+import type { Billing } from './billing.ts';
 import type { Memo } from './memo.ts';
 import type { LocalClaims } from './claims.ts';
 import type { Buckets } from './rate-limit.ts';
@@ -17,7 +17,7 @@ import type { SiteInfo } from './email/messages.ts';
 export interface App {
   config: EdgeConfig;
   keyring: Keyring;
-  stripe: Stripe;
+  billing: Billing;
   mailer: Mailer | undefined;
   manifest: Manifest;
   /** The site's origin, from SITE_URL or the manifest; used for Origin checks, JWT issuer and absolute links. */

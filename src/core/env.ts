@@ -4,7 +4,7 @@
 
 import { z } from 'zod';
 import { validateSecret } from './crypto/secret.ts';
-import { ErrorCodes, TruefansError, isTruefansError } from './errors.ts';
+import { Errors, TruefansError, isTruefansError } from './errors.ts';
 import type { EdgeEnv } from './ports.ts';
 
 export type PastDuePolicy = 'keep' | 'revoke';
@@ -169,8 +169,7 @@ export function parseEnv(env: EdgeEnv): EdgeConfig {
     if ((e.EMAIL_PROVIDER === 'resend' || e.EMAIL_PROVIDER === 'postmark') && !e.EMAIL_FROM) problems.push(`EMAIL_PROVIDER is "${e.EMAIL_PROVIDER}" but EMAIL_FROM is not set. Set it to a sender your provider has verified, like "Mira <hello@mira.example>".`);
   }
   if (problems.length || !data) {
-    const head = problems.length === 1 ? 'The edge function is not configured:' : `The edge function has ${problems.length} configuration problems:`;
-    throw new TruefansError(ErrorCodes.ENV_INVALID, `${head}\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    throw new TruefansError(Errors.EnvInvalid, { problems });
   }
 
   const email: EdgeConfig['email'] =

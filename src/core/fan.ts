@@ -8,9 +8,7 @@
 import type { Entitlements } from './access.ts';
 import type { App, Ctx } from './context.ts';
 import { clearCookie, readCookie, SESSION_COOKIE, setCookie } from './http/cookies.ts';
-import { isMissing, isTransient, stripeFailure } from './stripe/faults.ts';
-import { readEntitlements } from './stripe/entitlements.ts';
-import { readFan } from './stripe/fans.ts';
+import { isMissing, isTransient, stripeFailure, type ReadOptions } from './billing.ts';
 import { signSession, verifySession, type Session } from './tokens/session.ts';
 import { isRevoked } from './revocation.ts';
 
@@ -49,11 +47,11 @@ export async function sessionCookie(app: App, url: URL, who: Identity, ent: Enti
 /** A fresh read of what a session's fan holds: every customer of a verified email, or the one customer. */
 async function recheck(app: App, session: Session): Promise<{ who: Identity; ent: Entitlements } | undefined> {
   if (session.verified && session.email) {
-    const fan = await readFan(app.stripe, session.email, entitlementOptions(app), app.log);
+    const fan = await app.billing.fan(session.email, entitlementOptions(app), app.log);
     if (!fan.primary) return undefined;
     return { who: { customer: fan.primary, verified: { email: session.email, customers: fan.customers } }, ent: fan.ent };
   }
-  return { who: { customer: session.customer }, ent: await readEntitlements(app.stripe, session.customer, entitlementOptions(app)) };
+  return { who: { customer: session.customer }, ent: await app.billing.entitlements(session.customer, entitlementOptions(app)) };
 }
 
 export async function readSession(ctx: Ctx): Promise<{ session: Session | undefined; invalid: boolean }> {
@@ -72,7 +70,7 @@ export async function readSession(ctx: Ctx): Promise<{ session: Session | undefi
   return session ? { session, invalid: false } : { session: undefined, invalid: true };
 }
 
-export function entitlementOptions(app: App) {
+export function entitlementOptions(app: App): ReadOptions {
   return { pastDue: app.config.pastDue, tierIds: app.rankedTiers, offerIds: app.offerIds };
 }
 

@@ -2,30 +2,25 @@
 // paths (/_truefans/...), serves gated pages through the gate, and passes every other path to the static
 // files untouched. Booting (boot.ts) parses the configuration once, on the first request that needs it; a
 // misconfiguration answers a clear 503 page and one log line per problem. Errors become responses in one
-// place (`toResponse`), and nothing here ever answers 500 or shows a stack trace.
+// place (http/error-response.ts), and nothing here ever answers 500 or shows a stack trace.
 
 import type { Ctx } from './context.ts';
 import { createBoot } from './boot.ts';
-import { ErrorCodes, isTruefansError } from './errors.ts';
+import { Errors } from './errors.ts';
 import { canonicalPath } from './http/canonical-path.ts';
 import { readCookie, SESSION_COOKIE } from './http/cookies.ts';
 import { withMemberHint } from './http/member-hint.ts';
 import { isSameOrigin } from './http/origin.ts';
+import { errorResponse } from './http/error-response.ts';
 import { HttpProblem } from './http/problem.ts';
-import { page, PRIVATE } from './http/respond.ts';
+import { PRIVATE } from './http/respond.ts';
 import { withSecurityHeaders } from './http/security-headers.ts';
-import { problemView } from './pages/views.ts';
 import { TAILORED_PAGES } from './paths.ts';
 import type { Handler, HandlerOptions, RequestContext } from './ports.ts';
 import { findRoute } from './router.ts';
 import { serveGatedPage, serveTailoredPage } from './routes/gated-page.ts';
 
-const NOT_CONFIGURED = new HttpProblem(
-  503,
-  'This site is not set up yet',
-  'Members-only pages, sign-in and checkout are unavailable until the site owner finishes the configuration. Please try again later. (Site owner: the function\'s log names the setting to fix.)',
-  { headers: { 'retry-after': '300' } },
-);
+const NOT_CONFIGURED = new HttpProblem(Errors.NotConfigured);
 
 const hasSessionCookie = (request: Request, url: URL) => readCookie(request, SESSION_COOKIE, url) !== undefined;
 
@@ -71,32 +66,12 @@ export function createHandler(options: HandlerOptions): Handler {
     const handler = method === 'GET' ? fn!.GET : method === 'POST' ? fn!.POST : undefined;
     if (!handler) {
       const allow = [fn!.GET ? 'GET, HEAD' : '', fn!.POST ? 'POST' : ''].filter(Boolean).join(', ');
-      return new Response('Method not allowed', { status: 405, headers: { allow, ...PRIVATE } });
+      throw new HttpProblem(Errors.MethodNotAllowed, undefined, { headers: { allow, ...PRIVATE } });
     }
     if (method === 'POST' && fn!.checkOrigin && !isSameOrigin(request, url, app.siteOrigin, app.config.siteUrl !== undefined)) {
-      throw new HttpProblem(403, 'This request came from another site', 'For your safety, this form only works from this site\'s own pages. Go back to the site and try again.');
+      throw new HttpProblem(Errors.CrossSite);
     }
     return withMemberHint(await handler(ctx), url, app.manifest);
-  }
-
-  /** The one place errors become responses. */
-  async function toResponse(error: unknown, url: URL): Promise<Response> {
-    let problem: HttpProblem;
-    if (error instanceof HttpProblem) {
-      problem = error;
-    } else if (isTruefansError(error, ErrorCodes.STRIPE_PRICE_MISSING)) {
-      log(`truefans: ${error.code}: ${error.describe().replace(/\n/g, ' ')}`);
-      problem = new HttpProblem(503, 'This is not for sale yet', 'The site owner has not finished setting up payments for this: they need to run `npm run stripe:sync`. Please try again later.');
-    } else if (isTruefansError(error, ErrorCodes.STRIPE_UNAVAILABLE) || isTruefansError(error, ErrorCodes.STRIPE_REFUSED)) {
-      log(`truefans: ${error.code}: ${error.describe().replace(/\n/g, ' ')}`);
-      problem = new HttpProblem(503, 'Payments are unavailable right now', 'The payment service this site uses did not answer as expected. Nothing was charged by this request. Please try again in a few minutes.', { headers: { 'retry-after': '60' } });
-    } else {
-      const e = error as { name?: string; code?: string; message?: string };
-      log(`truefans: unexpected ${e?.code ?? e?.name ?? 'error'} on ${url.pathname}: ${String(e?.message ?? error).split('\n')[0]}`);
-      problem = new HttpProblem(503, 'Something went wrong on our side', 'This page could not be served just now. Please try again in a few minutes.');
-    }
-    const view = problemView(problem.title, problem.message, problem.options);
-    return page(await boot.shell(url.origin), view, problem.status, { headers: problem.options.headers ?? {}, cookies: problem.options.cookies ?? [] });
   }
 
   return async function handle(request: Request, context?: RequestContext): Promise<Response> {
@@ -104,16 +79,17 @@ export function createHandler(options: HandlerOptions): Handler {
     try {
       url = new URL(request.url);
     } catch {
-      return new Response('Bad request', { status: 400 });
+      return errorResponse(new HttpProblem(Errors.BadRequest), { path: '', log, shell: () => boot.shell('') });
     }
     let response: Response;
     try {
       response = await route(request, url, context);
     } catch (error) {
       try {
-        response = await toResponse(error, url);
+        response = await errorResponse(error, { path: url.pathname, log, shell: () => boot.shell(url.origin) });
       } catch {
-        response = new Response('Service unavailable. Please try again later.', { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8', ...PRIVATE } });
+        const headers = { 'content-type': 'text/plain; charset=utf-8', ...PRIVATE };
+        response = await errorResponse(new HttpProblem(Errors.ShellFailed, undefined, { headers }), { path: url.pathname, log, shell: () => Promise.reject(new Error('no shell')) });
       }
     }
     // Every answer, static files passed through included, carries the one set of security headers.

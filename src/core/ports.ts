@@ -1,6 +1,9 @@
 // The small interfaces through which side effects enter the core. Each platform adapter fills them;
 // tests swap them. Nothing here imports a platform API.
 
+import type { BillingFactory } from './billing.ts';
+import type { EdgeConfig } from './env.ts';
+
 /** Reads a file of the static deploy output by its URL path (e.g. `/posts/hello/` or `/_truefans/manifest.json`). */
 export interface AssetFetcher {
   fetch(path: string, request: Request): Promise<Response>;
@@ -55,9 +58,19 @@ export interface RequestContext {
 
 export type Handler = (request: Request, context?: RequestContext) => Promise<Response>;
 
+/** Makes the mailer from the parsed configuration and the fetch; undefined when no email provider is set. */
+export type MailerFactory = (config: EdgeConfig, fetchImpl: typeof fetch) => Mailer | undefined;
+
 export interface HandlerOptions {
   env: EdgeEnv;
   assets: AssetFetcher;
+  /**
+   * The payment provider behind the Billing port, made once from the parsed configuration (the core
+   * parses the keys) and the fetch. Adapters pass `createStripeBilling` (src/billing/stripe, or `#billing`).
+   */
+  billing: BillingFactory;
+  /** The mailer; defaults to the provider TRUEFANS_EMAIL_PROVIDER names (plain fetch calls, core/email/mailer.ts). */
+  mailer?: MailerFactory;
   store?: KeyValueStore;
   /** Injected for tests; defaults to Date.now. Milliseconds. */
   now?: () => number;

@@ -8,6 +8,7 @@
 
 import type { Ctx } from './context.ts';
 import { toBase64Url } from './crypto/base64url.ts';
+import { Errors } from './errors.ts';
 import { HttpProblem } from './http/problem.ts';
 
 export type LimitKind = 'checkout' | 'signin' | 'recheck';
@@ -53,12 +54,7 @@ export function createBuckets(limits: Readonly<Record<LimitKind, Limit>> = LIMIT
 }
 
 export function tooMany(retryAfterSeconds: number): HttpProblem {
-  return new HttpProblem(
-    429,
-    'Too many requests',
-    'This site is getting more requests like this one than it can pass on right now. Nothing was done. Please wait a minute and try again.',
-    { headers: { 'retry-after': String(retryAfterSeconds) } },
-  );
+  return new HttpProblem(Errors.RateLimited, undefined, { headers: { 'retry-after': String(retryAfterSeconds) } });
 }
 
 async function clientKey(ctx: Ctx, kind: LimitKind, window: number): Promise<string | undefined> {

@@ -2,9 +2,11 @@
 // used only inside gates (a file referenced anywhere in public is public: the teaser shows it). Every
 // gate's text goes into the leak index.
 
+import { ARTICLE_ACCESS_ATTR, ARTICLE_POST_ATTR, GATE_TAG, gateTier, gateValues, LOCKED_TAG, TIER_ATTR } from '../core/gate/contract.ts';
 import { findMarkers, type Marker } from '../core/html/markers.ts';
 import { FEED_INDEX_FILE } from './feed-template.ts';
 import { isTextFile } from './leak-check.ts';
+import { Errors } from '../core/errors.ts';
 import { sealFailure, type SealContext } from './seal-context.ts';
 
 export interface GatedPage {
@@ -28,12 +30,14 @@ export interface CollectedGates {
 }
 
 const ARTICLE = /<article\b[^>]*>/g;
+const ARTICLE_POST = new RegExp(`\\b${ARTICLE_POST_ATTR}="([^"]*)"`);
+const ARTICLE_ACCESS = new RegExp(`\\b${ARTICLE_ACCESS_ATTR}="([^"]*)"`);
 const REF_ATTR = /\b(src|href|poster|srcset|data)="([^"]*)"/g;
 
 function articleOf(html: string): { post?: string; access?: string } {
   for (const m of html.matchAll(ARTICLE)) {
-    const post = /\bdata-truefans-post="([^"]*)"/.exec(m[0])?.[1];
-    if (post) return { post, access: /\bdata-truefans-access="([^"]*)"/.exec(m[0])?.[1] };
+    const post = ARTICLE_POST.exec(m[0])?.[1];
+    if (post) return { post, access: ARTICLE_ACCESS.exec(m[0])?.[1] };
   }
   return {};
 }
@@ -53,41 +57,34 @@ function localRefs(html: string): string[] {
 
 export function collectGates(ctx: SealContext): CollectedGates {
   const { displayDir, site, files, fileSet, read, leaks } = ctx;
-  const validTiers = new Set(['members', ...site.tiers.map((t) => t.id)]);
+  const validTiers = new Set(gateValues(site.tiers.map((t) => t.id)));
   const pages: GatedPage[] = [];
   const uses = new Map<string, AssetUse>();
   const publicTexts: string[] = [];
   for (const file of files) {
     if (!isTextFile(file) || file === FEED_INDEX_FILE) continue;
     const html = read(file);
-    if (!file.endsWith('.html') || (!html.includes('<truefans-gate') && !html.includes('<truefans-locked'))) {
+    if (!file.endsWith('.html') || (!html.includes(`<${GATE_TAG}`) && !html.includes(`<${LOCKED_TAG}`))) {
       publicTexts.push(html);
       continue;
     }
     let gates: Marker[];
     let locked: Marker[];
     try {
-      gates = findMarkers(html, 'truefans-gate');
-      locked = findMarkers(html, 'truefans-locked');
+      gates = findMarkers(html, GATE_TAG);
+      locked = findMarkers(html, LOCKED_TAG);
     } catch (error) {
-      sealFailure(`${displayDir}/${file}: ${(error as Error).message}.`, 'Members-only blocks cannot be nested or left open; check the <MembersOnly> blocks of this post.');
+      sealFailure(Errors.SealBlockInvalid, { file: `${displayDir}/${file}`, problem: (error as Error).message });
     }
     const { post, access } = articleOf(html);
     if (gates.length && !post) {
-      sealFailure(
-        `${displayDir}/${file}: members-only content outside a post.`,
-        'Only posts in content/posts/ can have members-only parts; move it into a post.',
-      );
+      sealFailure(Errors.SealOutsidePost, { file: `${displayDir}/${file}` });
     }
-    const fallback = access && access !== 'public' ? access : 'members';
-    const tierOf = (m: Marker) => m.attrs['data-tier'] || fallback;
+    const tierOf = (m: Marker) => gateTier(m.attrs[TIER_ATTR], access);
     for (const gate of gates) {
       const tier = tierOf(gate);
       if (!validTiers.has(tier)) {
-        sealFailure(
-          `${displayDir}/${file}: a members-only block of post "${post}" is for tier "${tier}", which content/site.yaml does not have.`,
-          `Use one of: ${[...validTiers].join(', ')}.`,
-        );
+        sealFailure(Errors.SealTierUnknown, { file: `${displayDir}/${file}`, post: post!, tier, tiers: [...validTiers] });
       }
       leaks.addText(post!, gate.inner);
       for (const ref of localRefs(gate.inner)) {

@@ -3,11 +3,14 @@
 
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { BODY_TAG } from '../core/gate/contract.ts';
 import { FEED_TEMPLATE_PATH } from '../core/paths.ts';
 import type { SealContext } from './seal-context.ts';
 
 /** Written by src/pages/truefans-feed.json.ts; merged into the feed template and then removed. */
 export const FEED_INDEX_FILE = 'truefans-feed.json';
+
+const BODY = new RegExp(`<${BODY_TAG}>([\\s\\S]*)</${BODY_TAG}>`);
 
 interface FeedIndex {
   title: string;
@@ -29,7 +32,7 @@ export function writeFeedTemplate(ctx: SealContext, sealedHtml: Map<string, stri
   const items = index.items.map((item) => {
     const file = `${item.link.replace(/^\//, '')}index.html`;
     const html = pageHtml(file) ?? '';
-    const body = /<truefans-body>([\s\S]*)<\/truefans-body>/.exec(html)?.[1] ?? '';
+    const body = BODY.exec(html)?.[1] ?? '';
     return { ...item, guid: new URL(item.link, site.url).href, html: body };
   });
   const target = join(dir, FEED_TEMPLATE_PATH);

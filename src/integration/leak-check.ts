@@ -8,9 +8,9 @@
 
 import { createHash } from 'node:crypto';
 import { decodeHTML } from 'entities';
+import { SEALED_ENVELOPES } from '../core/gate/contract.ts';
 
 const WINDOW = 6;
-const SEALED_ENVELOPE = /<template data-truefans-envelope>tf1\.[A-Za-z0-9_.-]+<\/template>/g;
 const MIN_WINDOW_CHARS = 24;
 const MIN_WORDS = 4;
 const B = 0x01000193;
@@ -122,7 +122,7 @@ export class LeakIndex {
     if (this.#windows.size === 0) return [];
     // Sealed envelopes are ciphertext by construction (base64url, no spaces), so they are skipped;
     // a <template> holding anything else is scanned like all other text.
-    const words = normalizedWords(text.replace(SEALED_ENVELOPE, ''));
+    const words = normalizedWords(text.replace(SEALED_ENVELOPES, ''));
     const hashes = words.map(wordHash);
     const found = new Map<string, Leak>();
     for (const [size, table] of this.#windows) {

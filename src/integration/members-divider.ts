@@ -3,16 +3,18 @@
 // <truefans-gate>; the sealing pass then encrypts it like any other gated part. Under `npm run dev` it
 // shows a visible "previewing as a member" banner at the divider instead of sealing anything.
 
+import { BODY_TAG, DIVIDER, GATE_TAG } from '../core/gate/contract.ts';
+
 // Lower case only, as src/config/post-body.ts requires: check and build refuse any other form first.
-const DIVIDER = /<!--\s*members\s*-->/;
-const BODY_CLOSE = '</truefans-body>';
+const BODY_OPEN = new RegExp(`<${BODY_TAG}[\\s>]`);
+const BODY_CLOSE = `</${BODY_TAG}>`;
 
 export const PREVIEW_BANNER =
   '<p class="truefans-preview-banner" role="note"><strong>Previewing as a member.</strong> Everything below this line is members-only: fans without access see the part above and a way to join.</p>';
 
 export function wrapMembersDivider(html: string, options: { preview: boolean }): string {
   // In dev Astro annotates elements (data-astro-source-file), so the open tag may carry attributes.
-  const open = html.search(/<truefans-body[\s>]/);
+  const open = html.search(BODY_OPEN);
   if (open < 0) return html;
   const close = html.indexOf(BODY_CLOSE, open);
   if (close < 0) return html;
@@ -21,5 +23,5 @@ export function wrapMembersDivider(html: string, options: { preview: boolean }):
   if (!match) return html;
   const cut = open + match.index;
   const tail = html.slice(cut + match[0].length, close);
-  return `${html.slice(0, cut)}<truefans-gate>${options.preview ? PREVIEW_BANNER : ''}${tail}</truefans-gate>${html.slice(close)}`;
+  return `${html.slice(0, cut)}<${GATE_TAG}>${options.preview ? PREVIEW_BANNER : ''}${tail}</${GATE_TAG}>${html.slice(close)}`;
 }

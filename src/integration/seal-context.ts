@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Keyring } from '../core/crypto/keys.ts';
-import { ErrorCodes, TruefansError } from '../core/errors.ts';
+import { TruefansError, type Errors, type ParamsOf } from '../core/errors.ts';
 import type { SiteConfig } from '../config/site-schema.ts';
 import { LeakIndex } from './leak-check.ts';
 import { listFiles } from './output-files.ts';
@@ -38,6 +38,8 @@ export function sealContext(options: SealOptions): SealContext {
   };
 }
 
-export function sealFailure(message: string, hint?: string): never {
-  throw new TruefansError(ErrorCodes.LEAK_FOUND, message, hint);
+type SealEntry = typeof Errors.LeakFound | typeof Errors.SealBlockInvalid | typeof Errors.SealOutsidePost | typeof Errors.SealTierUnknown;
+
+export function sealFailure<E extends SealEntry>(entry: E, params: ParamsOf<E>): never {
+  throw new TruefansError<SealEntry>(entry, params as never);
 }

@@ -13,6 +13,7 @@ import { describeLeaks, isTextFile, type LeakIndex } from './leak-check.ts';
 import { listFiles } from './output-files.ts';
 import { writeManifest } from './public-manifest.ts';
 import { sealAssets } from './seal-assets.ts';
+import { Errors } from '../core/errors.ts';
 import { sealContext, sealFailure, type SealOptions } from './seal-context.ts';
 import { sealPages } from './seal-pages.ts';
 
@@ -54,10 +55,7 @@ function checkForLeaks(dir: string, displayDir: string, leaks: LeakIndex): numbe
     if (isTextFile(file)) found.push(...leaks.scanText(file, bytes.toString('utf8')));
   }
   if (found.length) {
-    sealFailure(
-      `The leak check found members-only content in the clear in ${new Set(found.map((l) => l.file)).size} file(s); nothing was published:\n${describeLeaks(found, displayDir)}`,
-      'If a description, tag or public part repeats members-only text, change it; if the text is meant to be public, move it above the members-only part.',
-    );
+    sealFailure(Errors.LeakFound, { files: new Set(found.map((l) => l.file)).size, leaks: describeLeaks(found, displayDir) });
   }
   return outFiles.length;
 }

@@ -5,7 +5,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeHTML } from 'entities';
 import { sealText } from '../core/crypto/seal.ts';
-import { openTag, replaceMarkers, sealedGate } from '../core/html/markers.ts';
+import { LOCKED_TAG, sealedGate, TIER_ATTR } from '../core/gate/contract.ts';
+import { openTag, replaceMarkers } from '../core/html/markers.ts';
 import type { Manifest } from '../core/manifest.ts';
 import type { GatedPage } from './collect-gates.ts';
 import { urlPathOf } from './output-files.ts';
@@ -32,7 +33,7 @@ export async function sealPages(ctx: SealContext, pages: GatedPage[], rewrites: 
     const markers = [...page.gates, ...page.locked].sort((a, b) => a.start - b.start);
     const html = await replaceMarkers(page.html, markers, async (m) => {
       const tier = page.tierOf(m);
-      if (m.name === 'truefans-locked') return `${openTag('truefans-locked', { ...m.attrs, 'data-tier': tier })}${m.inner}</truefans-locked>`;
+      if (m.name === LOCKED_TAG) return `${openTag(LOCKED_TAG, { ...m.attrs, [TIER_ATTR]: tier })}${m.inner}</${LOCKED_TAG}>`;
       let inner = m.inner;
       for (const [from, to] of rewrites) inner = inner.split(`"${from}"`).join(`"${to}"`).split(`${from} `).join(`${to} `).split(`${from},`).join(`${to},`);
       gateCount++;

@@ -1,22 +1,19 @@
-// What the pages say about access: labels for tiers, which tiers open a gate, and the ranking used
-// to pick the one paywall a page shows. The rules themselves live in src/core/access.ts.
+// What the pages say about access: labels for tiers, and the core's rules (src/core/access.ts,
+// src/core/gate/contract.ts) bound to this site's tiers.
 
 import { site } from 'virtual:truefans/site';
 import type { Tier } from '../config/site-schema.ts';
 import { ContentError } from '../config/parse.ts';
-import { canAccess } from '../core/access.ts';
+import { canAccess, highestAccess as highest, lowestAccess as lowest } from '../core/access.ts';
+import { gateValues } from '../core/gate/contract.ts';
 
 export const tierIds: readonly string[] = site.tiers.map((t) => t.id);
 
-/** Every value a gate may name: members (any paying fan) or a tier id. */
-export function gateValues(): string[] {
-  return ['members', ...tierIds];
-}
-
 /** Fails the build on a gate naming a tier this site does not have: never publish it in the clear. */
 export function assertGateValue(value: string, where: string): void {
-  if (!gateValues().includes(value)) {
-    throw new ContentError([`${where}: MembersOnly tier: expected one of ${gateValues().join(', ')}, got ${JSON.stringify(value)}`]);
+  const values = gateValues(tierIds);
+  if (!values.includes(value)) {
+    throw new ContentError([`${where}: MembersOnly tier: expected one of ${values.join(', ')}, got ${JSON.stringify(value)}`]);
   }
 }
 
@@ -34,20 +31,9 @@ export function accessBadge(access: string): string {
   return access === 'members' ? 'Members only' : `${tierById(access)?.name ?? access} tier`;
 }
 
-/** Rank of an access value: public < members < tiers in list order. */
-export function accessRank(access: string): number {
-  if (access === 'public') return -2;
-  if (access === 'members') return -1;
-  return tierIds.indexOf(access);
-}
+export const highestAccess = (accesses: readonly string[]): string => highest(accesses, tierIds);
 
-export function highestAccess(accesses: readonly string[]): string {
-  return [...accesses].sort((a, b) => accessRank(b) - accessRank(a))[0] ?? 'members';
-}
-
-export function lowestAccess(accesses: readonly string[]): string {
-  return [...accesses].sort((a, b) => accessRank(a) - accessRank(b))[0] ?? 'members';
-}
+export const lowestAccess = (accesses: readonly string[]): string => lowest(accesses, tierIds);
 
 /** Does holding `tier` open `access`? */
 export function tierOpens(tier: Tier, access: string): boolean {

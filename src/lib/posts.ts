@@ -5,10 +5,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { getCollection, type CollectionEntry } from 'astro:content';
 import { contentDir, preview } from 'virtual:truefans/site';
+import { gateTier } from '../core/gate/contract.ts';
 import { highestAccess, lowestAccess } from './access.ts';
-import { hasRenderedGate, membersOnlyTiers, tagSlug } from './gate-positions.ts';
+import { hasRenderedGate, membersOnlyTiers } from './post-gates.ts';
+import { tagSlug } from './tag-slug.ts';
 
-export { tagSlug };
+export { gateTier, tagSlug };
 
 export type Post = CollectionEntry<'posts'>;
 export type Page = CollectionEntry<'pages'>;
@@ -49,11 +51,9 @@ export const isMdx = (post: Post) => post.filePath?.endsWith('.mdx') ?? false;
 
 export function gatingOf(post: Post): Gating {
   const access = post.data.access;
-  // A gate without a tier takes the post's access, or `members` on a public post.
-  const fallback = access === 'public' ? 'members' : access;
   let gates: string[];
-  if (isMdx(post)) gates = membersOnlyTiers(post.body ?? '').map((tier) => tier ?? fallback);
-  else gates = hasRenderedGate(post.rendered?.html ?? '') ? [fallback] : [];
+  if (isMdx(post)) gates = membersOnlyTiers(post.body ?? '').map((tier) => gateTier(tier, access));
+  else gates = hasRenderedGate(post.rendered?.html ?? '') ? [gateTier(undefined, access)] : [];
   const inline = gates.length > 0;
   const whole = !inline && access !== 'public';
   if (whole) gates = [access];

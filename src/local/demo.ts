@@ -11,6 +11,7 @@ import { createMemoryStore } from '../adapters/node/memory-store.ts';
 import { createDistAssets } from '../adapters/node/static-files.ts';
 import { contentDir, loadSite } from '../config/load.ts';
 import type { SiteConfig } from '../config/site-schema.ts';
+import { createStripeBilling } from '../billing/stripe/index.ts';
 import { createHandler } from '../core/handler.ts';
 import type { EdgeEnv } from '../core/ports.ts';
 import { startStripeStandIn, type StandIn } from '../../tools/stripe-local/index.ts';
@@ -193,6 +194,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     const clock = standIn?.clock;
     inner = createHandler({
       env: edgeEnv,
+      billing: createStripeBilling,
       assets: createDistAssets(distDir),
       store: createMemoryStore(clock ? () => clock.now() : Date.now),
       ...(clock ? { now: () => clock.now() } : {}),

@@ -6,7 +6,7 @@ import type { APIContext } from 'astro';
 import { experimental_AstroContainer as AstroContainer } from 'astro/container';
 import { render } from 'astro:content';
 import { site } from 'virtual:truefans/site';
-import { firstGateIndex } from '../lib/gate-positions.ts';
+import { firstGateIndex } from '../lib/post-gates.ts';
 import { gatingOf, getPosts, isMdx, postPath, type Post } from '../lib/posts.ts';
 
 /** Root-relative links and images made absolute, since feed readers have no page to resolve them against. */

@@ -2,12 +2,12 @@
 // cancelling with a reason, updating the card, invoice history, and switching between every tier's monthly
 // and yearly price with proration. Stripe's API cannot make a configuration the account's default (only the
 // Dashboard can), so it is marked with `metadata.truefans_portal` and the edge finds it and passes its id
-// when it opens a portal session (src/core/stripe/portal.ts).
+// when it opens a portal session (src/billing/stripe/portal.ts).
 
 import type Stripe from 'stripe';
 import type { SiteConfig } from '../config/site-schema.ts';
 import { ROUTES } from '../core/paths.ts';
-import { PORTAL_METADATA_KEY } from '../core/stripe/portal.ts';
+import { PORTAL_METADATA_KEY } from '../billing/stripe/portal.ts';
 import type { Change } from './changes.ts';
 
 /** What the site's portal configuration must say; compared as JSON, so key order matters here. */

@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { judgeSession } from '../../src/core/routes/checkout.ts';
+import type { CheckoutRecord } from '../../src/core/billing.ts';
+import { checkoutRecord } from '../../src/billing/stripe/entitlements.ts';
 import { createKeyring } from '../../src/core/crypto/keys.ts';
 import { nonceHash } from '../../src/core/checkout-nonce.ts';
 import type { App } from '../../src/core/context.ts';
@@ -102,7 +104,7 @@ describe('the grant rules', () => {
   async function app(): Promise<App> {
     return { keyring: await createKeyring(SECRET), now: () => NOW } as unknown as App;
   }
-  async function session(changes: Record<string, unknown>, subscription: Record<string, unknown> | null = { status: 'active' }): Promise<Stripe.Checkout.Session> {
+  async function session(changes: Record<string, unknown>, subscription: Record<string, unknown> | null = { status: 'active' }): Promise<CheckoutRecord> {
     const s = structuredClone(fixtures['checkout.session']);
     Object.assign(s, {
       status: 'complete',
@@ -114,7 +116,8 @@ describe('the grant rules', () => {
       metadata: { truefans_nonce: await nonceHash(await createKeyring(SECRET), nonce) },
       ...changes,
     });
-    return s;
+    // The Stripe billing's own reading of the session, as the route receives it.
+    return checkoutRecord(s as Stripe.Checkout.Session);
   }
 
   it.each([

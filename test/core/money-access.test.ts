@@ -5,7 +5,7 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { markChanged } from '../../src/core/routes/webhook-events.ts';
-import { statusGrants } from '../../src/core/stripe/entitlements.ts';
+import { statusGrants } from '../../src/core/holdings.ts';
 import { changedKey } from '../../src/core/fan.ts';
 import { cookieHeader, cookiesFrom, form, NOW, request, sessionFor, type TestHandler } from './helpers/handler.ts';
 import { payOnHostedPage, useWorld, WEBHOOK_SECRET, type World } from './helpers/stand-in.ts';
@@ -129,7 +129,7 @@ describe('payments that settle later (bank debit)', () => {
     expect(mails('welcome', email)).toBe(1);
     expect(creatorNotes('Ada Bank')).toBe(1);
     const customer = (await world.stripe.customers.list({ email })).data[0]!;
-    const { readEntitlements } = await import('../../src/core/stripe/entitlements.ts');
+    const { readEntitlements } = await import('../../src/billing/stripe/entitlements.ts');
     const ent = await readEntitlements(world.stripe, customer.id, { pastDue: 'keep', tierIds: ['supporter', 'patron'], offerIds: ['field-recordings'] });
     expect(ent.offers).toEqual(['field-recordings']);
   });
@@ -144,7 +144,7 @@ describe('payments that settle later (bank debit)', () => {
     expect((await world.stripe.events.list({ type: 'checkout.session.async_payment_failed' })).data.length).toBeGreaterThan(0);
     expect(mails('welcome', email)).toBe(0);
     const customer = (await world.stripe.customers.list({ email })).data[0]!;
-    const { readEntitlements } = await import('../../src/core/stripe/entitlements.ts');
+    const { readEntitlements } = await import('../../src/billing/stripe/entitlements.ts');
     const ent = await readEntitlements(world.stripe, customer.id, { pastDue: 'keep', tierIds: ['supporter', 'patron'], offerIds: ['field-recordings'] });
     expect(ent.offers).toEqual([]);
   });
@@ -208,7 +208,7 @@ describe('metadata Stripe accepts', () => {
 
 describe("Stripe's own words reach the creator's log", () => {
   it('a refused portal session logs Stripe\'s message and request id, and the fan gets a plain page', async () => {
-    const { stripeDetail } = await import('../../src/core/stripe/faults.ts');
+    const { stripeDetail } = await import('../../src/billing/stripe/faults.ts');
     const configurations = await world.stripe.billingPortal.configurations.list({ active: true });
     for (const c of configurations.data) await world.stripe.billingPortal.configurations.update(c.id, { active: false });
     try {

@@ -5,7 +5,7 @@
 import { expect } from 'vitest';
 import type Stripe from 'stripe';
 import { lookupKey } from '../../src/core/manifest.ts';
-import { rememberEmail } from '../../src/core/stripe/fans.ts';
+import { rememberEmail } from '../../src/billing/stripe/fans.ts';
 import { cookieHeader, cookiesFrom, form, request } from '../core/helpers/handler.ts';
 import type { Backend } from './backends.ts';
 import { gatedPage, type Site } from './site.ts';

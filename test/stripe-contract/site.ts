@@ -10,8 +10,9 @@ import { dirname, join } from 'node:path';
 import type { SiteConfig } from '../../src/config/site-schema.ts';
 import { createKeyring } from '../../src/core/crypto/keys.ts';
 import { sealText } from '../../src/core/crypto/seal.ts';
+import { createStripeBilling } from '../../src/billing/stripe/index.ts';
 import { createHandler } from '../../src/core/handler.ts';
-import { sealedGate } from '../../src/core/html/markers.ts';
+import { sealedGate } from '../../src/core/gate/contract.ts';
 import { type Manifest } from '../../src/core/manifest.ts';
 import { toMinorUnits } from '../../src/core/money.ts';
 import type { Handler } from '../../src/core/ports.ts';
@@ -102,6 +103,7 @@ export async function startSite(backend: Backend): Promise<Site> {
   const logs: string[] = [];
   const store = new MemoryStore();
   const handle = createHandler({
+    billing: createStripeBilling,
     env: {
       TRUEFANS_SECRET: SECRET,
       SITE_URL: ORIGIN,

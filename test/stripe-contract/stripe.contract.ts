@@ -8,7 +8,7 @@ import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changedKey } from '../../src/core/fan.ts';
 import { lookupKey } from '../../src/core/manifest.ts';
-import { customersByEmail, EMAIL_KEY } from '../../src/core/stripe/fans.ts';
+import { customersByEmail, EMAIL_KEY } from '../../src/billing/stripe/fans.ts';
 import { request } from '../core/helpers/handler.ts';
 import { chooseBackend, ORIGIN, startBackend, type Backend } from './backends.ts';
 import { Browser, priceFor, subscribedCustomer, tierKey } from './fans.ts';

@@ -3,7 +3,7 @@
 // `processDue` is the test clock: it runs everything due up to a moment, in time order.
 import type { Engine } from './engine.ts';
 import { newId } from './ids.ts';
-import { addInterval, formatMoney, type Recurring } from './money.ts';
+import { addInterval, formatMinor, type Recurring } from './money.ts';
 import { discountShape, invoiceLineShape, invoiceShape, subscriptionItemShape, subscriptionShape } from './shapes.ts';
 import { pendingSettlements, settle } from './settlements.ts';
 import type { StripeObject } from './state.ts';
@@ -132,7 +132,7 @@ function createInvoice(engine: Engine, subscription: StripeObject, billingReason
       periodEnd: item.current_period_end,
       description: trial
         ? `Trial period for ${productName}`
-        : `${item.quantity} × ${productName} (at ${formatMoney(Number(price.unit_amount ?? 0), String(price.currency))} / ${(price.recurring as Recurring | null)?.interval ?? 'once'})`,
+        : `${item.quantity} × ${productName} (at ${formatMinor(Number(price.unit_amount ?? 0), String(price.currency))} / ${(price.recurring as Recurring | null)?.interval ?? 'once'})`,
     });
   });
   const first = itemsOf(subscription)[0];

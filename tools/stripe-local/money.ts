@@ -3,9 +3,8 @@
 // the stand-in and truefans can never disagree about what an amount means.
 import { formatMinor, parseMajorUnits } from '../../src/core/money.ts';
 
-export function formatMoney(amount: number, currency: string): string {
-  return formatMinor(amount, currency);
-}
+// Amounts in minor units read as the site's own pages show them ("$70.00"): the core's formatter.
+export { formatMinor };
 
 /** Parses what a person types in an amount field ("12", "12.5", "$12.50") into minor units. */
 export function parseMoney(text: string, currency: string): number | undefined {
@@ -23,7 +22,7 @@ export function formatInterval(recurring: Recurring): string {
 }
 
 export function formatPrice(amount: number, currency: string, recurring: Recurring | null): string {
-  return formatMoney(amount, currency) + (recurring ? formatInterval(recurring) : '');
+  return formatMinor(amount, currency) + (recurring ? formatInterval(recurring) : '');
 }
 
 export function formatTrial(days: number): string {

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import { ErrorCodes, TruefansError } from '../../core/errors.ts';
+import { Errors, TruefansError } from '../../core/errors.ts';
 import type { Manifest } from '../../core/manifest.ts';
 import { bundlePlatform, type BundleInfo } from '../bundle.ts';
 import { FUNCTION_PREFIX, STATIC_UNDER_PREFIX, TAILORED_PAGES } from '../../core/paths.ts';
@@ -38,11 +38,7 @@ async function readUserConfig(root: string): Promise<Record<string, unknown>> {
   if (errors.length || typeof config !== 'object' || config === null) {
     const first = errors[0];
     const where = first ? `${printParseErrorCode(first.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()} at line ${lineOf(text, first.offset)}` : 'expected an object';
-    throw new TruefansError(
-      ErrorCodes.PLATFORM_CONFIG_INVALID,
-      `${path.basename(file)}: ${where}.`,
-      'Fix it so it is JSON (comments and trailing commas are fine); docs/deploy/cloudflare.md shows the fields truefans reads.',
-    );
+    throw new TruefansError(Errors.PlatformConfigInvalid, { kind: 'wrangler', file: path.basename(file), where });
   }
   return config as Record<string, unknown>;
 }

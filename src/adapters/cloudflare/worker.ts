@@ -2,6 +2,7 @@
 // first only on gated pages and the /_truefans/ routes (run_worker_first, written by emit.ts); the static
 // page the core opens comes from the ASSETS binding.
 
+import { createStripeBilling } from '#billing';
 import { createHandler } from '../../core/handler.ts';
 import type { EdgeEnv, Handler } from '../../core/ports.ts';
 import { kvStore, type KVNamespaceLike } from './kv-store.ts';
@@ -25,6 +26,7 @@ function handlerFor(env: Env): Handler {
   if (current?.env === env) return current.handler;
   const vars = Object.fromEntries(Object.entries(env).filter(([, value]) => typeof value === 'string')) as EdgeEnv;
   const handler = createHandler({
+    billing: createStripeBilling,
     env: vars,
     // The platform's own static call, given a bare URL: a plain GET, never conditional or cookie-bearing.
     assets: { fetch: (path, request) => env.ASSETS.fetch(new URL(path, request.url)) },

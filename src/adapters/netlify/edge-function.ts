@@ -4,6 +4,7 @@
 // files of the deploy (the manifest, sealed blobs, the page shell) are fetched from the CDN, where no edge
 // function runs on them.
 
+import { createStripeBilling } from '#billing';
 import { createHandler } from '../../core/handler.ts';
 import type { Handler } from '../../core/ports.ts';
 import { LOOP_HEADER, loopDetected } from '../loop-guard.ts';
@@ -23,6 +24,7 @@ let handler: Handler | undefined;
 export default function truefans(request: Request, context: NetlifyContext): Promise<Response> {
   if (request.headers.has(LOOP_HEADER)) return Promise.resolve(loopDetected());
   handler ??= createHandler({
+    billing: createStripeBilling,
     env: Netlify.env.toObject(),
     assets: { fetch: (path, req) => fetch(new URL(path, req.url), { headers: { [LOOP_HEADER]: '1' } }) },
   });

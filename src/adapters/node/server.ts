@@ -2,6 +2,7 @@
 // handler, which decides from the manifest what is gated; whatever it reads from the deploy output comes
 // from dist/ through createDistAssets. This is the server `npm start` and the Docker image run.
 
+import { createStripeBilling } from '../../billing/stripe/index.ts';
 import { createHandler } from '../../core/handler.ts';
 import type { EdgeEnv, KeyValueStore } from '../../core/ports.ts';
 import { listen, type ListeningServer } from './listen.ts';
@@ -32,6 +33,7 @@ export type NodeServer = ListeningServer;
 export function startNodeServer(options: NodeServerOptions): Promise<NodeServer> {
   const handler = createHandler({
     env: options.env ?? process.env,
+    billing: createStripeBilling,
     assets: createDistAssets(options.distDir),
     store: options.store ?? createMemoryStore(options.now),
     ...(options.now ? { now: options.now } : {}),

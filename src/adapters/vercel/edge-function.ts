@@ -3,6 +3,7 @@
 // under /_truefans/pages/, sealed as built), so their requests, and the /_truefans/ routes, fall through
 // to this function. It reads the moved page, and every other file of the deploy, from the same CDN.
 
+import { createStripeBilling } from '#billing';
 import { createHandler } from '../../core/handler.ts';
 import type { EdgeEnv, Handler } from '../../core/ports.ts';
 import { LOOP_HEADER, loopDetected } from '../loop-guard.ts';
@@ -22,6 +23,7 @@ let handler: Handler | undefined;
 export default function truefans(request: Request, context?: VercelContext): Promise<Response> {
   if (request.headers.has(LOOP_HEADER)) return Promise.resolve(loopDetected());
   handler ??= createHandler({
+    billing: createStripeBilling,
     env: process.env as EdgeEnv,
     assets: {
       fetch: (assetPath, req) =>

@@ -5,6 +5,7 @@
 
 import { toBase64Url, utf8 } from './base64url.ts';
 import { validateSecret } from './secret.ts';
+import { Errors } from '../errors.ts';
 
 /** The distinct purposes keys are derived for. */
 export type KeyLabel =
@@ -33,9 +34,9 @@ export interface Keyring {
 }
 
 export class UnknownKeyIdError extends Error {
-  readonly code = 'TF_UNKNOWN_KID';
+  readonly code = Errors.UnknownKeyId.code;
   constructor() {
-    super('The key id is not one of this site\'s secrets.');
+    super(Errors.UnknownKeyId.message());
   }
 }
 

@@ -5,7 +5,7 @@
 // Text envelope:   tf1.<kid>.<iv b64url>.<ciphertext+tag b64url>
 // Binary envelope: "TF1." | kid (8 ASCII bytes) | iv (12 bytes) | ciphertext+tag
 
-import { ErrorCodes, TruefansError } from '../errors.ts';
+import { Errors, TruefansError } from '../errors.ts';
 import { fromBase64Url, toBase64Url, utf8 } from './base64url.ts';
 import { UnknownKeyIdError, type Keyring } from './keys.ts';
 
@@ -31,14 +31,11 @@ function aad(scope: SealScope, kid: string): Uint8Array<ArrayBuffer> {
 }
 
 function openFailed(): TruefansError {
-  return new TruefansError(
-    ErrorCodes.SEAL_OPEN_FAILED,
-    'A sealed part could not be opened: it was made with another secret, for another post or tier, or changed.',
-  );
+  return new TruefansError(Errors.SealOpenFailed);
 }
 
 function malformed(): TruefansError {
-  return new TruefansError(ErrorCodes.SEAL_MALFORMED, 'A sealed part is not in a format this version of truefans reads.');
+  return new TruefansError(Errors.SealMalformed);
 }
 
 async function encrypt(keyring: Keyring, scope: SealScope, plaintext: Uint8Array<ArrayBuffer>) {

@@ -1,7 +1,7 @@
 // Validates TRUEFANS_SECRET: the one secret the creator keeps. A missing, short or placeholder secret
 // is refused with a message that says how to make one; the value itself is never echoed.
 
-import { ErrorCodes, SECRET_HOWTO, TruefansError } from '../errors.ts';
+import { Errors, TruefansError } from '../errors.ts';
 
 /** 32 random bytes in base64url are 43 characters; hex is 64. Anything shorter cannot hold 32 bytes. */
 export const MIN_SECRET_LENGTH = 43;
@@ -11,24 +11,15 @@ const PLACEHOLDER = /change[-_ ]?me|placeholder|example|replace|your[-_ ]?secret
 export function validateSecret(value: string | undefined, name = 'TRUEFANS_SECRET'): string {
   const secret = value?.trim() ?? '';
   if (!secret) {
-    throw new TruefansError(ErrorCodes.SECRET_INVALID, `${name} is not set.`, SECRET_HOWTO);
+    throw new TruefansError(Errors.SecretInvalid, { name, problem: 'missing' });
   }
   if (secret.length < MIN_SECRET_LENGTH) {
-    throw new TruefansError(
-      ErrorCodes.SECRET_INVALID,
-      `${name} is too short (${secret.length} characters); it must hold at least 32 random bytes ` +
-        `(${MIN_SECRET_LENGTH} characters of base64url).`,
-      SECRET_HOWTO,
-    );
+    throw new TruefansError(Errors.SecretInvalid, { name, problem: 'short', length: secret.length, minLength: MIN_SECRET_LENGTH });
   }
   // A random 43-character base64url string has about 30 distinct characters; a typed phrase or a
   // repeated pattern has far fewer.
   if (PLACEHOLDER.test(secret) || new Set(secret).size < 16) {
-    throw new TruefansError(
-      ErrorCodes.SECRET_INVALID,
-      `${name} looks like a placeholder, not random bytes.`,
-      SECRET_HOWTO,
-    );
+    throw new TruefansError(Errors.SecretInvalid, { name, problem: 'placeholder' });
   }
   return secret;
 }

@@ -3,7 +3,7 @@
 // becomes TF_EMAIL_FAILED naming the provider and the status, never the key.
 
 import type { EdgeConfig } from '../env.ts';
-import { ErrorCodes, TruefansError } from '../errors.ts';
+import { Errors, TruefansError } from '../errors.ts';
 import type { EmailMessage, Mailer } from '../ports.ts';
 
 async function post(fetchImpl: typeof fetch, provider: string, url: string, headers: Record<string, string>, body: unknown): Promise<void> {
@@ -16,13 +16,12 @@ async function post(fetchImpl: typeof fetch, provider: string, url: string, head
       signal: AbortSignal.timeout(10_000),
     });
   } catch (error) {
-    throw new TruefansError(ErrorCodes.EMAIL_FAILED, `${provider} could not be reached (${(error as Error).name}).`);
+    throw new TruefansError(Errors.EmailFailed, { provider, error: (error as Error).name });
   }
   // Drain the body so the connection is released; its text may echo the message, so it is not logged.
   await response.arrayBuffer().catch(() => undefined);
   if (!response.ok) {
-    const hint = response.status === 401 || response.status === 403 ? `Check the ${provider} credentials in your host's environment.` : undefined;
-    throw new TruefansError(ErrorCodes.EMAIL_FAILED, `${provider} refused an email (HTTP ${response.status}).`, hint);
+    throw new TruefansError(Errors.EmailFailed, { provider, httpStatus: response.status });
   }
 }
 

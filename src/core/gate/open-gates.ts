@@ -5,7 +5,8 @@
 import { canAccess, type Entitlements } from '../access.ts';
 import type { Keyring } from '../crypto/keys.ts';
 import { openText } from '../crypto/seal.ts';
-import { envelopeOf, findMarkers, MarkupError, type Marker } from '../html/markers.ts';
+import { findMarkers, MarkupError, type Marker } from '../html/markers.ts';
+import { envelopeOf, GATE_TAG, LOCKED_TAG, POST_ATTR, TIER_ATTR } from './contract.ts';
 import type { Memo } from '../memo.ts';
 
 export interface GateReader {
@@ -33,8 +34,8 @@ export async function openGates(html: string, reader: GateReader, options: { dro
   let gates: Marker[];
   let locks: Marker[];
   try {
-    gates = findMarkers(html, 'truefans-gate');
-    locks = html.includes('<truefans-locked') ? findMarkers(html, 'truefans-locked') : [];
+    gates = findMarkers(html, GATE_TAG);
+    locks = html.includes(`<${LOCKED_TAG}`) ? findMarkers(html, LOCKED_TAG) : [];
   } catch (error) {
     return { ok: false, error, post: undefined, tier: undefined };
   }
@@ -42,13 +43,13 @@ export async function openGates(html: string, reader: GateReader, options: { dro
   const splices: Promise<Splice>[] = [];
   let locked = 0;
   for (const gate of gates) {
-    const { 'data-tier': tier, 'data-post': post } = gate.attrs;
+    const { [TIER_ATTR]: tier, [POST_ATTR]: post } = gate.attrs;
     if (may(tier) && post !== undefined) {
       splices.push(
         (async () => {
           try {
             const envelope = envelopeOf(gate.inner);
-            if (!envelope) throw new MarkupError('a <truefans-gate> without its sealed template');
+            if (!envelope) throw new MarkupError(`a <${GATE_TAG}> without its sealed template`);
             // The envelope's head (version, key id, random IV) and tail (the GCM tag, which authenticates
             // the whole ciphertext) identify it without hashing the whole string on every request.
             const key = `${post}\u0000${tier}\u0000${envelope.length}\u0000${envelope.slice(0, 40)}\u0000${envelope.slice(-24)}`;
@@ -69,7 +70,7 @@ export async function openGates(html: string, reader: GateReader, options: { dro
     }
   }
   for (const lock of locks) {
-    if (may(lock.attrs['data-tier'])) splices.push(Promise.resolve({ start: lock.start, end: lock.end, text: '' }));
+    if (may(lock.attrs[TIER_ATTR])) splices.push(Promise.resolve({ start: lock.start, end: lock.end, text: '' }));
   }
   let done: Splice[];
   try {

@@ -2,6 +2,7 @@
 // the client sent Content-Length (a chunked upload has none). Going over the cap answers a 413 page and
 // cancels the rest of the upload, so no body is ever held whole before its size is known.
 
+import { Errors } from '../errors.ts';
 import { HttpProblem } from './problem.ts';
 
 /** Caps by kind of route. A form holds an email, a tier, a token and a return path: a few hundred bytes. */
@@ -12,11 +13,7 @@ export const BODY_LIMITS = {
 } as const;
 
 export function bodyTooLarge(limit: number): HttpProblem {
-  return new HttpProblem(
-    413,
-    'That request is too large',
-    `This site accepts at most ${limit >= 1024 * 1024 ? `${limit / (1024 * 1024)} MB` : `${limit / 1024} KB`} here, so nothing was done. Go back to the page and try again.`,
-  );
+  return new HttpProblem(Errors.BodyTooLarge, { limit });
 }
 
 /**

@@ -1,23 +1,18 @@
-// A route's way of saying "answer with this page": a status, a title and a message for the visitor. The
-// handler's one error-to-response function turns it (and every other error) into a page.
+// A route's way of saying "answer with this": a catalogue entry that has a status, with how to dress the
+// page. error-response.ts turns it (and every other error) into the response and the log line.
 
-export interface ProblemOptions {
-  returnTo?: string;
-  /** Offer the sign-in form on the page. */
-  signIn?: boolean;
-  headers?: Record<string, string>;
-  cookies?: string[];
-}
+import { TruefansError, type CatalogueEntry, type ParamsOf, type ProblemOptions } from '../errors.ts';
 
-export class HttpProblem extends Error {
+export type { ProblemOptions } from '../errors.ts';
+
+type Answerable = Extract<CatalogueEntry, { status: number }>;
+type Args<E> = undefined extends ParamsOf<E> ? [params?: ParamsOf<E>, options?: ProblemOptions] : [params: ParamsOf<E>, options?: ProblemOptions];
+
+export class HttpProblem<E extends Answerable = Answerable> extends TruefansError<E> {
   readonly status: number;
-  readonly title: string;
-  readonly options: ProblemOptions;
-  constructor(status: number, title: string, message: string, options: ProblemOptions = {}) {
-    super(message);
+  constructor(entry: E, ...args: Args<E>) {
+    super(entry, ...(args as never as [never]));
     this.name = 'HttpProblem';
-    this.status = status;
-    this.title = title;
-    this.options = options;
+    this.status = entry.status;
   }
 }

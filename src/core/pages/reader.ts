@@ -4,6 +4,7 @@
 // Anonymous readers get the page exactly as built.
 
 import type { Entitlements } from '../access.ts';
+import { LOCKED_TAG, MEMBER_NAV_TAG, PAYWALL_ATTR, PLAN_TAG, RETURN_ATTR, TIER_ATTR } from '../gate/contract.ts';
 import { findMarkers, openTag, replaceMarkers, type Marker } from '../html/markers.ts';
 import type { Flash } from '../http/flash.ts';
 import { escapeHtml as e } from '../http/html.ts';
@@ -70,11 +71,11 @@ export function trialSentence(tier: Pick<Tier, 'trialDays'>, trialEnd: number, a
 
 /** A tier card's join buttons for a signed-in member: "Current plan", "Switch", or "Rejoin". */
 function planButtons(manifest: Manifest, reader: Reader, marker: Marker): string | undefined {
-  const tier = manifest.tiers.find((t) => t.id === marker.attrs['data-tier']);
+  const tier = manifest.tiers.find((t) => t.id === marker.attrs[TIER_ATTR]);
   const held = topOf(reader.ent.tiers, manifest);
   const lapsed = held ? undefined : topOf(reader.ent.lapsed, manifest);
   if (!tier || (!held && !lapsed)) return undefined;
-  const returnTo = marker.attrs['data-return'] ?? '/membership/';
+  const returnTo = marker.attrs[RETURN_ATTR] ?? '/membership/';
   const { currency, language } = manifest.site;
   const intervals = (['month', 'year'] as const).filter((i) => (i === 'month' ? tier.monthly : tier.yearly) !== undefined);
   const price = (i: 'month' | 'year') => perInterval((i === 'month' ? tier.monthly : tier.yearly)!, currency, i, language);
@@ -98,24 +99,24 @@ function planButtons(manifest: Manifest, reader: Reader, marker: Marker): string
 export async function tailorPage(html: string, reader: Reader, options: TailorOptions): Promise<string> {
   const { manifest } = options;
   let out = html;
-  if (reader.signedIn && out.includes('<truefans-member-nav')) {
-    out = await replaceMarkers(out, findMarkers(out, 'truefans-member-nav'), (m) => `${openTag('truefans-member-nav', m.attrs)}${memberNav(manifest, reader)}</truefans-member-nav>`);
+  if (reader.signedIn && out.includes(`<${MEMBER_NAV_TAG}`)) {
+    out = await replaceMarkers(out, findMarkers(out, MEMBER_NAV_TAG), (m) => `${openTag(MEMBER_NAV_TAG, m.attrs)}${memberNav(manifest, reader)}</${MEMBER_NAV_TAG}>`);
   }
-  if (reader.signedIn && options.gated && out.includes('data-paywall')) {
+  if (reader.signedIn && options.gated && out.includes(PAYWALL_ATTR)) {
     const { access, returnTo } = options.gated;
     const source = out;
-    out = await replaceMarkers(source, findMarkers(source, 'truefans-locked'), (m) => {
-      const scope = m.attrs['data-paywall'];
+    out = await replaceMarkers(source, findMarkers(source, LOCKED_TAG), (m) => {
+      const scope = m.attrs[PAYWALL_ATTR];
       if (scope !== 'post' && scope !== 'part') return source.slice(m.start, m.end);
       const inner = paywallFor({ manifest, rankedTiers: options.rankedTiers, ent: reader.ent, access, scope, returnTo });
-      return inner === undefined ? source.slice(m.start, m.end) : `${openTag('truefans-locked', m.attrs)}${inner}</truefans-locked>`;
+      return inner === undefined ? source.slice(m.start, m.end) : `${openTag(LOCKED_TAG, m.attrs)}${inner}</${LOCKED_TAG}>`;
     });
   }
-  if (reader.signedIn && out.includes('<truefans-plan')) {
+  if (reader.signedIn && out.includes(`<${PLAN_TAG}`)) {
     const source = out;
-    out = await replaceMarkers(source, findMarkers(source, 'truefans-plan'), (m) => {
+    out = await replaceMarkers(source, findMarkers(source, PLAN_TAG), (m) => {
       const inner = planButtons(manifest, reader, m);
-      return inner === undefined ? source.slice(m.start, m.end) : `${openTag('truefans-plan', m.attrs)}${inner}</truefans-plan>`;
+      return inner === undefined ? source.slice(m.start, m.end) : `${openTag(PLAN_TAG, m.attrs)}${inner}</${PLAN_TAG}>`;
     });
   }
   const note = reader.flash ? banner(manifest, reader.flash, options.now) : '';

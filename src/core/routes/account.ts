@@ -7,27 +7,24 @@ import { clearFlash, readFlash } from '../http/flash.ts';
 import { downloadPath } from '../manifest.ts';
 import { longDate, perInterval, priceText } from '../pages/price-text.ts';
 import { shellFor } from '../pages/shell-for.ts';
-import { readAccount, type Account } from '../stripe/account.ts';
+import { isMissing, isTransient, stripeFailure, type Account } from '../billing.ts';
 import { clearCookie, SESSION_COOKIE } from '../http/cookies.ts';
 import { readForm } from '../http/form.ts';
+import { Errors } from '../errors.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { page, redirect, redirectToStripe, SAME_ORIGIN_REFERRER } from '../http/respond.ts';
 import { accountView, signedOutView, signOutView, type AccountCustomer, type AccountItem, type AccountPlan, type AccountSummary } from '../pages/views.ts';
-import { isMissing, isTransient, stripeFailure } from '../stripe/faults.ts';
-import { readHoldings } from '../stripe/fans.ts';
 import { revokeAll, revokeSession } from '../revocation.ts';
 import type { Session } from '../tokens/session.ts';
 import { FEED_GEN_METADATA, FEED_ISSUED_AT, feedGeneration, signFeedToken } from '../tokens/feed.ts';
 import { feedOwnerKey } from './feed.ts';
-import { portalConfiguration } from '../stripe/portal.ts';
-import { UNAVAILABLE_MESSAGE, UNAVAILABLE_TITLE } from './gated-page.ts';
 import { signInAnswer } from './signin.ts';
 import { ROUTES } from '../paths.ts';
 
 export async function accountPage(ctx: Ctx): Promise<Response> {
   const { app } = ctx;
   const fan = await resolveFan(ctx);
-  if (fan.kind === 'unavailable') throw new HttpProblem(503, UNAVAILABLE_TITLE, UNAVAILABLE_MESSAGE, { cookies: fan.cookies });
+  if (fan.kind === 'unavailable') throw new HttpProblem(Errors.MembershipUnconfirmed, undefined, { cookies: fan.cookies });
   if (fan.kind === 'anonymous') {
     return signInAnswer(ctx, ROUTES.account, 'Sign in to see your membership.', 200, { cookies: fan.cookies });
   }
@@ -40,7 +37,7 @@ export async function accountPage(ctx: Ctx): Promise<Response> {
   const feedUrl = `${app.siteOrigin}${ROUTES.feed}${token}`;
   let summary: AccountSummary;
   try {
-    const account = await readAccount(app.stripe, session.customers, entitlementOptions(app), session.verified ? session.email : undefined);
+    const account = await app.billing.account(session.customers, entitlementOptions(app), session.verified ? session.email : undefined);
     summary = { ...summarise(app, account, feedUrl), customers: await customersOf(ctx, session.customers) };
   } catch (error) {
     if (!isTransient(error)) throw stripeFailure(error, 'reading a fan\'s account');
@@ -59,7 +56,7 @@ export async function accountPage(ctx: Ctx): Promise<Response> {
 /** A fan's feed generation: the highest on any of the session's customers (a verified fan may have several). */
 async function currentFeedGeneration(app: App, session: Session): Promise<number> {
   try {
-    const records = await Promise.all(session.customers.map((c) => app.stripe.customers.retrieve(c)));
+    const records = await Promise.all(session.customers.map((c) => app.billing.customer(c)));
     return Math.max(0, ...records.map((record) => (record.deleted ? 0 : feedGeneration(record.metadata))));
   } catch (error) {
     throw stripeFailure(error, 'reading a fan\'s feed address');
@@ -77,9 +74,8 @@ export async function resetFeed(ctx: Ctx): Promise<Response> {
   if (!session) return redirect(`${ROUTES.signIn}?return_to=${encodeURIComponent(ROUTES.account)}`);
   const next = (await currentFeedGeneration(app, session)) + 1;
   try {
-    // Stripe merges `metadata` on update: keys not sent are kept (docs: "Updating metadata", customers.update).
-    // Every customer of the session gets it, so the highest generation is the new one whichever is read.
-    await Promise.all(session.customers.map((c) => app.stripe.customers.update(c, { metadata: { [FEED_GEN_METADATA]: String(next) } })));
+    // Metadata merges (keys not sent are kept). Every customer of the session gets it, so the highest generation is the new one whichever is read.
+    await Promise.all(session.customers.map((c) => app.billing.setCustomerMetadata(c, { [FEED_GEN_METADATA]: String(next) })));
   } catch (error) {
     throw stripeFailure(error, 'resetting a fan\'s feed address');
   }
@@ -135,7 +131,7 @@ async function customersOf(ctx: Ctx, customers: readonly string[]): Promise<Acco
   const { app } = ctx;
   if (customers.length < 2) return [];
   try {
-    const holdings = await readHoldings(app.stripe, customers, entitlementOptions(app));
+    const holdings = await app.billing.holdings(customers, entitlementOptions(app));
     return holdings.map((h) => ({ id: h.customer, tiers: h.ent.tiers.map((t) => tierName(app.manifest, t)), offers: h.ent.offers.map((o) => offerName(app.manifest, o)) }));
   } catch (error) {
     app.log(`truefans: ${stripeFailure(error, 'listing a fan\'s customers for the account page').message} Showing one "Manage" button.`);
@@ -154,13 +150,12 @@ export async function openPortal(ctx: Ctx): Promise<Response> {
   // last check). An unverified session (a checkout completion) never reaches another customer's portal.
   const allowed = CUSTOMER_ID.test(asked) && (asked === session.customer || (session.verified && session.customers.includes(asked)));
   if (!allowed) {
-    throw new HttpProblem(403, 'That membership is not yours to manage here', 'This browser can manage only the memberships it is signed in for. Sign in with the email you paid with to manage all of them.', { signIn: true, returnTo: ROUTES.account });
+    throw new HttpProblem(Errors.NotYourMembership, undefined, { signIn: true, returnTo: ROUTES.account });
   }
   try {
     // The site's own portal configuration (made by stripe:sync): Stripe refuses a portal without one.
-    const configuration = await portalConfiguration(app);
-    const portal = await app.stripe.billingPortal.sessions.create({ customer: asked, return_url: `${app.siteOrigin}${ROUTES.account}`, ...(configuration ? { configuration } : {}) });
-    return redirectToStripe(portal.url);
+    const configuration = await app.billing.portalConfiguration(app.siteOrigin);
+    return redirectToStripe(await app.billing.openPortal({ customer: asked, returnUrl: `${app.siteOrigin}${ROUTES.account}`, configuration }));
   } catch (error) {
     if (isMissing(error)) {
       app.log('truefans: the Stripe customer of a session no longer exists; signing that browser out.');

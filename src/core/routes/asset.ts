@@ -5,10 +5,11 @@ import { canAccess, type Entitlements } from '../access.ts';
 import type { Ctx } from '../context.ts';
 import { openBytes } from '../crypto/seal.ts';
 import { resolveFan } from '../fan.ts';
+import { Errors } from '../errors.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { PRIVATE } from '../http/respond.ts';
 import { feedEntitlements } from './feed.ts';
-import { staticRequest, UNAVAILABLE_MESSAGE, UNAVAILABLE_TITLE } from './gated-page.ts';
+import { staticRequest } from './gated-page.ts';
 import { verifyFeedToken } from '../tokens/feed.ts';
 import { ASSET_ROUTE, SEALED_ASSET_DIR } from '../paths.ts';
 
@@ -26,7 +27,7 @@ export async function serveAsset(ctx: Ctx): Promise<Response> {
   }
   const id = rest[0] ?? '';
   const asset = Object.hasOwn(app.manifest.assets, id) ? app.manifest.assets[id] : undefined;
-  if (!asset || asset.name !== name) throw new HttpProblem(404, 'Not found', 'There is no such file on this site.');
+  if (!asset || asset.name !== name) throw new HttpProblem(Errors.FileNotFound);
 
   let ent: Entitlements | undefined;
   const cookies: string[] = [];
@@ -37,25 +38,23 @@ export async function serveAsset(ctx: Ctx): Promise<Response> {
   } else {
     const fan = await resolveFan(ctx);
     cookies.push(...fan.cookies);
-    if (fan.kind === 'unavailable') throw new HttpProblem(503, UNAVAILABLE_TITLE, UNAVAILABLE_MESSAGE, { cookies });
+    if (fan.kind === 'unavailable') throw new HttpProblem(Errors.MembershipUnconfirmed, undefined, { cookies });
     if (fan.kind === 'member') ent = fan.ent;
   }
   if (!ent || !canAccess(asset.access, ent, app.rankedTiers)) {
-    throw new HttpProblem(403, 'Members only', 'This file is for members. Join, or sign in with the email you paid with.', { signIn: true, cookies });
+    throw new HttpProblem(Errors.FileMembersOnly, undefined, { signIn: true, cookies });
   }
 
   const blobPath = `${SEALED_ASSET_DIR}/${id}.bin`;
   const blob = await app.assets.fetch(blobPath, staticRequest(ctx, blobPath));
   if (!blob.ok) {
-    app.log(`truefans: the sealed file ${blobPath} for asset "${asset.name}" is missing from the deploy (HTTP ${blob.status}); rebuild and redeploy.`);
-    throw new HttpProblem(503, 'This file is not available', 'This file could not be opened just now. Please try again later.', { cookies });
+    throw new HttpProblem(Errors.SealedFileMissing, { path: blobPath, asset: asset.name, httpStatus: blob.status }, { cookies });
   }
   let bytes: Uint8Array<ArrayBuffer>;
   try {
     bytes = await openBytes(app.keyring, { kind: 'asset', id, tier: asset.access }, new Uint8Array(await blob.arrayBuffer()));
   } catch (error) {
-    app.log(`truefans: ${(error as { code?: string }).code ?? 'error'}: the sealed file for asset "${asset.name}" could not be opened. Rebuild with the TRUEFANS_SECRET the function uses.`);
-    throw new HttpProblem(503, 'This file is not available', 'This file could not be opened just now. Please try again later.', { cookies });
+    throw new HttpProblem(Errors.SealedFileUnreadable, { asset: asset.name, cause: (error as { code?: string }).code ?? 'error' }, { cookies });
   }
   const headers = new Headers({
     ...PRIVATE,

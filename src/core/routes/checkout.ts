@@ -3,7 +3,6 @@
 // a complete, paid session that is recent and was started by this very browser. That session is unverified:
 // paying proves no email address, so it opens what that checkout's own customer holds and nothing else.
 
-import type Stripe from 'stripe';
 import type { Entitlements } from '../access.ts';
 import { canAccess } from '../access.ts';
 import { offerName, tierName, type App, type Ctx } from '../context.ts';
@@ -13,7 +12,8 @@ import { trialSentence } from '../pages/reader.ts';
 import { priceText } from '../pages/price-text.ts';
 import { shellFor } from '../pages/shell-for.ts';
 import { newNonce, nonceHash, nonceMatches, NONCE_PATTERN } from '../checkout-nonce.ts';
-import { ErrorCodes, TruefansError } from '../errors.ts';
+import { Errors, TruefansError } from '../errors.ts';
+import { errorResponse } from '../http/error-response.ts';
 import { entitlementOptions, identityOf, readSession, sessionCookie, type Identity } from '../fan.ts';
 import { CHECKOUT_COOKIE, clearCookie, readCookie, setCookie } from '../http/cookies.ts';
 import { limit } from '../rate-limit.ts';
@@ -23,10 +23,9 @@ import { page, redirect, redirectToStripe, SAME_ORIGIN_REFERRER } from '../http/
 import { safeReturnPath } from '../http/return-to.ts';
 import { downloadPath, lookupKey } from '../manifest.ts';
 import { parseMajorUnits } from '../money.ts';
-import { problemView, welcomeView, type Bought } from '../pages/views.ts';
-import { isMissing, isTransient, stripeFailure } from '../stripe/faults.ts';
-import { offerOfSession, readEntitlements, SESSION_CHARGE_EXPAND, statusGrants } from '../stripe/entitlements.ts';
-import { mergeEntitlements, readHoldings, unionOf } from '../stripe/fans.ts';
+import { welcomeView, type Bought } from '../pages/views.ts';
+import { isMissing, isTransient, stripeFailure, type CheckoutRecord, type CheckoutStart, type PriceRecord } from '../billing.ts';
+import { mergeEntitlements, offerOfCheckout, statusGrants, unionOf } from '../holdings.ts';
 import type { Session } from '../tokens/session.ts';
 import { ROUTES } from '../paths.ts';
 
@@ -39,8 +38,7 @@ export type Purchase =
   | { kind: 'offer'; id: string; amount: number }
   | { kind: 'gift'; amount: number };
 
-const unavailable = (returnTo: string) =>
-  new HttpProblem(400, 'That choice is not available', 'This site does not offer that membership, purchase or amount. Please pick one from the page.', { returnTo });
+const unavailable = (returnTo: string) => new HttpProblem(Errors.NotAvailable, { what: 'purchase' }, { returnTo });
 
 function choose(app: App, form: Map<string, string>, returnTo: string): Purchase {
   const { manifest } = app;
@@ -69,37 +67,35 @@ function choose(app: App, form: Map<string, string>, returnTo: string): Purchase
 }
 
 function missingPrice(key: string, detail: string): TruefansError {
-  return new TruefansError(ErrorCodes.STRIPE_PRICE_MISSING, `The Stripe price "${key}" ${detail}.`, 'Run `npm run stripe:sync` with this site\'s STRIPE_SECRET_KEY to create or update the prices from content/site.yaml.');
+  return new TruefansError(Errors.StripePriceMissing, { key, problem: detail });
 }
 
-export async function findPrice(app: App, purchase: Exclude<Purchase, { kind: 'gift' }>): Promise<Stripe.Price> {
+export async function findPrice(app: App, purchase: Exclude<Purchase, { kind: 'gift' }>): Promise<PriceRecord> {
   const key = purchase.kind === 'tier' ? lookupKey.tier(purchase.id, purchase.interval) : lookupKey.offer(purchase.id);
-  let prices: Stripe.ApiList<Stripe.Price>;
+  let price: PriceRecord | undefined;
   try {
-    prices = await app.stripe.prices.list({ lookup_keys: [key], active: true, limit: 1 });
+    price = await app.billing.findPrice(key);
   } catch (error) {
     throw stripeFailure(error, 'looking up a price');
   }
-  const price = prices.data[0];
   if (!price) throw missingPrice(key, 'does not exist in this Stripe account');
   // Never charge something other than what the page showed.
-  if (price.unit_amount !== purchase.amount || price.currency !== app.manifest.site.currency) {
-    throw missingPrice(key, `is ${price.unit_amount} ${price.currency} in Stripe but ${purchase.amount} ${app.manifest.site.currency} in the site`);
+  if (price.amount !== purchase.amount || price.currency !== app.manifest.site.currency) {
+    throw missingPrice(key, `is ${price.amount} ${price.currency} in Stripe but ${purchase.amount} ${app.manifest.site.currency} in the site`);
   }
-  if (purchase.kind === 'tier' && price.recurring?.interval !== purchase.interval) throw missingPrice(key, `is not a ${purchase.interval}ly price in Stripe`);
+  if (purchase.kind === 'tier' && price.interval !== purchase.interval) throw missingPrice(key, `is not a ${purchase.interval}ly price in Stripe`);
   return price;
 }
 
 /**
- * The terms link on Stripe's page, when the site has a terms page. custom_text[submit] (up to 1200
- * characters, Markdown links allowed: docs.stripe.com/payments/checkout/customization/policies) needs
- * no Dashboard setup; consent_collection[terms_of_service]=required would make Stripe refuse every
- * session until a terms URL is set in the Dashboard's public details, so it is not used.
+ * The terms link on Stripe's page, when the site has a terms page: Checkout's custom text beside the
+ * button, which needs no Dashboard setup; consent_collection[terms_of_service]=required would make Stripe
+ * refuse every session until a terms URL is set in the Dashboard's public details, so it is not used.
  */
-function termsText(app: App): Pick<Stripe.Checkout.SessionCreateParams, 'custom_text'> {
+function termsText(app: App): string | undefined {
   const terms = app.manifest.site.terms;
-  if (!terms) return {};
-  return { custom_text: { submit: { message: `By continuing, you agree to the [terms of service](${app.siteOrigin}${terms}).` } } };
+  if (!terms) return undefined;
+  return `By continuing, you agree to the [terms of service](${app.siteOrigin}${terms}).`;
 }
 
 export async function startCheckout(ctx: Ctx): Promise<Response> {
@@ -118,40 +114,34 @@ export async function startCheckout(ctx: Ctx): Promise<Response> {
   if (purchase.kind === 'tier') metadata.truefans_tier = purchase.id;
   if (purchase.kind === 'offer') metadata.truefans_offer = purchase.id;
 
-  // Stripe Tax needs the fan's address: Checkout asks for it, and for a known customer Stripe requires
-  // `customer_update[address]=auto` to save it there (otherwise it refuses the session).
   const tax = app.manifest.site.tax === 'automatic';
-  const params: Stripe.Checkout.SessionCreateParams = {
-    mode: purchase.kind === 'tier' ? 'subscription' : 'payment',
-    ...(tax ? { automatic_tax: { enabled: true }, ...(fanSession ? { customer_update: { address: 'auto' as const, name: 'auto' as const } } : {}) } : {}),
-    success_url: `${app.siteOrigin}${ROUTES.checkoutComplete}?session_id={CHECKOUT_SESSION_ID}`,
-    cancel_url: `${app.siteOrigin}${returnTo}`,
-    allow_promotion_codes: true,
-    metadata,
-    ...termsText(app),
-    // A signed-in fan buys as their Stripe customer (a verified fan: the one holding their tier), so Checkout
-    // makes no new customer and everything stays under one sign-in. Without it, Stripe makes a new customer.
-    ...(fanSession ? { customer: fanSession.customer } : purchase.kind === 'tier' ? {} : { customer_creation: 'always' as const }),
-  };
+  let what: Pick<CheckoutStart, 'item' | 'subscription' | 'paymentMetadata'>;
   if (purchase.kind === 'gift') {
-    params.line_items = [{ quantity: 1, price_data: { currency: app.manifest.site.currency, unit_amount: purchase.amount, product_data: { name: `Support for ${app.site.title}` }, ...(tax ? { tax_behavior: app.manifest.site.taxPrices ?? 'inclusive' } : {}) } }];
-    params.payment_intent_data = { metadata };
+    what = { item: { amount: purchase.amount, currency: app.manifest.site.currency, productName: `Support for ${app.site.title}`, taxBehavior: tax ? (app.manifest.site.taxPrices ?? 'inclusive') : undefined }, paymentMetadata: metadata };
   } else {
     const price = await findPrice(app, purchase);
-    params.line_items = [{ price: price.id, quantity: 1 }];
-    if (purchase.kind === 'tier') {
-      params.subscription_data = { metadata: { truefans_tier: purchase.id }, ...(purchase.trialDays ? { trial_period_days: purchase.trialDays } : {}) };
-    } else {
-      params.payment_intent_data = { metadata };
-    }
+    what = purchase.kind === 'tier' ? { item: { price: price.id }, subscription: { metadata: { truefans_tier: purchase.id }, trialDays: purchase.trialDays } } : { item: { price: price.id }, paymentMetadata: metadata };
   }
-  let session: Stripe.Checkout.Session;
+  const start: CheckoutStart = {
+    mode: purchase.kind === 'tier' ? 'subscription' : 'payment',
+    // Tax needs the fan's address, saved on a known customer.
+    tax: tax ? { saveAddress: fanSession !== undefined } : undefined,
+    successUrl: `${app.siteOrigin}${ROUTES.checkoutComplete}?session_id={CHECKOUT_SESSION_ID}`,
+    cancelUrl: `${app.siteOrigin}${returnTo}`,
+    metadata,
+    submitMessage: termsText(app),
+    // A signed-in fan buys as their Stripe customer (a verified fan: the one holding their tier), so Checkout
+    // makes no new customer and everything stays under one sign-in. Without it, Stripe makes a new customer.
+    customer: fanSession?.customer,
+    ...what,
+  };
+  let session: { url: string | null };
   try {
-    session = await app.stripe.checkout.sessions.create(params);
+    session = await app.billing.startCheckout(start);
   } catch (error) {
     throw stripeFailure(error, 'starting a checkout');
   }
-  if (!session.url) throw new TruefansError(ErrorCodes.STRIPE_REFUSED, 'Stripe created a checkout session without a URL.');
+  if (!session.url) throw new TruefansError(Errors.StripeRefused, { what: 'starting a checkout', status: '', noUrl: true });
   return redirectToStripe(session.url, { cookies: [setCookie(CHECKOUT_COOKIE, nonce, url, CHECKOUT_MAX_AGE_SECONDS)] });
 }
 
@@ -166,47 +156,35 @@ async function refuseDoublePurchase(app: App, session: Session, purchase: Exclud
   let ent: Entitlements;
   try {
     // Every customer the session covers: a verified fan's tier may sit on another customer than the one buying.
-    ent = unionOf(await readHoldings(app.stripe, session.customers, entitlementOptions(app)), entitlementOptions(app));
+    ent = unionOf(await app.billing.holdings(session.customers, entitlementOptions(app)), entitlementOptions(app));
   } catch (error) {
     throw stripeFailure(error, 'checking what a member already holds');
   }
   if (!holds(ent)) return;
-  throw new HttpProblem(
-    409,
-    'You already have this',
-    purchase.kind === 'tier'
-      ? 'You are already a member. To change your membership, use "Manage membership" on your account page, so you are not charged twice.'
-      : 'You have already bought this. It is yours to read and download whenever you are signed in.',
-    { returnTo: purchase.kind === 'tier' ? ROUTES.account : returnTo },
-  );
+  throw new HttpProblem(Errors.AlreadyHeld, { kind: purchase.kind }, { returnTo: purchase.kind === 'tier' ? ROUTES.account : returnTo });
 }
 
 export type Verdict = 'granted' | 'not-complete' | 'unpaid' | 'subscription-inactive' | 'stale' | 'other-browser' | 'no-customer';
 
 /** The grant rules, in order. Pure apart from the HMAC check. */
-export async function judgeSession(app: App, session: Stripe.Checkout.Session, nonce: string | undefined): Promise<Verdict> {
+export async function judgeSession(app: App, session: CheckoutRecord, nonce: string | undefined): Promise<Verdict> {
   if (session.status !== 'complete') return 'not-complete';
-  if (session.payment_status !== 'paid' && session.payment_status !== 'no_payment_required') return 'unpaid';
+  if (session.paymentStatus !== 'paid' && session.paymentStatus !== 'no_payment_required') return 'unpaid';
   if (session.mode === 'subscription') {
     const sub = session.subscription;
     // Only `active` and `trialing`: a brand-new subscription that is already past due grants nothing.
-    if (!sub || typeof sub === 'string' || !statusGrants(sub.status, 'revoke')) return 'subscription-inactive';
+    if (!sub || !statusGrants(sub.status, 'revoke')) return 'subscription-inactive';
   }
   if (Math.floor(app.now() / 1000) - session.created > CHECKOUT_MAX_AGE_SECONDS) return 'stale';
-  if (!(await nonceMatches(app.keyring, nonce, session.metadata?.truefans_nonce ?? undefined))) return 'other-browser';
-  if (!customerOf(session)) return 'no-customer';
+  if (!(await nonceMatches(app.keyring, nonce, session.metadata.truefans_nonce ?? undefined))) return 'other-browser';
+  if (!session.customer) return 'no-customer';
   return 'granted';
 }
 
-function customerOf(session: Stripe.Checkout.Session): string | undefined {
-  const c = session.customer;
-  return typeof c === 'string' ? c : c && !('deleted' in c && c.deleted) ? c.id : undefined;
-}
-
 /** What this one session grants, used when Stripe's lists lag behind or fail right after payment. */
-function grantedBy(app: App, session: Stripe.Checkout.Session): Entitlements {
-  const tier = session.metadata?.truefans_tier;
-  const offer = offerOfSession(session);
+function grantedBy(app: App, session: CheckoutRecord): Entitlements {
+  const tier = session.metadata.truefans_tier;
+  const offer = offerOfCheckout(session);
   return {
     tiers: session.mode === 'subscription' && tier && app.rankedTiers.includes(tier) ? [tier] : [],
     offers: offer && app.offerIds.includes(offer) ? [offer] : [],
@@ -215,25 +193,24 @@ function grantedBy(app: App, session: Stripe.Checkout.Session): Entitlements {
 
 const union = (a: Entitlements, b: Entitlements, app: App): Entitlements => mergeEntitlements([a, b], { tierIds: app.rankedTiers, offerIds: app.offerIds });
 
-const notFound = () => new HttpProblem(404, 'We could not find that checkout', 'This link does not match a checkout on this site. If you paid, sign in with the email you paid with.', { signIn: true });
+const notFound = () => new HttpProblem(Errors.CheckoutNotFound, undefined, { signIn: true });
 
 export async function completeCheckout(ctx: Ctx): Promise<Response> {
   const { app, url, request } = ctx;
   const id = url.searchParams.get('session_id') ?? '';
   if (!/^cs_[A-Za-z0-9_]{1,200}$/.test(id)) throw notFound();
   await limit(ctx, 'recheck');
-  let session: Stripe.Checkout.Session;
+  let session: CheckoutRecord;
   try {
-    session = await app.stripe.checkout.sessions.retrieve(id, { expand: ['subscription', SESSION_CHARGE_EXPAND] });
+    session = await app.billing.readCheckout(id);
   } catch (error) {
     if (isMissing(error)) throw notFound();
     throw stripeFailure(error, 'confirming a checkout');
   }
-  const returnTo = safeReturnPath(session.metadata?.truefans_return);
+  const returnTo = safeReturnPath(session.metadata.truefans_return);
   const nonce = readCookie(request, CHECKOUT_COOKIE, url);
   const verdict = await judgeSession(app, session, nonce);
-  const shell = await app.shell();
-  const customer = customerOf(session);
+  const customer = session.customer;
 
   if (verdict !== 'granted') {
     const { session: current } = await readSession(ctx);
@@ -241,22 +218,21 @@ export async function completeCheckout(ctx: Ctx): Promise<Response> {
       // A reload of the welcome page: this browser already holds the session this checkout made.
       return page(await shellFor(ctx), welcomeFor(app, returnTo, session));
     }
-    const problems: Record<Exclude<Verdict, 'granted'>, [number, string, string]> = {
-      'not-complete': [402, 'Your checkout is not finished', 'Stripe has not completed this checkout yet. Go back and finish paying, or start again.'],
-      // A complete but unpaid session is a bank debit (SEPA, ACH) on its way: not an error.
-      unpaid: [202, 'Your payment is processing', 'Your bank is confirming the payment, which can take a few business days. We will email you as soon as it arrives; then sign in with the email you paid with and it is all yours.'],
-      'subscription-inactive': [402, 'Your membership is not active', 'Stripe did not activate this membership, usually because the first payment failed. Please try again.'],
-      stale: [410, 'This checkout link has expired', 'This checkout is too old to sign you in from here. Sign in with the email you paid with.'],
-      'other-browser': [403, 'Payment received, but this browser did not start it', 'For your safety we only sign in the browser that started the checkout. Sign in with the email you paid with, and we will send you a link.'],
-      'no-customer': [402, 'Your checkout is not finished', 'Stripe has no customer for this checkout yet. Please try again in a minute.'],
+    const options = { returnTo, signIn: verdict !== 'not-complete' };
+    const problems: Record<Exclude<Verdict, 'granted'>, HttpProblem> = {
+      'not-complete': new HttpProblem(Errors.CheckoutNotFinished, { why: 'open' }, options),
+      unpaid: new HttpProblem(Errors.PaymentProcessing, undefined, options),
+      'subscription-inactive': new HttpProblem(Errors.MembershipInactive, undefined, options),
+      stale: new HttpProblem(Errors.CheckoutExpired, undefined, options),
+      'other-browser': new HttpProblem(Errors.CheckoutOtherBrowser, undefined, options),
+      'no-customer': new HttpProblem(Errors.CheckoutNotFinished, { why: 'no-customer' }, options),
     };
-    const [status, title, message] = problems[verdict];
-    return page(shell, problemView(title, message, { returnTo, signIn: verdict !== 'not-complete' }), status);
+    return errorResponse(problems[verdict], { path: url.pathname, log: app.log, shell: () => app.shell() });
   }
 
   let ent = grantedBy(app, session);
   try {
-    ent = union(await readEntitlements(app.stripe, customer!, entitlementOptions(app)), ent, app);
+    ent = union(await app.billing.entitlements(customer!, entitlementOptions(app)), ent, app);
   } catch (error) {
     if (!isTransient(error)) throw stripeFailure(error, 'reading a new fan\'s memberships');
     const failure = stripeFailure(error, 'reading a new fan\'s memberships');
@@ -274,7 +250,7 @@ export async function completeCheckout(ctx: Ctx): Promise<Response> {
   const cookies = [await sessionCookie(app, url, who, ent, now), clearCookie(CHECKOUT_COOKIE, url)];
   // Paid for a tier from a post it opens: straight back to the post, open, with a one-time welcome. (A fan who
   // may be paying twice is told in the welcome email, which only the mailbox owner reads.)
-  const tier = session.mode === 'subscription' ? session.metadata?.truefans_tier : undefined;
+  const tier = session.mode === 'subscription' ? session.metadata.truefans_tier : undefined;
   const post = app.manifest.pages[canonicalPath(returnTo.split(/[?#]/)[0]!)];
   if (tier && post && post.access.some((a) => canAccess(a, ent, app.rankedTiers))) {
     const trial = trialOf(session);
@@ -286,21 +262,21 @@ export async function completeCheckout(ctx: Ctx): Promise<Response> {
 }
 
 /** A trial that this checkout's subscription is in: when it ends and what is charged then. */
-function trialOf(session: Stripe.Checkout.Session): { end: number; amount: number; interval: 'month' | 'year' } | undefined {
+function trialOf(session: CheckoutRecord): { end: number; amount: number; interval: 'month' | 'year' } | undefined {
   const sub = session.subscription;
-  if (!sub || typeof sub === 'string' || sub.status !== 'trialing' || !sub.trial_end) return undefined;
-  const item = sub.items.data[0];
-  const interval: string | undefined = item?.price.recurring?.interval;
+  if (!sub || sub.status !== 'trialing' || !sub.trialEnd) return undefined;
+  const item = sub.firstItem;
+  const interval = item?.interval;
   if (!item || (interval !== 'month' && interval !== 'year')) return undefined;
-  return { end: sub.trial_end, amount: (item.price.unit_amount ?? 0) * (item.quantity ?? 1), interval };
+  return { end: sub.trialEnd, amount: item.amount, interval };
 }
 
 /** The completion page's words follow what was bought: a member of a tier, a buyer, a supporter. */
-function welcomeFor(app: App, returnTo: string, session: Stripe.Checkout.Session) {
+function welcomeFor(app: App, returnTo: string, session: CheckoutRecord) {
   const { currency, language } = app.manifest.site;
-  const kind = session.metadata?.truefans_kind;
-  const tierId = session.metadata?.truefans_tier;
-  const offerId = session.metadata?.truefans_offer;
+  const kind = session.metadata.truefans_kind;
+  const tierId = session.metadata.truefans_tier;
+  const offerId = session.metadata.truefans_offer;
   let bought: Bought;
   if (kind === 'tier' && tierId) {
     const tier = app.manifest.tiers.find((t) => t.id === tierId);
@@ -311,7 +287,7 @@ function welcomeFor(app: App, returnTo: string, session: Stripe.Checkout.Session
     const asset = offer?.asset ? app.manifest.assets[offer.asset] : undefined;
     bought = { kind: 'offer', offer: offerName(app.manifest, offerId), download: asset && offer?.asset ? downloadPath(offer.asset, asset.name) : undefined };
   } else {
-    bought = { kind: 'gift', amount: priceText(session.amount_total ?? 0, session.currency ?? currency, language) };
+    bought = { kind: 'gift', amount: priceText(session.amountTotal ?? 0, session.currency ?? currency, language) };
   }
   return welcomeView({ siteTitle: app.site.title, author: app.site.author, bought, thankYou: app.manifest.site.thankYou, returnTo });
 }

@@ -9,14 +9,13 @@ import type { Ctx } from '../context.ts';
 import { limit } from '../rate-limit.ts';
 import { changedKey, entitlementOptions } from '../fan.ts';
 import { openGates } from '../gate/open-gates.ts';
+import { Errors } from '../errors.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { PRIVATE } from '../http/respond.ts';
-import { isMissing, isTransient, stripeFailure } from '../stripe/faults.ts';
-import { readEntitlements } from '../stripe/entitlements.ts';
-import { readFan } from '../stripe/fans.ts';
+import { isMissing, isTransient, stripeFailure } from '../billing.ts';
 import { toBase64Url } from '../crypto/base64url.ts';
 import { feedGeneration, verifyFeedToken, type FeedOwner } from '../tokens/feed.ts';
-import { staticRequest, UNAVAILABLE_MESSAGE, UNAVAILABLE_TITLE } from './gated-page.ts';
+import { staticRequest } from './gated-page.ts';
 import { ASSET_ROUTE, FEED_TEMPLATE_PATH, ROUTES } from '../paths.ts';
 
 const templateSchema = z.object({
@@ -35,10 +34,9 @@ export async function feedOwnerKey(owner: FeedOwner): Promise<string> {
   return `email:${toBase64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(owner.email))))}`;
 }
 
-export const feedGone = () =>
-  new HttpProblem(404, 'Feed not found', 'This private feed address is not valid any more. Copy the current one from your account page.', { headers: { 'referrer-policy': 'no-referrer' } });
+export const feedGone = () => new HttpProblem(Errors.FeedNotFound, undefined, { headers: { 'referrer-policy': 'no-referrer' } });
 
-const feedEnded = () => new HttpProblem(410, 'This feed has ended', 'This private feed no longer belongs to a member.');
+const feedEnded = () => new HttpProblem(Errors.FeedEnded);
 
 type FeedCheck = { ent: Entitlements; checkedAt: number; gen: number; customers: string[] };
 
@@ -46,11 +44,11 @@ type FeedCheck = { ent: Entitlements; checkedAt: number; gen: number; customers:
 async function readOwner(ctx: Ctx, owner: FeedOwner): Promise<Omit<FeedCheck, 'checkedAt'>> {
   const { app } = ctx;
   if ('email' in owner) {
-    const fan = await readFan(app.stripe, owner.email, entitlementOptions(app), app.log);
+    const fan = await app.billing.fan(owner.email, entitlementOptions(app), app.log);
     if (!fan.primary) throw feedEnded();
     return { ent: fan.ent, gen: fan.feedGen, customers: fan.customers };
   }
-  const [ent, record] = await Promise.all([readEntitlements(app.stripe, owner.customer, entitlementOptions(app)), app.stripe.customers.retrieve(owner.customer)]);
+  const [ent, record] = await Promise.all([app.billing.entitlements(owner.customer, entitlementOptions(app)), app.billing.customer(owner.customer)]);
   if (record.deleted) throw feedEnded();
   return { ent, gen: feedGeneration(record.metadata), customers: [owner.customer] };
 }
@@ -102,7 +100,7 @@ export async function feedEntitlements(ctx: Ctx, owner: FeedOwner, gen: number):
       return known.ent;
     }
     app.log(`truefans: ${failure.code}: ${failure.describe().replace(/\n/g, ' ')} Answering 503 for a private feed.`);
-    throw new HttpProblem(503, UNAVAILABLE_TITLE, UNAVAILABLE_MESSAGE, { headers: { 'retry-after': '300' } });
+    throw new HttpProblem(Errors.MembershipUnconfirmed, undefined, { headers: { 'retry-after': '300' } });
   }
 }
 
@@ -132,8 +130,7 @@ export async function serveFeed(ctx: Ctx): Promise<Response> {
   const templateResponse = await app.assets.fetch(FEED_TEMPLATE_PATH, staticRequest(ctx, FEED_TEMPLATE_PATH));
   const template = templateSchema.safeParse(templateResponse.ok ? await templateResponse.json().catch(() => null) : null);
   if (!template.success) {
-    app.log(`truefans: ${FEED_TEMPLATE_PATH} is missing or malformed in the deploy (HTTP ${templateResponse.status}); rebuild and redeploy.`);
-    throw new HttpProblem(503, 'Feed unavailable', 'This feed could not be built just now. Please try again later.');
+    throw new HttpProblem(Errors.FeedTemplateMissing, { path: FEED_TEMPLATE_PATH, httpStatus: templateResponse.status });
   }
   const reader = { keyring: app.keyring, ent, rankedTiers: app.rankedTiers, opened: app.memo.opened };
   const items: string[] = [];

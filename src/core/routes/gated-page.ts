@@ -7,6 +7,7 @@ import type { Ctx } from '../context.ts';
 import { resolveFan } from '../fan.ts';
 import { openGates } from '../gate/open-gates.ts';
 import { clearFlash, readFlash } from '../http/flash.ts';
+import { Errors } from '../errors.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { PRIVATE, TEASER } from '../http/respond.ts';
 import { tailorPage, type Reader } from '../pages/reader.ts';
@@ -29,12 +30,10 @@ function headersFrom(source: Response, extra: Record<string, string>, cookies: r
   return headers;
 }
 
-export const UNAVAILABLE_TITLE = 'We can\'t confirm your membership right now';
-export const UNAVAILABLE_MESSAGE =
-  'The payment service this site uses is not answering, and it has been a while since your membership was last confirmed. Please try again in a few minutes.';
-
 const NOTICE =
   '<p class="truefans-notice" role="status">This page could not be unlocked just now. You are seeing the preview; please try again later.</p>';
+
+const notAllowed = () => new HttpProblem(Errors.MethodNotAllowed, undefined, { headers: { allow: 'GET, HEAD', ...TEASER } });
 
 function withNotice(html: string): string {
   const body = /<body[^>]*>/i.exec(html);
@@ -43,11 +42,9 @@ function withNotice(html: string): string {
 
 export async function serveGatedPage(ctx: Ctx, pageKey: string): Promise<Response> {
   const { app, request } = ctx;
-  if (request.method !== 'GET' && request.method !== 'HEAD') {
-    return new Response('Method not allowed', { status: 405, headers: { allow: 'GET, HEAD', ...TEASER } });
-  }
+  if (request.method !== 'GET' && request.method !== 'HEAD') throw notAllowed();
   const fan = await resolveFan(ctx);
-  if (fan.kind === 'unavailable') throw new HttpProblem(503, UNAVAILABLE_TITLE, UNAVAILABLE_MESSAGE, { headers: { 'retry-after': '120' } });
+  if (fan.kind === 'unavailable') throw new HttpProblem(Errors.MembershipUnconfirmed, undefined, { headers: { 'retry-after': '120' } });
 
   const built = await ctx.page.fetch(pageKey, staticRequest(ctx, pageKey));
   const page = app.manifest.pages[pageKey]!;
@@ -90,7 +87,7 @@ export async function serveGatedPage(ctx: Ctx, pageKey: string): Promise<Respons
     } else {
       const opened = await openGates(html, { keyring: app.keyring, ent: fan.ent, rankedTiers: app.rankedTiers, opened: app.memo.opened });
       if (!opened.ok) {
-        const code = (opened.error as { code?: string }).code ?? 'TF_GATE_MALFORMED';
+        const code = (opened.error as { code?: string }).code ?? Errors.GateMalformed.code;
         app.log(
           `truefans: ${code}: a sealed part of ${pageKey} (post "${opened.post ?? '?'}", tier "${opened.tier ?? '?'}") could not be opened; serving the preview. ` +
             'Rebuild the site with the TRUEFANS_SECRET the function uses (or set TRUEFANS_PREVIOUS_SECRET to the one it was built with).',
@@ -101,7 +98,7 @@ export async function serveGatedPage(ctx: Ctx, pageKey: string): Promise<Respons
     }
   } catch (error) {
     // Markup the tailoring does not understand: the page as built is still correct, only generic.
-    app.log(`truefans: ${(error as { code?: string }).code ?? 'TF_MARKUP_INVALID'}: ${pageKey} could not be tailored for a member; serving it as built.`);
+    app.log(`truefans: ${(error as { code?: string }).code ?? Errors.MarkupInvalid.code}: ${pageKey} could not be tailored for a member; serving it as built.`);
     if (readable) return new Response(body(withNotice(html)), { status: 200, headers: headersFrom(built, PRIVATE, fan.cookies) });
     return new Response(body(html), { status: 200, headers: headersFrom(built, TEASER, fan.cookies) });
   }
@@ -117,9 +114,7 @@ export async function serveGatedPage(ctx: Ctx, pageKey: string): Promise<Respons
  */
 export async function serveTailoredPage(ctx: Ctx, path: string): Promise<Response> {
   const { app, request } = ctx;
-  if (request.method !== 'GET' && request.method !== 'HEAD') {
-    return new Response('Method not allowed', { status: 405, headers: { allow: 'GET, HEAD', ...TEASER } });
-  }
+  if (request.method !== 'GET' && request.method !== 'HEAD') throw notAllowed();
   const fan = await resolveFan(ctx);
   const built = await ctx.page.fetch(path, staticRequest(ctx, path));
   const body = (content: BodyInit | null) => (request.method === 'HEAD' ? null : content);

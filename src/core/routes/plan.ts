@@ -8,13 +8,12 @@ import type { Ctx } from '../context.ts';
 import { entitlementOptions, identityOf, readSession, sessionCookie } from '../fan.ts';
 import { flashCookie } from '../http/flash.ts';
 import { readForm } from '../http/form.ts';
+import { Errors } from '../errors.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { redirect, redirectToStripe } from '../http/respond.ts';
 import { safeReturnPath } from '../http/return-to.ts';
-import { readMemberships } from '../stripe/account.ts';
-import { portalConfiguration } from '../stripe/portal.ts';
-import { readHoldings, unionOf } from '../stripe/fans.ts';
-import { isTransient, stripeFailure } from '../stripe/faults.ts';
+import { isTransient, stripeFailure } from '../billing.ts';
+import { unionOf } from '../holdings.ts';
 import { findPrice } from './checkout.ts';
 import { ROUTES } from '../paths.ts';
 
@@ -28,39 +27,33 @@ export async function changePlan(ctx: Ctx): Promise<Response> {
   const interval = form.get('interval') === 'year' ? 'year' : 'month';
   const amount = interval === 'year' ? tier?.yearly : tier?.monthly;
   if (!tier || amount === undefined) {
-    throw new HttpProblem(400, 'That choice is not available', 'This site does not offer that membership. Please pick one from the page.', { returnTo });
+    throw new HttpProblem(Errors.NotAvailable, { what: 'plan' }, { returnTo });
   }
   let memberships;
   try {
     // Every customer the session covers (a verified fan's several); the portal opens for the one that holds it.
-    memberships = (await Promise.all(session.customers.map((c) => readMemberships(app.stripe, c, entitlementOptions(app))))).flat();
+    memberships = (await Promise.all(session.customers.map((c) => app.billing.memberships(c, entitlementOptions(app))))).flat();
   } catch (error) {
     throw stripeFailure(error, 'reading a member\'s plan');
   }
   const rank = (id: string) => app.rankedTiers.indexOf(id);
   const current = memberships.filter((m) => m.live).sort((a, b) => rank(b.tier) - rank(a.tier))[0];
   if (!current) {
-    throw new HttpProblem(409, 'There is no membership to change', 'Your membership is not active, so there is nothing to switch. You can join again from the membership page.', { returnTo: '/membership/' });
+    throw new HttpProblem(Errors.NoPlanToChange, undefined, { returnTo: '/membership/' });
   }
   if (current.tier === tier.id && current.interval === interval) return redirect(returnTo);
   const price = await findPrice(app, { kind: 'tier', id: tier.id, interval, amount, trialDays: tier.trialDays });
   const done = `${app.siteOrigin}${ROUTES.planDone}?return_to=${encodeURIComponent(returnTo)}`;
   try {
-    // Stripe: `subscription_update_confirm` takes the subscription and at most one item with its new
-    // price (the price must be one the portal configuration allows); `after_completion.redirect.return_url`
-    // is where the fan goes after confirming. Stripe computes and shows the proration itself.
-    const configuration = await portalConfiguration(app);
-    const portal = await app.stripe.billingPortal.sessions.create({
+    // The portal's confirmation of this one change (the price must be one the configuration allows).
+    const configuration = await app.billing.portalConfiguration(app.siteOrigin);
+    const portal = await app.billing.openPortal({
       customer: current.customer,
-      ...(configuration ? { configuration } : {}),
-      return_url: `${app.siteOrigin}${returnTo}`,
-      flow_data: {
-        type: 'subscription_update_confirm',
-        subscription_update_confirm: { subscription: current.subscription, items: [{ id: current.item, price: price.id, quantity: 1 }] },
-        after_completion: { type: 'redirect', redirect: { return_url: done } },
-      },
+      configuration,
+      returnUrl: `${app.siteOrigin}${returnTo}`,
+      planChange: { subscription: current.subscription, item: current.item, price: price.id, doneUrl: done },
     });
-    return redirectToStripe(portal.url);
+    return redirectToStripe(portal);
   } catch (error) {
     throw stripeFailure(error, 'opening the plan change');
   }
@@ -78,7 +71,7 @@ export async function planChanged(ctx: Ctx): Promise<Response> {
   let ent;
   try {
     const options = entitlementOptions(app);
-    ent = unionOf(await readHoldings(app.stripe, session.customers, options), options);
+    ent = unionOf(await app.billing.holdings(session.customers, options), options);
   } catch (error) {
     if (!isTransient(error)) throw stripeFailure(error, 're-reading a changed plan');
     // The next page's re-check (or the webhook) will catch up.

@@ -11,14 +11,14 @@ import { entitlementOptions, sessionCookie } from '../fan.ts';
 import { canonicalPath } from '../http/canonical-path.ts';
 import { flashCookie } from '../http/flash.ts';
 import { readForm } from '../http/form.ts';
+import { Errors } from '../errors.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { htmlPage, page, redirect, type ResponseExtras } from '../http/respond.ts';
 import { safeReturnPath } from '../http/return-to.ts';
 import { renderSignInPage } from '../pages/signin-page.ts';
 import { checkEmailView, confirmSignInView, signInView } from '../pages/views.ts';
-import { hasAny } from '../stripe/entitlements.ts';
-import { stripeFailure } from '../stripe/faults.ts';
-import { readFan } from '../stripe/fans.ts';
+import { stripeFailure } from '../billing.ts';
+import { hasAny } from '../holdings.ts';
 import { claim, release } from '../claims.ts';
 import { limit } from '../rate-limit.ts';
 import { MAGIC_LINK_SECONDS, signMagicLink, verifyMagicLink } from '../tokens/magic-link.ts';
@@ -48,7 +48,7 @@ export async function signInAnswer(ctx: Ctx, returnTo: string, message: string |
 /**
  * Mails a link when any customer with this email (in any letter case) holds something; silent about whether
  * one does. Capped: one search page and two list pages of 100 customers, then what the newest 20 hold
- * (src/core/stripe/fans.ts MAX_CUSTOMERS).
+ * (src/billing/stripe/fans.ts MAX_CUSTOMERS).
  */
 async function sendLink(ctx: Ctx, email: string, typed: string, returnTo: string): Promise<void> {
   const { app } = ctx;
@@ -63,7 +63,7 @@ async function sendLink(ctx: Ctx, email: string, typed: string, returnTo: string
     }
     await app.store.put(key, String(count + 1), { ttlSeconds: MAGIC_LINK_SECONDS });
   }
-  const fan = await readFan(app.stripe, typed, entitlementOptions(app), app.log);
+  const fan = await app.billing.fan(typed, entitlementOptions(app), app.log);
   if (!hasAny(fan.ent)) return;
   const token = await signMagicLink(app.keyring, app.siteOrigin, email, returnTo, Math.floor(app.now() / 1000));
   const link = `${app.siteOrigin}${ROUTES.signInConfirm}?token=${encodeURIComponent(token)}`;
@@ -82,12 +82,11 @@ export async function requestSignIn(ctx: Ctx): Promise<Response> {
   }
   await limit(ctx, 'signin');
   if (!app.mailer) {
-    app.log('truefans: a fan asked for a sign-in link, but email is not set up. Set EMAIL_PROVIDER (resend, postmark or outbox) and its key; see docs/configuration.md.');
-    throw new HttpProblem(503, 'Sign-in by email is not available', 'This site cannot send email yet, so it cannot send you a sign-in link. Please try again later.', { headers: NO_REFERRER });
+    throw new HttpProblem(Errors.EmailNotSetUp, undefined, { headers: NO_REFERRER });
   }
   const work = sendLink(ctx, email, typed, returnTo).catch((error: unknown) => {
     const code = (error as { code?: string }).code;
-    const what = code?.startsWith('TF_EMAIL') ? (error as Error).message.split('\n')[0] : ((f) => `${f.message}${f.detail ? ` ${f.detail}` : ''}`)(stripeFailure(error, 'looking up a fan for sign-in'));
+    const what = code === Errors.EmailFailed.code ? (error as Error).message.split('\n')[0] : ((f) => `${f.message}${f.detail ? ` ${f.detail}` : ''}`)(stripeFailure(error, 'looking up a fan for sign-in'));
     app.log(`truefans: a sign-in link could not be sent: ${what}`);
   });
   await ctx.background(work);
@@ -95,7 +94,7 @@ export async function requestSignIn(ctx: Ctx): Promise<Response> {
 }
 
 const expired = () =>
-  new HttpProblem(400, 'This sign-in link has expired', 'Sign-in links work once, for 15 minutes. Ask for a new one below.', { signIn: true, headers: NO_REFERRER });
+  new HttpProblem(Errors.SignInLinkExpired, undefined, { signIn: true, headers: NO_REFERRER });
 
 export async function showConfirm(ctx: Ctx): Promise<Response> {
   const token = ctx.url.searchParams.get('token') ?? '';
@@ -122,7 +121,7 @@ export async function confirmSignIn(ctx: Ctx): Promise<Response> {
   if (!(await claim(app, usedKey(v.link.jti), MAGIC_LINK_SECONDS + 60))) throw expired();
   let fan;
   try {
-    fan = await readFan(app.stripe, v.link.email, entitlementOptions(app), app.log);
+    fan = await app.billing.fan(v.link.email, entitlementOptions(app), app.log);
   } catch (error) {
     await release(app, usedKey(v.link.jti));
     throw stripeFailure(error, 'signing a fan in');

@@ -1,14 +1,14 @@
-// Stripe webhooks: verified on the raw body with constructEventAsync and the SubtleCrypto provider, a
-// 300-second tolerance both ways (the package checks only the past), then dispatched through the table.
+// Stripe webhooks: verified on the raw body by the billing (the stripe package's constructEventAsync with the
+// SubtleCrypto provider), a 300-second tolerance both ways (the package checks only the past), then dispatched through the table.
 // Unknown events get 200 so Stripe stops sending them; a transient failure gets 503 so Stripe retries.
 
-import type Stripe from 'stripe';
+import { isTransient, stripeFailure, type BillingEvent } from '../billing.ts';
 import type { Ctx } from '../context.ts';
-import { subtleCrypto } from '../stripe/client.ts';
-import { isTransient, stripeFailure } from '../stripe/faults.ts';
 import { eventHandlers } from './webhook-events.ts';
 import { claim, keep, release } from '../claims.ts';
 import { BODY_LIMITS, readBody } from '../http/body.ts';
+import { Errors } from '../errors.ts';
+import { errorResponse, logLine } from '../http/error-response.ts';
 import { HttpProblem } from '../http/problem.ts';
 
 export const WEBHOOK_TOLERANCE_SECONDS = 300;
@@ -16,33 +16,38 @@ export const WEBHOOK_TOLERANCE_SECONDS = 300;
 const HANDLING_SECONDS = 120;
 const HANDLED_SECONDS = 7 * 86400;
 
-const text = (status: number, body: string) => new Response(body, { status, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' } });
+const TEXT = { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' };
+const text = (status: number, body: string) => new Response(body, { status, headers: TEXT });
+
+type WebhookEntry = typeof Errors.WebhookNotConfigured | typeof Errors.WebhookNoSignature | typeof Errors.WebhookTooLarge | typeof Errors.WebhookFromFuture | typeof Errors.WebhookBadSignature | typeof Errors.WebhookRetry;
+const refusal = (entry: WebhookEntry) => new HttpProblem(entry, undefined, { headers: TEXT });
 
 export async function receiveWebhook(ctx: Ctx): Promise<Response> {
   const { app, request } = ctx;
+  // Stripe's sender reads these answers: the catalogue marks them plain text.
+  const refuse = (entry: Parameters<typeof refusal>[0]) => errorResponse(refusal(entry), { path: ctx.url.pathname, log: app.log, shell: () => app.shell() });
   const secret = app.config.stripe.webhookSecret;
   if (!secret) {
-    app.log('truefans: a Stripe webhook arrived but STRIPE_WEBHOOK_SECRET is not set. Copy the signing secret (whsec_...) of this endpoint from the Stripe dashboard into your host\'s environment.');
-    return text(503, 'Webhook endpoint not configured.');
+    return refuse(Errors.WebhookNotConfigured);
   }
   const header = request.headers.get('stripe-signature');
-  if (!header) return text(400, 'Missing Stripe-Signature.');
+  if (!header) return refuse(Errors.WebhookNoSignature);
   let body: string;
   try {
     body = new TextDecoder().decode(await readBody(request, BODY_LIMITS.webhook));
   } catch (error) {
-    if (error instanceof HttpProblem) return text(413, 'Too large.');
+    if (error instanceof HttpProblem) return refuse(Errors.WebhookTooLarge);
     throw error;
   }
 
   const now = app.now();
   const timestamps = [...header.matchAll(/(?:^|,)\s*t=(\d+)/g)].map((m) => Number(m[1]));
-  if (timestamps.some((t) => t > now / 1000 + WEBHOOK_TOLERANCE_SECONDS)) return text(400, 'Signature timestamp is in the future.');
-  let event: Stripe.Event;
+  if (timestamps.some((t) => t > now / 1000 + WEBHOOK_TOLERANCE_SECONDS)) return refuse(Errors.WebhookFromFuture);
+  let event: BillingEvent;
   try {
-    event = await app.stripe.webhooks.constructEventAsync(body, header, secret, WEBHOOK_TOLERANCE_SECONDS, subtleCrypto, now);
+    event = await app.billing.verifyEvent(body, header, secret, WEBHOOK_TOLERANCE_SECONDS, now);
   } catch {
-    return text(400, 'Invalid signature.');
+    return refuse(Errors.WebhookBadSignature);
   }
 
   const handle = eventHandlers[event.type];
@@ -56,9 +61,9 @@ export async function receiveWebhook(ctx: Ctx): Promise<Response> {
   } catch (error) {
     await release(app, seenKey);
     const failure = stripeFailure(error, `handling ${event.type}`);
-    app.log(`truefans: ${failure.code}: ${failure.describe().replace(/\n/g, ' ')}`);
+    app.log(logLine(failure));
     // Transient: let Stripe retry. Anything else would fail the same way again.
-    if (isTransient(error)) return text(503, 'Try again later.');
+    if (isTransient(error)) return refuse(Errors.WebhookRetry);
     return text(200, 'Not handled.');
   }
   await keep(app, seenKey, HANDLED_SECONDS);

@@ -7,6 +7,7 @@
 
 import type { Keyring } from '../crypto/keys.ts';
 import { signToken, verifyToken } from './jwt.ts';
+import { Errors } from '../errors.ts';
 
 export const FEED_AUDIENCE = 'truefans:feed';
 /** Feed tokens are deterministic per customer and secret, so a fan's feed address never changes. */
@@ -34,9 +35,9 @@ export async function verifyFeedToken(keyring: Keyring, issuer: string, token: s
   const v = await verifyToken(keyring, token, { label: 'feed', issuer, audience: FEED_AUDIENCE, now: nowMs, required: [], currentKeyOnly: true });
   if (!v.ok) return v;
   const gen = (v.payload as { gen?: unknown }).gen ?? 0;
-  if (!Number.isSafeInteger(gen) || (gen as number) < 0) return { ok: false, reason: 'TF_FEED_CLAIMS_INVALID' };
+  if (!Number.isSafeInteger(gen) || (gen as number) < 0) return { ok: false, reason: Errors.FeedClaimsInvalid.code };
   const email = v.payload.eml;
   if (v.payload.sub === 'email' && typeof email === 'string' && /^[^\s@]{1,64}@[^\s@]{1,255}$/.test(email) && email === email.toLowerCase()) return { ok: true, owner: { email }, gen: gen as number };
-  if (!/^cus_[A-Za-z0-9_]+$/.test(v.payload.sub) || email !== undefined) return { ok: false, reason: 'TF_FEED_CLAIMS_INVALID' };
+  if (!/^cus_[A-Za-z0-9_]+$/.test(v.payload.sub) || email !== undefined) return { ok: false, reason: Errors.FeedClaimsInvalid.code };
   return { ok: true, owner: { customer: v.payload.sub }, gen: gen as number };
 }

@@ -4,7 +4,8 @@
 // stable code for logs and tests, never the token.
 
 import { SignJWT, jwtVerify, type JWTPayload } from 'jose';
-import type { Keyring } from '../crypto/keys.ts';
+import { UnknownKeyIdError, type Keyring } from '../crypto/keys.ts';
+import { Errors } from '../errors.ts';
 
 export type TokenLabel = 'session' | 'magic-link' | 'feed';
 
@@ -46,18 +47,14 @@ export interface VerifyOptions {
 
 export type Verified = { ok: true; payload: JWTPayload & { sub: string } } | { ok: false; reason: string };
 
-class KeyIdRefused extends Error {
-  readonly code = 'TF_UNKNOWN_KID';
-}
-
 export async function verifyToken(keyring: Keyring, token: string, options: VerifyOptions): Promise<Verified> {
-  if (token.length > 8192) return { ok: false, reason: 'TF_TOKEN_TOO_LONG' };
+  if (token.length > 8192) return { ok: false, reason: Errors.TokenTooLong.code };
   const allowed = options.currentKeyOnly ? [keyring.kid] : keyring.kids;
   try {
     const { payload } = await jwtVerify(
       token,
       async (header) => {
-        if (typeof header.kid !== 'string' || !allowed.includes(header.kid)) throw new KeyIdRefused('unknown key id');
+        if (typeof header.kid !== 'string' || !allowed.includes(header.kid)) throw new UnknownKeyIdError();
         return keyring.hmacKey(options.label, header.kid);
       },
       {
@@ -69,12 +66,12 @@ export async function verifyToken(keyring: Keyring, token: string, options: Veri
         typ: 'JWT',
       },
     );
-    if (typeof payload.sub !== 'string' || !payload.sub) return { ok: false, reason: 'TF_TOKEN_NO_SUBJECT' };
+    if (typeof payload.sub !== 'string' || !payload.sub) return { ok: false, reason: Errors.TokenNoSubject.code };
     // A token issued in the future is as suspect as an expired one.
-    if (typeof payload.iat !== 'number' || payload.iat > options.now / 1000 + 60) return { ok: false, reason: 'TF_TOKEN_FROM_FUTURE' };
+    if (typeof payload.iat !== 'number' || payload.iat > options.now / 1000 + 60) return { ok: false, reason: Errors.TokenFromFuture.code };
     return { ok: true, payload: payload as JWTPayload & { sub: string } };
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    return { ok: false, reason: typeof code === 'string' ? code : 'TF_TOKEN_INVALID' };
+    return { ok: false, reason: typeof code === 'string' ? code : Errors.TokenInvalid.code };
   }
 }

@@ -5,6 +5,7 @@
 import type { Keyring } from '../crypto/keys.ts';
 import { toBase64Url } from '../crypto/base64url.ts';
 import { signToken, verifyToken } from './jwt.ts';
+import { Errors } from '../errors.ts';
 
 export const MAGIC_LINK_AUDIENCE = 'truefans:sign-in';
 export const MAGIC_LINK_SECONDS = 15 * 60;
@@ -36,8 +37,8 @@ export async function verifyMagicLink(keyring: Keyring, issuer: string, token: s
   const v = await verifyToken(keyring, token, { label: 'magic-link', issuer, audience: MAGIC_LINK_AUDIENCE, now: nowMs, required: ['exp', 'jti'] });
   if (!v.ok) return v;
   const { sub, jti, exp, ret } = v.payload as { sub: string; jti?: unknown; exp?: unknown; ret?: unknown };
-  if (typeof jti !== 'string' || typeof exp !== 'number' || !EMAIL_SUBJECT.test(sub) || sub !== sub.toLowerCase()) return { ok: false, reason: 'TF_LINK_CLAIMS_INVALID' };
+  if (typeof jti !== 'string' || typeof exp !== 'number' || !EMAIL_SUBJECT.test(sub) || sub !== sub.toLowerCase()) return { ok: false, reason: Errors.LinkClaimsInvalid.code };
   // A link never lives longer than 15 minutes, whatever its exp says.
-  if (typeof v.payload.iat !== 'number' || exp - v.payload.iat > MAGIC_LINK_SECONDS) return { ok: false, reason: 'TF_LINK_TOO_LONG_LIVED' };
+  if (typeof v.payload.iat !== 'number' || exp - v.payload.iat > MAGIC_LINK_SECONDS) return { ok: false, reason: Errors.LinkTooLongLived.code };
   return { ok: true, link: { email: sub, jti, expiresAt: exp, returnTo: typeof ret === 'string' ? ret : '/' } };
 }

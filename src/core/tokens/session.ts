@@ -9,6 +9,7 @@ import type { Entitlements } from '../access.ts';
 import type { Keyring } from '../crypto/keys.ts';
 import { toBase64Url } from '../crypto/base64url.ts';
 import { signToken, verifyToken } from './jwt.ts';
+import { Errors } from '../errors.ts';
 
 export const SESSION_AUDIENCE = 'truefans:session';
 
@@ -92,10 +93,10 @@ export async function verifySession(keyring: Keyring, issuer: string, token: str
   const verified = await verifyToken(keyring, token, { label: 'session', issuer, audience: SESSION_AUDIENCE, now: nowMs, required: ['exp', 'chk', 'ent'] });
   if (!verified.ok) return verified;
   const parsed = claims.safeParse(verified.payload);
-  if (!parsed.success) return { ok: false, reason: 'TF_SESSION_CLAIMS_INVALID' };
+  if (!parsed.success) return { ok: false, reason: Errors.SessionClaimsInvalid.code };
   const c = parsed.data;
   // A verified session names its email; an unverified one carries no other customer than its own.
-  if ((c.vrf === 1) !== (c.eml !== undefined) || (c.vrf !== 1 && c.cus !== undefined)) return { ok: false, reason: 'TF_SESSION_CLAIMS_INVALID' };
+  if ((c.vrf === 1) !== (c.eml !== undefined) || (c.vrf !== 1 && c.cus !== undefined)) return { ok: false, reason: Errors.SessionClaimsInvalid.code };
   const isVerified = c.vrf === 1;
   const customers = isVerified ? [...new Set([c.sub, ...(c.cus ?? [])])] : [c.sub];
   return {

@@ -1,5 +1,6 @@
 // Builds the handler the way an adapter would, with a frozen clock, a captured log and an in-memory store.
 
+import { createStripeBilling } from '../../../src/billing/stripe/index.ts';
 import { createHandler } from '../../../src/core/handler.ts';
 import type { Handler, KeyValueStore } from '../../../src/core/ports.ts';
 import { createKeyring } from '../../../src/core/crypto/keys.ts';
@@ -43,6 +44,7 @@ export function makeHandler(fixture: Fixture, env: Record<string, string | undef
   const store = new MemoryStore();
   const handle = createHandler({
     env: { TRUEFANS_SECRET: SECRET, STRIPE_SECRET_KEY: 'sk_test_truefans_local', SITE_URL: ORIGIN, ...env },
+    billing: createStripeBilling,
     assets: fixture.assets,
     now: () => clock.now,
     log: (line) => logs.push(line),

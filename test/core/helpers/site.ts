@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { createKeyring } from '../../../src/core/crypto/keys.ts';
 import { sealBytes, sealText } from '../../../src/core/crypto/seal.ts';
 import type { Manifest } from '../../../src/core/manifest.ts';
-import { sealedGate } from '../../../src/core/html/markers.ts';
+import { sealedGate } from '../../../src/core/gate/contract.ts';
 import type { AssetFetcher } from '../../../src/core/ports.ts';
 
 export const SECRET = 'k3J9vQxW2mZpL8rT5yN1bH6cF4dS7gA0eU2iO9wE3qR';

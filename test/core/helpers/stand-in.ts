@@ -1,11 +1,12 @@
 import { client } from '../../tools/stripe-local/helpers.ts';
 // The local Stripe stand-in with this fixture site's catalogue synced into it (by the real
 // `npm run stripe:sync` code), a local outbox that collects emails, and the handler served over HTTP so
-// the stand-in can deliver signed webhooks to it. One frozen clock for all of them.
+// the stand-in can deliver signed webhooks to it. One frozen clock for all of them. The outbox and the
+// HTTP servers are the product's own (src/local/outbox.ts, src/adapters/node/listen.ts).
 
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type Stripe from 'stripe';
+import { listen } from '../../../src/adapters/node/listen.ts';
+import { createOutbox, OUTBOX_PREFIX, type StoredEmail } from '../../../src/local/outbox.ts';
 import { siteSchema } from '../../../src/config/site-schema.ts';
 import type { Handler } from '../../../src/core/ports.ts';
 import { startStripeStandIn, type StandIn, type StandInOptions } from '../../../tools/stripe-local/index.ts';
@@ -31,49 +32,24 @@ export const fixtureSite = siteSchema.parse({
   fan_goal: 100,
 });
 
-export interface Email {
-  from: string;
-  to: string;
-  subject: string;
-  text: string;
-  html?: string;
-  kind: string;
-}
-
-async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-function close(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
-}
+export type Email = StoredEmail;
 
 /** Serves a handler over HTTP as if at https://mira.example (for webhook delivery). */
 export async function serveHandler(handler: () => Handler): Promise<{ url: string; close(): Promise<void> }> {
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', async () => {
-      const headers = new Headers();
-      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-      const body = chunks.length ? Buffer.concat(chunks) : undefined;
-      const response = await handler()(new Request(`${ORIGIN}${req.url}`, { method: req.method, headers, ...(body && req.method !== 'GET' ? { body } : {}) }));
-      res.writeHead(response.status, Object.fromEntries(response.headers));
-      res.end(Buffer.from(await response.arrayBuffer()));
-    });
-  });
-  const url = await listen(server);
-  return { url, close: () => close(server) };
+  return listen(
+    async (request, context) => {
+      const { pathname, search } = new URL(request.url);
+      const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.arrayBuffer();
+      return handler()(new Request(`${ORIGIN}${pathname}${search}`, { method: request.method, headers: request.headers, ...(body ? { body } : {}) }), context);
+    },
+    { port: 0 },
+  );
 }
 
 export interface World {
   standIn: StandIn;
   stripe: Stripe;
-  outbox: Email[];
+  outbox: readonly Email[];
   outboxUrl: string;
   env: Record<string, string>;
   /** A handler on the stand-in's clock; webhooks from the stand-in reach the latest one made. */
@@ -82,16 +58,9 @@ export interface World {
 }
 
 export async function startWorld(fixture: Fixture, standInOptions: StandInOptions = {}): Promise<World> {
-  const outbox: Email[] = [];
-  const outboxServer = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      outbox.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Email);
-      res.writeHead(202).end();
-    });
-  });
-  const outboxUrl = `${await listen(outboxServer)}/outbox`;
+  const mail = createOutbox();
+  const outboxServer = await listen(mail.handle, { port: 0 });
+  const outboxUrl = `${outboxServer.url}${OUTBOX_PREFIX}/messages`;
   const standIn = await startStripeStandIn({ port: 0, now: NOW, webhookRetryDelaysMs: [1, 1], ...standInOptions });
   const stripe = client(standIn);
   await syncStripe(stripe, fixtureSite);
@@ -110,7 +79,7 @@ export async function startWorld(fixture: Fixture, standInOptions: StandInOption
   return {
     standIn,
     stripe,
-    outbox,
+    outbox: mail.messages,
     outboxUrl,
     env,
     handler(options = {}) {
@@ -124,7 +93,7 @@ export async function startWorld(fixture: Fixture, standInOptions: StandInOption
     async close() {
       await served.close();
       await standIn.close();
-      await close(outboxServer);
+      await outboxServer.close();
     },
   };
 }

@@ -3,6 +3,7 @@
 import Stripe from 'stripe';
 import { afterEach, beforeEach } from 'vitest';
 import { startStripeStandIn, type StandIn, type StandInOptions } from '../../../tools/stripe-local/index.ts';
+import { lookupKey } from '../../../src/core/manifest.ts';
 
 export const KEY = 'sk_test_truefans_local';
 /** 2026-03-01T12:00:00Z: a fixed start for every test clock. */
@@ -39,14 +40,14 @@ export async function makeTier(stripe: Stripe, id = 'supporter', monthly = 700, 
     currency: 'usd',
     unit_amount: monthly,
     recurring: { interval: 'month' },
-    lookup_key: `truefans:${id}:month`,
+    lookup_key: lookupKey.tier(id, 'month'),
   });
   const year = await stripe.prices.create({
     product: product.id,
     currency: 'usd',
     unit_amount: yearly,
     recurring: { interval: 'year' },
-    lookup_key: `truefans:${id}:year`,
+    lookup_key: lookupKey.tier(id, 'year'),
   });
   return { product, month, year };
 }

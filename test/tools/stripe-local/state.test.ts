@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startStripeStandIn } from '../../../tools/stripe-local/index.ts';
 import { DAY, T0, client, makeTier, pay, portalConfiguration } from './helpers.ts';
+import { lookupKey } from '../../../src/core/manifest.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -38,7 +39,7 @@ describe('state', () => {
     expect(subscriptions.data[0]?.status).toBe('active');
     expect((await again.checkout.sessions.retrieve(session.id)).status).toBe('complete');
 
-    expect((await again.prices.list({ lookup_keys: ['truefans:supporter:month'] })).data).toHaveLength(1);
+    expect((await again.prices.list({ lookup_keys: [lookupKey.tier('supporter', 'month')] })).data).toHaveLength(1);
     // The hosted pages now live at the new address.
     const portal = await again.billingPortal.sessions.create({ customer: customers.data[0]!.id, configuration: configuration.id });
     expect(portal.url.startsWith(second.url)).toBe(true);

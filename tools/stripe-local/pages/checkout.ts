@@ -1,7 +1,7 @@
 // The hosted checkout page at /c/pay/<session id>: what is bought, for how much and how often, any trial
 // and discount; email, promotion code, amount (pay what you want) and card fields. Plain HTML forms.
 import type { Engine } from '../engine.ts';
-import { formatMoney, formatPrice, formatTrial, type Recurring } from '../money.ts';
+import { formatMinor, formatPrice, formatTrial, type Recurring } from '../money.ts';
 import { chargeableDecimals, fromMinorUnits, minimumCharge } from '../../../src/core/money.ts';
 import { applyPromotionCode, completeSession, sessionLineItems, sessionTrialDays, type PaymentForm } from '../resources/checkout.ts';
 import type { StripeObject } from '../state.ts';
@@ -47,7 +47,7 @@ function summary(engine: Engine, session: StripeObject, state: FormState): Html 
   const promoCode = promo ? String(engine.store.get('promotion_code', promo)?.code ?? '') : '';
   const headline = custom
     ? html`<p class="amount">Pay what you want</p>`
-    : html`<p class="amount">${formatMoney(perPeriod, currency)}${recurring ? html` <small>per ${recurring.interval_count === 1 ? recurring.interval : `${recurring.interval_count} ${recurring.interval}s`}</small>` : ''}</p>`;
+    : html`<p class="amount">${formatMinor(perPeriod, currency)}${recurring ? html` <small>per ${recurring.interval_count === 1 ? recurring.interval : `${recurring.interval_count} ${recurring.interval}s`}</small>` : ''}</p>`;
   const trialLine = trialDays ? html`<p class="trial">${formatTrial(trialDays)}, then ${formatPrice(perPeriod - discount, currency, recurring)}</p>` : '';
   const total = session.amount_total as number | null;
   return html`<section aria-labelledby="product-name">
@@ -62,8 +62,8 @@ function summary(engine: Engine, session: StripeObject, state: FormState): Html 
       const price = engine.store.require('price', String(item.price));
       return html`<tr><th scope="row">${String(item.description)}${Number(item.quantity) > 1 ? ` × ${item.quantity}` : ''}</th><td>${describePrice(price)}</td></tr>`;
     })}
-    ${discount > 0 ? html`<tr><th scope="row">Discount (${promoCode})</th><td>−${formatMoney(discount, currency)}${recurring ? ' ' + describeDuration(engine, session) : ''}</td></tr>` : ''}
-    <tr class="total"><th scope="row">${trialDays ? 'Total due today' : 'Total'}</th><td>${total === null ? '—' : formatMoney(total, currency)}</td></tr>
+    ${discount > 0 ? html`<tr><th scope="row">Discount (${promoCode})</th><td>−${formatMinor(discount, currency)}${recurring ? ' ' + describeDuration(engine, session) : ''}</td></tr>` : ''}
+    <tr class="total"><th scope="row">${trialDays ? 'Total due today' : 'Total'}</th><td>${total === null ? '—' : formatMinor(total, currency)}</td></tr>
   </table>
   ${session.allow_promotion_codes ? promotionForm(session, state, promoCode) : ''}
 </section>`;
@@ -106,7 +106,7 @@ function paymentForm(engine: Engine, session: StripeObject, state: FormState): H
     .find((value) => value);
   const currency = String(session.currency);
   const trialDays = session.mode === 'subscription' ? sessionTrialDays(engine, session) : null;
-  const label = session.mode === 'subscription' ? (trialDays ? 'Start trial' : 'Subscribe') : session.amount_total ? `Pay ${formatMoney(Number(session.amount_total), currency)}` : 'Pay';
+  const label = session.mode === 'subscription' ? (trialDays ? 'Start trial' : 'Subscribe') : session.amount_total ? `Pay ${formatMinor(Number(session.amount_total), currency)}` : 'Pay';
   const presetAmount = custom?.preset ? fromMinorUnits(custom.preset, currency).toFixed(chargeableDecimals(currency)) : '';
   return html`<section aria-labelledby="pay-heading">
   <h2 id="pay-heading">${session.mode === 'subscription' ? 'Pay with card' : 'Payment details'}</h2>
@@ -117,7 +117,7 @@ function paymentForm(engine: Engine, session: StripeObject, state: FormState): H
       ? html`<input type="email" id="email" name="email" value="${knownEmail}" readonly autocomplete="email">`
       : html`<input type="email" id="email" name="email" value="${state.values.email ?? ''}" required autocomplete="email"${invalid(state, 'email')}>`}
     ${custom
-      ? html`<label for="amount">Amount <span class="hint">(${currency.toUpperCase()}${custom.minimum ? `, at least ${formatMoney(Math.max(custom.minimum, minimumCharge(currency) ?? 50), currency)}` : ''}${custom.maximum ? `, at most ${formatMoney(custom.maximum, currency)}` : ''})</span></label>
+      ? html`<label for="amount">Amount <span class="hint">(${currency.toUpperCase()}${custom.minimum ? `, at least ${formatMinor(Math.max(custom.minimum, minimumCharge(currency) ?? 50), currency)}` : ''}${custom.maximum ? `, at most ${formatMinor(custom.maximum, currency)}` : ''})</span></label>
     <input type="text" id="amount" name="amount" inputmode="decimal" required value="${state.values.amount ?? presetAmount}"${invalid(state, 'amount')}>`
       : ''}
     <fieldset>

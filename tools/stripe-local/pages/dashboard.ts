@@ -3,7 +3,7 @@
 import { itemsOf, periodEnd } from '../billing.ts';
 import type { Engine } from '../engine.ts';
 import { newId } from '../ids.ts';
-import { formatMoney, formatPrice, type Recurring } from '../money.ts';
+import { formatMinor, formatPrice, type Recurring } from '../money.ts';
 import { openDispute } from '../resources/charges.ts';
 import { portalSessionShape } from '../shapes.ts';
 import type { DeliveryRecord } from '../webhooks.ts';
@@ -57,7 +57,7 @@ export function renderDashboard(engine: Engine, sent: readonly DeliveryRecord[])
       ? html`<p class="muted">None yet.</p>`
       : html`<ul class="plain">${charges.map((charge) => {
           const state = charge.disputed ? 'disputed' : charge.refunded ? 'refunded' : Number(charge.amount_refunded) > 0 ? 'partly refunded' : 'paid';
-          return html`<li><span><strong>${formatMoney(Number(charge.amount), String(charge.currency))}</strong> <span class="muted">${String((charge.billing_details as { email?: string | null }).email ?? charge.customer ?? '')} · ${state}</span></span>${charge.disputed ? '' : html`<form method="post" action="/dispute"><input type="hidden" name="charge" value="${charge.id}"><button type="submit" class="secondary">Open a dispute<span class="visually-hidden"> on ${charge.id}</span></button></form>`}</li>`;
+          return html`<li><span><strong>${formatMinor(Number(charge.amount), String(charge.currency))}</strong> <span class="muted">${String((charge.billing_details as { email?: string | null }).email ?? charge.customer ?? '')} · ${state}</span></span>${charge.disputed ? '' : html`<form method="post" action="/dispute"><input type="hidden" name="charge" value="${charge.id}"><button type="submit" class="secondary">Open a dispute<span class="visually-hidden"> on ${charge.id}</span></button></form>`}</li>`;
         })}</ul>`}
   </section>
   <section class="card" aria-labelledby="events-heading">

@@ -3,7 +3,7 @@
 import { retryOpenInvoice } from '../billing.ts';
 import { checkCard } from '../cards.ts';
 import type { Engine } from '../engine.ts';
-import { formatDate, formatMoney } from '../money.ts';
+import { formatDate, formatMinor } from '../money.ts';
 import { paymentMethodShape } from '../shapes.ts';
 import type { StripeObject } from '../state.ts';
 import { html, notFound, page, redirect } from './html.ts';
@@ -14,11 +14,11 @@ function render(invoice: StripeObject, error?: string, status = 200): Response {
   const open = invoice.status === 'open';
   const body = html`<main>
   <p class="eyebrow">Invoice ${String(invoice.number)}</p>
-  <h1>${formatMoney(Number(invoice.amount_due), currency)} ${open ? 'due' : ''}</h1>
+  <h1>${formatMinor(Number(invoice.amount_due), currency)} ${open ? 'due' : ''}</h1>
   <p><span class="status ${String(invoice.status)}">${String(invoice.status)}</span> · ${formatDate(Number(invoice.created))}</p>
   <section class="card"><table class="lines"><caption>Items</caption>
-    ${lines.map((line) => html`<tr><th scope="row">${String(line.description)}</th><td>${formatMoney(Number(line.amount), currency)}</td></tr>`)}
-    <tr class="total"><th scope="row">Total</th><td>${formatMoney(Number(invoice.total), currency)}</td></tr>
+    ${lines.map((line) => html`<tr><th scope="row">${String(line.description)}</th><td>${formatMinor(Number(line.amount), currency)}</td></tr>`)}
+    <tr class="total"><th scope="row">Total</th><td>${formatMinor(Number(invoice.total), currency)}</td></tr>
   </table></section>
   ${open
     ? html`<section class="card" aria-labelledby="pay-heading"><h2 id="pay-heading">Pay with a card</h2>
@@ -30,7 +30,7 @@ function render(invoice: StripeObject, error?: string, status = 200): Response {
         <div><label for="card_expiry">Expiry (MM / YY)</label><input type="text" id="card_expiry" name="card_expiry" autocomplete="cc-exp" required></div>
         <div><label for="card_cvc">CVC</label><input type="text" id="card_cvc" name="card_cvc" autocomplete="cc-csc" required></div>
       </div>
-      <button type="submit" class="wide">Pay ${formatMoney(Number(invoice.amount_remaining), currency)}</button>
+      <button type="submit" class="wide">Pay ${formatMinor(Number(invoice.amount_remaining), currency)}</button>
     </form></section>`
     : ''}
 </main>`;

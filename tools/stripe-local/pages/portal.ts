@@ -4,7 +4,7 @@
 // only when the configuration turns that feature on. Plain HTML forms.
 import { cancelSubscription, changePlan, itemsOf, periodEnd, quotePlanChange, setCancelAtPeriodEnd, switchPrice } from '../billing.ts';
 import type { Engine } from '../engine.ts';
-import { formatDate, formatMoney, formatPrice, type Recurring } from '../money.ts';
+import { formatDate, formatMinor, formatPrice, type Recurring } from '../money.ts';
 import { sessionConfiguration, switchablePrices } from '../resources/portal.ts';
 import type { StripeObject } from '../state.ts';
 import { html, notFound, page, redirect, type Html } from './html.ts';
@@ -98,7 +98,7 @@ function subscriptionCard(engine: Engine, portal: StripeObject, subscription: St
       : '';
   return html`<section class="card" aria-labelledby="plan-${subscription.id}">
   <h2 id="plan-${subscription.id}">${String(product?.name ?? 'Membership')} <span class="status ${status}">${STATUS_TEXT[status] ?? status}</span></h2>
-  <p class="amount">${formatMoney(Number(price.unit_amount), String(price.currency))} <small>per ${(price.recurring as Recurring).interval}</small></p>
+  <p class="amount">${formatMinor(Number(price.unit_amount), String(price.currency))} <small>per ${(price.recurring as Recurring).interval}</small></p>
   ${when}
   ${features.subscription_cancel.enabled
     ? html`<div class="actions">
@@ -140,7 +140,7 @@ export function renderPortal(engine: Engine, portal: StripeObject, flash?: strin
   ${invoices.length > 0 && features.invoice_history.enabled
     ? html`<section class="card" aria-labelledby="invoices-heading"><h2 id="invoices-heading">Invoice history</h2><ul class="plain">${invoices.map(
         (invoice) =>
-          html`<li><span>${formatDate(Number(invoice.created))}</span><span>${formatMoney(Number(invoice.total), String(invoice.currency))}</span><span class="status ${String(invoice.status)}">${String(invoice.status)}</span><a href="/i/${invoice.id}">View<span class="muted"> invoice ${String(invoice.number)}</span></a></li>`,
+          html`<li><span>${formatDate(Number(invoice.created))}</span><span>${formatMinor(Number(invoice.total), String(invoice.currency))}</span><span class="status ${String(invoice.status)}">${String(invoice.status)}</span><a href="/i/${invoice.id}">View<span class="muted"> invoice ${String(invoice.number)}</span></a></li>`,
       )}</ul></section>`
     : ''}
   ${returnUrl ? html`<a class="back" href="${returnUrl}">← Return to site</a>` : ''}
@@ -187,10 +187,10 @@ function renderUpdateConfirm(engine: Engine, portal: StripeObject, flow: UpdateF
   const recurring = price.recurring as Recurring;
   const today =
     subscription.status === 'trialing'
-      ? html`<p>Due today: <strong>${formatMoney(0, currency)}</strong>. Your trial continues until ${formatDate(Number(subscription.trial_end))}; then ${formatPrice(Number(price.unit_amount), currency, recurring)}.</p>`
+      ? html`<p>Due today: <strong>${formatMinor(0, currency)}</strong>. Your trial continues until ${formatDate(Number(subscription.trial_end))}; then ${formatPrice(Number(price.unit_amount), currency, recurring)}.</p>`
       : quote.sameInterval
-        ? html`<p>Due today: <strong>${formatMoney(quote.dueNow, currency)}</strong>, prorated for the rest of this period (until ${formatDate(quote.periodEnd)}).</p><p>Then ${formatPrice(Number(price.unit_amount), currency, recurring)} from ${formatDate(quote.periodEnd)}.</p>`
-        : html`<p>Due today: <strong>${formatMoney(quote.dueNow, currency)}</strong>; a new billing period starts today and renews on ${formatDate(quote.periodEnd)}.</p>`;
+        ? html`<p>Due today: <strong>${formatMinor(quote.dueNow, currency)}</strong>, prorated for the rest of this period (until ${formatDate(quote.periodEnd)}).</p><p>Then ${formatPrice(Number(price.unit_amount), currency, recurring)} from ${formatDate(quote.periodEnd)}.</p>`
+        : html`<p>Due today: <strong>${formatMinor(quote.dueNow, currency)}</strong>; a new billing period starts today and renews on ${formatDate(quote.periodEnd)}.</p>`;
   const body = html`<main>
   <p class="eyebrow">${String(customer.email ?? '')}</p>
   <h1>Confirm your new plan</h1>

@@ -5,7 +5,7 @@
 import type { Engine } from '../engine.ts';
 import { invalidParam, invalidRequest } from '../errors.ts';
 import { allowOnly, int, mergeMetadata, oneOf, str } from '../form.ts';
-import { formatMoney } from '../money.ts';
+import { formatMinor } from '../money.ts';
 import { paginate } from '../list.ts';
 import { route, type Route } from '../routes.ts';
 import { chargeShape, disputeShape, refundShape } from '../shapes.ts';
@@ -54,7 +54,7 @@ function refund(engine: Engine, charge: StripeObject, amount: number | undefined
   if (value < 1) throw invalidParam('amount', 'This value must be greater than or equal to 1.', 'parameter_invalid_integer');
   if (value > left) {
     const currency = String(charge.currency);
-    throw invalidParam('amount', `Refund amount (${formatMoney(value, currency)}) is greater than unrefunded amount on charge (${formatMoney(left, currency)})`, 'amount_too_large');
+    throw invalidParam('amount', `Refund amount (${formatMinor(value, currency)}) is greater than unrefunded amount on charge (${formatMinor(left, currency)})`, 'amount_too_large');
   }
   const made = refundShape({ now: engine.now(), amount: value, charge, reason, metadata });
   engine.store.put(made);
@@ -87,22 +87,7 @@ export const chargeRoutes: Route[] = [
     const reason = oneOf(params, 'reason', ['duplicate', 'fraudulent', 'requested_by_customer'] as const) ?? null;
     return refund(engine, charge, int(params, 'amount'), reason, mergeMetadata({}, params));
   }),
-  route('GET', '/v1/refunds/:id', ({ engine, ids }) => engine.store.require('refund', ids[0] ?? '')),
-  route('GET', '/v1/refunds', ({ engine, params, path }) => {
-    allowOnly(params, ['charge', 'payment_intent', 'limit', 'starting_after', 'ending_before', 'created']);
-    const charge = str(params, 'charge');
-    const intent = str(params, 'payment_intent');
-    const all = engine.store.all('refund').filter((r) => (!charge || r.charge === charge) && (!intent || r.payment_intent === intent));
-    return paginate(all, params, path, 'refund');
-  }),
   route('GET', '/v1/charges/:id', ({ engine, ids }) => engine.store.require('charge', ids[0] ?? '')),
-  route('GET', '/v1/charges', ({ engine, params, path }) => {
-    allowOnly(params, ['customer', 'payment_intent', 'limit', 'starting_after', 'ending_before', 'created', 'transfer_group']);
-    const customer = str(params, 'customer');
-    const intent = str(params, 'payment_intent');
-    const all = engine.store.all('charge').filter((c) => (!customer || c.customer === customer) && (!intent || c.payment_intent === intent));
-    return paginate(all, params, path, 'charge');
-  }),
   route('GET', '/v1/disputes/:id', ({ engine, ids }) => engine.store.require('dispute', ids[0] ?? '')),
   route('GET', '/v1/disputes', ({ engine, params, path }) => {
     allowOnly(params, ['charge', 'payment_intent', 'limit', 'starting_after', 'ending_before', 'created']);

@@ -7,7 +7,7 @@ import { invalidParam, invalidRequest, missingParam } from '../errors.ts';
 import { allowOnly, arr, bool, int, mergeMetadata, obj, oneOf, paramName, str, type Params } from '../form.ts';
 import { newId } from '../ids.ts';
 import { paginate } from '../list.ts';
-import { formatMoney, parseMoney } from '../money.ts';
+import { formatMinor, parseMoney } from '../money.ts';
 import { minimumCharge } from '../../../src/core/money.ts';
 import { MINIMUM_CHARGE } from '../money.ts';
 import { route, type Route } from '../routes.ts';
@@ -294,7 +294,7 @@ export function createSession(engine: Engine, params: Params): StripeObject {
   const due = session.amount_total as number | null;
   const minimum = minimumCharge(currency) ?? MINIMUM_CHARGE;
   if (due !== null && due > 0 && due < minimum) {
-    throw invalidParam('line_items', `The Checkout Session's total amount due must add up to at least ${formatMoney(minimum, currency)} ${currency}`, 'amount_too_small');
+    throw invalidParam('line_items', `The Checkout Session's total amount due must add up to at least ${formatMinor(minimum, currency)} ${currency}`, 'amount_too_small');
   }
   engine.store.put(session);
   return session;
@@ -347,9 +347,9 @@ export function completeSession(engine: Engine, session: StripeObject, form: Pay
     const amount = form.amount === undefined ? undefined : parseMoney(form.amount, currency);
     if (amount === undefined) return { ok: false, field: 'amount', message: 'Enter an amount.', status: 400 };
     const minimum = Math.max(custom.minimum ?? 0, minimumCharge(currency) ?? MINIMUM_CHARGE);
-    if (amount < minimum) return { ok: false, field: 'amount', message: `Enter an amount of at least ${formatMoney(minimum, currency)}.`, status: 400 };
+    if (amount < minimum) return { ok: false, field: 'amount', message: `Enter an amount of at least ${formatMinor(minimum, currency)}.`, status: 400 };
     if (custom.maximum !== null && amount > custom.maximum) {
-      return { ok: false, field: 'amount', message: `Enter an amount of at most ${formatMoney(custom.maximum, currency)}.`, status: 400 };
+      return { ok: false, field: 'amount', message: `Enter an amount of at most ${formatMinor(custom.maximum, currency)}.`, status: 400 };
     }
     item.amount_subtotal = amount * Number(item.quantity);
     item.amount_total = amount * Number(item.quantity);

@@ -3,7 +3,6 @@ import type { Engine } from '../engine.ts';
 import { invalidParam, invalidRequest, missingParam } from '../errors.ts';
 import { allowOnly, bool, int, mergeMetadata, oneOf, str, type Params } from '../form.ts';
 import { randomBase62 } from '../ids.ts';
-import { paginate } from '../list.ts';
 import { route, type Route } from '../routes.ts';
 import { couponShape, promotionCodeShape } from '../shapes.ts';
 
@@ -72,35 +71,5 @@ function createPromotionCode(engine: Engine, params: Params) {
 
 export const discountRoutes: Route[] = [
   route('POST', '/v1/coupons', ({ engine, params }) => createCoupon(engine, params)),
-  route('GET', '/v1/coupons/:id', ({ engine, ids }) => engine.store.require('coupon', ids[0] ?? '')),
-  route('GET', '/v1/coupons', ({ engine, params, path }) => {
-    allowOnly(params, ['created', 'limit', 'starting_after', 'ending_before']);
-    return paginate(engine.store.all('coupon'), params, path, 'coupon');
-  }),
   route('POST', '/v1/promotion_codes', ({ engine, params }) => createPromotionCode(engine, params)),
-  route('GET', '/v1/promotion_codes/:id', ({ engine, ids }) => engine.store.require('promotion_code', ids[0] ?? '')),
-  route('POST', '/v1/promotion_codes/:id', ({ engine, ids, params }) => {
-    allowOnly(params, ['active', 'metadata', 'restrictions']);
-    const promo = engine.store.require('promotion_code', ids[0] ?? '');
-    const active = bool(params, 'active');
-    if (active !== undefined) promo.active = active;
-    promo.metadata = mergeMetadata(promo.metadata as Record<string, string>, params);
-    engine.store.put(promo);
-    return promo;
-  }),
-  route('GET', '/v1/promotion_codes', ({ engine, params, path }) => {
-    allowOnly(params, ['active', 'code', 'coupon', 'customer', 'created', 'limit', 'starting_after', 'ending_before', 'customer_account']);
-    const active = bool(params, 'active');
-    const code = str(params, 'code');
-    const coupon = str(params, 'coupon');
-    const customer = str(params, 'customer');
-    const all = engine.store.all('promotion_code').filter(
-      (promo) =>
-        (active === undefined || promo.active === active) &&
-        (!code || String(promo.code).toLowerCase() === code.toLowerCase()) &&
-        (!coupon || (promo.promotion as { coupon: string }).coupon === coupon) &&
-        (!customer || promo.customer === customer),
-    );
-    return paginate(all, params, path, 'promotion code');
-  }),
 ];

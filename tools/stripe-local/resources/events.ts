@@ -1,4 +1,4 @@
-// /v1/events: every event the stand-in emitted, newest first; and the payment objects checkout makes.
+// /v1/events: every event the stand-in emitted, newest first.
 import { allowOnly, str, strings } from '../form.ts';
 import { paginate } from '../list.ts';
 import { route, type Route } from '../routes.ts';
@@ -16,19 +16,5 @@ export const eventRoutes: Route[] = [
       return eventType === type;
     };
     return paginate(engine.store.all('event').filter((event) => matches(String(event.type))), params, path, 'event');
-  }),
-  route('GET', '/v1/payment_intents/:id', ({ engine, ids }) => engine.store.require('payment_intent', ids[0] ?? '')),
-  route('GET', '/v1/payment_intents', ({ engine, params, path }) => {
-    allowOnly(params, ['customer', 'created', 'limit', 'starting_after', 'ending_before', 'customer_account']);
-    const customer = str(params, 'customer');
-    const all = engine.store.all('payment_intent').filter((intent) => !customer || intent.customer === customer);
-    return paginate(all, params, path, 'payment_intent');
-  }),
-  route('GET', '/v1/payment_methods/:id', ({ engine, ids }) => engine.store.require('payment_method', ids[0] ?? '')),
-  route('GET', '/v1/customers/:id/payment_methods', ({ engine, ids, params, path }) => {
-    allowOnly(params, ['type', 'allow_redisplay', 'limit', 'starting_after', 'ending_before']);
-    const customer = engine.store.require('customer', ids[0] ?? '');
-    const all = engine.store.all('payment_method').filter((method) => method.customer === customer.id);
-    return paginate(all, params, path, 'payment_method');
   }),
 ];

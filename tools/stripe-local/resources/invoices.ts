@@ -1,6 +1,5 @@
-// /v1/invoices: the clock makes them at each renewal; list, retrieve, lines, and pay (402 when the card fails).
-import { retryOpenInvoice } from '../billing.ts';
-import { cardDeclined, invalidRequest } from '../errors.ts';
+// /v1/invoices: the clock makes them at each renewal; the product lists them (a fan pays an open one on
+// its hosted page, pages/invoice.ts).
 import { allowOnly, oneOf, str } from '../form.ts';
 import { paginate } from '../list.ts';
 import { route, type Route } from '../routes.ts';
@@ -22,17 +21,5 @@ export const invoiceRoutes: Route[] = [
       );
     });
     return paginate(all, params, path, 'invoice');
-  }),
-  route('GET', '/v1/invoices/:id', ({ engine, ids }) => engine.store.require('invoice', ids[0] ?? '')),
-  route('GET', '/v1/invoices/:id/lines', ({ engine, ids, params, path }) => {
-    const invoice = engine.store.require('invoice', ids[0] ?? '');
-    return paginate((invoice.lines as { data: never[] }).data, params, path, 'line item');
-  }),
-  route('POST', '/v1/invoices/:id/pay', ({ engine, ids, params }) => {
-    allowOnly(params, ['forgive', 'mandate', 'off_session', 'paid_out_of_band', 'payment_method', 'source']);
-    const invoice = engine.store.require('invoice', ids[0] ?? '');
-    if (invoice.status !== 'open') throw invalidRequest('Invoice is already paid', 'invoice');
-    if (!retryOpenInvoice(engine, invoice)) throw cardDeclined('Your card was declined.', 'generic_decline');
-    return invoice;
   }),
 ];

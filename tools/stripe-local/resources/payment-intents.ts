@@ -8,7 +8,7 @@ import { route, type Route } from '../routes.ts';
 import { paymentIntentShape } from '../shapes.ts';
 import { recordCharge } from './charges.ts';
 import { minimumCharge } from '../../../src/core/money.ts';
-import { formatMoney, MINIMUM_CHARGE } from '../money.ts';
+import { formatMinor, MINIMUM_CHARGE } from '../money.ts';
 
 const CREATE = ['amount', 'currency', 'customer', 'payment_method', 'allowed_payment_method_types', 'excluded_payment_method_types', 'automatic_payment_methods', 'confirm', 'off_session', 'metadata', 'description', 'receipt_email', 'return_url', 'error_on_requires_action', 'capture_method', 'setup_future_usage', 'statement_descriptor_suffix', 'expand'];
 
@@ -21,7 +21,7 @@ export const paymentIntentRoutes: Route[] = [
     const currency = requiredStr(params, 'currency').toLowerCase();
     // Stripe refuses a charge below the currency's minimum (docs.stripe.com/currencies#minimum-and-maximum-charge-amounts).
     const minimum = minimumCharge(currency) ?? MINIMUM_CHARGE;
-    if (amount < minimum) throw invalidParam('amount', `Amount must be at least ${formatMoney(minimum, currency)} ${currency}`, 'amount_too_small');
+    if (amount < minimum) throw invalidParam('amount', `Amount must be at least ${formatMinor(minimum, currency)} ${currency}`, 'amount_too_small');
     const customer = str(params, 'customer') ? engine.store.require('customer', str(params, 'customer')!, 'customer') : undefined;
     const methodId = str(params, 'payment_method');
     const method = methodId ? engine.store.require('payment_method', methodId, 'payment_method') : undefined;

@@ -206,7 +206,6 @@ export const portalRoutes: Route[] = [
     return session;
   }),
   route('POST', '/v1/billing_portal/configurations', ({ engine, params }) => createConfiguration(engine, params)),
-  route('GET', '/v1/billing_portal/configurations/:id', ({ engine, ids }) => engine.store.require('billing_portal.configuration', ids[0] ?? '')),
   route('POST', '/v1/billing_portal/configurations/:id', ({ engine, ids, params }) =>
     updateConfiguration(engine, engine.store.require('billing_portal.configuration', ids[0] ?? ''), params),
   ),

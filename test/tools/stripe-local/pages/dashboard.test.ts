@@ -1,8 +1,8 @@
 // The home page: the clock and its buttons, the customers, recent events; only its own forms may act.
 import { describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
-import type { StandIn } from '../../../tools/stripe-local/index.ts';
-import { DAY, T0, makeTier, pay, freshForEachTest, portalConfiguration } from './helpers.ts';
+import type { StandIn } from '../../../../tools/stripe-local/index.ts';
+import { DAY, T0, makeTier, pay, freshForEachTest, portalConfiguration } from '../helpers.ts';
 
 let standIn: StandIn;
 let stripe: Stripe;

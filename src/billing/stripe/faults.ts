@@ -1,7 +1,8 @@
 // Sorting Stripe errors: transient faults (5xx, 429, timeouts, no connection), which a grace period
-// absorbs, from refusals (a wrong key, a missing object), which it does not.
+// absorbs, from refusals (a wrong key, a missing object), which it does not. Every Stripe error leaves the
+// billing as the core's BillingError, so the core never sees a Stripe error class.
 
-import { ErrorCodes, TruefansError } from '../errors.ts';
+import { BillingError } from '../../core/billing.ts';
 
 interface StripeLike {
   type?: string;
@@ -53,16 +54,11 @@ export function isMissing(error: unknown): boolean {
   return !!e && (e.statusCode === 404 || (e.statusCode === 400 && e.code === 'resource_missing'));
 }
 
-/** Wraps a Stripe error for the one place that turns errors into responses; keeps no request data. */
-export function stripeFailure(error: unknown, what: string): TruefansError {
+/** Turns a Stripe error (or fetch's own) into the core's BillingError; keeps no request data. */
+export function billingError(error: unknown): BillingError {
+  if (error instanceof BillingError) return error;
   const e = error as StripeLike | null;
   const status = e?.statusCode ? ` (HTTP ${e.statusCode}${e.code ? `, ${e.code}` : ''})` : e?.type ? ` (${e.type})` : '';
-  if (isTransient(error)) return new TruefansError(ErrorCodes.STRIPE_UNAVAILABLE, `Stripe could not be reached while ${what}${status}.`, undefined, stripeDetail(error));
-  const hint =
-    e?.statusCode === 401
-      ? 'Check STRIPE_SECRET_KEY: Stripe does not accept it.'
-      : e?.statusCode === 403
-        ? 'Check STRIPE_SECRET_KEY: this key may not do that (a restricted key needs more permissions).'
-        : undefined;
-  return new TruefansError(ErrorCodes.STRIPE_REFUSED, `Stripe refused a request while ${what}${status}.`, hint, stripeDetail(error));
+  const detail = stripeDetail(error);
+  return new BillingError({ transient: isTransient(error), missing: isMissing(error), status, ...(e?.statusCode ? { httpStatus: e.statusCode } : {}), ...(detail ? { detail } : {}) });
 }

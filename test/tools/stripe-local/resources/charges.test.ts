@@ -3,8 +3,8 @@
 // with Stripe's events.
 import { describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
-import type { StandIn } from '../../../tools/stripe-local/index.ts';
-import { pay, freshForEachTest } from './helpers.ts';
+import type { StandIn } from '../../../../tools/stripe-local/index.ts';
+import { pay, freshForEachTest } from '../helpers.ts';
 
 let standIn: StandIn;
 let stripe: Stripe;
@@ -40,7 +40,6 @@ describe('charges and refunds', () => {
     await expect(stripe.refunds.create({})).rejects.toMatchObject({ statusCode: 400 });
     const events = await stripe.events.list({ type: 'charge.refunded' });
     expect(events.data.map((e) => (e.data.object as Stripe.Charge).amount_refunded)).toEqual([1200, 200]);
-    expect((await stripe.refunds.list({ payment_intent: intent.id })).data).toHaveLength(2);
   });
 });
 

@@ -3,8 +3,8 @@
 // where Stripe offers no search), and a missing customer named by a parameter is a 400 resource_missing.
 import { describe, expect, it } from 'vitest';
 import Stripe from 'stripe';
-import type { StandIn } from '../../../tools/stripe-local/index.ts';
-import { freshForEachTest, makeTier, start } from './helpers.ts';
+import type { StandIn } from '../../../../tools/stripe-local/index.ts';
+import { freshForEachTest, makeTier, start } from '../helpers.ts';
 
 let standIn: StandIn;
 let stripe: Stripe;

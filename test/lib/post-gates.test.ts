@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstGateIndex, hasRenderedGate, membersOnlyTiers, tagSlug } from '../../src/lib/gate-positions.ts';
+import { firstGateIndex, hasRenderedGate, membersOnlyTiers } from '../../src/lib/post-gates.ts';
 
 describe('membersOnlyTiers', () => {
   it('reads every block, with or without a tier, in any quoting', () => {
@@ -39,14 +39,5 @@ describe('rendered gates', () => {
     const html = '<pre><code>&#x3C;!-- members --></code></pre>';
     expect(hasRenderedGate(html)).toBe(false);
     expect(firstGateIndex(html)).toBe(-1);
-  });
-});
-
-describe('tagSlug', () => {
-  it('makes URL-safe slugs', () => {
-    expect(tagSlug('Hollow Road')).toBe('hollow-road');
-    expect(tagSlug('Café & Bar')).toBe('cafe-bar');
-    expect(tagSlug('  tour ')).toBe('tour');
-    expect(tagSlug('🎸')).toBe('%F0%9F%8E%B8');
   });
 });

@@ -3,28 +3,10 @@
 // completed one-time checkouts (metadata `truefans_offer`). Stripe is the record; nothing is stored here.
 
 import type Stripe from 'stripe';
-import type { Entitlements } from '../access.ts';
-import type { PastDuePolicy } from '../env.ts';
+import type { Entitlements } from '../../core/access.ts';
+import type { CheckoutRecord, ReadOptions, SubscriptionRecord } from '../../core/billing.ts';
+import { LAPSED, offerOfCheckout, statusGrants } from '../../core/holdings.ts';
 import { RECHECK_TIMEOUT_MS } from './client.ts';
-
-/**
- * The subscription status table. `active` and `trialing` grant access; `past_due` follows
- * TRUEFANS_PAST_DUE (default keep, while Stripe retries the card); `unpaid` means Stripe has stopped
- * retrying (its retry setting "mark the subscription as unpaid"), so access ends whatever the policy says;
- * everything else grants none.
- */
-export function statusGrants(status: string, pastDue: PastDuePolicy): boolean {
-  switch (status) {
-    case 'active':
-    case 'trialing':
-      return true;
-    case 'past_due':
-      return pastDue === 'keep';
-    default:
-      // canceled, incomplete, incomplete_expired, paused, and any status Stripe adds later
-      return false;
-  }
-}
 
 const TIER_KEY = /^truefans:tier:([a-z0-9][a-z0-9-]*):(month|year)$/;
 
@@ -35,14 +17,6 @@ export function tierOfPrice(price: Pick<Stripe.Price, 'lookup_key' | 'metadata' 
   const product = price.product;
   if (product && typeof product === 'object' && !('deleted' in product && product.deleted)) return (product as Stripe.Product).metadata?.truefans_tier || undefined;
   return undefined;
-}
-
-export interface ReadOptions {
-  pastDue: PastDuePolicy;
-  /** The site's tier and offer ids; anything else is left out of the cookie. */
-  tierIds: readonly string[];
-  offerIds: readonly string[];
-  timeoutMs?: number;
 }
 
 const MAX_PAGES = 10;
@@ -68,9 +42,6 @@ export async function tierOfItem(stripe: Stripe, item: Stripe.SubscriptionItem, 
   const product = await products.get(id)!;
   return 'deleted' in product && product.deleted ? undefined : (product as Stripe.Product).metadata?.truefans_tier || undefined;
 }
-
-/** Statuses of a membership that has ended for good or stopped paying: the fan is "lapsed", welcome back. */
-const LAPSED = new Set(['canceled', 'unpaid', 'incomplete_expired']);
 
 /** What the subscriptions say: tiers held (with the interval of the highest), and tiers that lapsed. */
 export async function tierStatesFromSubscriptions(
@@ -104,16 +75,12 @@ export async function tierStatesFromSubscriptions(
 }
 
 /**
- * The offer a one-time checkout bought, if the money is still the creator's: a payment whose charge was
- * fully refunded (`refunded` is true only when `amount_refunded` reaches the amount) or disputed opens
- * nothing. The charge is read from `payment_intent.latest_charge`, which callers expand; a session read
- * without it (right at completion) is judged on its payment status alone.
+ * The offer a one-time checkout bought, if the money is still the creator's (`refunded` is true only when
+ * `amount_refunded` reaches the amount). The charge is read from `payment_intent.latest_charge`, which
+ * callers expand.
  */
 export function offerOfSession(session: Stripe.Checkout.Session): string | undefined {
-  if (session.mode !== 'payment' || session.status !== 'complete') return undefined;
-  if (session.payment_status !== 'paid' && session.payment_status !== 'no_payment_required') return undefined;
-  if (moneyReturned(session)) return undefined;
-  return session.metadata?.truefans_offer || undefined;
+  return offerOfCheckout({ mode: session.mode, status: session.status, paymentStatus: session.payment_status, moneyReturned: moneyReturned(session), metadata: session.metadata ?? {} });
 }
 
 export function moneyReturned(session: Stripe.Checkout.Session): boolean {
@@ -143,6 +110,41 @@ export async function readEntitlements(stripe: Stripe, customer: string, options
   return { tiers, offers: options.offerIds.filter((o) => bought.has(o)), ...(lapsed.length ? { lapsed } : {}), ...(interval ? { interval } : {}) };
 }
 
-export function hasAny(ent: Entitlements): boolean {
-  return ent.tiers.length > 0 || ent.offers.length > 0;
+/** Whether a subscription is one of the site's: a truefans tier price, or `truefans_tier` metadata. */
+export function isSiteSubscription(sub: Stripe.Subscription): boolean {
+  return sub.items.data.some((item) => tierOfPrice(item.price)) || !!sub.metadata?.truefans_tier;
+}
+
+export function subscriptionRecord(sub: Stripe.Subscription): SubscriptionRecord {
+  const item = sub.items.data[0];
+  return {
+    id: sub.id,
+    status: sub.status,
+    trialEnd: sub.trial_end ?? undefined,
+    firstItem: item ? { amount: (item.price.unit_amount ?? 0) * (item.quantity ?? 1), interval: item.price.recurring?.interval } : undefined,
+    site: isSiteSubscription(sub),
+  };
+}
+
+const idOf = (value: string | { id: string; deleted?: unknown } | null | undefined): string | undefined =>
+  typeof value === 'string' ? value : value && !value.deleted ? value.id : undefined;
+
+export function checkoutRecord(session: Stripe.Checkout.Session): CheckoutRecord {
+  const sub = session.subscription;
+  return {
+    id: session.id,
+    status: session.status,
+    paymentStatus: session.payment_status,
+    mode: session.mode,
+    created: session.created,
+    customer: idOf(session.customer),
+    metadata: session.metadata ?? {},
+    amountTotal: session.amount_total,
+    currency: session.currency,
+    email: session.customer_details?.email ?? undefined,
+    name: session.customer_details?.name ?? undefined,
+    subscriptionId: idOf(sub),
+    subscription: sub && typeof sub === 'object' ? subscriptionRecord(sub) : undefined,
+    moneyReturned: moneyReturned(session),
+  };
 }

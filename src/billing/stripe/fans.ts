@@ -3,11 +3,12 @@
 // (Checkout keeps the address as typed) and survives Search's lag and its absence in some regions.
 
 import type Stripe from 'stripe';
-import type { Entitlements } from '../access.ts';
-import { feedGeneration } from '../tokens/feed.ts';
+import type { FanHoldings, Holding, ReadOptions } from '../../core/billing.ts';
+import { hasAny, primaryOf, unionOf } from '../../core/holdings.ts';
+import { feedGeneration } from '../../core/tokens/feed.ts';
 import { RECHECK_TIMEOUT_MS } from './client.ts';
 import { isMissing, isTransient } from './faults.ts';
-import { hasAny, readEntitlements, type ReadOptions } from './entitlements.ts';
+import { readEntitlements } from './entitlements.ts';
 
 /**
  * At most this many customers per email are read (newest first; each costs two list calls). The lookup itself
@@ -63,11 +64,6 @@ export async function rememberEmail(stripe: Stripe, customer: Stripe.Customer): 
   await stripe.customers.update(customer.id, { metadata: { [EMAIL_KEY]: lower } });
 }
 
-export interface Holding {
-  customer: string;
-  ent: Entitlements;
-}
-
 /** What each customer holds; a customer Stripe no longer knows holds nothing. */
 export async function readHoldings(stripe: Stripe, customers: readonly string[], options: ReadOptions): Promise<Holding[]> {
   return Promise.all(
@@ -80,40 +76,6 @@ export async function readHoldings(stripe: Stripe, customers: readonly string[],
       }
     }),
   ).then((all) => all.filter((h): h is Holding => h !== undefined));
-}
-
-export function unionOf(holdings: readonly Holding[], options: Pick<ReadOptions, 'tierIds' | 'offerIds'>): Entitlements {
-  return mergeEntitlements(holdings.map((h) => h.ent), options);
-}
-
-/** Everything any of `all` holds, in the site's order. */
-export function mergeEntitlements(all: readonly Entitlements[], options: Pick<ReadOptions, 'tierIds' | 'offerIds'>): Entitlements {
-  const tiers = options.tierIds.filter((t) => all.some((ent) => ent.tiers.includes(t)));
-  const offers = options.offerIds.filter((o) => all.some((ent) => ent.offers.includes(o)));
-  // Lapsed only while nothing is held anywhere; the interval is the one that pays for the top tier.
-  const lapsed = tiers.length ? [] : options.tierIds.filter((t) => all.some((ent) => ent.lapsed?.includes(t)));
-  const top = tiers[tiers.length - 1];
-  const interval = top ? all.find((ent) => ent.tiers.includes(top) && ent.interval)?.interval : undefined;
-  return { tiers, offers, ...(lapsed.length ? { lapsed } : {}), ...(interval ? { interval } : {}) };
-}
-
-/**
- * The customer a verified fan buys and manages as by default: the newest holding a tier (so a second tier
- * purchase lands beside the first and Checkout can refuse a double), else the newest holding anything,
- * else the newest.
- */
-export function primaryOf(holdings: readonly Holding[]): string | undefined {
-  return (holdings.find((h) => h.ent.tiers.length > 0) ?? holdings.find((h) => hasAny(h.ent)) ?? holdings[0])?.customer;
-}
-
-export interface FanHoldings {
-  /** The fan's private feed generation: the highest `truefans_feed_gen` on any of their customers. */
-  feedGen: number;
-  /** Newest first, holders first; at most MAX_CUSTOMERS. */
-  customers: string[];
-  primary: string | undefined;
-  ent: Entitlements;
-  holdings: Holding[];
 }
 
 /** Everything a verified email holds across its customers. */

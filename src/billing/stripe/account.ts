@@ -3,43 +3,9 @@
 // the one place the function asks Stripe for a fan's email (the sign-in session may carry it later).
 
 import type Stripe from 'stripe';
-import { listAll, offerOfSession, statusGrants, tierOfItem, type ReadOptions } from './entitlements.ts';
-
-export interface Membership {
-  /** The Stripe customer whose subscription this is (a verified fan may have several). */
-  customer: string;
-  subscription: string;
-  /** The subscription item that holds the tier (the one a plan change updates). */
-  item: string;
-  tier: string;
-  interval: 'month' | 'year';
-  /** Minor units, per interval. */
-  amount: number;
-  currency: string;
-  status: Stripe.Subscription.Status;
-  /** Grants access now (by the same table the gate uses). */
-  live: boolean;
-  /** Seconds: the next charge, for a live membership that renews. */
-  renewsAt: number | undefined;
-  /** Seconds: the end of a trial. */
-  trialEnd: number | undefined;
-  /** Seconds: a cancellation that takes effect later ("ends on ..."). */
-  endsAt: number | undefined;
-  /** Seconds: when a membership that is over ended. */
-  endedAt: number | undefined;
-}
-
-export interface Purchase {
-  offer: string;
-  /** Seconds. */
-  boughtAt: number;
-}
-
-export interface Account {
-  email: string | undefined;
-  memberships: Membership[];
-  purchases: Purchase[];
-}
+import type { Account, Membership, Purchase, ReadOptions } from '../../core/billing.ts';
+import { statusGrants } from '../../core/holdings.ts';
+import { listAll, offerOfSession, tierOfItem } from './entitlements.ts';
 
 /** The fan's email as Stripe has it (undefined for a deleted customer or one without). */
 export async function fanEmail(stripe: Stripe, customer: string): Promise<string | undefined> {

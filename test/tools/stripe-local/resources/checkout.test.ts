@@ -2,8 +2,9 @@
 // codes, pay-what-you-want and one-time payments.
 import { describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
-import type { StandIn } from '../../../tools/stripe-local/index.ts';
-import { DAY, T0, makeTier, pay, postForm, freshForEachTest } from './helpers.ts';
+import type { StandIn } from '../../../../tools/stripe-local/index.ts';
+import { DAY, T0, makeTier, pay, postForm, freshForEachTest } from '../helpers.ts';
+import { lookupKey } from '../../../../src/core/manifest.ts';
 
 let standIn: StandIn;
 let stripe: Stripe;
@@ -49,7 +50,7 @@ describe('hosted checkout', () => {
     expect(subscription.items.data[0]?.price.id).toBe(year.id);
     expect(subscription.items.data[0]?.current_period_start).toBe(T0 / 1000);
     expect(subscription.items.data[0]?.current_period_end).toBe(Date.UTC(2027, 2, 1, 12) / 1000);
-    expect(done.line_items?.data[0]?.price?.lookup_key).toBe('truefans:supporter:year');
+    expect(done.line_items?.data[0]?.price?.lookup_key).toBe(lookupKey.tier('supporter', 'year'));
     expect(done.customer_details?.email).toBe('fan@example.com');
 
     const customer = await stripe.customers.retrieve(String(done.customer));

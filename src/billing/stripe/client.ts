@@ -2,7 +2,7 @@
 // through STRIPE_API_BASE, at the local stand-in. Nothing else in the code knows which one it talks to.
 
 import Stripe from 'stripe';
-import type { EdgeConfig } from '../env.ts';
+import type { EdgeConfig } from '../../core/env.ts';
 
 /** Page requests wait at most this long for a re-check; then the grace period decides. */
 export const RECHECK_TIMEOUT_MS = 3000;

@@ -1,0 +1,149 @@
+// The Billing port over Stripe: the official `stripe` package, with the site's conventions (lookup keys,
+// metadata marks, one fan across several customers). Every method turns a Stripe error into the core's
+// BillingError. Typed by the core's BillingFactory, so it cannot drift from the port.
+
+import type Stripe from 'stripe';
+import type { Billing, BillingFactory, CheckoutStart } from '../../core/billing.ts';
+import { readAccount, readMemberships } from './account.ts';
+import { createStripe, subtleCrypto } from './client.ts';
+import { checkoutRecord, readEntitlements, SESSION_CHARGE_EXPAND, subscriptionRecord, tierOfPrice } from './entitlements.ts';
+import { decodeEvent } from './events.ts';
+import { holdsTierElsewhere, readFan, readHoldings, rememberEmail } from './fans.ts';
+import { billingError } from './faults.ts';
+import { portalConfiguration } from './portal.ts';
+
+/** Pages of 100 subscriptions read per status when counting; beyond that the notice says "more than". */
+const COUNT_PAGES = 10;
+
+async function countFans(stripe: Stripe): Promise<{ fans: number; atLeast: boolean }> {
+  const fans = new Set<string>();
+  let atLeast = false;
+  for (const status of ['active', 'trialing'] as const) {
+    let after: string | undefined;
+    for (let page = 0; ; page++) {
+      if (page === COUNT_PAGES) {
+        atLeast = true;
+        break;
+      }
+      const list = await stripe.subscriptions.list({ status, limit: 100, ...(after ? { starting_after: after } : {}) });
+      for (const sub of list.data) {
+        if (sub.items.data.some((item) => tierOfPrice(item.price))) fans.add(typeof sub.customer === 'string' ? sub.customer : sub.customer.id);
+      }
+      if (!list.has_more || !list.data.length) break;
+      after = list.data[list.data.length - 1]!.id;
+    }
+  }
+  return { fans: fans.size, atLeast };
+}
+
+/** The core's checkout request as Stripe's parameters. */
+function sessionParams(start: CheckoutStart): Stripe.Checkout.SessionCreateParams {
+  const params: Stripe.Checkout.SessionCreateParams = {
+    mode: start.mode,
+    // Stripe Tax needs the fan's address: Checkout asks for it, and for a known customer Stripe requires
+    // `customer_update[address]=auto` to save it there (otherwise it refuses the session).
+    ...(start.tax ? { automatic_tax: { enabled: true }, ...(start.tax.saveAddress ? { customer_update: { address: 'auto' as const, name: 'auto' as const } } : {}) } : {}),
+    success_url: start.successUrl,
+    cancel_url: start.cancelUrl,
+    allow_promotion_codes: true,
+    metadata: start.metadata,
+    // custom_text[submit] (up to 1200 characters, Markdown links allowed:
+    // docs.stripe.com/payments/checkout/customization/policies) needs no Dashboard setup.
+    ...(start.submitMessage ? { custom_text: { submit: { message: start.submitMessage } } } : {}),
+    // Without a customer, Stripe makes a new one (for a one-time payment only when asked to).
+    ...(start.customer ? { customer: start.customer } : start.mode === 'subscription' ? {} : { customer_creation: 'always' as const }),
+  };
+  const item = start.item;
+  params.line_items =
+    'price' in item
+      ? [{ price: item.price, quantity: 1 }]
+      : [{ quantity: 1, price_data: { currency: item.currency, unit_amount: item.amount, product_data: { name: item.productName }, ...(item.taxBehavior ? { tax_behavior: item.taxBehavior } : {}) } }];
+  if (start.subscription) params.subscription_data = { metadata: start.subscription.metadata, ...(start.subscription.trialDays ? { trial_period_days: start.subscription.trialDays } : {}) };
+  if (start.paymentMetadata) params.payment_intent_data = { metadata: start.paymentMetadata };
+  return params;
+}
+
+/** Every method of `billing`, with Stripe's errors turned into BillingErrors. */
+function guarded(billing: Billing): Billing {
+  const out = {} as Record<string, unknown>;
+  for (const [name, method] of Object.entries(billing) as Array<[string, (...args: unknown[]) => Promise<unknown>]>) {
+    out[name] = (...args: unknown[]) => method(...args).catch((error: unknown) => Promise.reject(billingError(error)));
+  }
+  return out as unknown as Billing;
+}
+
+export const createStripeBilling: BillingFactory = (config, fetchImpl) => {
+  const stripe = createStripe(config, fetchImpl);
+  const portals = new Map<string, string>();
+  const billing: Billing = {
+    entitlements: (customer, options) => readEntitlements(stripe, customer, options),
+    holdings: (customers, options) => readHoldings(stripe, customers, options),
+    fan: (email, options, log) => readFan(stripe, email, options, log),
+    holdsTierElsewhere: (email, customer, options, log) => holdsTierElsewhere(stripe, email, customer, options, log),
+    memberships: (customer, options) => readMemberships(stripe, customer, options),
+    account: (customers, options, verifiedEmail) => readAccount(stripe, customers, options, verifiedEmail),
+    async customer(id) {
+      const c = await stripe.customers.retrieve(id);
+      return c.deleted ? { deleted: true, email: undefined, metadata: {} } : { deleted: false, email: c.email ?? undefined, metadata: c.metadata ?? {} };
+    },
+    async setCustomerMetadata(customer, metadata) {
+      // Stripe merges `metadata` on update: keys not sent are kept (docs: "Updating metadata", customers.update).
+      await stripe.customers.update(customer, { metadata });
+    },
+    async rememberEmail(customer) {
+      const c = await stripe.customers.retrieve(customer);
+      if (!c.deleted) await rememberEmail(stripe, c);
+    },
+    async findPrice(lookupKey) {
+      const price = (await stripe.prices.list({ lookup_keys: [lookupKey], active: true, limit: 1 })).data[0];
+      return price ? { id: price.id, amount: price.unit_amount, currency: price.currency, interval: price.recurring?.interval } : undefined;
+    },
+    async startCheckout(start) {
+      const session = await stripe.checkout.sessions.create(sessionParams(start));
+      return { url: session.url };
+    },
+    async readCheckout(id) {
+      return checkoutRecord(await stripe.checkout.sessions.retrieve(id, { expand: ['subscription', SESSION_CHARGE_EXPAND] }));
+    },
+    async checkoutMarks(id) {
+      return checkoutRecord(await stripe.checkout.sessions.retrieve(id));
+    },
+    async markCheckout(id, mark, value) {
+      await stripe.checkout.sessions.update(id, { metadata: { [mark]: value } });
+    },
+    async subscription(id) {
+      return subscriptionRecord(await stripe.subscriptions.retrieve(id));
+    },
+    async chargeCustomer(id) {
+      const customer = (await stripe.charges.retrieve(id)).customer;
+      return typeof customer === 'string' ? customer : (customer?.id ?? undefined);
+    },
+    countFans: () => countFans(stripe),
+    portalConfiguration: (siteOrigin) => portalConfiguration(stripe, siteOrigin, portals),
+    async openPortal({ customer, returnUrl, configuration, planChange }) {
+      const portal = await stripe.billingPortal.sessions.create({
+        customer,
+        ...(configuration ? { configuration } : {}),
+        return_url: returnUrl,
+        // Stripe: `subscription_update_confirm` takes the subscription and at most one item with its new
+        // price (the price must be one the portal configuration allows); `after_completion.redirect.return_url`
+        // is where the fan goes after confirming. Stripe computes and shows the proration itself.
+        ...(planChange
+          ? {
+              flow_data: {
+                type: 'subscription_update_confirm' as const,
+                subscription_update_confirm: { subscription: planChange.subscription, items: [{ id: planChange.item, price: planChange.price, quantity: 1 }] },
+                after_completion: { type: 'redirect' as const, redirect: { return_url: planChange.doneUrl } },
+              },
+            }
+          : {}),
+      });
+      return portal.url;
+    },
+    async verifyEvent(body, signature, secret, toleranceSeconds, nowMs) {
+      // constructEventAsync with the SubtleCrypto provider; `receivedAt` is the core's clock.
+      return decodeEvent(await stripe.webhooks.constructEventAsync(body, signature, secret, toleranceSeconds, subtleCrypto, nowMs));
+    },
+  };
+  return guarded(billing);
+};
