@@ -3,7 +3,7 @@
 // figures.ts uses, so 10,000 fans' history fits in memory. Progress goes to stderr.
 
 import type Stripe from 'stripe';
-import { tierOfPrice } from '../core/stripe/entitlements.ts';
+import { tierOfPrice } from '../billing/stripe/entitlements.ts';
 
 /** A Stripe customer: one fan may be several (Checkout makes a new one per subscription). */
 export interface FanCustomer {

@@ -87,6 +87,14 @@ export const chargeRoutes: Route[] = [
     const reason = oneOf(params, 'reason', ['duplicate', 'fraudulent', 'requested_by_customer'] as const) ?? null;
     return refund(engine, charge, int(params, 'amount'), reason, mergeMetadata({}, params));
   }),
+  // Listed by `npm run fans` (src/fans/read.ts), which reads every refund to net revenue.
+  route('GET', '/v1/refunds', ({ engine, params, path }) => {
+    allowOnly(params, ['charge', 'payment_intent', 'limit', 'starting_after', 'ending_before', 'created']);
+    const charge = str(params, 'charge');
+    const intent = str(params, 'payment_intent');
+    const all = engine.store.all('refund').filter((r) => (!charge || r.charge === charge) && (!intent || r.payment_intent === intent));
+    return paginate(all, params, path, 'refund');
+  }),
   route('GET', '/v1/charges/:id', ({ engine, ids }) => engine.store.require('charge', ids[0] ?? '')),
   route('GET', '/v1/disputes/:id', ({ engine, ids }) => engine.store.require('dispute', ids[0] ?? '')),
   route('GET', '/v1/disputes', ({ engine, params, path }) => {
