@@ -6,7 +6,7 @@ import type { Engine } from '../engine.ts';
 import { invalidParam, invalidRequest, missingParam } from '../errors.ts';
 import { allowOnly, arr, bool, int, mergeMetadata, obj, oneOf, paramName, str, type Params } from '../form.ts';
 import { newId } from '../ids.ts';
-import { paginate } from '../list.ts';
+import { listPage, paginate } from '../list.ts';
 import { formatMinor, parseMoney } from '../money.ts';
 import { minimumCharge } from '../../../src/core/money.ts';
 import { MINIMUM_CHARGE } from '../money.ts';
@@ -506,15 +506,12 @@ export const checkoutRoutes: Route[] = [
     const subscription = str(params, 'subscription');
     const paymentIntent = str(params, 'payment_intent');
     const email = str(params, ['customer_details', 'email']);
-    const all = engine.store.all('checkout.session').filter(
-      (session) =>
+    return listPage(engine.store, 'checkout.session', (session) =>
         (!customer || session.customer === customer) &&
         (!status || session.status === status) &&
         (!subscription || session.subscription === subscription) &&
         (!paymentIntent || session.payment_intent === paymentIntent) &&
-        (!email || (session.customer_details as { email?: string } | null)?.email === email),
-    );
-    return paginate(all, params, path, 'checkout.session');
+        (!email || (session.customer_details as { email?: string } | null)?.email === email), params, path, 'checkout.session');
   }),
 ];
 
