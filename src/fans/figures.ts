@@ -16,6 +16,7 @@
 
 import type { SiteConfig } from '../config/site-schema.ts';
 import { toMinorUnits } from '../core/money.ts';
+import { cancellationReason, wholeMonths } from '../core/tenure.ts';
 import type { FanCheckout, FanCustomer, FanData, FanPrice, FanSubscription } from './read.ts';
 
 /** Subscription statuses that count as a fan (active, in a trial, or paying late while Stripe retries). */
@@ -97,25 +98,9 @@ export function monthsBetween(first: string, last: string): string[] {
   return out;
 }
 
-/** Stripe's `cancellation_details.feedback` values (the billing portal's choices), in words. */
-const FEEDBACK: Record<string, string> = {
-  too_expensive: 'Too expensive',
-  unused: 'Not using it enough',
-  missing_features: 'Missing something they wanted',
-  switched_service: 'Switched to something else',
-  too_complex: 'Too complicated',
-  low_quality: 'Quality was not good enough',
-  customer_service: 'Customer service',
-  other: 'Other reason',
-};
-
 /** Why a subscription ended: the fan's choice, else Stripe's reason, else that no reason was given. */
 export function reasonOf(sub: FanSubscription): string {
-  const { feedback, reason } = sub.cancellation;
-  if (feedback) return FEEDBACK[feedback] ?? feedback;
-  if (reason === 'payment_failed') return 'Payment failed';
-  if (reason === 'payment_disputed') return 'Payment disputed';
-  return 'No reason given';
+  return cancellationReason(sub.cancellation);
 }
 
 const TENURE_BUCKETS: { label: string; below: number }[] = [
@@ -126,15 +111,6 @@ const TENURE_BUCKETS: { label: string; below: number }[] = [
   { label: '1–2 years', below: 24 },
   { label: '2 years or more', below: Infinity },
 ];
-/** Months of a stay: whole calendar months, as a fan counts them (Jan 15 to Feb 15 is one). */
-function wholeMonths(from: number, to: number): number {
-  const a = new Date(from * 1000);
-  const b = new Date(to * 1000);
-  let months = (b.getUTCFullYear() - a.getUTCFullYear()) * 12 + (b.getUTCMonth() - a.getUTCMonth());
-  if (b.getUTCDate() < a.getUTCDate() || (b.getUTCDate() === a.getUTCDate() && b.getTime() % 86_400_000 < a.getTime() % 86_400_000)) months -= 1;
-  return Math.max(0, months);
-}
-
 const monthlyAmount = (price: FanPrice, quantity: number): number => {
   const perYear = { day: 365, week: 52, month: 12, year: 1 }[price.interval ?? 'month'];
   return (price.amount * quantity * perYear) / 12 / price.intervalCount;

@@ -121,6 +121,7 @@ export function subscriptionRecord(sub: Stripe.Subscription): SubscriptionRecord
     id: sub.id,
     status: sub.status,
     trialEnd: sub.trial_end ?? undefined,
+    startDate: sub.start_date,
     firstItem: item ? { amount: (item.price.unit_amount ?? 0) * (item.quantity ?? 1), interval: item.price.recurring?.interval } : undefined,
     site: isSiteSubscription(sub),
   };

@@ -84,7 +84,7 @@ export const createStripeBilling: BillingFactory = (config, fetchImpl) => {
     account: (customers, options, verifiedEmail) => readAccount(stripe, customers, options, verifiedEmail),
     async customer(id) {
       const c = await stripe.customers.retrieve(id);
-      return c.deleted ? { deleted: true, email: undefined, metadata: {} } : { deleted: false, email: c.email ?? undefined, metadata: c.metadata ?? {} };
+      return c.deleted ? { deleted: true, email: undefined, name: undefined, metadata: {} } : { deleted: false, email: c.email ?? undefined, name: c.name ?? undefined, metadata: c.metadata ?? {} };
     },
     async setCustomerMetadata(customer, metadata) {
       // Stripe merges `metadata` on update: keys not sent are kept (docs: "Updating metadata", customers.update).
