@@ -115,6 +115,13 @@ export const siteSchema = z
     fan_goal: z.number({ error: 'expected a whole number' }).int({ error: 'expected a whole number' }).positive({ error: 'expected a positive whole number' }).default(1000).describe('How many true fans the creator is aiming for.'),
     fan_goal_each: z.number({ error: 'expected a number' }).positive({ error: 'expected a positive number' }).default(70).describe('What each true fan pays a year toward the goal, in `currency`: `npm run fans` shows the yearly goal as `fan_goal` times this.'),
     thank_you: z.string().trim().default('Thank you. Your support means I can keep making this.').describe('A personal note shown and emailed to every new fan. Both sign it with the author\'s name, so leave out a sign-off.'),
+    anniversary: z
+      .string({ error: 'expected a note, in quotes if it holds a colon' })
+      .trim()
+      .min(1, { error: 'expected a note; leave the field out to send no anniversary email' })
+      .max(2000, { error: 'expected at most 2000 characters: an email, not a letter' })
+      .optional()
+      .describe("A thank-you emailed to each member on the anniversary of joining (each yearly renewal, and every 12 months for monthly members). Signed with the author's name, so leave out a sign-off. Left out: no anniversary email."),
     tax: z
       .enum(['none', 'automatic'], { error: 'expected "automatic" or "none"' })
       .default('none')

@@ -23,6 +23,8 @@ export const manifestSchema = z.object({
     /** Whether prices include the tax (site.yaml `tax_prices`), for Stripe's `tax_behavior`. */
     taxPrices: z.enum(['inclusive', 'exclusive']).optional(),
     thankYou: z.string(),
+    /** The anniversary thank-you (site.yaml `anniversary`); absent: none is sent. */
+    anniversary: z.string().optional(),
     fanGoal: z.number(),
     /** The path of the site's terms page (content/pages/terms.md), when it has one; Checkout links it. */
     terms: z.string().startsWith('/').optional(),

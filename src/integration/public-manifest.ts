@@ -27,6 +27,7 @@ export function writeManifest(ctx: SealContext, sealed: Pick<Manifest, 'pages' |
       tax: site.tax,
       taxPrices: site.tax_prices,
       thankYou: site.thank_you,
+      ...(site.anniversary ? { anniversary: site.anniversary } : {}),
       fanGoal: site.fan_goal,
       ...(fileSet.has(TERMS_PAGE) ? { terms: urlPathOf(TERMS_PAGE) } : {}),
     },

@@ -43,3 +43,13 @@ export function fanLeftEmail(site: SiteInfo, to: string, fan: NoteFan, left: { t
     fan,
   );
 }
+
+/** The creator's thank-you to a member on the anniversary of joining, in the creator's own words. */
+export function anniversaryEmail(site: SiteInfo, to: string, years: number, words: string, link: string): EmailMessage {
+  const span = years === 1 ? 'a year' : `${years} years`;
+  return message('anniversary', to, `${years === 1 ? 'A year' : `${years} years`} with ${site.title}`, site, [
+    `It is ${span} today since you became a member of ${site.title}.`,
+    words,
+    `— ${site.author}`,
+  ], { href: link, label: `Go to ${site.title}` });
+}

@@ -1,14 +1,14 @@
-// The creator's notes on a member's change of tier and goodbye. Stripe delivers an event more than once
+// The creator's notes on a member's change of tier and goodbye, and the anniversary thank-you to the fan. Stripe delivers an event more than once
 // (and retries after a failure), so each note goes out once: a mark on the fan's Stripe customer
 // (`truefans_notes_sent`, the latest few notes' tokens) is read fresh before sending and written after,
 // the same once-only pattern as the checkout's marks (Stripe is the record; no store needed).
 
 import type { BillingEvent, CustomerRecord } from '../billing.ts';
 import { tierName, type App } from '../context.ts';
-import { fanLeftEmail, planChangeEmail, type NoteFan } from '../email/notes.ts';
+import { anniversaryEmail, fanLeftEmail, planChangeEmail, type NoteFan } from '../email/notes.ts';
 import { send } from '../email/send.ts';
 import type { EmailMessage } from '../ports.ts';
-import { cancellationReason, tenureText } from '../tenure.ts';
+import { cancellationReason, tenureText, wholeMonths } from '../tenure.ts';
 
 export const NOTES_MARK = 'truefans_notes_sent';
 /** Tokens kept in the mark: Stripe's metadata values hold 500 characters; a token is at most 34. */
@@ -69,4 +69,23 @@ export async function noteGoodbye(app: App, event: SubscriptionEvent): Promise<v
       app.manifest.site.fanGoal,
     ),
   );
+}
+
+/**
+ * The anniversary thank-you, on a renewal (`billing_reason: subscription_cycle`) whose billed period starts
+ * a whole number of years after the membership began: every yearly renewal, and every twelfth monthly one.
+ * Once per year per subscription (token `a<years>:<subscription>`), in the words of site.yaml `anniversary`.
+ */
+export async function noteAnniversary(app: App, event: Extract<BillingEvent, { kind: 'invoice' }>): Promise<void> {
+  const words = app.manifest.site.anniversary;
+  if (!words || event.billingReason !== 'subscription_cycle' || !event.subscription || !event.customer || event.periodStart === undefined) return;
+  const sub = await app.billing.subscription(event.subscription);
+  if (!sub.site) return;
+  const months = wholeMonths(sub.startDate, event.periodStart);
+  if (months < 12 || months % 12 !== 0) return;
+  const years = months / 12;
+  await sendOnceFor(app, event.customer, `a${years}:${sub.id}`, (record) => {
+    const to = record.email ?? event.email;
+    return to ? anniversaryEmail(app.site, to, years, words, `${app.siteOrigin}/`) : undefined;
+  });
 }

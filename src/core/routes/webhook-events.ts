@@ -11,7 +11,7 @@ import { trialSentence } from '../pages/reader.ts';
 import { changedKey, entitlementOptions } from '../fan.ts';
 import type { EmailMessage } from '../ports.ts';
 import { send } from '../email/send.ts';
-import { noteGoodbye, notePlanChange } from './fan-notes.ts';
+import { noteAnniversary, noteGoodbye, notePlanChange } from './fan-notes.ts';
 import { safeReturnPath } from '../http/return-to.ts';
 import { ROUTES } from '../paths.ts';
 
@@ -194,6 +194,12 @@ const paymentFailed: EventHandler = async ({ app }, event) => {
   if (email) await send(app, paymentFailedEmail(app.site, email, `${app.siteOrigin}${ROUTES.account}`));
 };
 
+/** A renewal was paid: on the anniversary of joining, the creator's thank-you goes to the fan. */
+const invoicePaid: EventHandler = async ({ app }, event) => {
+  if (event.kind !== 'invoice' || !(await isSiteInvoice(app, event))) return;
+  await noteAnniversary(app, event);
+};
+
 /** A refund or dispute on a one-time purchase: the buyer's next request re-reads what they hold. */
 const chargeRefunded: EventHandler = async ({ app }, event) => {
   if (event.kind === 'charge') await markChanged(app, event.customer, event.created);
@@ -214,5 +220,6 @@ export const eventHandlers: Readonly<Record<string, EventHandler>> = {
   'checkout.session.async_payment_failed': asyncPaymentFailed,
   'customer.subscription.updated': subscriptionUpdated,
   'customer.subscription.deleted': subscriptionDeleted,
+  'invoice.paid': invoicePaid,
   'invoice.payment_failed': paymentFailed,
 };
