@@ -26,6 +26,8 @@ export const manifestSchema = z.object({
     /** The anniversary thank-you (site.yaml `anniversary`); absent: none is sent. */
     anniversary: z.string().optional(),
     fanGoal: z.number(),
+    /** site.yaml `show_fans`: the live fan meter is public. Absent or false: its route answers 404. */
+    showFans: z.boolean().optional(),
     /** The path of the site's terms page (content/pages/terms.md), when it has one; Checkout links it. */
     terms: z.string().startsWith('/').optional(),
   }),

@@ -19,6 +19,8 @@ export const ROUTES = {
   feedReset: '/_truefans/feed-reset',
   webhook: '/_truefans/webhook',
   feed: '/_truefans/feed/',
+  /** The live "312 of 1,000 true fans" meter, an SVG image (site.yaml `show_fans: true`; else 404). */
+  fanMeter: '/_truefans/fans.svg',
 } as const;
 
 /** The public deploy manifest (manifest.ts), written by the build and read by the function. */

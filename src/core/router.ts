@@ -7,6 +7,7 @@ import { ASSET_ROUTE, ROUTES, TAILORED_PAGES } from './paths.ts';
 import { accountPage, openPortal, resetFeed, signedOutPage, signOut } from './routes/account.ts';
 import { serveAsset } from './routes/asset.ts';
 import { completeCheckout, startCheckout } from './routes/checkout.ts';
+import { serveFanMeter } from './routes/fan-meter.ts';
 import { serveFeed } from './routes/feed.ts';
 import { changePlan, planChanged } from './routes/plan.ts';
 import { confirmSignIn, requestSignIn, showConfirm, signInPage } from './routes/signin.ts';
@@ -33,6 +34,7 @@ const EXACT: Record<string, Route> = {
   [ROUTES.planDone]: { GET: planChanged },
   [ROUTES.feedReset]: { POST: resetFeed, checkOrigin: true },
   [ROUTES.webhook]: { POST: receiveWebhook },
+  [ROUTES.fanMeter]: { GET: serveFanMeter },
 };
 
 /**

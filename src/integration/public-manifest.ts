@@ -29,6 +29,7 @@ export function writeManifest(ctx: SealContext, sealed: Pick<Manifest, 'pages' |
       thankYou: site.thank_you,
       ...(site.anniversary ? { anniversary: site.anniversary } : {}),
       fanGoal: site.fan_goal,
+      ...(site.show_fans ? { showFans: true } : {}),
       ...(fileSet.has(TERMS_PAGE) ? { terms: urlPathOf(TERMS_PAGE) } : {}),
     },
     tiers: site.tiers.map((t) => ({

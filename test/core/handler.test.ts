@@ -357,6 +357,7 @@ describe('functionPaths', () => {
       '/_truefans/plan/done',
       '/_truefans/feed-reset',
       '/_truefans/webhook',
+      '/_truefans/fans.svg',
       '/_truefans/feed/*',
       '/_truefans/asset/*',
       '/membership/',
