@@ -117,6 +117,10 @@ export const siteSchema = z
       .boolean({ error: 'expected true or false' })
       .default(false)
       .describe('Show "312 of 1,000 true fans" with a meter on the home and membership pages, live from Stripe (counted at most every few minutes, never on a page view). Off by default: the count is never public unless this is true.'),
+    supporter_wall: z
+      .boolean({ error: 'expected true or false' })
+      .default(false)
+      .describe('The supporter wall: Checkout asks members for an optional "Your name on the supporter wall" (at most 40 characters), the account page lets them add, change or remove it, and /supporters/ lists the names by tier. Off by default: no name is asked for or shown.'),
     fan_goal_each: z.number({ error: 'expected a number' }).positive({ error: 'expected a positive number' }).default(70).describe('What each true fan pays a year toward the goal, in `currency`: `npm run fans` shows the yearly goal as `fan_goal` times this.'),
     thank_you: z.string().trim().default('Thank you. Your support means I can keep making this.').describe('A personal note shown and emailed to every new fan. Both sign it with the author\'s name, so leave out a sign-off.'),
     anniversary: z

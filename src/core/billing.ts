@@ -117,6 +117,8 @@ export interface CheckoutRecord {
   subscription: SubscriptionRecord | undefined;
   /** A one-time payment whose charge was fully refunded or disputed (when the charge was read). */
   moneyReturned: boolean;
+  /** What the fan typed in Checkout's supporter-wall field (wall.ts WALL_FIELD), uncleaned; undefined if nothing. */
+  wallName: string | undefined;
 }
 
 /** What the core asks for when it starts a checkout. */
@@ -136,6 +138,14 @@ export interface CheckoutStart {
   subscription?: { metadata: Record<string, string>; trialDays: number | undefined };
   /** For a payment: the payment's metadata. */
   paymentMetadata?: Record<string, string>;
+  /** Ask for an optional name for the supporter wall (Checkout's custom fields). */
+  wallField?: { key: string; label: string; maxLength: number };
+}
+
+/** One name on the supporter wall and the tier of the membership it stands with. */
+export interface WallEntry {
+  tier: string;
+  name: string;
 }
 
 export interface PortalRequest {
@@ -213,6 +223,8 @@ export interface Billing {
   chargeCustomer(charge: string): Promise<string | undefined>;
   /** Fans toward the goal: distinct customers with an active or trialing site subscription, capped. */
   countFans(): Promise<{ fans: number; atLeast: boolean }>;
+  /** The names members chose for the supporter wall (`truefans_wall_name`), with their tier; capped like countFans. */
+  supporterWall(): Promise<{ entries: WallEntry[]; atLeast: boolean }>;
   /** The site's billing portal configuration, marked with this origin (else any truefans one, else undefined). */
   portalConfiguration(siteOrigin: string): Promise<string | undefined>;
   /** Opens the billing portal; the URL to send the fan to. */

@@ -28,6 +28,8 @@ export const manifestSchema = z.object({
     fanGoal: z.number(),
     /** site.yaml `show_fans`: the live fan meter is public. Absent or false: its route answers 404. */
     showFans: z.boolean().optional(),
+    /** site.yaml `supporter_wall`: Checkout asks for a name, the account page edits it, /supporters/ lists them. */
+    supporterWall: z.boolean().optional(),
     /** The path of the site's terms page (content/pages/terms.md), when it has one; Checkout links it. */
     terms: z.string().startsWith('/').optional(),
   }),

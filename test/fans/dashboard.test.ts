@@ -6,6 +6,7 @@ import type { StandIn } from '../../tools/stripe-local/index.ts';
 import { computeFigures, type Figures } from '../../src/fans/figures.ts';
 import { formatFor } from '../../src/fans/format.ts';
 import { CSV_HEADER, csvText, renderCsv } from '../../src/fans/csv.ts';
+import { renderWall, wallByTier } from '../../src/fans/wall.ts';
 import { renderDashboard } from '../../src/fans/html.ts';
 import { readFans, type FanData } from '../../src/fans/read.ts';
 import { summaryLines } from '../../src/fans/summary.ts';
@@ -125,6 +126,15 @@ describe('npm run fans: the figures', () => {
       { path: '/posts/barn-two/', joins: 0, purchases: 2 },
       { path: '/posts/barn-three/', joins: 1, purchases: 0 },
     ]);
+  });
+});
+
+describe('npm run fans -- --wall', () => {
+  it("lists current fans' wall names per tier, highest first; a former fan's name leaves with them", async () => {
+    expect(wallByTier(figures)).toEqual([{ tier: 'true-fan', name: 'True Fan', names: ['Alice, from Ames'] }]);
+    expect(renderWall(figures)).toBe('True Fan (1)\nAlice, from Ames\n');
+    const without = { ...figures, people: figures.people.map((p) => (p.email === 'alice@fans.example' ? { ...p, status: 'canceled' } : p)) };
+    expect(renderWall(without)).toBe('No names on the supporter wall yet.\n');
   });
 });
 

@@ -22,17 +22,20 @@ describe('npm run fans', () => {
     expect((failed as { stderr: string }).stderr).toContain('STRIPE_SECRET_KEY=sk_test_... npm run fans');
   });
 
-  it('prints the summary and writes the page and the CSV (mode 600) against the stand-in', async () => {
+  it('prints the summary and writes the page, the CSV and the wall (mode 600) against the stand-in', async () => {
     const { standIn } = await start();
     try {
       const dir = mkdtempSync(join(tmpdir(), 'fans-'));
-      const out = await run(process.execPath, [script, '--html', 'page.html', '--csv', 'fans.csv'], { cwd: dir, env: env({ STRIPE_SECRET_KEY: 'sk_test_truefans_local', STRIPE_API_BASE: standIn.url }) });
+      const out = await run(process.execPath, [script, '--html', 'page.html', '--csv', 'fans.csv', '--wall', 'wall.txt'], { cwd: dir, env: env({ STRIPE_SECRET_KEY: 'sk_test_truefans_local', STRIPE_API_BASE: standIn.url }) });
       expect(out.stdout).toMatch(/^0 of [\d,]+ true fans; \$0 of \$[\d,]+ a year\n/);
       expect(out.stderr).toBe('Read 0 objects from Stripe.\n');
       expect(readFileSync(join(dir, 'page.html'), 'utf8')).toContain('<!doctype html>');
       expect(readFileSync(join(dir, 'fans.csv'), 'utf8')).toBe('email,name,tier,status,fan_since,total_paid,country,follower,wall_name\r\n');
       expect(statSync(join(dir, 'page.html')).mode & 0o777).toBe(0o600);
       expect(statSync(join(dir, 'fans.csv')).mode & 0o777).toBe(0o600);
+      expect(readFileSync(join(dir, 'wall.txt'), 'utf8')).toBe('No names on the supporter wall yet.\n');
+      expect(statSync(join(dir, 'wall.txt')).mode & 0o777).toBe(0o600);
+      expect(out.stdout).toContain('Wrote 0 names on the supporter wall to wall.txt.');
     } finally {
       await standIn.close();
     }

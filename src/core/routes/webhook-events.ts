@@ -12,6 +12,7 @@ import { changedKey, entitlementOptions } from '../fan.ts';
 import type { EmailMessage } from '../ports.ts';
 import { send } from '../email/send.ts';
 import { noteAnniversary, noteGoodbye, notePlanChange } from './fan-notes.ts';
+import { keepCheckoutWallName } from './supporters.ts';
 import { safeReturnPath } from '../http/return-to.ts';
 import { ROUTES } from '../paths.ts';
 
@@ -116,6 +117,7 @@ const checkoutCompleted: EventHandler = async ({ app }, event) => {
   await rememberCustomerEmail(app, session.customer);
   // A bank debit completes unpaid: the welcome waits for async_payment_succeeded.
   if (session.paymentStatus !== 'paid' && session.paymentStatus !== 'no_payment_required') return;
+  await keepCheckoutWallName(app, session);
   await welcomeOnce(app, event, session);
 };
 
