@@ -7,6 +7,7 @@ import { benchAdapters } from './adapters.ts';
 import { benchBuild } from './build.ts';
 import { benchEdge } from './edge.ts';
 import { benchServing } from './serving.ts';
+import { benchFans } from './fans.ts';
 
 const results: Record<string, unknown> = {};
 const only = process.argv[2];
@@ -16,6 +17,7 @@ const benches: Record<string, () => unknown | Promise<unknown>> = {
   adapters: benchAdapters,
   'abuse-memory': benchAbuseMemory,
   serving: benchServing,
+  fans: benchFans,
 };
 for (const [name, run] of Object.entries(benches)) {
   if (only && only !== name) continue;

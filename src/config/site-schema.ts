@@ -113,7 +113,23 @@ export const siteSchema = z
     offers: z.array(offerSchema, { error: 'expected a list of offers' }).default([]).describe('One-time purchases: a piece of work for a price, optionally with a file.'),
     pay_what_you_want: payWhatYouWantSchema.optional().describe('A one-time gift of any amount. It thanks the fan but opens no members-only posts.'),
     fan_goal: z.number({ error: 'expected a whole number' }).int({ error: 'expected a whole number' }).positive({ error: 'expected a positive whole number' }).default(1000).describe('How many true fans the creator is aiming for.'),
+    show_fans: z
+      .boolean({ error: 'expected true or false' })
+      .default(false)
+      .describe('Show "312 of 1,000 true fans" with a meter on the home and membership pages, live from Stripe (counted at most every few minutes, never on a page view). Off by default: the count is never public unless this is true.'),
+    supporter_wall: z
+      .boolean({ error: 'expected true or false' })
+      .default(false)
+      .describe('The supporter wall: Checkout asks members for an optional "Your name on the supporter wall" (at most 40 characters), the account page lets them add, change or remove it, and /supporters/ lists the names by tier. Off by default: no name is asked for or shown.'),
+    fan_goal_each: z.number({ error: 'expected a number' }).positive({ error: 'expected a positive number' }).default(70).describe('What each true fan pays a year toward the goal, in `currency`: `npm run fans` shows the yearly goal as `fan_goal` times this.'),
     thank_you: z.string().trim().default('Thank you. Your support means I can keep making this.').describe('A personal note shown and emailed to every new fan. Both sign it with the author\'s name, so leave out a sign-off.'),
+    anniversary: z
+      .string({ error: 'expected a note, in quotes if it holds a colon' })
+      .trim()
+      .min(1, { error: 'expected a note; leave the field out to send no anniversary email' })
+      .max(2000, { error: 'expected at most 2000 characters: an email, not a letter' })
+      .optional()
+      .describe("A thank-you emailed to each member on the anniversary of joining (each yearly renewal, and every 12 months for monthly members). Signed with the author's name, so leave out a sign-off. Left out: no anniversary email."),
     tax: z
       .enum(['none', 'automatic'], { error: 'expected "automatic" or "none"' })
       .default('none')

@@ -69,6 +69,8 @@ export interface Account {
 export interface CustomerRecord {
   deleted: boolean;
   email: string | undefined;
+  /** The name the fan gave at checkout, for the creator's notes. */
+  name: string | undefined;
   metadata: Record<string, string>;
 }
 
@@ -90,6 +92,8 @@ export interface SubscriptionRecord {
   firstItem: { amount: number; interval: string | undefined } | undefined;
   /** Whether this subscription is one of the site's (a truefans tier price or `truefans_tier` metadata). */
   site: boolean;
+  /** Seconds: when the membership began (the provider's start date). */
+  startDate: number;
 }
 
 /** A Checkout Session as the core reads it. */
@@ -113,6 +117,8 @@ export interface CheckoutRecord {
   subscription: SubscriptionRecord | undefined;
   /** A one-time payment whose charge was fully refunded or disputed (when the charge was read). */
   moneyReturned: boolean;
+  /** What the fan typed in Checkout's supporter-wall field (wall.ts WALL_FIELD), uncleaned; undefined if nothing. */
+  wallName: string | undefined;
 }
 
 /** What the core asks for when it starts a checkout. */
@@ -132,6 +138,14 @@ export interface CheckoutStart {
   subscription?: { metadata: Record<string, string>; trialDays: number | undefined };
   /** For a payment: the payment's metadata. */
   paymentMetadata?: Record<string, string>;
+  /** Ask for an optional name for the supporter wall (Checkout's custom fields). */
+  wallField?: { key: string; label: string; maxLength: number };
+}
+
+/** One name on the supporter wall and the tier of the membership it stands with. */
+export interface WallEntry {
+  tier: string;
+  name: string;
 }
 
 export interface PortalRequest {
@@ -142,12 +156,36 @@ export interface PortalRequest {
   planChange?: { subscription: string; item: string; price: string; doneUrl: string };
 }
 
+/** A subscription as an event shows it: enough for the creator's notes on a change of tier or a goodbye. */
+export interface SubscriptionChange {
+  id: string;
+  status: string;
+  /** The site tier it holds now (its first item's price, else its `truefans_tier` metadata). */
+  tier: string | undefined;
+  /** The tier it held before, when this event changed its price (the provider's previous attributes). */
+  previousTier: string | undefined;
+  /** Seconds: when the membership began, and when it ended. */
+  startDate: number;
+  endedAt: number | undefined;
+  /** Why it ended: the provider's reason, and the fan's own choice and words from the billing portal. */
+  cancellation: { reason: string | undefined; feedback: string | undefined; comment: string | undefined };
+}
+
 /** The events the core acts on, decoded; `type` is the provider's event type, `created` in seconds. */
 export type BillingEvent = { id: string; type: string; created: number } & (
   | { kind: 'checkout'; checkout: CheckoutRecord }
-  | { kind: 'subscription'; customer: string | undefined; site: boolean }
+  | { kind: 'subscription'; customer: string | undefined; site: boolean; subscription: SubscriptionChange }
   /** `site` undefined: ask `isSiteSubscription(subscription)`. */
-  | { kind: 'invoice'; customer: string | undefined; email: string | undefined; site: boolean | undefined; subscription: string | undefined }
+  | {
+      kind: 'invoice';
+      customer: string | undefined;
+      email: string | undefined;
+      site: boolean | undefined;
+      subscription: string | undefined;
+      /** Why the invoice was made (`subscription_cycle` for a renewal), and the start of the period it bills (seconds). */
+      billingReason: string | undefined;
+      periodStart: number | undefined;
+    }
   | { kind: 'charge'; customer: string | undefined }
   /** The charge's customer when the event carries it, else the charge's id to read it from. */
   | { kind: 'dispute'; customer: string | undefined; charge: string | undefined }
@@ -185,6 +223,8 @@ export interface Billing {
   chargeCustomer(charge: string): Promise<string | undefined>;
   /** Fans toward the goal: distinct customers with an active or trialing site subscription, capped. */
   countFans(): Promise<{ fans: number; atLeast: boolean }>;
+  /** The names members chose for the supporter wall (`truefans_wall_name`), with their tier; capped like countFans. */
+  supporterWall(): Promise<{ entries: WallEntry[]; atLeast: boolean }>;
   /** The site's billing portal configuration, marked with this origin (else any truefans one, else undefined). */
   portalConfiguration(siteOrigin: string): Promise<string | undefined>;
   /** Opens the billing portal; the URL to send the fan to. */

@@ -23,7 +23,13 @@ export const manifestSchema = z.object({
     /** Whether prices include the tax (site.yaml `tax_prices`), for Stripe's `tax_behavior`. */
     taxPrices: z.enum(['inclusive', 'exclusive']).optional(),
     thankYou: z.string(),
+    /** The anniversary thank-you (site.yaml `anniversary`); absent: none is sent. */
+    anniversary: z.string().optional(),
     fanGoal: z.number(),
+    /** site.yaml `show_fans`: the live fan meter is public. Absent or false: its route answers 404. */
+    showFans: z.boolean().optional(),
+    /** site.yaml `supporter_wall`: Checkout asks for a name, the account page edits it, /supporters/ lists them. */
+    supporterWall: z.boolean().optional(),
     /** The path of the site's terms page (content/pages/terms.md), when it has one; Checkout links it. */
     terms: z.string().startsWith('/').optional(),
   }),

@@ -19,7 +19,14 @@ export const ROUTES = {
   feedReset: '/_truefans/feed-reset',
   webhook: '/_truefans/webhook',
   feed: '/_truefans/feed/',
+  /** The live "312 of 1,000 true fans" meter, an SVG image (site.yaml `show_fans: true`; else 404). */
+  fanMeter: '/_truefans/fans.svg',
+  /** The account page's form that sets or removes the fan's name on the supporter wall. */
+  wall: '/_truefans/wall',
 } as const;
+
+/** The supporter wall (site.yaml `supporter_wall: true`): a public page the function draws from Stripe. */
+export const SUPPORTERS_PAGE = '/supporters/';
 
 /** The public deploy manifest (manifest.ts), written by the build and read by the function. */
 export const MANIFEST_PATH = '/_truefans/manifest.json';

@@ -31,6 +31,8 @@ export interface EmailMessage {
   html?: string;
   /** Why it was sent (sign-in, welcome, new-fan, goodbye, payment-failed); for the outbox and logs. */
   kind: string;
+  /** Where a reply goes: the fan, on the creator's notes, so the creator can write back. */
+  replyTo?: string;
   /** Same key, same email: a provider that supports it (Resend) sends it once, however often it is asked. */
   idempotencyKey?: string;
 }

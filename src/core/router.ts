@@ -3,11 +3,13 @@
 
 import type { Ctx } from './context.ts';
 import type { Manifest } from './manifest.ts';
-import { ASSET_ROUTE, ROUTES, TAILORED_PAGES } from './paths.ts';
+import { ASSET_ROUTE, ROUTES, SUPPORTERS_PAGE, TAILORED_PAGES } from './paths.ts';
 import { accountPage, openPortal, resetFeed, signedOutPage, signOut } from './routes/account.ts';
 import { serveAsset } from './routes/asset.ts';
 import { completeCheckout, startCheckout } from './routes/checkout.ts';
+import { serveFanMeter } from './routes/fan-meter.ts';
 import { serveFeed } from './routes/feed.ts';
+import { saveWallName, serveSupporters } from './routes/supporters.ts';
 import { changePlan, planChanged } from './routes/plan.ts';
 import { confirmSignIn, requestSignIn, showConfirm, signInPage } from './routes/signin.ts';
 import { receiveWebhook } from './routes/webhook.ts';
@@ -33,6 +35,9 @@ const EXACT: Record<string, Route> = {
   [ROUTES.planDone]: { GET: planChanged },
   [ROUTES.feedReset]: { POST: resetFeed, checkOrigin: true },
   [ROUTES.webhook]: { POST: receiveWebhook },
+  [ROUTES.fanMeter]: { GET: serveFanMeter },
+  [ROUTES.wall]: { POST: saveWallName, checkOrigin: true },
+  [SUPPORTERS_PAGE.slice(0, -1)]: { GET: serveSupporters },
 };
 
 /**
@@ -41,7 +46,7 @@ const EXACT: Record<string, Route> = {
  * that a CDN serves statically can only ever reach the sealed preview, never plaintext.
  */
 export function functionPaths(manifest: Manifest): string[] {
-  return [...Object.keys(EXACT), `${ROUTES.feed}*`, `${ASSET_ROUTE}/*`, ...TAILORED_PAGES, ...Object.keys(manifest.pages)];
+  return [...Object.keys(EXACT), SUPPORTERS_PAGE, `${ROUTES.feed}*`, `${ASSET_ROUTE}/*`, ...TAILORED_PAGES, ...Object.keys(manifest.pages)];
 }
 
 /** The function's own route for a path, if it has one (gated and tailored pages are found by the handler). */

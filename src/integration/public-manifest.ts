@@ -27,7 +27,10 @@ export function writeManifest(ctx: SealContext, sealed: Pick<Manifest, 'pages' |
       tax: site.tax,
       taxPrices: site.tax_prices,
       thankYou: site.thank_you,
+      ...(site.anniversary ? { anniversary: site.anniversary } : {}),
       fanGoal: site.fan_goal,
+      ...(site.show_fans ? { showFans: true } : {}),
+      ...(site.supporter_wall ? { supporterWall: true } : {}),
       ...(fileSet.has(TERMS_PAGE) ? { terms: urlPathOf(TERMS_PAGE) } : {}),
     },
     tiers: site.tiers.map((t) => ({

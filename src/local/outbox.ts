@@ -33,7 +33,7 @@ function page(messages: readonly StoredEmail[]): string {
     .map(
       (m) => `<article class="mail" aria-labelledby="m${m.id}">
   <h2 id="m${m.id}">${escape(m.subject)}</h2>
-  <p class="meta">To <strong>${escape(m.to)}</strong> · ${escape(m.kind)} · <time datetime="${m.at}">${escape(m.at.replace('T', ' ').slice(0, 19))} UTC</time></p>
+  <p class="meta">To <strong>${escape(m.to)}</strong>${m.replyTo ? ` · Reply-To ${escape(m.replyTo)}` : ''} · ${escape(m.kind)} · <time datetime="${m.at}">${escape(m.at.replace('T', ' ').slice(0, 19))} UTC</time></p>
   <pre>${linkify(m.text)}</pre>
 </article>`,
     )
@@ -92,6 +92,7 @@ export function createOutbox(options: { stateFile?: string } = {}): Outbox {
           text: body.text,
           kind: typeof body.kind === 'string' ? body.kind : 'email',
           ...(typeof body.html === 'string' ? { html: body.html } : {}),
+          ...(typeof body.replyTo === 'string' ? { replyTo: body.replyTo } : {}),
         };
         messages.push(stored);
         save();

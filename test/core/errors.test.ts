@@ -58,6 +58,8 @@ const samples: { [K in ErrorName]: ParamsOf<(typeof Errors)[K]> } = {
   FileMembersOnly: undefined,
   SealedFileMissing: { path: '/_truefans/sealed/a1.bin', asset: 'songbook.pdf', httpStatus: 404 },
   SealedFileUnreadable: { asset: 'songbook.pdf', cause: 'TF_SEAL_OPEN_FAILED' },
+  FanMeterOff: undefined,
+  SupporterWallOff: undefined,
   FeedNotFound: undefined,
   FeedEnded: undefined,
   FeedTemplateMissing: { path: '/_truefans/feed.json', httpStatus: 404 },
@@ -303,6 +305,14 @@ describe('the error catalogue', () => {
         visitor: This file could not be opened just now. Please try again later.
         message: TF_SEAL_OPEN_FAILED: the sealed file for asset "songbook.pdf" could not be opened.
         hint: Rebuild with the TRUEFANS_SECRET the function uses.
+      FanMeterOff TF_FAN_METER_OFF 404 (no log line)
+        title: Not found
+        visitor: There is no such page on this site.
+        message: The fan meter was asked for, but site.yaml does not say show_fans: true, so the count stays private.
+      SupporterWallOff TF_SUPPORTER_WALL_OFF 404 (no log line)
+        title: Not found
+        visitor: There is no such page on this site.
+        message: The supporter wall was asked for, but site.yaml does not say supporter_wall: true, so no names are shown or collected.
       FeedNotFound TF_FEED_NOT_FOUND 404 (no log line)
         title: Feed not found
         visitor: This private feed address is not valid any more. Copy the current one from your account page.

@@ -258,6 +258,40 @@ describe('a fan in a real browser', () => {
     }
   }, JOURNEY_MS);
 
+  it('10. a new True Fan puts a name on the supporter wall at checkout, sees it at /supporters/, changes it and removes it on the account page', async () => {
+    const { context, page } = await newFan(fx);
+    try {
+      await journey('10-supporter-wall', context, async () => {
+        await expectLocked(page, TRUE_FAN_POST);
+        await joinFromPost(page, fx, 'True Fan', 'Join for $70 a year');
+        // Stripe Checkout's custom field, optional, at most 40 characters.
+        const field = page.getByLabel('Your name on the supporter wall (optional)');
+        expect(await field.getAttribute('maxlength')).toBe('40');
+        await field.fill('Wren & the <Barn> Choir');
+        await pay(page, { ...fanIdentity('wall'), card: CARDS.ok });
+        await expectLandedOnPost(page, fx, 'True Fan', TRUE_FAN_POST);
+        await fx.standIn.webhooks.flush();
+
+        await page.goto('/supporters/');
+        const trueFans = page.getByRole('region', { name: 'True Fan' });
+        await trueFans.getByRole('listitem').filter({ hasText: 'Wren & the <Barn> Choir' }).waitFor();
+
+        await openAccount(page);
+        const name = page.getByRole('textbox', { name: 'Your name on the supporter wall' });
+        expect(await name.inputValue()).toBe('Wren & the <Barn> Choir');
+        await name.fill('  Wren   W. ');
+        await page.getByRole('button', { name: 'Save my name' }).click();
+        await page.getByRole('heading', { level: 1, name: 'Your account' }).waitFor();
+        await page.getByText('Your name on the supporter wall: Wren W.').waitFor();
+        await page.getByRole('button', { name: 'Remove my name' }).click();
+        await page.getByText('You are not on the supporter wall.').waitFor();
+        expect(await page.getByRole('textbox', { name: 'Your name on the supporter wall' }).inputValue()).toBe('');
+      });
+    } finally {
+      await context.close();
+    }
+  }, JOURNEY_MS);
+
   it('7. with JavaScript off, a visitor sees the teaser, subscribes, signs out and back in', async () => {
     const { context, page } = await newFan(fx, { javaScriptEnabled: false });
     const fan: Fan = { ...fanIdentity('no-script'), context, page };

@@ -305,6 +305,13 @@ describe('the example site build', () => {
     for (const form of forms) expect(form).toContain('name="return_to" value="/membership/"');
   });
 
+  it('shows the live fan meter (show_fans: true) on the home and membership pages as an image of the function, and nowhere else', () => {
+    const meter = /<img src="\/_truefans\/fans\.svg" width="320" height="48" alt="How many true fans Maren Holt has toward the goal of 1,000, counted live"/;
+    expect(read('index.html')).toMatch(meter);
+    expect(read('membership/index.html')).toMatch(meter);
+    expect(read('posts/index.html')).not.toContain('/_truefans/fans.svg');
+  });
+
   it('links the privacy, terms and refund pages from the footer of every page, not from the header', () => {
     for (const slug of ['privacy', 'terms', 'refunds']) expect(read(`${slug}/index.html`)).toContain('<h1');
     // Stripe Checkout links the terms page (custom_text), so the manifest names it.

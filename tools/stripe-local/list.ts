@@ -2,7 +2,7 @@
 // `starting_after` for the next page, `ending_before` for the previous one.
 import { invalidParam, resourceMissing } from './errors.ts';
 import { int, str, type Params } from './form.ts';
-import type { StripeObject } from './state.ts';
+import type { Kind, Store, StripeObject } from './state.ts';
 
 export interface ListObject {
   object: 'list';
@@ -30,6 +30,40 @@ export function paginate(items: readonly StripeObject[], params: Params, url: st
   }
   const start = startingAfter !== undefined ? indexOf(startingAfter, 'starting_after') + 1 : 0;
   return { object: 'list', data: items.slice(start, start + limit), has_more: start + limit < items.length, url };
+}
+
+/**
+ * The same list read straight from the store: it walks the kind's creation order from the cursor and stops
+ * one match past the page, so a page costs about its own length however many objects the store holds
+ * (as Stripe's cursor pagination does), where `paginate` filters everything first.
+ */
+export function listPage(store: Store, kind: Kind, matches: (object: StripeObject) => boolean, params: Params, url: string, noun: string): ListObject {
+  const limit = int(params, 'limit') ?? 10;
+  if (limit < 1 || limit > 100) {
+    throw invalidParam('limit', 'This value must be greater than or equal to 1 and less than or equal to 100.', 'parameter_invalid_integer');
+  }
+  const startingAfter = str(params, 'starting_after') || undefined;
+  const endingBefore = str(params, 'ending_before') || undefined;
+  const placeOf = (id: string, param: string) => {
+    const place = store.placeOf(kind, id);
+    if (place === undefined) throw resourceMissing(noun, id, param);
+    return place;
+  };
+  // Newest first is from the last place down; `ending_before` walks up toward newer objects instead.
+  const upward = endingBefore !== undefined;
+  let place = upward ? placeOf(endingBefore, 'ending_before') + 1 : startingAfter !== undefined ? placeOf(startingAfter, 'starting_after') - 1 : store.places(kind) - 1;
+  const data: StripeObject[] = [];
+  let hasMore = false;
+  for (const end = store.places(kind); place >= 0 && place < end; place += upward ? 1 : -1) {
+    const object = store.atPlace(kind, place);
+    if (!object || !matches(object)) continue;
+    if (data.length === limit) {
+      hasMore = true;
+      break;
+    }
+    data.push(object);
+  }
+  return { object: 'list', data: upward ? data.reverse() : data, has_more: hasMore, url };
 }
 
 /** Stripe's search envelope (`object: 'search_result'`): cursor pagination by an opaque `page` token. */

@@ -145,6 +145,9 @@ const NOUNS: Record<Kind, string> = {
 export class Store {
   readonly data: StateData;
   #dirty = false;
+  #version = 0;
+  /** Each kind's ids in creation order and each id's place, so a list page costs its own length, not the store's. */
+  #order = new Map<Kind, { ids: string[]; at: Map<string, number> }>();
 
   constructor(data: StateData) {
     this.data = data;
@@ -162,7 +165,7 @@ export class Store {
 
   markDeleted(id: string): void {
     this.data.deleted[id] = true;
-    this.#dirty = true;
+    this.touch();
   }
 
   /** The object, or Stripe's 404 naming it ("No such customer: 'cus_123'"). */
@@ -173,9 +176,41 @@ export class Store {
   }
 
   put(object: StripeObject, kind: Kind = object.object as Kind): StripeObject {
+    const order = this.#order.get(kind);
+    if (order && !order.at.has(object.id)) {
+      order.at.set(object.id, order.ids.length);
+      order.ids.push(object.id);
+    }
     this.data.objects[kind][object.id] = object;
-    this.#dirty = true;
+    this.touch();
     return object;
+  }
+
+  #orderOf(kind: Kind): { ids: string[]; at: Map<string, number> } {
+    let order = this.#order.get(kind);
+    if (!order) {
+      // Object keys keep insertion order for string keys such as Stripe ids: creation order.
+      const ids = Object.keys(this.data.objects[kind]);
+      order = { ids, at: new Map(ids.map((id, index) => [id, index])) };
+      this.#order.set(kind, order);
+    }
+    return order;
+  }
+
+  /** How many places the kind's creation order has (some may since be deleted or pruned). */
+  places(kind: Kind): number {
+    return this.#orderOf(kind).ids.length;
+  }
+
+  /** The place of an object in its kind's creation order, unless there is none or it was deleted. */
+  placeOf(kind: Kind, id: string): number | undefined {
+    return this.get(kind, id) ? this.#orderOf(kind).at.get(id) : undefined;
+  }
+
+  /** The object at a place in creation order, unless it was deleted or pruned since. */
+  atPlace(kind: Kind, place: number): StripeObject | undefined {
+    const id = this.#orderOf(kind).ids[place];
+    return id === undefined ? undefined : this.get(kind, id);
   }
 
   /** All objects of a kind, newest first (Stripe's list order). */
@@ -196,6 +231,12 @@ export class Store {
 
   touch(): void {
     this.#dirty = true;
+    this.#version += 1;
+  }
+
+  /** Grows with every change: the clock skips a pass over everything when neither it nor the time moved. */
+  get version(): number {
+    return this.#version;
   }
 
   /** True once, after a change; the server saves the file then. */

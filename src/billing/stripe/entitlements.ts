@@ -3,6 +3,7 @@
 // completed one-time checkouts (metadata `truefans_offer`). Stripe is the record; nothing is stored here.
 
 import type Stripe from 'stripe';
+import { WALL_FIELD } from '../../core/wall.ts';
 import type { Entitlements } from '../../core/access.ts';
 import type { CheckoutRecord, ReadOptions, SubscriptionRecord } from '../../core/billing.ts';
 import { LAPSED, offerOfCheckout, statusGrants } from '../../core/holdings.ts';
@@ -121,6 +122,7 @@ export function subscriptionRecord(sub: Stripe.Subscription): SubscriptionRecord
     id: sub.id,
     status: sub.status,
     trialEnd: sub.trial_end ?? undefined,
+    startDate: sub.start_date,
     firstItem: item ? { amount: (item.price.unit_amount ?? 0) * (item.quantity ?? 1), interval: item.price.recurring?.interval } : undefined,
     site: isSiteSubscription(sub),
   };
@@ -146,5 +148,6 @@ export function checkoutRecord(session: Stripe.Checkout.Session): CheckoutRecord
     subscriptionId: idOf(sub),
     subscription: sub && typeof sub === 'object' ? subscriptionRecord(sub) : undefined,
     moneyReturned: moneyReturned(session),
+    wallName: session.custom_fields?.find((f) => f.key === WALL_FIELD.key)?.text?.value ?? undefined,
   };
 }

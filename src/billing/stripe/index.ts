@@ -3,7 +3,8 @@
 // BillingError. Typed by the core's BillingFactory, so it cannot drift from the port.
 
 import type Stripe from 'stripe';
-import type { Billing, BillingFactory, CheckoutStart } from '../../core/billing.ts';
+import type { Billing, BillingFactory, CheckoutStart, WallEntry } from '../../core/billing.ts';
+import { cleanWallName, WALL_METADATA } from '../../core/wall.ts';
 import { readAccount, readMemberships } from './account.ts';
 import { createStripe, subtleCrypto } from './client.ts';
 import { checkoutRecord, readEntitlements, SESSION_CHARGE_EXPAND, subscriptionRecord, tierOfPrice } from './entitlements.ts';
@@ -14,6 +15,34 @@ import { portalConfiguration } from './portal.ts';
 
 /** Pages of 100 subscriptions read per status when counting; beyond that the notice says "more than". */
 const COUNT_PAGES = 10;
+
+/** Members' wall names by tier: active and trialing site subscriptions, each with its customer expanded. */
+async function supporterWall(stripe: Stripe): Promise<{ entries: WallEntry[]; atLeast: boolean }> {
+  const seen = new Set<string>();
+  const entries: WallEntry[] = [];
+  let atLeast = false;
+  for (const status of ['active', 'trialing'] as const) {
+    let after: string | undefined;
+    for (let page = 0; ; page++) {
+      if (page === COUNT_PAGES) {
+        atLeast = true;
+        break;
+      }
+      const list = await stripe.subscriptions.list({ status, limit: 100, expand: ['data.customer'], ...(after ? { starting_after: after } : {}) });
+      for (const sub of list.data) {
+        const tier = sub.items.data.map((item) => tierOfPrice(item.price)).find(Boolean) ?? undefined;
+        const customer = sub.customer;
+        if (!tier || typeof customer === 'string' || customer.deleted || seen.has(customer.id)) continue;
+        seen.add(customer.id);
+        const name = cleanWallName(customer.metadata?.[WALL_METADATA]);
+        if (name) entries.push({ tier, name });
+      }
+      if (!list.has_more || !list.data.length) break;
+      after = list.data[list.data.length - 1]!.id;
+    }
+  }
+  return { entries, atLeast };
+}
 
 async function countFans(stripe: Stripe): Promise<{ fans: number; atLeast: boolean }> {
   const fans = new Set<string>();
@@ -60,6 +89,11 @@ function sessionParams(start: CheckoutStart): Stripe.Checkout.SessionCreateParam
       : [{ quantity: 1, price_data: { currency: item.currency, unit_amount: item.amount, product_data: { name: item.productName }, ...(item.taxBehavior ? { tax_behavior: item.taxBehavior } : {}) } }];
   if (start.subscription) params.subscription_data = { metadata: start.subscription.metadata, ...(start.subscription.trialDays ? { trial_period_days: start.subscription.trialDays } : {}) };
   if (start.paymentMetadata) params.payment_intent_data = { metadata: start.paymentMetadata };
+  // Checkout's custom fields: type text, optional, its length capped (SessionCreateParams.CustomField); the
+  // value comes back on the completed session's custom_fields[].text.value.
+  if (start.wallField) {
+    params.custom_fields = [{ key: start.wallField.key, label: { type: 'custom', custom: start.wallField.label }, type: 'text', optional: true, text: { maximum_length: start.wallField.maxLength } }];
+  }
   return params;
 }
 
@@ -84,7 +118,7 @@ export const createStripeBilling: BillingFactory = (config, fetchImpl) => {
     account: (customers, options, verifiedEmail) => readAccount(stripe, customers, options, verifiedEmail),
     async customer(id) {
       const c = await stripe.customers.retrieve(id);
-      return c.deleted ? { deleted: true, email: undefined, metadata: {} } : { deleted: false, email: c.email ?? undefined, metadata: c.metadata ?? {} };
+      return c.deleted ? { deleted: true, email: undefined, name: undefined, metadata: {} } : { deleted: false, email: c.email ?? undefined, name: c.name ?? undefined, metadata: c.metadata ?? {} };
     },
     async setCustomerMetadata(customer, metadata) {
       // Stripe merges `metadata` on update: keys not sent are kept (docs: "Updating metadata", customers.update).
@@ -119,6 +153,7 @@ export const createStripeBilling: BillingFactory = (config, fetchImpl) => {
       return typeof customer === 'string' ? customer : (customer?.id ?? undefined);
     },
     countFans: () => countFans(stripe),
+    supporterWall: () => supporterWall(stripe),
     portalConfiguration: (siteOrigin) => portalConfiguration(stripe, siteOrigin, portals),
     async openPortal({ customer, returnUrl, configuration, planChange }) {
       const portal = await stripe.billingPortal.sessions.create({

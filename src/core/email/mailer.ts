@@ -37,6 +37,8 @@ export function createMailer(email: EdgeConfig['email'], fetchImpl: typeof fetch
             subject: m.subject,
             text: m.text,
             ...(m.html ? { html: m.html } : {}),
+            // Resend's send-email API takes `reply_to` (a string or a list).
+            ...(m.replyTo ? { reply_to: m.replyTo } : {}),
             tags: [{ name: 'kind', value: m.kind }],
           }),
       };
@@ -49,6 +51,7 @@ export function createMailer(email: EdgeConfig['email'], fetchImpl: typeof fetch
             Subject: m.subject,
             TextBody: m.text,
             ...(m.html ? { HtmlBody: m.html } : {}),
+            ...(m.replyTo ? { ReplyTo: m.replyTo } : {}),
             Tag: m.kind,
             MessageStream: 'outbound',
           }),

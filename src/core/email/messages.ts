@@ -19,7 +19,7 @@ function text(paragraphs: string[], link?: { href: string; label: string }): str
   return [...paragraphs, ...(link ? [`${link.label}: ${link.href}`] : [])].join('\n\n');
 }
 
-function message(kind: string, to: string, subject: string, site: SiteInfo, paragraphs: string[], link?: { href: string; label: string }): EmailMessage {
+export function message(kind: string, to: string, subject: string, site: SiteInfo, paragraphs: string[], link?: { href: string; label: string }): EmailMessage {
   return { kind, to, subject, text: text(paragraphs, link), html: html(site, paragraphs, link) };
 }
 

@@ -416,6 +416,22 @@ export const Errors = {
     message: (p: { asset: string; cause: string }) => `${p.cause}: the sealed file for asset "${p.asset}" could not be opened.`,
     hint: 'Rebuild with the TRUEFANS_SECRET the function uses.',
   },
+  FanMeterOff: {
+    code: 'TF_FAN_METER_OFF',
+    status: 404,
+    quiet: true,
+    title: 'Not found',
+    visitor: 'There is no such page on this site.',
+    message: () => 'The fan meter was asked for, but site.yaml does not say show_fans: true, so the count stays private.',
+  },
+  SupporterWallOff: {
+    code: 'TF_SUPPORTER_WALL_OFF',
+    status: 404,
+    quiet: true,
+    title: 'Not found',
+    visitor: 'There is no such page on this site.',
+    message: () => 'The supporter wall was asked for, but site.yaml does not say supporter_wall: true, so no names are shown or collected.',
+  },
   FeedNotFound: {
     code: 'TF_FEED_NOT_FOUND',
     status: 404,

@@ -1,6 +1,7 @@
 // The function's own pages, as the HTML that goes into the shell's main. Every value is escaped here.
 
 import { escapeHtml as e } from '../http/html.ts';
+import { wallFormHtml } from './wall-form.ts';
 import { ROUTES } from '../paths.ts';
 
 export interface View {
@@ -133,6 +134,8 @@ export interface AccountSummary {
   revocable?: boolean;
   /** Set when Stripe could not be asked: the page shows only what the session says. */
   degraded?: string[];
+  /** With the supporter wall on: the fan's name on it (undefined: not on it). */
+  wall?: { name: string | undefined };
 }
 
 function manageForm(label: string, customer?: string): string {
@@ -180,6 +183,7 @@ ${a.email ? `<p>Signed in as <strong>${e(a.email)}</strong>.</p>` : ''}
 ${degraded}<h2>Your membership</h2>
 ${a.degraded ? '' : plans}
 ${purchases}
+${a.wall ? wallFormHtml(a.wall.name) : ''}
 <h2>Billing</h2>
 ${manage(a.customers)}
 <h2>Your private feed</h2>

@@ -19,6 +19,7 @@ import type { Session } from '../tokens/session.ts';
 import { FEED_GEN_METADATA, FEED_ISSUED_AT, feedGeneration, signFeedToken } from '../tokens/feed.ts';
 import { feedOwnerKey } from './feed.ts';
 import { signInAnswer } from './signin.ts';
+import { wallNameOf } from './supporters.ts';
 import { ROUTES } from '../paths.ts';
 
 export async function accountPage(ctx: Ctx): Promise<Response> {
@@ -45,6 +46,13 @@ export async function accountPage(ctx: Ctx): Promise<Response> {
     summary = { email: undefined, plans: [], purchases: [], feedUrl, degraded: [...fan.ent.tiers.map((t) => tierName(app.manifest, t)), ...fan.ent.offers.map((o) => offerName(app.manifest, o))] };
   }
   summary.revocable = app.store !== undefined;
+  if (app.manifest.site.supporterWall && !summary.degraded) {
+    try {
+      summary.wall = { name: await wallNameOf(app, session.customers) };
+    } catch (error) {
+      app.log(`truefans: ${stripeFailure(error, "reading a fan's name on the supporter wall").message.split('\n')[0]} The account page leaves the wall out.`);
+    }
+  }
   const flash = readFlash(ctx.request, ctx.url);
   if (flash) fan.cookies.push(clearFlash(ctx.url));
   const view = accountView(summary);

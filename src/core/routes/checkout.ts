@@ -27,6 +27,7 @@ import { welcomeView, type Bought } from '../pages/views.ts';
 import { isMissing, isTransient, stripeFailure, type CheckoutRecord, type CheckoutStart, type PriceRecord } from '../billing.ts';
 import { mergeEntitlements, offerOfCheckout, statusGrants, unionOf } from '../holdings.ts';
 import type { Session } from '../tokens/session.ts';
+import { WALL_FIELD, WALL_NAME_MAX } from '../wall.ts';
 import { ROUTES } from '../paths.ts';
 
 /** A checkout must come back within this long of being created (Stripe's own sessions last 24 hours). */
@@ -134,6 +135,7 @@ export async function startCheckout(ctx: Ctx): Promise<Response> {
     // makes no new customer and everything stays under one sign-in. Without it, Stripe makes a new customer.
     customer: fanSession?.customer,
     ...what,
+    ...(purchase.kind === 'tier' && app.manifest.site.supporterWall ? { wallField: { ...WALL_FIELD, maxLength: WALL_NAME_MAX } } : {}),
   };
   let session: { url: string | null };
   try {

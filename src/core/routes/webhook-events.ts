@@ -10,23 +10,13 @@ import { priceText } from '../pages/price-text.ts';
 import { trialSentence } from '../pages/reader.ts';
 import { changedKey, entitlementOptions } from '../fan.ts';
 import type { EmailMessage } from '../ports.ts';
+import { send } from '../email/send.ts';
+import { noteAnniversary, noteGoodbye, notePlanChange } from './fan-notes.ts';
+import { keepCheckoutWallName } from './supporters.ts';
 import { safeReturnPath } from '../http/return-to.ts';
 import { ROUTES } from '../paths.ts';
 
 export type EventHandler = (ctx: Ctx, event: BillingEvent) => Promise<void>;
-
-/** Sends an email; true if the provider took it. A failure is logged, not thrown (see below). */
-async function send(app: App, message: EmailMessage): Promise<boolean> {
-  if (!app.mailer) return false;
-  try {
-    await app.mailer.send(message);
-    return true;
-  } catch (error) {
-    // An email that fails must not make Stripe resend the event (and everyone else's emails with it).
-    app.log(`truefans: the "${message.kind}" email was not sent: ${(error as Error).message.split('\n')[0]}`);
-    return false;
-  }
-}
 
 /**
  * Marks a customer as changed, so their next page request re-checks Stripe at once (needs a store).
@@ -103,7 +93,7 @@ async function welcomeOnce(app: App, event: BillingEvent, stale: CheckoutRecord)
   if (kind === 'tier' && tier) {
     const what = `the ${tierName(app.manifest, tier)} membership`;
     if (email) welcome = welcomeEmail(app.site, email, what, thankYou, link, await trialText(app, session, tier), (await payingTwice(app, session, email)) ? `${app.siteOrigin}${ROUTES.account}` : undefined);
-    if (creator) notice = (count) => newFanEmail(app.site, creator, fan, what, count, fanGoal);
+    if (creator) notice = (count) => ({ ...newFanEmail(app.site, creator, fan, what, count, fanGoal), ...(email ? { replyTo: email } : {}) });
   } else if (kind === 'offer' && offerId) {
     const offer = app.manifest.offers.find((o) => o.id === offerId);
     const asset = offer?.asset ? app.manifest.assets[offer.asset] : undefined;
@@ -127,6 +117,7 @@ const checkoutCompleted: EventHandler = async ({ app }, event) => {
   await rememberCustomerEmail(app, session.customer);
   // A bank debit completes unpaid: the welcome waits for async_payment_succeeded.
   if (session.paymentStatus !== 'paid' && session.paymentStatus !== 'no_payment_required') return;
+  await keepCheckoutWallName(app, session);
   await welcomeOnce(app, event, session);
 };
 
@@ -174,12 +165,16 @@ async function trialText(app: App, session: CheckoutRecord, tierId: string): Pro
 }
 
 const subscriptionUpdated: EventHandler = async ({ app }, event) => {
-  if (event.kind === 'subscription' && event.site) await markChanged(app, event.customer, event.created);
+  if (event.kind !== 'subscription' || !event.site) return;
+  await markChanged(app, event.customer, event.created);
+  await notePlanChange(app, event);
 };
 
 const subscriptionDeleted: EventHandler = async ({ app }, event) => {
   if (event.kind !== 'subscription' || !event.site) return;
   await markChanged(app, event.customer, event.created);
+  // The creator's note first: it is sent once (marked), so a fault there retrying the event repeats nothing.
+  await noteGoodbye(app, event);
   const email = await customerEmail(app, event.customer);
   if (email) await send(app, goodbyeEmail(app.site, email, `${app.siteOrigin}/`));
 };
@@ -199,6 +194,12 @@ const paymentFailed: EventHandler = async ({ app }, event) => {
   const email = event.email ?? (await customerEmail(app, event.customer));
   await markChanged(app, event.customer, event.created);
   if (email) await send(app, paymentFailedEmail(app.site, email, `${app.siteOrigin}${ROUTES.account}`));
+};
+
+/** A renewal was paid: on the anniversary of joining, the creator's thank-you goes to the fan. */
+const invoicePaid: EventHandler = async ({ app }, event) => {
+  if (event.kind !== 'invoice' || !(await isSiteInvoice(app, event))) return;
+  await noteAnniversary(app, event);
 };
 
 /** A refund or dispute on a one-time purchase: the buyer's next request re-reads what they hold. */
@@ -221,5 +222,6 @@ export const eventHandlers: Readonly<Record<string, EventHandler>> = {
   'checkout.session.async_payment_failed': asyncPaymentFailed,
   'customer.subscription.updated': subscriptionUpdated,
   'customer.subscription.deleted': subscriptionDeleted,
+  'invoice.paid': invoicePaid,
   'invoice.payment_failed': paymentFailed,
 };

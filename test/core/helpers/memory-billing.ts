@@ -3,6 +3,7 @@
 // status. The same contract suite runs against it and the Stripe billing over the stand-in
 // (test/billing/contract.ts), so it is never more lenient than Stripe: where Stripe refuses, so does it.
 
+import { cleanWallName, WALL_METADATA } from '../../../src/core/wall.ts';
 import type { Entitlements } from '../../../src/core/access.ts';
 import {
   BillingError,
@@ -47,6 +48,8 @@ export interface MemorySubscription {
   status: string;
   metadata: Record<string, string>;
   trialEnd: number | undefined;
+  /** Seconds: when the membership began. */
+  startDate: number;
   periodEnd: number;
   cancelAt: number | undefined;
   endedAt: number | undefined;
@@ -64,6 +67,8 @@ export interface MemoryCheckout {
   currency: string | null;
   email: string | undefined;
   name: string | undefined;
+  /** What the fan typed in the supporter-wall field, if anything. */
+  wallName?: string | undefined;
   subscription: string | undefined;
   charge: string | undefined;
   /** The charge was fully refunded or disputed. */
@@ -148,7 +153,7 @@ export function createMemoryBilling(options: { now?: () => number; searchLagSeco
   const priceByKey = (key: string) => [...prices.values()].find((p) => p.active && p.lookupKey === key);
 
   function subscriptionRecord(sub: MemorySubscription): SubscriptionRecord {
-    return { id: sub.id, status: sub.status, trialEnd: sub.trialEnd, firstItem: { amount: sub.amount, interval: sub.interval }, site: true };
+    return { id: sub.id, status: sub.status, trialEnd: sub.trialEnd, firstItem: { amount: sub.amount, interval: sub.interval }, site: true, startDate: sub.startDate };
   }
   function checkoutRecord(c: MemoryCheckout, expanded: boolean): CheckoutRecord {
     const customer = c.customer && !customers.get(c.customer)?.deleted ? c.customer : undefined;
@@ -167,6 +172,7 @@ export function createMemoryBilling(options: { now?: () => number; searchLagSeco
       name: c.name,
       subscriptionId: c.subscription,
       subscription: expanded && sub ? subscriptionRecord(sub) : undefined,
+      wallName: c.wallName,
       // Without the charge read (checkoutMarks), nothing says the money went back.
       moneyReturned: expanded && c.moneyReturned,
     };
@@ -343,7 +349,7 @@ export function createMemoryBilling(options: { now?: () => number; searchLagSeco
         async customer(id) {
           const c = customers.get(id);
           if (!c) throw missing('customer');
-          return c.deleted ? { deleted: true, email: undefined, metadata: {} } : { deleted: false, email: c.email, metadata: { ...c.metadata } };
+          return c.deleted ? { deleted: true, email: undefined, name: undefined, metadata: {} } : { deleted: false, email: c.email, name: undefined, metadata: { ...c.metadata } };
         },
         async setCustomerMetadata(id, metadata) {
           const c = liveCustomer(id);
@@ -392,6 +398,18 @@ export function createMemoryBilling(options: { now?: () => number; searchLagSeco
           const fans = new Set([...subscriptions.values()].filter((s) => s.status === 'active' || s.status === 'trialing').map((s) => s.customer));
           return { fans: fans.size, atLeast: false };
         },
+        async supporterWall() {
+          const seen = new Set<string>();
+          const entries: { tier: string; name: string }[] = [];
+          for (const sub of subscriptions.values()) {
+            const c = customers.get(sub.customer);
+            if ((sub.status !== 'active' && sub.status !== 'trialing') || !c || c.deleted || seen.has(c.id)) continue;
+            seen.add(c.id);
+            const name = cleanWallName(c.metadata[WALL_METADATA]);
+            if (name) entries.push({ tier: sub.tier, name });
+          }
+          return { entries, atLeast: false };
+        },
         async portalConfiguration(siteOrigin) {
           const marked = portals.filter((p) => p.active && p.metadata[PORTAL_METADATA_KEY]);
           return (marked.find((p) => p.metadata[PORTAL_METADATA_KEY] === siteOrigin) ?? marked[0])?.id;
@@ -425,6 +443,7 @@ export function createMemoryBilling(options: { now?: () => number; searchLagSeco
         status: fields.status ?? 'active',
         metadata: { truefans_tier: tier, ...fields.metadata },
         trialEnd: fields.trialEnd,
+        startDate: now(),
         periodEnd: now() + (interval === 'month' ? 30 : 365) * 86400,
         cancelAt: fields.cancelAt,
         endedAt: undefined,

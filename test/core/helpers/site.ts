@@ -72,6 +72,12 @@ export interface FixtureOptions {
   tax?: 'automatic';
   /** A terms page at /terms/, as content/pages/terms.md builds it. */
   terms?: boolean;
+  /** site.yaml `anniversary`: the thank-you on each anniversary of joining. */
+  anniversary?: string;
+  /** site.yaml `show_fans: true`: the live fan meter is public. */
+  showFans?: boolean;
+  /** site.yaml `supporter_wall: true`. */
+  supporterWall?: boolean;
 }
 
 /**
@@ -103,7 +109,7 @@ export async function buildFixture(options: FixtureOptions = {}): Promise<Fixtur
     version: 1,
     kid: keyring.kid,
     builtAt: '2026-11-20T10:00:00.000Z',
-    site: { title: 'Mira Lune', url: 'https://mira.example', author: 'Mira Lune', language: 'en', currency: 'usd', thankYou: 'Thank you, truly. You make the next record possible.', fanGoal: 100, ...(options.tax ? { tax: options.tax, taxPrices: 'inclusive' as const } : {}), ...(options.terms ? { terms: '/terms/' } : {}) },
+    site: { title: 'Mira Lune', url: 'https://mira.example', author: 'Mira Lune', language: 'en', currency: 'usd', thankYou: 'Thank you, truly. You make the next record possible.', fanGoal: 100, ...(options.tax ? { tax: options.tax, taxPrices: 'inclusive' as const } : {}), ...(options.terms ? { terms: '/terms/' } : {}), ...(options.anniversary ? { anniversary: options.anniversary } : {}), ...(options.showFans ? { showFans: true } : {}), ...(options.supporterWall ? { supporterWall: true } : {}) },
     tiers: [
       { id: 'supporter', name: 'Supporter', monthly: 500, yearly: 5000 },
       { id: 'patron', name: 'Patron', monthly: 1500, yearly: 15000, trialDays: 7 },

@@ -137,6 +137,30 @@ describe('lists', () => {
     expect((await stripe.customers.list({ limit: 100 }).autoPagingToArray({ limit: 1000 })).map((each) => each.id)).toEqual(newestFirst);
   });
 
+  it('pages a filtered list past deleted objects, reading only as far as each page needs; a deleted cursor is resource_missing', async () => {
+    const created: { id: string; email: string }[] = [];
+    for (let i = 0; i < 12; i++) {
+      const email = i % 2 ? 'odd@example.com' : 'even@example.com';
+      created.push({ id: (await stripe.customers.create({ email })).id, email });
+    }
+    const gone = created[6]!.id;
+    await stripe.customers.del(gone);
+    const evens = created.filter((c) => c.email === 'even@example.com' && c.id !== gone).map((c) => c.id).reverse();
+    const pages: string[][] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await stripe.customers.list({ email: 'even@example.com', limit: 2, ...(after ? { starting_after: after } : {}) });
+      pages.push(page.data.map((c) => c.id));
+      if (!page.has_more) break;
+      after = page.data.at(-1)!.id;
+    }
+    expect(pages).toEqual([evens.slice(0, 2), evens.slice(2, 4), evens.slice(4)]);
+    const back = await stripe.customers.list({ email: 'even@example.com', limit: 2, ending_before: evens[4]! });
+    expect(back.data.map((c) => c.id)).toEqual(evens.slice(2, 4));
+    expect(back.has_more).toBe(true);
+    await expect(stripe.customers.list({ limit: 2, starting_after: gone })).rejects.toMatchObject({ code: 'resource_missing', param: 'starting_after' });
+  });
+
   it('expands along lists and nested paths', async () => {
     const { month } = await makeTier(stripe);
     const session = await stripe.checkout.sessions.create({ mode: 'subscription', line_items: [{ price: month.id, quantity: 1 }], success_url: 'https://fan.example/ok' });

@@ -8,7 +8,7 @@ import type { StripeObject } from '../state.ts';
 import { html, markdownText, notFound, page, redirect, type Html } from './html.ts';
 
 interface FormState {
-  values: Partial<Record<'email' | 'name' | 'card_expiry' | 'amount' | 'promotion_code', string>>;
+  values: Partial<Record<'email' | 'name' | 'card_expiry' | 'amount' | 'promotion_code' | `custom_${string}`, string>>;
   error?: { field: string; message: string } | undefined;
   promoError?: string | undefined;
 }
@@ -96,6 +96,16 @@ function customText(session: StripeObject, key: 'submit' | 'after_submit'): Html
   return message ? html`<p class="hint custom-text" data-custom-text="${key}">${markdownText(message)}</p>` : '';
 }
 
+/** The session's custom text fields (custom_fields), each labelled as Stripe's page does, "(optional)" when it is. */
+function customFields(session: StripeObject, state: FormState): Html | string {
+  const fields = (session.custom_fields ?? []) as { key: string; label: { custom: string }; optional: boolean; text: { maximum_length: number | null; default_value: string | null } }[];
+  if (!fields.length) return '';
+  return html`${fields.map(
+    (f) => html`<label for="custom_${f.key}">${f.label.custom}${f.optional ? html` <span class="hint">(optional)</span>` : ''}</label>
+    <input type="text" id="custom_${f.key}" name="custom_${f.key}"${f.text.maximum_length ? html` maxlength="${String(f.text.maximum_length)}"` : ''}${f.optional ? '' : ' required'} value="${state.values[`custom_${f.key}`] ?? f.text.default_value ?? ''}"${invalid(state, `custom_${f.key}`)}>`,
+  )}`;
+}
+
 function paymentForm(engine: Engine, session: StripeObject, state: FormState): Html {
   const customerId = session.customer as string | null;
   const customer = customerId ? engine.store.get('customer', customerId) : undefined;
@@ -142,6 +152,7 @@ function paymentForm(engine: Engine, session: StripeObject, state: FormState): H
     </fieldset>
     <label for="name">Name on card</label>
     <input type="text" id="name" name="name" autocomplete="cc-name" value="${state.values.name ?? (customer?.name as string | null) ?? ''}">
+    ${customFields(session, state)}
     ${customText(session, 'submit')}
     <button type="submit" class="wide">${label}</button>
     ${customText(session, 'after_submit')}
@@ -206,6 +217,7 @@ export async function handleCheckoutPage(engine: Engine, request: Request, id: s
     cvc: field(form, 'card_cvc'),
     amount: form.has('amount') ? field(form, 'amount') : undefined,
     iban: action === 'bank' ? field(form, 'iban') : undefined,
+    customFields: Object.fromEntries([...form.keys()].filter((k) => k.startsWith('custom_')).map((k) => [k.slice('custom_'.length), field(form, k)])),
   };
   const result = completeSession(engine, session, input);
   if (result.ok) {
@@ -215,7 +227,7 @@ export async function handleCheckoutPage(engine: Engine, request: Request, id: s
   return renderCheckout(
     engine,
     session,
-    { values: { email: input.email, name: input.name, card_expiry: input.expiry, amount: input.amount }, error: { field: result.field, message: result.message } },
+    { values: { email: input.email, name: input.name, card_expiry: input.expiry, amount: input.amount, ...Object.fromEntries(Object.entries(input.customFields ?? {}).map(([k, v]) => [`custom_${k}`, v])) }, error: { field: result.field, message: result.message } },
     result.status,
   );
 }

@@ -2,7 +2,7 @@
 import { invalidParam, invalidRequest } from '../errors.ts';
 import type { Engine } from '../engine.ts';
 import { allowOnly, bool, int, mergeMetadata, obj, oneOf, requiredStr, str, strings, has, type Params } from '../form.ts';
-import { paginate } from '../list.ts';
+import { listPage } from '../list.ts';
 import { route, type Route } from '../routes.ts';
 import { priceShape, productShape, type CustomUnitAmount, type RecurringInput } from '../shapes.ts';
 import type { StripeObject } from '../state.ts';
@@ -175,10 +175,7 @@ export const catalogRoutes: Route[] = [
     allowOnly(params, ['active', 'ids', 'limit', 'starting_after', 'ending_before', 'created', 'shippable', 'url', 'type']);
     const active = bool(params, 'active');
     const only = strings(params, 'ids');
-    const all = engine.store.all('product').filter(
-      (product) => (active === undefined || product.active === active) && (!only || only.includes(product.id)),
-    );
-    return paginate(all, params, path, 'product');
+    return listPage(engine.store, 'product', (product) => (active === undefined || product.active === active) && (!only || only.includes(product.id)), params, path, 'product');
   }),
   route('POST', '/v1/prices', ({ engine, params }) => {
     allowOnly(params, PRICE_CREATE);
@@ -219,15 +216,12 @@ export const catalogRoutes: Route[] = [
     if (lookupKeys && lookupKeys.length > 10) {
       throw invalidParam('lookup_keys', 'You may only specify up to 10 lookup keys.', 'parameter_invalid_array');
     }
-    const all = engine.store.all('price').filter(
-      (price) =>
+    return listPage(engine.store, 'price', (price) =>
         (active === undefined || price.active === active) &&
         (!lookupKeys || (price.lookup_key !== null && lookupKeys.includes(String(price.lookup_key)))) &&
         (!product || price.product === product) &&
         (!currency || price.currency === currency.toLowerCase()) &&
         (!type || price.type === type) &&
-        (!interval || (price.recurring as { interval?: string } | null)?.interval === interval),
-    );
-    return paginate(all, params, path, 'price');
+        (!interval || (price.recurring as { interval?: string } | null)?.interval === interval), params, path, 'price');
   }),
 ];

@@ -6,7 +6,7 @@ import type { Engine } from '../engine.ts';
 import { invalidParam, invalidRequest } from '../errors.ts';
 import { allowOnly, int, mergeMetadata, oneOf, str } from '../form.ts';
 import { formatMinor } from '../money.ts';
-import { paginate } from '../list.ts';
+import { listPage } from '../list.ts';
 import { route, type Route } from '../routes.ts';
 import { chargeShape, disputeShape, refundShape } from '../shapes.ts';
 import type { StripeObject } from '../state.ts';
@@ -87,13 +87,19 @@ export const chargeRoutes: Route[] = [
     const reason = oneOf(params, 'reason', ['duplicate', 'fraudulent', 'requested_by_customer'] as const) ?? null;
     return refund(engine, charge, int(params, 'amount'), reason, mergeMetadata({}, params));
   }),
+  // Listed by `npm run fans` (src/fans/read.ts), which reads every refund to net revenue.
+  route('GET', '/v1/refunds', ({ engine, params, path }) => {
+    allowOnly(params, ['charge', 'payment_intent', 'limit', 'starting_after', 'ending_before', 'created']);
+    const charge = str(params, 'charge');
+    const intent = str(params, 'payment_intent');
+    return listPage(engine.store, 'refund', (r) => (!charge || r.charge === charge) && (!intent || r.payment_intent === intent), params, path, 'refund');
+  }),
   route('GET', '/v1/charges/:id', ({ engine, ids }) => engine.store.require('charge', ids[0] ?? '')),
   route('GET', '/v1/disputes/:id', ({ engine, ids }) => engine.store.require('dispute', ids[0] ?? '')),
   route('GET', '/v1/disputes', ({ engine, params, path }) => {
     allowOnly(params, ['charge', 'payment_intent', 'limit', 'starting_after', 'ending_before', 'created']);
     const charge = str(params, 'charge');
     const intent = str(params, 'payment_intent');
-    const all = engine.store.all('dispute').filter((d) => (!charge || d.charge === charge) && (!intent || d.payment_intent === intent));
-    return paginate(all, params, path, 'dispute');
+    return listPage(engine.store, 'dispute', (d) => (!charge || d.charge === charge) && (!intent || d.payment_intent === intent), params, path, 'dispute');
   }),
 ];

@@ -6,7 +6,7 @@ import type { Engine } from '../engine.ts';
 import { invalidParam, invalidRequest, missingParam } from '../errors.ts';
 import { allowOnly, arr, bool, int, mergeMetadata, obj, oneOf, paramName, str, type Params } from '../form.ts';
 import { newId } from '../ids.ts';
-import { paginate } from '../list.ts';
+import { listPage, paginate } from '../list.ts';
 import { formatMinor, parseMoney } from '../money.ts';
 import { minimumCharge } from '../../../src/core/money.ts';
 import { MINIMUM_CHARGE } from '../money.ts';
@@ -74,6 +74,74 @@ function readConsentAndText(params: Params): { consent: Record<string, string> |
     text[key] = { message };
   }
   return { consent: consent ? { ...(promotions ? { promotions } : {}), ...(terms ? { terms_of_service: terms } : {}) } : null, text };
+}
+
+// custom_fields (SessionCreateParams.CustomField in stripe's types): "Up to 3 fields are supported"; a key
+// "unique to this field, alphanumeric, and up to 200 characters"; a custom label; `optional` defaults to false.
+// The stand-in draws text fields only and refuses dropdown and numeric ones rather than show them wrongly.
+// Stripe's text fields take a length between 1 and 255 characters (Checkout's custom fields docs).
+const TEXT_FIELD_MAX = 255;
+
+function readCustomFields(params: Params): StripeObject['custom_fields'] {
+  const raw = arr(params, 'custom_fields');
+  if (!raw) return [];
+  if (raw.length > 3) throw invalidParam('custom_fields', 'Invalid array: at most 3 custom fields are supported.', 'parameter_invalid_array');
+  const keys = new Set<string>();
+  return raw.map((_, index) => {
+    const at = (...rest: string[]) => ['custom_fields', String(index), ...rest];
+    const field = obj(params, at());
+    if (!field) throw missingParam(paramName(at()));
+    allowOnly(field, ['key', 'label', 'type', 'optional', 'text', 'dropdown', 'numeric'], at());
+    const key = str(params, at('key'));
+    if (!key) throw missingParam(paramName(at('key')));
+    if (!/^[A-Za-z0-9]{1,200}$/.test(key)) throw invalidParam(paramName(at('key')), 'Custom field keys must be alphanumeric and at most 200 characters.', 'parameter_invalid_string');
+    if (keys.has(key)) throw invalidParam(paramName(at('key')), `Custom field keys must be unique; "${key}" is used twice.`, 'parameter_invalid_string');
+    keys.add(key);
+    const type = oneOf(params, at('type'), ['dropdown', 'numeric', 'text'] as const);
+    if (!type) throw missingParam(paramName(at('type')));
+    if (type !== 'text') throw invalidParam(paramName(at('type')), 'The local Stripe stand-in supports custom fields of type text only.', 'parameter_invalid_string');
+    if (oneOf(params, at('label', 'type'), ['custom'] as const) !== 'custom') throw missingParam(paramName(at('label', 'type')));
+    const label = str(params, at('label', 'custom'));
+    if (!label) throw missingParam(paramName(at('label', 'custom')));
+    if (label.length > 100) throw invalidParam(paramName(at('label', 'custom')), 'Invalid string: must be at most 100 characters', 'parameter_invalid_string');
+    const text = obj(params, at('text'));
+    if (text) allowOnly(text, ['minimum_length', 'maximum_length', 'default_value'], at('text'));
+    const minimum = int(params, at('text', 'minimum_length')) ?? null;
+    const maximum = int(params, at('text', 'maximum_length')) ?? null;
+    for (const [name, value] of [['minimum_length', minimum], ['maximum_length', maximum]] as const) {
+      if (value !== null && (value < 1 || value > TEXT_FIELD_MAX)) {
+        throw invalidParam(paramName(at('text', name)), `This value must be greater than or equal to 1 and less than or equal to ${TEXT_FIELD_MAX}.`, 'parameter_invalid_integer');
+      }
+    }
+    if (minimum !== null && maximum !== null && minimum > maximum) {
+      throw invalidParam(paramName(at('text', 'minimum_length')), 'The minimum length must be less than or equal to the maximum length.', 'parameter_invalid_integer');
+    }
+    return {
+      key,
+      label: { custom: label, type: 'custom' },
+      optional: bool(params, at('optional')) ?? false,
+      type: 'text',
+      text: { default_value: str(params, at('text', 'default_value')) || null, maximum_length: maximum, minimum_length: minimum, value: null },
+    };
+  });
+}
+
+/** A text field as the fan filled it in: an error for the page, or the values to store (empty is null). */
+export function fillCustomFields(session: StripeObject, values: Record<string, string>): { ok: true; fields: unknown[] } | { ok: false; field: string; message: string } {
+  const fields = (session.custom_fields ?? []) as { key: string; label: { custom: string }; optional: boolean; text: { minimum_length: number | null; maximum_length: number | null; value: string | null } }[];
+  const filled = [];
+  for (const field of fields) {
+    const value = (values[field.key] ?? '').trim();
+    if (!value && !field.optional) return { ok: false, field: `custom_${field.key}`, message: `${field.label.custom} is required.` };
+    if (value && field.text.minimum_length !== null && value.length < field.text.minimum_length) {
+      return { ok: false, field: `custom_${field.key}`, message: `${field.label.custom} must be at least ${field.text.minimum_length} characters.` };
+    }
+    if (value && value.length > (field.text.maximum_length ?? TEXT_FIELD_MAX)) {
+      return { ok: false, field: `custom_${field.key}`, message: `${field.label.custom} must be at most ${field.text.maximum_length ?? TEXT_FIELD_MAX} characters.` };
+    }
+    filled.push({ ...field, text: { ...field.text, value: value || null } });
+  }
+  return { ok: true, fields: filled };
 }
 
 interface Line {
@@ -216,6 +284,7 @@ export function createSession(engine: Engine, params: Params): StripeObject {
     }
   }
   const { consent, text: customText } = readConsentAndText(params);
+  const customFields = readCustomFields(params);
   const successUrl = checkUrl(str(params, 'success_url'), 'success_url');
   const cancelUrl = checkUrl(str(params, 'cancel_url'), 'cancel_url');
   const lines = readLines(engine, params, mode);
@@ -252,6 +321,7 @@ export function createSession(engine: Engine, params: Params): StripeObject {
     submitType: str(params, 'submit_type') || null,
   });
   session.custom_text = customText;
+  session.custom_fields = customFields;
   if (consent) session.consent_collection = { payment_method_reuse_agreement: null, promotions: consent.promotions ?? 'none', terms_of_service: consent.terms_of_service ?? 'none' };
   engine.store.data.sessionItems[id] = lines.map(({ price, quantity }) => {
     const product = engine.store.get('product', String(price.product));
@@ -322,6 +392,8 @@ export interface PaymentForm {
   amount?: string | undefined;
   /** A bank debit instead of a card: one of Stripe's test IBANs (settlements.ts). */
   iban?: string | undefined;
+  /** What the fan typed in the session's custom fields, by key. */
+  customFields?: Record<string, string> | undefined;
 }
 
 export type CompleteResult =
@@ -366,6 +438,9 @@ export function completeSession(engine: Engine, session: StripeObject, form: Pay
   if (check.card.outcome.decline) {
     return { ok: false, field: 'card_number', message: check.card.outcome.decline.message, status: 402 };
   }
+  const custom = fillCustomFields(session, form.customFields ?? {});
+  if (!custom.ok) return { ok: false, field: custom.field, message: custom.message, status: 400 };
+  session.custom_fields = custom.fields;
   recomputeAmounts(engine, session);
   const name = form.name.trim() || null;
   // Stripe (SessionCreateParams.customer): "If blank for Checkout Sessions in `subscription` mode or with
@@ -506,15 +581,12 @@ export const checkoutRoutes: Route[] = [
     const subscription = str(params, 'subscription');
     const paymentIntent = str(params, 'payment_intent');
     const email = str(params, ['customer_details', 'email']);
-    const all = engine.store.all('checkout.session').filter(
-      (session) =>
+    return listPage(engine.store, 'checkout.session', (session) =>
         (!customer || session.customer === customer) &&
         (!status || session.status === status) &&
         (!subscription || session.subscription === subscription) &&
         (!paymentIntent || session.payment_intent === paymentIntent) &&
-        (!email || (session.customer_details as { email?: string } | null)?.email === email),
-    );
-    return paginate(all, params, path, 'checkout.session');
+        (!email || (session.customer_details as { email?: string } | null)?.email === email), params, path, 'checkout.session');
   }),
 ];
 

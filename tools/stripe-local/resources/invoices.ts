@@ -1,7 +1,7 @@
 // /v1/invoices: the clock makes them at each renewal; the product lists them (a fan pays an open one on
 // its hosted page, pages/invoice.ts).
 import { allowOnly, oneOf, str } from '../form.ts';
-import { paginate } from '../list.ts';
+import { listPage } from '../list.ts';
 import { route, type Route } from '../routes.ts';
 
 export const invoiceRoutes: Route[] = [
@@ -12,14 +12,13 @@ export const invoiceRoutes: Route[] = [
     if (customer) engine.store.require('customer', customer, 'customer');
     const subscription = str(params, 'subscription');
     const status = oneOf(params, 'status', ['draft', 'open', 'paid', 'uncollectible', 'void'] as const);
-    const all = engine.store.all('invoice').filter((invoice) => {
+    return listPage(engine.store, 'invoice', (invoice) => {
       const parent = invoice.parent as { subscription_details?: { subscription?: string } } | null;
       return (
         (!customer || invoice.customer === customer) &&
         (!subscription || parent?.subscription_details?.subscription === subscription) &&
         (!status || invoice.status === status)
       );
-    });
-    return paginate(all, params, path, 'invoice');
+    }, params, path, 'invoice');
   }),
 ];

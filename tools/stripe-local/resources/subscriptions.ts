@@ -4,7 +4,7 @@ import { cancelSubscription, itemsOf, periodEnd, setCancelAtPeriodEnd, startSubs
 import type { Engine } from '../engine.ts';
 import { invalidParam, invalidRequest, missingParam } from '../errors.ts';
 import { allowOnly, arr, bool, has, int, mergeMetadata, oneOf, paramName, requiredStr, str, type Params } from '../form.ts';
-import { paginate } from '../list.ts';
+import { listPage } from '../list.ts';
 import { route, type Route } from '../routes.ts';
 import type { StripeObject } from '../state.ts';
 
@@ -148,7 +148,7 @@ export const subscriptionRoutes: Route[] = [
     if (customer) engine.store.require('customer', customer, 'customer');
     const price = str(params, 'price') || str(params, 'plan');
     const status = oneOf(params, 'status', STATUSES);
-    const all = engine.store.all('subscription').filter((subscription) => {
+    return listPage(engine.store, 'subscription', (subscription) => {
       const state = String(subscription.status);
       const statusMatches =
         status === 'all' ||
@@ -160,8 +160,7 @@ export const subscriptionRoutes: Route[] = [
         (!customer || subscription.customer === customer) &&
         (!price || itemsOf(subscription).some((item) => item.price === price))
       );
-    });
-    return paginate(all, params, path, 'subscription');
+    }, params, path, 'subscription');
   }),
   route('POST', '/v1/subscriptions', ({ engine, params }) => create(engine, params)),
   route('GET', '/v1/subscriptions/:id', ({ engine, ids }) => engine.store.require('subscription', ids[0] ?? '')),
