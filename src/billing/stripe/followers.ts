@@ -7,17 +7,22 @@ import { FOLLOWED_AT_KEY, FOLLOWER_KEY, isFollower, POST_EMAILS_KEY, postEmailsO
 import { customersByEmail, EMAIL_KEY, normalEmail } from './fans.ts';
 
 
-/** The metadata that makes `customer` a follower with post emails on; empty when it already is one. */
-export function followerMarks(metadata: Record<string, string>, email: string, followedAt: number, extra: Record<string, string> = {}): Record<string, string> {
+/**
+ * The metadata that makes a customer a follower; empty when it already is one. `reopen` (a fresh double
+ * opt-in) also turns post emails back on; an import never does, so it cannot undo an unsubscribe.
+ */
+export function followerMarks(metadata: Record<string, string>, email: string, followedAt: number, options: { reopen: boolean; extra?: Record<string, string> }): Record<string, string> {
   const marks: Record<string, string> = {};
-  if (!isFollower(metadata)) marks[FOLLOWER_KEY] = 'yes';
+  if (!isFollower(metadata)) {
+    marks[FOLLOWER_KEY] = 'yes';
+    for (const [key, value] of Object.entries(options.extra ?? {})) if (metadata[key] !== value) marks[key] = value;
+  }
   // The first confirmation's time is kept: it is when they started following.
   if (!metadata[FOLLOWED_AT_KEY]) marks[FOLLOWED_AT_KEY] = String(followedAt);
   if (metadata[EMAIL_KEY] !== email) marks[EMAIL_KEY] = email;
   // Stripe deletes a metadata key sent with an empty value (docs.stripe.com/metadata: "unset individual keys
   // by posting an empty value"), which is how post emails go back on.
-  if (!postEmailsOn(metadata)) marks[POST_EMAILS_KEY] = '';
-  for (const [key, value] of Object.entries(extra)) if (metadata[key] !== value) marks[key] = value;
+  if (options.reopen && !postEmailsOn(metadata)) marks[POST_EMAILS_KEY] = '';
   return marks;
 }
 
@@ -45,33 +50,48 @@ function isIdempotencyConflict(error: unknown): boolean {
   return e?.type === 'StripeIdempotencyError' || e?.rawType === 'idempotency_error' || e?.statusCode === 409;
 }
 
-export async function follow(stripe: Stripe, email: string, nowMs: number, log: (line: string) => void, extra: Record<string, string> = {}): Promise<{ created: boolean }> {
-  const wanted = normalEmail(email);
-  const now = Math.floor(nowMs / 1000);
-  const mark = async (customers: Stripe.Customer[]) => {
-    for (const c of customers) {
-      const marks = followerMarks(c.metadata ?? {}, wanted, now, extra);
-      if (Object.keys(marks).length) await stripe.customers.update(c.id, { metadata: marks });
+/** Marks each customer as a follower of `email` (lower case); returns how many it changed. */
+export async function markFollowers(stripe: Stripe, customers: readonly Stripe.Customer[], email: string, nowMs: number, options: { reopen: boolean; extra?: Record<string, string> }): Promise<number> {
+  let changed = 0;
+  for (const c of customers) {
+    const marks = followerMarks(c.metadata ?? {}, email, Math.floor(nowMs / 1000), options);
+    if (Object.keys(marks).length) {
+      await stripe.customers.update(c.id, { metadata: marks });
+      changed += 1;
     }
-  };
-  const existing = await customersByEmail(stripe, wanted, log);
-  if (existing.length) {
-    await mark(existing);
-    return { created: false };
   }
+  return changed;
+}
+
+/**
+ * Creates the follower customer of an email nobody has yet, under the email's idempotency key. When a racer
+ * holds the key (or used it with other parameters), its customer is marked instead: `created` is false.
+ */
+export async function createFollower(stripe: Stripe, email: string, nowMs: number, options: { reopen: boolean; extra?: Record<string, string> }): Promise<{ created: boolean }> {
+  const wanted = normalEmail(email);
   try {
     await stripe.customers.create(
-      { email: wanted, metadata: { [EMAIL_KEY]: wanted, [FOLLOWER_KEY]: 'yes', [FOLLOWED_AT_KEY]: String(now), ...extra } },
+      { email: wanted, metadata: { [EMAIL_KEY]: wanted, [FOLLOWER_KEY]: 'yes', [FOLLOWED_AT_KEY]: String(Math.floor(nowMs / 1000)), ...options.extra } },
       { idempotencyKey: await followIdempotencyKey(wanted) },
     );
     return { created: true };
   } catch (error) {
     if (!isIdempotencyConflict(error)) throw error;
     // `list({ email })` is read straight from Stripe's records (no search lag), so the racer's customer is there.
-    const made = (await stripe.customers.list({ email: wanted, limit: 100 })).data;
-    await mark(made);
+    await markFollowers(stripe, (await stripe.customers.list({ email: wanted, limit: 100 })).data, wanted, nowMs, options);
     return { created: false };
   }
+}
+
+/** A confirmed follow (double opt-in): every customer of the email is marked, or one is made. */
+export async function follow(stripe: Stripe, email: string, nowMs: number, log: (line: string) => void): Promise<{ created: boolean }> {
+  const wanted = normalEmail(email);
+  const existing = await customersByEmail(stripe, wanted, log);
+  if (existing.length) {
+    await markFollowers(stripe, existing, wanted, nowMs, { reopen: true });
+    return { created: false };
+  }
+  return createFollower(stripe, wanted, nowMs, { reopen: true });
 }
 
 async function setOn(stripe: Stripe, customer: Stripe.Customer, on: boolean): Promise<void> {

@@ -14,7 +14,7 @@ import { confirmFollowView, followCheckEmailView, followedView, problemView } fr
 import { limit, mailboxAllows } from '../rate-limit.ts';
 import { FOLLOW_LINK_SECONDS, signFollowLink, verifyFollowLink } from '../tokens/follow.ts';
 import { ROUTES } from '../paths.ts';
-import { EMAIL } from './signin.ts';
+import { EMAIL_ADDRESS as EMAIL } from '../email/address.ts';
 
 const NO_REFERRER = { 'referrer-policy': 'no-referrer' };
 /** With a store: at most this many confirmation emails per address per two days. */

@@ -22,9 +22,9 @@ import { claim, release } from '../claims.ts';
 import { limit, mailboxAllows } from '../rate-limit.ts';
 import { MAGIC_LINK_SECONDS, signMagicLink, verifyMagicLink } from '../tokens/magic-link.ts';
 import { ROUTES } from '../paths.ts';
+import { EMAIL_ADDRESS as EMAIL } from '../email/address.ts';
 
 const NO_REFERRER = { 'referrer-policy': 'no-referrer' };
-export const EMAIL = /^[^\s@<>",;:]{1,64}@[^\s@<>",;:]{1,255}\.[^\s@<>",;:]{2,}$/;
 /** With a store: at most this many links per address per 15 minutes. */
 const LINKS_PER_WINDOW = 5;
 
