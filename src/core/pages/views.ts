@@ -69,7 +69,7 @@ export function checkEmailView(): View {
   return {
     title: 'Check your email',
     main: section(`<h1>Check your email</h1>
-<p>If that address belongs to a member, a sign-in link is on its way. It works once, for the next 15 minutes.</p>
+<p>If that address belongs to a member or a follower, a sign-in link is on its way. It works once, for the next 15 minutes.</p>
 <p>Nothing arrived? Check your spam folder, or make sure you used the email you paid with.</p>`),
   };
 }

@@ -46,8 +46,8 @@ export async function signInAnswer(ctx: Ctx, returnTo: string, message: string |
 
 /**
  * Mails a link when any customer with this email (in any letter case) holds something or follows; silent
- * about whether one does. Capped: one search page and two list pages of 100 customers, then what the newest 20 hold
- * (src/billing/stripe/fans.ts MAX_CUSTOMERS).
+ * about whether one does. Capped: one search page and two list pages of 100 customers, then what the
+ * newest 20 hold (src/billing/stripe/fans.ts MAX_CUSTOMERS).
  */
 async function sendLink(ctx: Ctx, email: string, typed: string, returnTo: string): Promise<void> {
   const { app } = ctx;
