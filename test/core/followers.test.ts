@@ -173,6 +173,20 @@ describe('unsubscribing', () => {
   });
 });
 
+describe('unsubscribing, as mail providers post it', () => {
+  it('accepts the one-click POST as multipart/form-data too (RFC 8058 allows either encoding)', async () => {
+    await askToFollow('multipart@example.com');
+    const { handle } = world.handler();
+    await handle(form('/_truefans/follow/confirm', { token: tokenOf(followLink('multipart@example.com')) }));
+    const url = unsubscribeUrl('https://mira.example', await signUnsubscribeToken(await createKeyring(SECRET), 'multipart@example.com', world.standIn.clock.now()));
+    const body = new FormData();
+    body.set('List-Unsubscribe', 'One-Click');
+    const response = await handle(request(url, { method: 'POST', origin: null, body }));
+    expect(response.status).toBe(200);
+    expect((await customersOf('multipart@example.com'))[0]!.metadata.truefans_post_emails).toBe('off');
+  });
+});
+
 describe('the account page\'s switch', () => {
   it('a signed-in member sees post emails on, turns them off and on again', async () => {
     const { handle } = world.handler();
