@@ -43,7 +43,7 @@ function parseArgs(args: string[]): { html?: string; csv?: string; wall?: string
 loadDotEnv();
 try {
   const options = parseArgs(process.argv.slice(2));
-  const stripe = stripeFromEnv(process.env, 'fans');
+  const stripe = stripeFromEnv(process.env, 'npm run fans');
   const site = loadSite();
   const data = await readFans(stripe, Math.floor(Date.now() / 1000), stderrProgress());
   const figures = computeFigures(data, site);

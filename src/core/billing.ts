@@ -27,6 +27,8 @@ export interface FanHoldings {
   primary: string | undefined;
   ent: Entitlements;
   holdings: Holding[];
+  /** Some customer with this email follows the site for free (`truefans_follower`). */
+  follower: boolean;
 }
 
 export interface Membership {
@@ -208,6 +210,14 @@ export interface Billing {
   setCustomerMetadata(customer: string, metadata: Record<string, string>): Promise<void>;
   /** Writes the lower-case copy of the customer's email that the lookup searches; a no-op when it is there. */
   rememberEmail(customer: string): Promise<void>;
+  /**
+   * Records a confirmed follower: marks every customer with this email (any letter case) as following and
+   * turns their post emails on, or creates one customer for an unknown email. Idempotent, and two calls at
+   * once for one unknown email make one customer. `created` says whether a customer was made.
+   */
+  follow(email: string, nowMs: number, log: (line: string) => void): Promise<{ created: boolean }>;
+  /** Turns post emails on or off on every customer of an email (found ignoring letter case), or on these customers. */
+  setPostEmails(who: { email: string } | { customers: readonly string[] }, on: boolean, log: (line: string) => void): Promise<void>;
   /** The active price with this lookup key, or undefined. */
   findPrice(lookupKey: string): Promise<PriceRecord | undefined>;
   /** Starts a checkout; the URL to send the fan to (null if the provider gave none). */

@@ -17,6 +17,12 @@ export const ROUTES = {
   plan: '/_truefans/plan',
   planDone: '/_truefans/plan/done',
   feedReset: '/_truefans/feed-reset',
+  follow: '/_truefans/follow',
+  followConfirm: '/_truefans/follow/confirm',
+  /** The link in every post email; its POST is also RFC 8058's one-click unsubscribe. */
+  unsubscribe: '/_truefans/unsubscribe',
+  /** The account page's "post emails on / off" form. */
+  postEmails: '/_truefans/post-emails',
   webhook: '/_truefans/webhook',
   feed: '/_truefans/feed/',
   /** The live "312 of 1,000 true fans" meter, an SVG image (site.yaml `show_fans: true`; else 404). */

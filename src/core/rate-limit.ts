@@ -11,7 +11,7 @@ import { toBase64Url } from './crypto/base64url.ts';
 import { Errors } from './errors.ts';
 import { HttpProblem } from './http/problem.ts';
 
-export type LimitKind = 'checkout' | 'signin' | 'recheck';
+export type LimitKind = 'checkout' | 'signin' | 'follow' | 'follower-write' | 'recheck';
 
 interface Limit {
   /** Per instance: sustained requests per second, and the burst above it. */
@@ -26,6 +26,11 @@ export const LIMITS: Readonly<Record<LimitKind, Limit>> = {
   checkout: { perSecond: 4, burst: 20, perClientPerMinute: 20 },
   // Each request is a customer search and an entitlement read per customer, then perhaps an email.
   signin: { perSecond: 2, burst: 10, perClientPerMinute: 5 },
+  // Each request is one email (a confirmation link); no Stripe call until the link is confirmed.
+  follow: { perSecond: 2, burst: 10, perClientPerMinute: 5 },
+  // Each confirmation, unsubscribe or post-email switch is a customer lookup and a few updates. Mail
+  // providers fetch one-click unsubscribes from a few addresses, so the per-client limit is generous.
+  'follower-write': { perSecond: 4, burst: 20, perClientPerMinute: 60 },
   // A re-check with Stripe on behalf of a private feed or a returning checkout.
   recheck: { perSecond: 5, burst: 25, perClientPerMinute: 60 },
 };
@@ -85,4 +90,20 @@ export async function limit(ctx: Ctx, kind: LimitKind): Promise<void> {
   const count = Number((await app.store.get(key).catch(() => null)) ?? '0');
   if (count >= LIMITS[kind].perClientPerMinute) throw tooMany(60 - Math.floor((now % 60_000) / 1000));
   await ctx.background(app.store.put(key, String(count + 1), { ttlSeconds: 120 }));
+}
+
+/**
+ * With a store: counts an email to one address and says whether it may go (at most `max` per window), so
+ * nobody can flood a stranger's mailbox through the site. The key holds a hash, never the address. Without
+ * a store only the limits above hold.
+ */
+export async function mailboxAllows(ctx: Ctx, kind: string, email: string, max: number, windowSeconds: number): Promise<boolean> {
+  const { store } = ctx.app;
+  if (!store) return true;
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(email)));
+  const key = `tf:${kind}:${toBase64Url(digest)}`;
+  const count = Number((await store.get(key)) ?? '0');
+  if (count >= max) return false;
+  await store.put(key, String(count + 1), { ttlSeconds: windowSeconds });
+  return true;
 }

@@ -10,7 +10,9 @@ import { completeCheckout, startCheckout } from './routes/checkout.ts';
 import { serveFanMeter } from './routes/fan-meter.ts';
 import { serveFeed } from './routes/feed.ts';
 import { saveWallName, serveSupporters } from './routes/supporters.ts';
+import { confirmFollow, requestFollow, showFollowConfirm } from './routes/follow.ts';
 import { changePlan, planChanged } from './routes/plan.ts';
+import { showUnsubscribe, switchPostEmails, unsubscribe } from './routes/post-emails.ts';
 import { confirmSignIn, requestSignIn, showConfirm, signInPage } from './routes/signin.ts';
 import { receiveWebhook } from './routes/webhook.ts';
 
@@ -19,7 +21,7 @@ export type RouteFn = (ctx: Ctx) => Promise<Response> | Response;
 export interface Route {
   GET?: RouteFn;
   POST?: RouteFn;
-  /** State-changing POSTs check Origin; the webhook is signed instead. */
+  /** State-changing POSTs check Origin; the webhook is signed instead, and the unsubscribe link carries a token. */
   checkOrigin?: boolean;
 }
 
@@ -34,6 +36,11 @@ const EXACT: Record<string, Route> = {
   [ROUTES.plan]: { POST: changePlan, checkOrigin: true },
   [ROUTES.planDone]: { GET: planChanged },
   [ROUTES.feedReset]: { POST: resetFeed, checkOrigin: true },
+  [ROUTES.follow]: { POST: requestFollow, checkOrigin: true },
+  [ROUTES.followConfirm]: { GET: showFollowConfirm, POST: confirmFollow, checkOrigin: true },
+  // Authenticated by its token alone: RFC 8058's one-click POST comes from the mail provider, not the site.
+  [ROUTES.unsubscribe]: { GET: showUnsubscribe, POST: unsubscribe },
+  [ROUTES.postEmails]: { POST: switchPostEmails, checkOrigin: true },
   [ROUTES.webhook]: { POST: receiveWebhook },
   [ROUTES.fanMeter]: { GET: serveFanMeter },
   [ROUTES.wall]: { POST: saveWallName, checkOrigin: true },

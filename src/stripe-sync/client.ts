@@ -4,10 +4,10 @@
 import Stripe from 'stripe';
 import { apiBase } from '../core/env.ts';
 
-/** `command` is the npm script the missing-key message tells the creator to run again. */
-export function stripeFromEnv(env: NodeJS.ProcessEnv, command = 'stripe:sync'): Stripe {
+/** `command` is what the missing-key message tells the creator to run again. */
+export function stripeFromEnv(env: NodeJS.ProcessEnv, command = 'npm run stripe:sync'): Stripe {
   const key = env.STRIPE_SECRET_KEY?.trim();
-  if (!key) throw new Error(`STRIPE_SECRET_KEY is not set. Copy your secret key (sk_test_... to try it out) from https://dashboard.stripe.com/apikeys, then run:\n  STRIPE_SECRET_KEY=sk_test_... npm run ${command}`);
+  if (!key) throw new Error(`STRIPE_SECRET_KEY is not set. Copy your secret key (sk_test_... to try it out) from https://dashboard.stripe.com/apikeys, then run:\n  STRIPE_SECRET_KEY=sk_test_... ${command}`);
   let api;
   try {
     api = apiBase(env.STRIPE_API_BASE?.trim() || undefined);

@@ -25,6 +25,9 @@ const samples: { [K in ErrorName]: ParamsOf<(typeof Errors)[K]> } = {
   TokenNoSubject: undefined,
   TokenFromFuture: undefined,
   TokenInvalid: undefined,
+  FollowEmailNotSetUp: undefined,
+  FollowLinkExpired: undefined,
+  UnsubscribeLinkInvalid: undefined,
   SessionClaimsInvalid: undefined,
   LinkClaimsInvalid: undefined,
   LinkTooLongLived: undefined,
@@ -207,6 +210,11 @@ describe('the error catalogue', () => {
         visitor: This site cannot send email yet, so it cannot send you a sign-in link. Please try again later.
         message: a fan asked for a sign-in link, but email is not set up.
         hint: Set EMAIL_PROVIDER (resend, postmark or outbox) and its key; see docs/configuration.md.
+      FollowEmailNotSetUp TF_FOLLOW_EMAIL_NOT_SET_UP 503
+        title: Following by email is not available
+        visitor: This site cannot send email yet, so it cannot send you the link to confirm. Please try again later.
+        message: a reader asked to follow by email, but email is not set up.
+        hint: Set EMAIL_PROVIDER (resend, postmark or outbox) and its key; see docs/configuration.md.
       NotConfigured TF_NOT_CONFIGURED 503 (no log line)
         title: This site is not set up yet
         visitor: Members-only pages, sign-in and checkout are unavailable until the site owner finishes the configuration. Please try again later. (Site owner: the function's log names the setting to fix.)
@@ -287,6 +295,14 @@ describe('the error catalogue', () => {
         title: This sign-in link has expired
         visitor: Sign-in links work once, for 15 minutes. Ask for a new one below.
         message: A sign-in link that is expired, used or not this site's.
+      FollowLinkExpired TF_FOLLOW_LINK_EXPIRED 400 (no log line)
+        title: This link has expired
+        visitor: Links to confirm that you follow work for two days. Enter your email in the form at the end of any post to get a new one.
+        message: A follow confirmation link that is expired, altered or not this site's.
+      UnsubscribeLinkInvalid TF_UNSUBSCRIBE_LINK_INVALID 400 (no log line)
+        title: This unsubscribe link does not work
+        visitor: It may be incomplete or more than a year old. Sign in and turn post emails off on your account page, or reply to any email you got from this site and ask.
+        message: An unsubscribe link that is altered, expired or not this site's.
       FileNotFound TF_FILE_NOT_FOUND 404 (no log line)
         title: Not found
         visitor: There is no such file on this site.

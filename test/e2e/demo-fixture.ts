@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
-import { ROOT, startDemo, type Demo } from '../../src/local/demo.ts';
+import { localSecret, ROOT, startDemo, type Demo } from '../../src/local/demo.ts';
 import type { StandIn } from '../../tools/stripe-local/index.ts';
 import { launchBrowser } from './browser.ts';
 
@@ -31,6 +31,8 @@ function demoEnv(): NodeJS.ProcessEnv {
 
 export interface Fixture {
   demo: Demo;
+  /** The demo's local secret (src/local/demo.ts localSecret), to sign what `npm run send` would (unsubscribe links). */
+  secret: string;
   standIn: StandIn;
   browser: Browser;
   close(): Promise<void>;
@@ -51,6 +53,7 @@ export async function startFixture(): Promise<Fixture> {
   const running = { demo, browser };
   return {
     demo,
+    secret: localSecret(stateDir),
     standIn: demo.standIn!,
     browser,
     async close() {

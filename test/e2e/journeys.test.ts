@@ -6,6 +6,9 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeCheck, describeFindings, isSerious, type AxeFinding } from './axe.ts';
 import { fanIdentity, journey, newFan, RECHECK_SECONDS, startFixture, type Fixture } from './demo-fixture.ts';
+import { client } from '../tools/stripe-local/helpers.ts';
+import { createKeyring } from '../../src/core/crypto/keys.ts';
+import { signUnsubscribeToken, unsubscribeUrl } from '../../src/core/tokens/unsubscribe.ts';
 import {
   CARDS,
   confirmSignIn,
@@ -25,6 +28,8 @@ import {
 } from './fan-steps.ts';
 
 const JOURNEY_MS = 60_000;
+/** A public post of the example site: it ends with the follow form. */
+const PUBLIC_POST = '/posts/welcome-to-the-barn/';
 
 let fx: Fixture;
 
@@ -286,6 +291,56 @@ describe('a fan in a real browser', () => {
         await page.getByRole('button', { name: 'Remove my name' }).click();
         await page.getByText('You are not on the supporter wall.').waitFor();
         expect(await page.getByRole('textbox', { name: 'Your name on the supporter wall' }).inputValue()).toBe('');
+      });
+    } finally {
+      await context.close();
+    }
+  }, JOURNEY_MS);
+
+  it('11. with JavaScript off, a reader follows from a public post, confirms from the outbox, unsubscribes in one click and switches post emails on again from the account page', async () => {
+    const { context, page } = await newFan(fx, { javaScriptEnabled: false });
+    const { email } = fanIdentity('follower');
+    const stripe = client(fx.standIn);
+    const customer = async () => {
+      const found = (await stripe.customers.list({ email, limit: 10 })).data;
+      expect(found).toHaveLength(1);
+      return found[0]!;
+    };
+    try {
+      await journey('11-follow', context, async () => {
+        await page.goto(PUBLIC_POST);
+        const follow = page.locator('article').locator('form', { has: page.getByLabel('Get new posts by email, free') });
+        await follow.getByLabel('Get new posts by email, free').fill(email);
+        await follow.getByRole('button', { name: 'Follow' }).click();
+        await page.getByRole('heading', { level: 1, name: 'Check your email' }).waitFor();
+
+        const mail = await findMail(page, fx, email, 'Confirm: new posts from Maren Holt by email');
+        await mail.getByRole('link', { name: /\/_truefans\/follow\/confirm\?token=/ }).click();
+        await page.getByRole('heading', { level: 1, name: 'Get new posts from Maren Holt by email?' }).waitFor();
+        // Opening the link records nothing; the button does.
+        expect((await stripe.customers.list({ email, limit: 10 })).data).toEqual([]);
+        await page.getByRole('button', { name: 'Yes, send me new posts' }).click();
+        await page.getByRole('heading', { level: 1, name: 'You follow Maren Holt' }).waitFor();
+        expect((await customer()).metadata).toMatchObject({ truefans_follower: 'yes', truefans_email: email });
+
+        // The unsubscribe link a post email carries: its page shows one button, and the mail provider's
+        // RFC 8058 one-click POST (no Origin, no cookie) turns post emails off.
+        const url = unsubscribeUrl(fx.demo.url, await signUnsubscribeToken(await createKeyring(fx.secret), email, fx.standIn.clock.now()));
+        await page.goto(url);
+        await page.getByRole('heading', { level: 1, name: 'Stop getting new posts by email?' }).waitFor();
+        const oneClick = await fetch(url, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+        expect(oneClick.status).toBe(200);
+        expect((await customer()).metadata.truefans_post_emails).toBe('off');
+
+        // A follower signs in by email and turns them on again on the account page.
+        await requestSignInLink(page, email);
+        await followSignInLink(page, fx, email);
+        await confirmSignIn(page);
+        await page.goto('/_truefans/account');
+        await page.getByText('Post emails are off: new posts do not come to you by email.').waitFor();
+        await page.getByRole('button', { name: 'Turn post emails on' }).click();
+        await page.getByText('New posts come to you by email.').waitFor();
+        expect((await customer()).metadata.truefans_post_emails).toBeUndefined();
       });
     } finally {
       await context.close();

@@ -141,6 +141,10 @@ export async function handleApi(engine: Engine, request: Request, options: ApiOp
     const idempotencyKey = method === 'POST' ? request.headers.get('idempotency-key') : null;
     const fingerprint = createHash('sha256').update(`${method} ${path}\n${body}`).digest('hex');
     const records = engine.store.data.idempotency;
+    // "Idempotency keys are up to 255 characters long" (docs.stripe.com/api/idempotent_requests).
+    if (idempotencyKey && idempotencyKey.length > 255) {
+      throw new ApiError(400, { type: 'invalid_request_error', message: `Keys for idempotent requests can be no longer than 255 characters. The key you sent is ${idempotencyKey.length} characters long.` });
+    }
     if (idempotencyKey) {
       const record = records[idempotencyKey];
       if (record && record.created > engine.now() - IDEMPOTENCY_RETENTION_SEC) {

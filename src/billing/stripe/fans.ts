@@ -6,6 +6,7 @@ import type Stripe from 'stripe';
 import type { FanHoldings, Holding, ReadOptions } from '../../core/billing.ts';
 import { hasAny, primaryOf, unionOf } from '../../core/holdings.ts';
 import { feedGeneration } from '../../core/tokens/feed.ts';
+import { isFollower } from '../../core/follower-marks.ts';
 import { RECHECK_TIMEOUT_MS } from './client.ts';
 import { isMissing, isTransient } from './faults.ts';
 import { readEntitlements } from './entitlements.ts';
@@ -84,7 +85,8 @@ export async function readFan(stripe: Stripe, email: string, options: ReadOption
   const feedGen = Math.max(0, ...customers.map((c) => feedGeneration(c.metadata)));
   const holdings = await readHoldings(stripe, customers.map((c) => c.id), options);
   const ordered = [...holdings.filter((h) => hasAny(h.ent)), ...holdings.filter((h) => !hasAny(h.ent))];
-  return { feedGen, customers: ordered.map((h) => h.customer), primary: primaryOf(holdings), ent: unionOf(holdings, options), holdings };
+  const follower = customers.some((c) => isFollower(c.metadata));
+  return { feedGen, customers: ordered.map((h) => h.customer), primary: primaryOf(holdings), ent: unionOf(holdings, options), holdings, follower };
 }
 
 /**

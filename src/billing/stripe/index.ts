@@ -11,6 +11,7 @@ import { checkoutRecord, readEntitlements, SESSION_CHARGE_EXPAND, subscriptionRe
 import { decodeEvent } from './events.ts';
 import { holdsTierElsewhere, readFan, readHoldings, rememberEmail } from './fans.ts';
 import { billingError } from './faults.ts';
+import { follow, setPostEmails } from './followers.ts';
 import { portalConfiguration } from './portal.ts';
 
 /** Pages of 100 subscriptions read per status when counting; beyond that the notice says "more than". */
@@ -128,6 +129,8 @@ export const createStripeBilling: BillingFactory = (config, fetchImpl) => {
       const c = await stripe.customers.retrieve(customer);
       if (!c.deleted) await rememberEmail(stripe, c);
     },
+    follow: (email, nowMs, log) => follow(stripe, email, nowMs, log),
+    setPostEmails: (who, on, log) => setPostEmails(stripe, who, on, log),
     async findPrice(lookupKey) {
       const price = (await stripe.prices.list({ lookup_keys: [lookupKey], active: true, limit: 1 })).data[0];
       return price ? { id: price.id, amount: price.unit_amount, currency: price.currency, interval: price.recurring?.interval } : undefined;

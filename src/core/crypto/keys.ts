@@ -15,6 +15,8 @@ export type KeyLabel =
   | 'session'
   | 'magic-link'
   | 'feed'
+  | 'follow'
+  | 'unsubscribe'
   | 'checkout-nonce'
   | 'client-id';
 

@@ -1,4 +1,4 @@
-// The five emails truefans sends, each as text and HTML. Values are escaped in the HTML; links are ours.
+// The emails the edge function sends, each as text and HTML. Values are escaped in the HTML; links are ours.
 
 import { escapeHtml } from '../http/html.ts';
 import type { EmailMessage } from '../ports.ts';
@@ -28,6 +28,14 @@ export function signInEmail(site: SiteInfo, to: string, link: string): EmailMess
     `Here is your link to sign in to ${site.title}. It works once, for the next 15 minutes.`,
     'If you did not ask for it, you can ignore this email; nobody can sign in without the link.',
   ], { href: link, label: 'Sign in' });
+}
+
+/** Double opt-in: the link that confirms a reader wants new posts by email. */
+export function followConfirmEmail(site: SiteInfo, to: string, link: string): EmailMessage {
+  return message('follow', to, `Confirm: new posts from ${site.title} by email`, site, [
+    `Someone, hopefully you, asked to get new posts from ${site.title} by email at this address. Press the link to confirm; it works for two days.`,
+    'If it was not you, ignore this email: nothing is sent to you without the confirmation.',
+  ], { href: link, label: 'Yes, send me new posts' });
 }
 
 /**

@@ -203,6 +203,15 @@ export const Errors = {
     hint: 'Set EMAIL_PROVIDER (resend, postmark or outbox) and its key; see docs/configuration.md.',
   },
 
+  FollowEmailNotSetUp: {
+    code: 'TF_FOLLOW_EMAIL_NOT_SET_UP',
+    status: 503,
+    title: 'Following by email is not available',
+    visitor: 'This site cannot send email yet, so it cannot send you the link to confirm. Please try again later.',
+    message: () => 'a reader asked to follow by email, but email is not set up.',
+    hint: 'Set EMAIL_PROVIDER (resend, postmark or outbox) and its key; see docs/configuration.md.',
+  },
+
   // ---- What a visitor meets on the function's pages ----
 
   NotConfigured: {
@@ -382,6 +391,22 @@ export const Errors = {
     title: 'This sign-in link has expired',
     visitor: 'Sign-in links work once, for 15 minutes. Ask for a new one below.',
     message: () => 'A sign-in link that is expired, used or not this site\'s.',
+  },
+  FollowLinkExpired: {
+    code: 'TF_FOLLOW_LINK_EXPIRED',
+    status: 400,
+    quiet: true,
+    title: 'This link has expired',
+    visitor: 'Links to confirm that you follow work for two days. Enter your email in the form at the end of any post to get a new one.',
+    message: () => 'A follow confirmation link that is expired, altered or not this site\'s.',
+  },
+  UnsubscribeLinkInvalid: {
+    code: 'TF_UNSUBSCRIBE_LINK_INVALID',
+    status: 400,
+    quiet: true,
+    title: 'This unsubscribe link does not work',
+    visitor: 'It may be incomplete or more than a year old. Sign in and turn post emails off on your account page, or reply to any email you got from this site and ask.',
+    message: () => 'An unsubscribe link that is altered, expired or not this site\'s.',
   },
   FileNotFound: {
     code: 'TF_FILE_NOT_FOUND',

@@ -70,7 +70,7 @@ export function checkEmailView(): View {
   return {
     title: 'Check your email',
     main: section(`<h1>Check your email</h1>
-<p>If that address belongs to a member, a sign-in link is on its way. It works once, for the next 15 minutes.</p>
+<p>If that address belongs to a member or a follower, a sign-in link is on its way. It works once, for the next 15 minutes.</p>
 <p>Nothing arrived? Check your spam folder, or make sure you used the email you paid with.</p>`),
   };
 }
@@ -136,6 +136,8 @@ export interface AccountSummary {
   degraded?: string[];
   /** With the supporter wall on: the fan's name on it (undefined: not on it). */
   wall?: { name: string | undefined };
+  /** Whether new posts come by email (undefined: not known, the switch is not shown). */
+  postEmails?: boolean;
 }
 
 function manageForm(label: string, customer?: string): string {
@@ -183,7 +185,7 @@ ${a.email ? `<p>Signed in as <strong>${e(a.email)}</strong>.</p>` : ''}
 ${degraded}<h2>Your membership</h2>
 ${a.degraded ? '' : plans}
 ${purchases}
-${a.wall ? wallFormHtml(a.wall.name) : ''}
+${a.postEmails === undefined ? '' : `${postEmailsSection(a.postEmails)}\n`}${a.wall ? wallFormHtml(a.wall.name) : ''}
 <h2>Billing</h2>
 ${manage(a.customers)}
 <h2>Your private feed</h2>
@@ -218,4 +220,65 @@ export function signOutView(): View {
 <form method="post" action="${ROUTES.signOut}"><button type="submit">Sign out</button></form>
 <p><a href="${ROUTES.account}">Back to your account</a></p>`),
   };
+}
+
+// ---- Following for free, and post emails ----
+
+/** The same page for every address, known or not, valid or not taken: it never says which. */
+export function followCheckEmailView(): View {
+  return {
+    title: 'Check your email',
+    main: section(`<h1>Check your email</h1>
+<p>We sent a link to confirm that you want new posts by email. It works for two days.</p>
+<p>Nothing arrived? Check your spam folder, or try again with the address you meant.</p>`),
+  };
+}
+
+export function confirmFollowView(siteTitle: string, token: string): View {
+  return {
+    title: `Follow ${siteTitle}`,
+    main: section(`<h1>Get new posts from ${e(siteTitle)} by email?</h1>
+<p>Press the button to confirm. It is free, and every email has a link to stop them.</p>
+<form method="post" action="${ROUTES.followConfirm}">
+<input type="hidden" name="token" value="${e(token)}">
+<button type="submit">Yes, send me new posts</button>
+</form>`),
+  };
+}
+
+export function followedView(siteTitle: string, email: string): View {
+  return {
+    title: `You follow ${siteTitle}`,
+    main: section(`<h1>You follow ${e(siteTitle)}</h1>
+<p>New posts will come to <strong>${e(email)}</strong>. Every email has a link to stop them.</p>
+<p><a href="/">Go to the home page</a> · <a href="/membership/">Become a member</a></p>`),
+  };
+}
+
+/** The unsubscribe link's page: one button, so a mail scanner that opens the link changes nothing. */
+export function unsubscribeView(action: string, token: string): View {
+  return {
+    title: 'Stop post emails',
+    main: section(`<h1>Stop getting new posts by email?</h1>
+<form method="post" action="${e(action)}">
+<input type="hidden" name="t" value="${e(token)}">
+<button type="submit">Unsubscribe</button>
+</form>
+<p>Emails about your membership or purchases, if you have any, still come.</p>`),
+  };
+}
+
+export function unsubscribedView(email: string): View {
+  return {
+    title: 'Unsubscribed',
+    main: section(`<h1>You’re unsubscribed</h1>
+<p><strong>${e(email)}</strong> will get no more post emails from this site.</p>
+<p>Changed your mind? Follow again with the form at the end of any post, or, as a member, turn post emails on from <a href="${ROUTES.account}">your account</a>.</p>`),
+  };
+}
+
+export function postEmailsSection(on: boolean): string {
+  return `<h2>New posts by email</h2>
+<p>${on ? 'New posts come to you by email.' : 'Post emails are off: new posts do not come to you by email.'}</p>
+<form method="post" action="${ROUTES.postEmails}"><input type="hidden" name="emails" value="${on ? 'off' : 'on'}"><button type="submit">${on ? 'Turn post emails off' : 'Turn post emails on'}</button></form>`;
 }

@@ -1,5 +1,5 @@
 // The fan's own corner: the account page (what they hold, per customer when there are several, the billing
-// portal, their private feed URL, sign-out), the billing portal redirect, and sign-out.
+// portal, their private feed URL, post emails on or off, sign-out), the billing portal redirect, and sign-out.
 
 import { tierName, offerName, type App, type Ctx } from '../context.ts';
 import { changedKey, entitlementOptions, readSession, resolveFan } from '../fan.ts';
@@ -7,7 +7,7 @@ import { clearFlash, readFlash } from '../http/flash.ts';
 import { downloadPath } from '../manifest.ts';
 import { longDate, perInterval, priceText } from '../pages/price-text.ts';
 import { shellFor } from '../pages/shell-for.ts';
-import { isMissing, isTransient, stripeFailure, type Account } from '../billing.ts';
+import { isMissing, isTransient, stripeFailure, type Account, type CustomerRecord } from '../billing.ts';
 import { clearCookie, SESSION_COOKIE } from '../http/cookies.ts';
 import { readForm } from '../http/form.ts';
 import { Errors } from '../errors.ts';
@@ -17,6 +17,7 @@ import { accountView, signedOutView, signOutView, type AccountCustomer, type Acc
 import { revokeAll, revokeSession } from '../revocation.ts';
 import type { Session } from '../tokens/session.ts';
 import { FEED_GEN_METADATA, FEED_ISSUED_AT, feedGeneration, signFeedToken } from '../tokens/feed.ts';
+import { postEmailsOn } from '../follower-marks.ts';
 import { feedOwnerKey } from './feed.ts';
 import { signInAnswer } from './signin.ts';
 import { wallNameOf } from './supporters.ts';
@@ -34,7 +35,8 @@ export async function accountPage(ctx: Ctx): Promise<Response> {
   // unverified one gets its own customer's.
   const { session } = fan;
   const owner = session.verified && session.email ? { email: session.email } : { customer: fan.customer };
-  const token = await signFeedToken(app.keyring, app.siteOrigin, owner, FEED_ISSUED_AT, await currentFeedGeneration(app, session));
+  const records = await customerRecords(app, session, 'reading a fan\'s feed address');
+  const token = await signFeedToken(app.keyring, app.siteOrigin, owner, FEED_ISSUED_AT, feedGenerationOf(records));
   const feedUrl = `${app.siteOrigin}${ROUTES.feed}${token}`;
   let summary: AccountSummary;
   try {
@@ -46,6 +48,8 @@ export async function accountPage(ctx: Ctx): Promise<Response> {
     summary = { email: undefined, plans: [], purchases: [], feedUrl, degraded: [...fan.ent.tiers.map((t) => tierName(app.manifest, t)), ...fan.ent.offers.map((o) => offerName(app.manifest, o))] };
   }
   summary.revocable = app.store !== undefined;
+  // Off when any of the fan's customers says off (an unsubscribe link turns off every one of them).
+  summary.postEmails = records.every((record) => record.deleted || postEmailsOn(record.metadata));
   if (app.manifest.site.supporterWall && !summary.degraded) {
     try {
       summary.wall = { name: await wallNameOf(app, session.customers) };
@@ -61,14 +65,22 @@ export async function accountPage(ctx: Ctx): Promise<Response> {
   return page(await shellFor(ctx, { ent: fan.ent, flash }), view, 200, { cookies: fan.cookies, headers: SAME_ORIGIN_REFERRER });
 }
 
-/** A fan's feed generation: the highest on any of the session's customers (a verified fan may have several). */
-async function currentFeedGeneration(app: App, session: Session): Promise<number> {
+/** The session's customers as Stripe has them (their metadata holds the feed generation and post emails). */
+async function customerRecords(app: App, session: Session, what: string): Promise<CustomerRecord[]> {
   try {
-    const records = await Promise.all(session.customers.map((c) => app.billing.customer(c)));
-    return Math.max(0, ...records.map((record) => (record.deleted ? 0 : feedGeneration(record.metadata))));
+    return await Promise.all(session.customers.map((c) => app.billing.customer(c)));
   } catch (error) {
-    throw stripeFailure(error, 'reading a fan\'s feed address');
+    throw stripeFailure(error, what);
   }
+}
+
+/** A fan's feed generation: the highest on any of the session's customers (a verified fan may have several). */
+function feedGenerationOf(records: readonly CustomerRecord[]): number {
+  return Math.max(0, ...records.map((record) => (record.deleted ? 0 : feedGeneration(record.metadata))));
+}
+
+async function currentFeedGeneration(app: App, session: Session): Promise<number> {
+  return feedGenerationOf(await customerRecords(app, session, 'reading a fan\'s feed address'));
 }
 
 /**

@@ -5,7 +5,6 @@
 // mailbox, so the session it makes is verified and joins every customer with that email.
 
 import type { Ctx } from '../context.ts';
-import { toBase64Url } from '../crypto/base64url.ts';
 import { signInEmail } from '../email/messages.ts';
 import { entitlementOptions, sessionCookie } from '../fan.ts';
 import { canonicalPath } from '../http/canonical-path.ts';
@@ -20,12 +19,12 @@ import { checkEmailView, confirmSignInView, signInView } from '../pages/views.ts
 import { stripeFailure } from '../billing.ts';
 import { hasAny } from '../holdings.ts';
 import { claim, release } from '../claims.ts';
-import { limit } from '../rate-limit.ts';
+import { limit, mailboxAllows } from '../rate-limit.ts';
 import { MAGIC_LINK_SECONDS, signMagicLink, verifyMagicLink } from '../tokens/magic-link.ts';
 import { ROUTES } from '../paths.ts';
+import { EMAIL_ADDRESS as EMAIL } from '../email/address.ts';
 
 const NO_REFERRER = { 'referrer-policy': 'no-referrer' };
-const EMAIL = /^[^\s@<>",;:]{1,64}@[^\s@<>",;:]{1,255}\.[^\s@<>",;:]{2,}$/;
 /** With a store: at most this many links per address per 15 minutes. */
 const LINKS_PER_WINDOW = 5;
 
@@ -46,25 +45,19 @@ export async function signInAnswer(ctx: Ctx, returnTo: string, message: string |
 }
 
 /**
- * Mails a link when any customer with this email (in any letter case) holds something; silent about whether
- * one does. Capped: one search page and two list pages of 100 customers, then what the newest 20 hold
- * (src/billing/stripe/fans.ts MAX_CUSTOMERS).
+ * Mails a link when any customer with this email (in any letter case) holds something or follows; silent
+ * about whether one does. Capped: one search page and two list pages of 100 customers, then what the
+ * newest 20 hold (src/billing/stripe/fans.ts MAX_CUSTOMERS).
  */
 async function sendLink(ctx: Ctx, email: string, typed: string, returnTo: string): Promise<void> {
   const { app } = ctx;
-  if (app.store) {
-    // The store never holds the address itself.
-    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(email)));
-    const key = `tf:signin:${toBase64Url(digest)}`;
-    const count = Number((await app.store.get(key)) ?? '0');
-    if (count >= LINKS_PER_WINDOW) {
-      app.log('truefans: sign-in links for one address are rate-limited (5 per 15 minutes); not sending another.');
-      return;
-    }
-    await app.store.put(key, String(count + 1), { ttlSeconds: MAGIC_LINK_SECONDS });
+  if (!(await mailboxAllows(ctx, 'signin', email, LINKS_PER_WINDOW, MAGIC_LINK_SECONDS))) {
+    app.log('truefans: sign-in links for one address are rate-limited (5 per 15 minutes); not sending another.');
+    return;
   }
   const fan = await app.billing.fan(typed, entitlementOptions(app), app.log);
-  if (!hasAny(fan.ent)) return;
+  // A follower signs in too: to switch post emails on their account page.
+  if (!hasAny(fan.ent) && !fan.follower) return;
   const token = await signMagicLink(app.keyring, app.siteOrigin, email, returnTo, Math.floor(app.now() / 1000));
   const link = `${app.siteOrigin}${ROUTES.signInConfirm}?token=${encodeURIComponent(token)}`;
   // To the address as the fan typed it here: that mailbox is what the link proves.

@@ -1,13 +1,13 @@
-// Signing and verifying truefans' own JWTs (session cookie, sign-in link, feed URL). HS256 only, under an
-// HKDF key whose label is the token's purpose, with the key id in the header so a rotated secret's tokens
-// still verify. Anything else (another alg, an unknown kid, a missing claim) is refused; the reason is a
-// stable code for logs and tests, never the token.
+// Signing and verifying truefans' own JWTs (session cookie, sign-in link, feed URL, follow and unsubscribe
+// links). HS256 only, under an HKDF key whose label is the token's purpose, with the key id in the header so
+// a rotated secret's tokens still verify. Anything else (another alg, an unknown kid, a missing claim) is
+// refused; the reason is a stable code for logs and tests, never the token.
 
 import { SignJWT, jwtVerify, type JWTPayload } from 'jose';
 import { UnknownKeyIdError, type Keyring } from '../crypto/keys.ts';
 import { Errors } from '../errors.ts';
 
-export type TokenLabel = 'session' | 'magic-link' | 'feed';
+export type TokenLabel = 'session' | 'magic-link' | 'feed' | 'follow' | 'unsubscribe';
 
 export interface SignOptions {
   label: TokenLabel;

@@ -3,6 +3,8 @@
 // status. The same contract suite runs against it and the Stripe billing over the stand-in
 // (test/billing/contract.ts), so it is never more lenient than Stripe: where Stripe refuses, so does it.
 
+import { FOLLOWED_AT_KEY, FOLLOWER_KEY, isFollower, POST_EMAILS_KEY, postEmailsOn } from '../../../src/core/follower-marks.ts';
+import { followerMarks } from '../../../src/billing/stripe/followers.ts';
 import { cleanWallName, WALL_METADATA } from '../../../src/core/wall.ts';
 import type { Entitlements } from '../../../src/core/access.ts';
 import {
@@ -205,6 +207,14 @@ export function createMemoryBilling(options: { now?: () => number; searchLagSeco
    * As the Stripe billing finds them: the exact address typed or its lower-case form (listed at once), or,
    * through search once it has indexed the customer, the lower-case copy in metadata.
    */
+  /** Stripe merges metadata; an empty value unsets its key. */
+  function mergeMetadata(c: MemoryCustomer, metadata: Record<string, string>): void {
+    for (const [k, v] of Object.entries(metadata)) {
+      if (v === '') delete c.metadata[k];
+      else c.metadata[k] = v;
+    }
+  }
+
   function byEmail(email: string): MemoryCustomer[] {
     const wanted = normalEmail(email);
     const forms = new Set([email.trim(), wanted]);
@@ -327,6 +337,7 @@ export function createMemoryBilling(options: { now?: () => number; searchLagSeco
             primary: primaryOf(holdings),
             ent: unionOf(holdings, options),
             holdings,
+            follower: found.some((c) => isFollower(c.metadata)),
           };
         },
         async holdsTierElsewhere(email, customer, options) {
@@ -352,12 +363,21 @@ export function createMemoryBilling(options: { now?: () => number; searchLagSeco
           return c.deleted ? { deleted: true, email: undefined, name: undefined, metadata: {} } : { deleted: false, email: c.email, name: undefined, metadata: { ...c.metadata } };
         },
         async setCustomerMetadata(id, metadata) {
-          const c = liveCustomer(id);
-          // Stripe merges metadata; an empty value unsets its key.
-          for (const [k, v] of Object.entries(metadata)) {
-            if (v === '') delete c.metadata[k];
-            else c.metadata[k] = v;
-          }
+          mergeMetadata(liveCustomer(id), metadata);
+        },
+        async follow(email, nowMs) {
+          const wanted = normalEmail(email);
+          // As the Stripe billing: the lookup (with search's lag), else an exact-email read, else one new customer.
+          const existing = byEmail(email);
+          const exact = existing.length ? existing : [...customers.values()].filter((c) => !c.deleted && c.email === wanted);
+          for (const c of exact) mergeMetadata(c, followerMarks(c.metadata, wanted, Math.floor(nowMs / 1000), { reopen: true }));
+          if (exact.length) return { created: false };
+          memory.addCustomer({ email: wanted, metadata: { [EMAIL_KEY]: wanted, [FOLLOWER_KEY]: 'yes', [FOLLOWED_AT_KEY]: String(Math.floor(nowMs / 1000)) } });
+          return { created: true };
+        },
+        async setPostEmails(who, on) {
+          const targets = 'email' in who ? byEmail(who.email) : who.customers.map((id) => customers.get(id)).filter((c): c is MemoryCustomer => !!c && !c.deleted);
+          for (const c of targets) if (postEmailsOn(c.metadata) !== on) mergeMetadata(c, { [POST_EMAILS_KEY]: on ? '' : 'off' });
         },
         async rememberEmail(id) {
           const c = customers.get(id);

@@ -235,6 +235,14 @@ describe('errors', () => {
     expect(error).toBeInstanceOf(Stripe.errors.StripeIdempotencyError);
   });
 
+  it('refuses an Idempotency-Key longer than 255 characters, as Stripe does, and creates nothing', async () => {
+    const error = await caught(stripe.customers.create({ email: 'long@example.com' }, { idempotencyKey: 'k'.repeat(256) }));
+    expect(error).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+    expect(error.statusCode).toBe(400);
+    expect((await stripe.customers.list({ email: 'long@example.com' })).data).toEqual([]);
+    expect((await stripe.customers.create({ email: 'long@example.com' }, { idempotencyKey: 'k'.repeat(255) })).email).toBe('long@example.com');
+  });
+
   it('injects outages: 500, 429 and slow answers', async () => {
     standIn.faults.inject({ status: 500, path: '/v1/subscriptions' });
     const down = await caught(stripe.subscriptions.list());
