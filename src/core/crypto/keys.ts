@@ -15,6 +15,7 @@ export type KeyLabel =
   | 'session'
   | 'magic-link'
   | 'feed'
+  | 'unsubscribe'
   | 'checkout-nonce'
   | 'client-id';
 
