@@ -1,7 +1,7 @@
 // /v1/customers: create, retrieve, update (metadata merges), list (filter by exact email), search (by exact
 // email or metadata value, after an indexing lag), delete.
 import { allowOnly, mergeMetadata, str, type Params } from '../form.ts';
-import { paginate, searchPage } from '../list.ts';
+import { createdFilter, paginate, searchPage } from '../list.ts';
 import { route, type Route } from '../routes.ts';
 import { customerShape } from '../shapes.ts';
 import type { Engine } from '../engine.ts';
@@ -134,7 +134,8 @@ export const customerRoutes: Route[] = [
   route('GET', '/v1/customers', ({ engine, params, path }) => {
     allowOnly(params, ['email', 'limit', 'starting_after', 'ending_before', 'created', 'test_clock']);
     const email = str(params, 'email');
-    const all = engine.store.all('customer').filter((customer) => email === undefined || customer.email === email);
+    const created = createdFilter(params);
+    const all = engine.store.all('customer').filter((customer) => (email === undefined || customer.email === email) && created(customer));
     return paginate(all, params, path, 'customer');
   }),
 ];
