@@ -64,10 +64,11 @@ export function searchPage(items: readonly StripeObject[], params: Params, url: 
  * (docs.stripe.com/api/customers/list#list_customers-created).
  */
 export function createdFilter(params: Params): (item: StripeObject) => boolean {
-  const exact = int(params, 'created');
-  if (exact !== undefined) return (item) => Number(item.created) === exact;
-  const range = obj(params, 'created');
-  if (!range) return () => true;
+  if (typeof params.created !== 'object' || params.created === null) {
+    const exact = int(params, 'created');
+    return exact === undefined ? () => true : (item) => Number(item.created) === exact;
+  }
+  obj(params, 'created');
   const bound = (op: string) => int(params, ['created', op]);
   const [gt, gte, lt, lte] = ['gt', 'gte', 'lt', 'lte'].map(bound);
   return (item) => {
