@@ -83,21 +83,24 @@ export async function* recipients(
     const page = await stripe.customers.list({ limit: PAGE, created: { lte: options.createdBefore }, ...(after ? { starting_after: after } : {}) }, { timeout: TIMEOUT });
     options.calls.list++;
     for (const c of page.data) {
-      // Every customer is reported, recipient or not, so a resume finds its place by customer id.
-      yield { customer: c.id };
-      if (!c.email) continue;
-      const key = emailKey(c.email);
-      const rank = options.members.get(key);
-      const follower = c.metadata?.[FOLLOWER_METADATA] === 'yes';
-      if (rank === undefined && !follower) continue;
-      const d = digest(key);
-      if (options.seen.has(d)) continue;
-      options.seen.add(d);
-      if (rank === -1 || off(c.metadata)) continue;
-      const audience: Audience = rank !== undefined ? { kind: 'tier', tier: options.rankedTiers[rank]! } : FOLLOWER;
-      yield { customer: c.id, recipient: { customer: c.id, email: c.email.trim(), name: c.name ?? undefined, audience } };
+      // Every customer is reported once, recipient or not, so a resume finds its place by customer id.
+      yield { customer: c.id, ...recipientOf(c, options) };
     }
     if (!page.has_more || page.data.length === 0) break;
     after = page.data[page.data.length - 1]!.id;
   }
+}
+
+function recipientOf(c: Stripe.Customer, options: { rankedTiers: readonly string[]; members: Map<string, number>; seen: Set<string> }): { recipient?: Recipient } {
+  if (!c.email) return {};
+  const key = emailKey(c.email);
+  const rank = options.members.get(key);
+  const follower = c.metadata?.[FOLLOWER_METADATA] === 'yes';
+  if (rank === undefined && !follower) return {};
+  const d = digest(key);
+  if (options.seen.has(d)) return {};
+  options.seen.add(d);
+  if (rank === -1 || off(c.metadata)) return {};
+  const audience: Audience = rank !== undefined ? { kind: 'tier', tier: options.rankedTiers[rank]! } : FOLLOWER;
+  return { recipient: { customer: c.id, email: c.email.trim(), name: c.name ?? undefined, audience } };
 }

@@ -53,9 +53,13 @@ export function headersFor(unsubscribe: string, mailto: string | undefined): Rec
   };
 }
 
-export async function messageFor(s: Sending, email: RenderedEmail, to: { email: string; name?: string | undefined }, post: string): Promise<OutMessage> {
+/**
+ * One recipient's message. `signedAtMs` dates the unsubscribe token: the send's start, so a resumed run
+ * builds byte-identical messages and an idempotent provider recognises a batch it already took.
+ */
+export async function messageFor(s: Sending, email: RenderedEmail, to: { email: string; name?: string | undefined }, post: string, signedAtMs = s.now()): Promise<OutMessage> {
   const origin = new URL(s.site.manifest.site.url).origin;
-  const url = unsubscribeUrl(origin, await signUnsubscribeToken(s.keyring, to.email, s.now()));
+  const url = unsubscribeUrl(origin, await signUnsubscribeToken(s.keyring, to.email, signedAtMs));
   const { html, text } = personalize(email, to.name, url);
   return {
     to: to.email,
@@ -138,7 +142,7 @@ export async function sendPost(
       else if (here === 'inflight' && !s.sender.idempotent) p.uncertain++;
       else {
         const email = emails.get(audienceKey(recipient.audience as Audience))!;
-        batch.push({ r: recipient, m: await messageFor(s, email, recipient, post.post) });
+        batch.push({ r: recipient, m: await messageFor(s, email, recipient, post.post, rec.started * 1000) });
         if (batch.length >= s.sender.batchSize) await flush();
       }
     }
