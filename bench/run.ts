@@ -6,6 +6,7 @@ import { benchAbuseMemory } from './abuse-memory.ts';
 import { benchAdapters } from './adapters.ts';
 import { benchBuild } from './build.ts';
 import { benchEdge } from './edge.ts';
+import { benchSend } from './send.ts';
 
 const results: Record<string, unknown> = {};
 const only = process.argv[2];
@@ -14,6 +15,7 @@ const benches: Record<string, () => unknown | Promise<unknown>> = {
   edge: benchEdge,
   adapters: benchAdapters,
   'abuse-memory': benchAbuseMemory,
+  send: benchSend,
 };
 for (const [name, run] of Object.entries(benches)) {
   if (only && only !== name) continue;
