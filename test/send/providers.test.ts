@@ -157,3 +157,22 @@ describe('Amazon SES v2 (the official client) against a local endpoint', () => {
     expect(mime).toMatch(/Content-Type: text\/html/);
   });
 });
+
+describe('the local outbox (npm start)', () => {
+  it('keeps one copy per idempotency key, with the HTML shown sandboxed on its page', async () => {
+    const { createOutbox, OUTBOX_PREFIX } = await import('../../src/local/outbox.ts');
+    const { listen } = await import('../../src/adapters/node/listen.ts');
+    const { outboxSender } = await import('../../src/send/providers/http.ts');
+    const outbox = createOutbox();
+    const server = await listen((request) => outbox.handle(request), { port: 0 });
+    closers.push(() => server.close());
+    const sender = outboxSender({ url: `${server.url}${OUTBOX_PREFIX}/messages` });
+    const batch = [message('a@fans.example'), message('b@fans.example')];
+    expect(await sender.send(batch, 'k')).toEqual([{ ok: true }, { ok: true }]);
+    expect(await sender.send(batch, 'k')).toEqual([{ ok: true }, { ok: true }]);
+    expect(outbox.messages.map((m) => [m.to, m.kind])).toEqual([['a@fans.example', 'post'], ['b@fans.example', 'post']]);
+    const page = await (await fetch(`${server.url}${OUTBOX_PREFIX}/`)).text();
+    expect(page).toContain('<iframe sandbox');
+    expect(page).not.toContain('<strong>the post</strong>');
+  });
+});
