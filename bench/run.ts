@@ -8,6 +8,7 @@ import { benchBuild } from './build.ts';
 import { benchEdge } from './edge.ts';
 import { benchServing } from './serving.ts';
 import { benchFans } from './fans.ts';
+import { benchSend } from './send.ts';
 
 const results: Record<string, unknown> = {};
 const only = process.argv[2];
@@ -18,6 +19,7 @@ const benches: Record<string, () => unknown | Promise<unknown>> = {
   'abuse-memory': benchAbuseMemory,
   serving: benchServing,
   fans: benchFans,
+  send: benchSend,
 };
 for (const [name, run] of Object.entries(benches)) {
   if (only && only !== name) continue;

@@ -34,6 +34,7 @@ function page(messages: readonly StoredEmail[]): string {
       (m) => `<article class="mail" aria-labelledby="m${m.id}">
   <h2 id="m${m.id}">${escape(m.subject)}</h2>
   <p class="meta">To <strong>${escape(m.to)}</strong>${m.replyTo ? ` · Reply-To ${escape(m.replyTo)}` : ''} · ${escape(m.kind)} · <time datetime="${m.at}">${escape(m.at.replace('T', ' ').slice(0, 19))} UTC</time></p>
+  ${m.kind === 'post' && m.html ? `<details><summary>As HTML</summary><iframe sandbox title="${escape(m.subject)} as HTML" srcdoc="${escape(m.html)}" style="width:100%;height:32rem;border:0"></iframe></details>` : ''}
   <pre>${linkify(m.text)}</pre>
 </article>`,
     )
@@ -84,6 +85,8 @@ export function createOutbox(options: { stateFile?: string } = {}): Outbox {
         if (!body || typeof body.to !== 'string' || typeof body.subject !== 'string' || typeof body.text !== 'string') {
           return new Response('expected {to, subject, text, kind}', { status: 400, headers });
         }
+        // Like Resend, the same idempotency key is one email however often it is sent (a resumed `npm run send`).
+        if (typeof body.idempotencyKey === 'string' && messages.some((m) => m.idempotencyKey === body.idempotencyKey)) return new Response(null, { status: 204, headers });
         const stored: StoredEmail = {
           id: messages.length + 1,
           at: new Date().toISOString(),
@@ -93,6 +96,7 @@ export function createOutbox(options: { stateFile?: string } = {}): Outbox {
           kind: typeof body.kind === 'string' ? body.kind : 'email',
           ...(typeof body.html === 'string' ? { html: body.html } : {}),
           ...(typeof body.replyTo === 'string' ? { replyTo: body.replyTo } : {}),
+          ...(typeof body.idempotencyKey === 'string' ? { idempotencyKey: body.idempotencyKey.slice(0, 256) } : {}),
         };
         messages.push(stored);
         save();

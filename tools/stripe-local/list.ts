@@ -1,7 +1,7 @@
 // Stripe's list envelope and cursor pagination: newest first, `limit` 1..100 (default 10),
 // `starting_after` for the next page, `ending_before` for the previous one.
 import { invalidParam, resourceMissing } from './errors.ts';
-import { int, str, type Params } from './form.ts';
+import { int, obj, str, type Params } from './form.ts';
 import type { Kind, Store, StripeObject } from './state.ts';
 
 export interface ListObject {
@@ -91,4 +91,22 @@ export function searchPage(items: readonly StripeObject[], params: Params, url: 
   const end = start + limit;
   const more = end < items.length;
   return { object: 'search_result', data: items.slice(start, end), has_more: more, next_page: more ? Buffer.from(`page:${end}`).toString('base64url') : null, url };
+}
+
+/**
+ * Stripe's `created` filter on list endpoints: an exact Unix time, or a range of `gt`, `gte`, `lt`, `lte`
+ * (docs.stripe.com/api/customers/list#list_customers-created).
+ */
+export function createdFilter(params: Params): (item: StripeObject) => boolean {
+  if (typeof params.created !== 'object' || params.created === null) {
+    const exact = int(params, 'created');
+    return exact === undefined ? () => true : (item) => Number(item.created) === exact;
+  }
+  obj(params, 'created');
+  const bound = (op: string) => int(params, ['created', op]);
+  const [gt, gte, lt, lte] = ['gt', 'gte', 'lt', 'lte'].map(bound);
+  return (item) => {
+    const c = Number(item.created);
+    return (gt === undefined || c > gt) && (gte === undefined || c >= gte) && (lt === undefined || c < lt) && (lte === undefined || c <= lte);
+  };
 }

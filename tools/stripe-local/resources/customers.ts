@@ -1,7 +1,7 @@
 // /v1/customers: create, retrieve, update (metadata merges), list (filter by exact email), search (by exact
 // email or metadata value, after an indexing lag), delete.
 import { allowOnly, mergeMetadata, str, type Params } from '../form.ts';
-import { listPage, searchPage } from '../list.ts';
+import { createdFilter, listPage, searchPage } from '../list.ts';
 import { route, type Route } from '../routes.ts';
 import { customerShape } from '../shapes.ts';
 import type { Engine } from '../engine.ts';
@@ -134,6 +134,7 @@ export const customerRoutes: Route[] = [
   route('GET', '/v1/customers', ({ engine, params, path }) => {
     allowOnly(params, ['email', 'limit', 'starting_after', 'ending_before', 'created', 'test_clock']);
     const email = str(params, 'email');
-    return listPage(engine.store, 'customer', (customer) => email === undefined || customer.email === email, params, path, 'customer');
+    const created = createdFilter(params);
+    return listPage(engine.store, 'customer', (customer) => (email === undefined || customer.email === email) && created(customer), params, path, 'customer');
   }),
 ];

@@ -99,3 +99,16 @@ describe('a customer Stripe does not know', () => {
     expect((await caught(stripe.subscriptions.list({ customer: deleted.id }))).code).toBe('resource_missing');
   });
 });
+
+describe('listing customers by creation time', () => {
+  it('filters on created[lte] and created[gt] as Stripe documents, and on an exact time', async () => {
+    const first = await stripe.customers.create({ email: 'first@example.com' });
+    await standIn.clock.advance(60);
+    const second = await stripe.customers.create({ email: 'second@example.com' });
+    const ids = async (created: Stripe.RangeQueryParam | number) => (await stripe.customers.list({ created, limit: 100 })).data.map((c) => c.id);
+    expect(await ids({ lte: first.created })).toEqual([first.id]);
+    expect(await ids({ gt: first.created })).toEqual([second.id]);
+    expect(await ids(second.created)).toEqual([second.id]);
+    expect((await ids({ gte: first.created })).sort()).toEqual([first.id, second.id].sort());
+  });
+});

@@ -1,0 +1,23 @@
+// `npm run send`: every new post by email, tier by tier, never twice (src/send/ does the work).
+// Usage: npm run send -- <post-id> | --new [--since DATE] [--preview [DIR]] [--test you@example.com] [--yes]
+
+import { loadDotEnv } from '../src/config/dotenv.ts';
+import { prompt, runSend } from '../src/send/cli.ts';
+import { senderFromEnv } from '../src/send/providers/from-env.ts';
+import { stripeFromEnv } from '../src/stripe-sync/client.ts';
+
+loadDotEnv();
+try {
+  process.exitCode = await runSend(process.argv.slice(2), {
+    env: process.env,
+    stripe: () => stripeFromEnv(process.env),
+    sender: () => senderFromEnv(process.env),
+    out: (line) => console.log(line),
+    status: process.stderr.isTTY ? (line) => process.stderr.write(`\r\x1b[2K${line}`) : undefined,
+    ask: prompt,
+  });
+} catch (error) {
+  const e = error as { message?: string; statusCode?: number };
+  console.error(e.statusCode === 401 ? 'Stripe does not accept STRIPE_SECRET_KEY. Copy it again from https://dashboard.stripe.com/apikeys.' : (e.message ?? String(error)));
+  process.exitCode = 1;
+}
