@@ -12,7 +12,7 @@ import { customersByEmail, EMAIL_KEY } from '../../src/billing/stripe/fans.ts';
 import { request } from '../core/helpers/handler.ts';
 import { chooseBackend, ORIGIN, startBackend, type Backend } from './backends.ts';
 import { Browser, priceFor, subscribedCustomer, tierKey } from './fans.ts';
-import { startSite, WEBHOOK_SECRET, type Site } from './site.ts';
+import { CREATOR, startSite, WEBHOOK_SECRET, type Site } from './site.ts';
 import { ROUTES } from '../../src/core/paths.ts';
 
 const choice = chooseBackend(process.env);
@@ -212,7 +212,8 @@ describe('webhooks', () => {
     expect(response.status).toBe(200);
     expect(await response.text()).toBe('OK');
     expect(await site.store.get(changedKey(customer.id))).toBe(String(event.created));
-    expect(site.outbox.slice(before).map((m) => [m.kind, m.to])).toEqual([['goodbye', address]]);
+    // The fan's goodbye, and (issue 14) the creator's note that a fan left.
+    expect(site.outbox.slice(before).map((m) => [m.kind, m.to]).sort()).toEqual([['fan-left', CREATOR], ['goodbye', address]]);
     expect(await browser.opens(tier(0))).toBe(false);
   });
 
