@@ -41,7 +41,7 @@ function io(overrides: Partial<CliIo> = {}): CliIo & { lines: string[] } {
   return { env, stripe: () => stripe, sender: refuse('the provider'), out: (l) => lines.push(l), now: () => SEND_NOW, lines, ...overrides };
 }
 
-const sentRecord = async (post: string) => (await stripeRecords(stripe, { list: 0, other: 0 }).read(post))?.state;
+const sentRecord = async (post: string) => (await stripeRecords(stripe, { other: 0 }).read(post))?.state;
 
 describe('npm run send -- --preview', () => {
   it('writes one HTML file per audience, prints their paths, and calls neither Stripe nor a provider', async () => {
