@@ -12,6 +12,8 @@ import { openGates } from '../core/gate/open-gates.ts';
 import { findMarkers } from '../core/html/markers.ts';
 import type { Manifest } from '../core/manifest.ts';
 import { ASSET_ROUTE } from '../core/paths.ts';
+import { canAccess } from '../core/access.ts';
+import { emailAssetUrl, signEmailAssetToken } from '../core/tokens/email-asset.ts';
 import { entitlementsOf, type Audience } from './audience.ts';
 import type { BuiltPost } from './post.ts';
 
@@ -42,15 +44,35 @@ function joinBlock(manifest: Manifest, audience: Audience, access: string, postU
 }
 
 /**
- * Members-only images are never put in an email as a URL: the sealed image stays behind the site's
- * sign-in, and the email links to the post where a signed-in member sees it (see README, "Sending posts").
+ * A members-only image loads for an audience whose tier opens it through a signed, expiring URL on the asset
+ * route (src/core/tokens/email-asset.ts): one token per audience tier, good for that asset for 30 days, so
+ * no URL opens it for everyone forever. Any other audience gets a link to the post, behind sign-in (see
+ * README, "Sending posts"). Followers hold no tier, so they never get such a URL.
  */
-function replaceSealedImages(html: string, postUrl: string): string {
-  return html.replace(/<img\b[^>]*>/g, (tag) => {
-    if (!tag.includes(ASSET_ROUTE)) return tag;
-    const alt = /\balt="([^"]*)"/.exec(tag)?.[1] ?? '';
-    return `<a href="${esc(postUrl)}">[Image${alt ? `: ${alt}` : ''}] view it on the site</a>`;
-  });
+async function sealImages(html: string, audience: Audience, manifest: Manifest, keyring: Keyring, postUrl: string, nowMs: number): Promise<string> {
+  const origin = new URL(manifest.site.url).origin;
+  const rankedTiers = manifest.tiers.map((t) => t.id);
+  const tags = [...html.matchAll(/<img\b[^>]*>/g)].filter((m) => m[0].includes(ASSET_ROUTE));
+  let out = '';
+  let at = 0;
+  for (const m of tags) {
+    const tag = m[0];
+    const src = /\bsrc="([^"]*)"/.exec(tag)?.[1];
+    const path = src ? new URL(src.replace(/&amp;/g, '&'), origin).pathname : '';
+    const id = path.startsWith(`${ASSET_ROUTE}/`) ? path.slice(ASSET_ROUTE.length + 1).split('/')[0]! : '';
+    const asset = Object.hasOwn(manifest.assets, id) ? manifest.assets[id] : undefined;
+    let replacement: string;
+    if (audience.kind === 'tier' && asset && canAccess(asset.access, entitlementsOf(audience), rankedTiers)) {
+      const url = emailAssetUrl(path, await signEmailAssetToken(keyring, path, audience.tier, nowMs));
+      replacement = tag.replace(/\bsrc="[^"]*"/, `src="${esc(url)}"`);
+    } else {
+      const alt = /\balt="([^"]*)"/.exec(tag)?.[1] ?? '';
+      replacement = `<a href="${esc(postUrl)}">[Image${alt ? `: ${alt}` : ''}] view it on the site</a>`;
+    }
+    out += html.slice(at, m.index) + replacement;
+    at = m.index + tag.length;
+  }
+  return out + html.slice(at);
 }
 
 function absolutize(html: string, origin: string): string {
@@ -58,7 +80,7 @@ function absolutize(html: string, origin: string): string {
 }
 
 /** The post's body for one audience: what it may read, join blocks for the rest. Throws when a part cannot open. */
-export async function bodyFor(post: BuiltPost, audience: Audience, manifest: Manifest, keyring: Keyring): Promise<string> {
+export async function bodyFor(post: BuiltPost, audience: Audience, manifest: Manifest, keyring: Keyring, nowMs: number): Promise<string> {
   const rankedTiers = manifest.tiers.map((t) => t.id);
   const opened = await openGates(post.html, { keyring, ent: entitlementsOf(audience), rankedTiers });
   if (!opened.ok) {
@@ -76,7 +98,7 @@ export async function bodyFor(post: BuiltPost, audience: Audience, manifest: Man
   if (html.includes(ENVELOPE_ATTR)) throw new RenderRefused(`post "${post.post}": a sealed part was left in the email.`);
   // Opened gates of a readable tier have no marker left; the markers of unopened parts are now join blocks.
   html = html.replace(new RegExp(`</?${GATE_TAG}[^>]*>`, 'g'), '');
-  return absolutize(replaceSealedImages(html, postUrl), origin);
+  return absolutize(await sealImages(html, audience, manifest, keyring, postUrl, nowMs), origin);
 }
 
 function because(manifest: Manifest, audience: Audience): string {
@@ -84,8 +106,9 @@ function because(manifest: Manifest, audience: Audience): string {
   return audience.kind === 'follower' ? `You follow ${site} for free.` : `You are a ${manifest.tiers.find((t) => t.id === audience.tier)?.name ?? audience.tier} of ${site}.`;
 }
 
-export async function renderEmail(post: BuiltPost, audience: Audience, manifest: Manifest, keyring: Keyring): Promise<RenderedEmail> {
-  const body = await bodyFor(post, audience, manifest, keyring);
+/** `nowMs` starts the 30 days of the members-only image URLs. */
+export async function renderEmail(post: BuiltPost, audience: Audience, manifest: Manifest, keyring: Keyring, nowMs: number): Promise<RenderedEmail> {
+  const body = await bodyFor(post, audience, manifest, keyring, nowMs);
   const origin = new URL(manifest.site.url).origin;
   const postUrl = new URL(post.link, origin).href;
   const footer = `${esc(because(manifest, audience))} <a href="${UNSUBSCRIBE}">Unsubscribe from post emails</a>, in one click.`;

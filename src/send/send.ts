@@ -76,7 +76,7 @@ export async function messageFor(s: Sending, email: RenderedEmail, to: { email: 
 /** Every audience's email for a post, rendered once each. */
 export async function renderAll(s: Sending, post: BuiltPost): Promise<Map<string, RenderedEmail>> {
   const out = new Map<string, RenderedEmail>();
-  for (const a of audiencesOf(s.site.manifest.tiers.map((t) => t.id))) out.set(audienceKey(a), await renderEmail(post, a, s.site.manifest, s.keyring));
+  for (const a of audiencesOf(s.site.manifest.tiers.map((t) => t.id))) out.set(audienceKey(a), await renderEmail(post, a, s.site.manifest, s.keyring, s.now()));
   return out;
 }
 

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { BillingError, type Billing, type ReadOptions } from '../../src/core/billing.ts';
 import { offerOfCheckout } from '../../src/core/holdings.ts';
 import { lookupKey } from '../../src/core/manifest.ts';
+import { isFollower, postEmailsOn } from '../../src/core/follower-marks.ts';
 
 export const TIER = 'supporter';
 export const OFFER = 'field-recordings';
@@ -154,6 +155,71 @@ export function billingContract(name: string, subject: Subject): void {
         await expect(billing.verifyEvent(body.replace('complete', 'completE'), signature, WEBHOOK_SECRET, 300, now)).rejects.toBeDefined();
         await expect(billing.verifyEvent(body, signature, 'whsec_someone_else', 300, now)).rejects.toBeDefined();
         await expect(billing.verifyEvent(body, signature, WEBHOOK_SECRET, 300, now + 301_000)).rejects.toBeDefined();
+      }));
+
+    it('follow makes one customer for an unknown email, marked and dated, and a second follow in any case makes none', () =>
+      withBilling(async (billing, arrange) => {
+        const at = arrange.now();
+        expect(await billing.follow('New.Reader@Example.com', at, () => {})).toEqual({ created: true });
+        await arrange.wait(61);
+        const fan = await billing.fan('new.reader@example.com', read, () => {});
+        expect(fan.customers).toHaveLength(1);
+        expect(fan.follower).toBe(true);
+        expect(fan.ent.tiers).toEqual([]);
+        const record = await billing.customer(fan.customers[0]!);
+        expect(record.email).toBe('new.reader@example.com');
+        expect(record.metadata).toMatchObject({ truefans_follower: 'yes', truefans_followed_at: String(Math.floor(at / 1000)) });
+        expect(postEmailsOn(record.metadata)).toBe(true);
+        expect(await billing.follow('NEW.READER@example.com', arrange.now(), () => {})).toEqual({ created: false });
+        expect((await billing.fan('new.reader@example.com', read, () => {})).customers).toEqual(fan.customers);
+        // The first confirmation's time is kept.
+        expect((await billing.customer(fan.customers[0]!)).metadata.truefans_followed_at).toBe(String(Math.floor(at / 1000)));
+      }));
+
+    it('follow marks a member\'s own customer instead of making one, and keeps the membership', () =>
+      withBilling(async (billing, arrange) => {
+        const { customer } = await arrange.join('member@example.com');
+        await billing.rememberEmail(customer);
+        await arrange.wait(61);
+        expect((await billing.fan('member@example.com', read, () => {})).follower).toBe(false);
+        expect(await billing.follow('Member@Example.com', arrange.now(), () => {})).toEqual({ created: false });
+        const fan = await billing.fan('member@example.com', read, () => {});
+        expect(fan.customers).toEqual([customer]);
+        expect(fan.follower).toBe(true);
+        expect(fan.ent.tiers).toEqual([TIER]);
+        expect(isFollower((await billing.customer(customer)).metadata)).toBe(true);
+      }));
+
+    it('setPostEmails switches every customer of an email, or the customers named, and nobody else; follow switches them back on', () =>
+      withBilling(async (billing, arrange) => {
+        const { customer: paying } = await arrange.join('both@example.com');
+        await billing.rememberEmail(paying);
+        await billing.follow('both@example.com', arrange.now(), () => {});
+        await billing.follow('bystander@example.com', arrange.now(), () => {});
+        await arrange.wait(61);
+        const bystander = (await billing.fan('bystander@example.com', read, () => {})).customers[0]!;
+        const both = (await billing.fan('both@example.com', read, () => {})).customers;
+        expect(both).toContain(paying);
+        const on = async (id: string) => postEmailsOn((await billing.customer(id)).metadata);
+
+        await billing.setPostEmails({ email: 'BOTH@example.com' }, false, () => {});
+        for (const id of both) expect(await on(id), id).toBe(false);
+        expect((await billing.customer(paying)).metadata.truefans_post_emails).toBe('off');
+        expect(await on(bystander)).toBe(true);
+        // Switching off twice is the same as once.
+        await billing.setPostEmails({ email: 'both@example.com' }, false, () => {});
+        for (const id of both) expect(await on(id)).toBe(false);
+
+        await billing.setPostEmails({ customers: [paying] }, true, () => {});
+        expect(await on(paying)).toBe(true);
+        // On is the absence of the mark, on Stripe (an empty value unsets a key) as in memory.
+        expect((await billing.customer(paying)).metadata.truefans_post_emails).toBeUndefined();
+        expect(isFollower((await billing.customer(paying)).metadata)).toBe(true);
+
+        await billing.setPostEmails({ customers: [bystander] }, false, () => {});
+        expect(await on(bystander)).toBe(false);
+        await billing.follow('bystander@example.com', arrange.now(), () => {});
+        expect(await on(bystander)).toBe(true);
       }));
 
     it('a customer it does not know is missing; holdings leave it out', () =>

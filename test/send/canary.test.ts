@@ -1,7 +1,8 @@
 // The email canary: a real build of the send fixture (a canary sentence in every kind of members-only
 // place, at each tier), real fans on the Stripe stand-in, and a real send. A follower's, a Listener's, a
 // True Fan's and a Patron's emails are scanned whole (HTML, text, subject, headers) and each holds exactly
-// what that reader may read on the web, and every reader gets one copy.
+// what that reader may read on the web, and every reader gets one copy. A members-only image loads, through
+// the real edge function over the built site, only by the signed, expiring URL of a tier that opens it.
 
 import { beforeAll, afterAll, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
@@ -10,6 +11,13 @@ import { start } from '../tools/stripe-local/helpers.ts';
 import type { StandIn } from '../../tools/stripe-local/index.ts';
 import { createKeyring, type Keyring } from '../../src/core/crypto/keys.ts';
 import { verifyUnsubscribeToken } from '../../src/core/tokens/unsubscribe.ts';
+import { signEmailAssetToken, verifyEmailAssetToken } from '../../src/core/tokens/email-asset.ts';
+import { createHandler } from '../../src/core/handler.ts';
+import { createStripeBilling } from '../../src/billing/stripe/index.ts';
+import { createDistAssets } from '../../src/adapters/node/static-files.ts';
+import { openBytes } from '../../src/core/crypto/seal.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { readBuiltSite, type BuiltSite } from '../../src/send/post.ts';
 import { stripeRecords } from '../../src/send/record.ts';
 import { sendPost, type Sending } from '../../src/send/send.ts';
@@ -31,6 +39,7 @@ const READS: Record<string, string[]> = {
 };
 const EVERY_CANARY = Object.values(ALL).flat();
 
+const DAY = 24 * 60 * 60 * 1000;
 let build: BuildResult;
 let site: BuiltSite;
 let keyring: Keyring;
@@ -67,6 +76,29 @@ beforeAll(async () => {
   }
 }, 240_000);
 
+/** The edge function over the built site, at a given time; its fetch refuses, so it can reach no Stripe. */
+function handlerAt(nowMs: number) {
+  return createHandler({
+    env: { TRUEFANS_SECRET: TEST_SECRET, STRIPE_SECRET_KEY: 'sk_test_truefans_local', SITE_URL: 'https://send.example' },
+    billing: createStripeBilling,
+    assets: createDistAssets(build.outDir),
+    now: () => nowMs,
+    log: () => {},
+    fetch: () => Promise.reject(new Error('no network in this test')),
+  });
+}
+
+function withToken(url: URL, token: string): string {
+  const u = new URL(url);
+  u.searchParams.set('access', token);
+  return u.href;
+}
+
+async function tokenTier(url: string): Promise<string | undefined> {
+  const u = new URL(url);
+  return (await verifyEmailAssetToken(keyring, u.searchParams.get('access')!, u.pathname, SEND_NOW))?.tier;
+}
+
 afterAll(async () => {
   await standIn?.close();
 });
@@ -90,7 +122,7 @@ describe('a post by email, tier by tier', () => {
   });
 
   for (const [email, audience] of Object.entries(audienceOf)) {
-    it(`gives ${email} (${audience}) exactly what a ${audience} may read`, () => {
+    it(`gives ${email} (${audience}) exactly what a ${audience} may read`, async () => {
       const all = to(email).map(whole).join('\n');
       for (const canary of EVERY_CANARY) {
         if (READS[audience]!.includes(canary)) expect(all, canary).toContain(canary);
@@ -100,7 +132,12 @@ describe('a post by email, tier by tier', () => {
       // Nothing sealed, and no members-only image URL in any form.
       expect(all).not.toContain('data-truefans-envelope');
       expect(all).not.toMatch(/tf1\.[A-Za-z0-9_-]{8}\./);
-      expect(all).not.toContain('/_truefans/asset/');
+      // A members-only image URL only ever with this audience's own signed token; a follower gets none.
+      const imageUrls = all.match(/[^"\s<>]*\/_truefans\/asset\/[^"\s<>]*/g) ?? [];
+      if (audience === 'follower') expect(imageUrls).toEqual([]);
+      for (const url of imageUrls) expect(url, url).toMatch(/^https:\/\/send\.example\/_truefans\/asset\/[^/?]+\/gated\.[A-Za-z0-9_-]+\.webp\?access=[A-Za-z0-9_.-]+$/);
+      const tiers = await Promise.all(imageUrls.map(async (url) => tokenTier(url)));
+      for (const tier of tiers) expect(tier).toBe(audience);
     });
   }
 
@@ -111,9 +148,70 @@ describe('a post by email, tier by tier', () => {
     expect(blocks('lis@members.example').html).toContain('This part is for True Fan members.');
     expect(blocks('lis@members.example').html).toContain('This part is for Patron members.');
     expect(blocks('pat@members.example').html).not.toMatch(/This part is for|The rest is for/);
-    // The members-only image is linked to the post (behind sign-in), never embedded by URL.
-    expect(blocks('lis@members.example').html).toContain('[Image: A gated photograph] view it on the site');
+    // The members-only image is in a member's email (by a signed URL, below), and nowhere in a follower's.
+    expect(blocks('lis@members.example').html).toMatch(/<img[^>]*alt="A gated photograph"/);
     expect(blocks('fan@follow.example').html).not.toContain('gated photograph');
+  });
+
+  describe('members-only images', () => {
+    const image = (email: string) => {
+      const src = /<img[^>]*src="([^"]*\/_truefans\/asset\/[^"]*)"/.exec(to(email).find((m) => m.subject === 'Tiered blocks')!.html)?.[1];
+      return src?.replace(/&amp;/g, '&');
+    };
+    const get = (url: string, at = SEND_NOW) => handlerAt(at)(new Request(url));
+
+    it('load for a Patron through the edge function, with no cookie and the image bytes', async () => {
+      const url = image('pat@members.example');
+      expect(url).toBeDefined();
+      const response = await get(url!);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('cache-control')).toMatch(/^private\b/);
+      expect(response.headers.get('content-type')).toBe('image/webp');
+      // The bytes the build sealed for this asset, opened: a WebP image.
+      const id = new URL(url!).pathname.split('/')[3]!;
+      const sealed = new Uint8Array(readFileSync(join(build.outDir, `_truefans/sealed/${id}.bin`)));
+      const expected = Buffer.from(await openBytes(keyring, { kind: 'asset', id, tier: site.manifest.assets[id]!.access }, sealed));
+      const got = Buffer.from(await response.arrayBuffer());
+      expect(got.subarray(8, 12).toString('latin1')).toBe('WEBP');
+      expect(got.equals(expected)).toBe(true);
+      // Still good on day 29 of its 30.
+      expect((await get(url!, SEND_NOW + 29 * DAY)).status).toBe(200);
+    });
+
+    it('are not in a follower\'s email at all, and the image URL without a token is refused', async () => {
+      expect(image('fan@follow.example')).toBeUndefined();
+      const bare = new URL(image('pat@members.example')!);
+      bare.search = '';
+      const response = await get(bare.href);
+      expect(response.status).toBe(403);
+      expect(response.headers.get('content-type')).not.toMatch(/^image\//);
+    });
+
+    it('refuse a tampered, an expired, or a borrowed token', async () => {
+      const url = new URL(image('lis@members.example')!);
+      const token = url.searchParams.get('access')!;
+      const refused = async (href: string, at?: number) => {
+        const response = await get(href, at);
+        expect(response.status, href).toBe(403);
+        expect(response.headers.get('content-type')).not.toMatch(/^image\//);
+      };
+      // The tier claim raised to patron with the signature kept.
+      const [head, body, sig] = token.split('.');
+      const claims = JSON.parse(Buffer.from(body!, 'base64url').toString()) as Record<string, unknown>;
+      const forged = `${head}.${Buffer.from(JSON.stringify({ ...claims, tier: 'patron', exp: (claims.exp as number) + 365 * 86400 })).toString('base64url')}.${sig}`;
+      await refused(withToken(url, forged));
+      // One character of the signature changed.
+      await refused(withToken(url, `${token.slice(0, -2)}${token.at(-2) === 'A' ? 'B' : 'A'}${token.at(-1)}`));
+      // Expired: 30 days and a minute after the send.
+      await refused(url.href, SEND_NOW + 30 * DAY + 60_000);
+      // Made for another asset path: a token opens only the image it was made for.
+      expect(await verifyEmailAssetToken(keyring, token, url.pathname, SEND_NOW)).toEqual({ tier: 'listener' });
+      expect(await verifyEmailAssetToken(keyring, token, url.pathname.replace(/[^/]+$/, 'other.webp'), SEND_NOW)).toBeUndefined();
+      expect(await verifyEmailAssetToken(keyring, token, '/_truefans/asset/AAAAAAAAAAAAAAAAAAAAAA/gated.webp', SEND_NOW)).toBeUndefined();
+      // Signed with another site's secret.
+      const stranger = await createKeyring('Zx8Cv7Bn6Mm5Ll4Kk3Jj2Hh1Gg0Ff9Dd8Ss7Aa6Qq5W');
+      await refused(withToken(url, await signEmailAssetToken(stranger, url.pathname, 'patron', SEND_NOW)));
+    });
   });
 
   it('sends from the creator, replies to the creator, and unsubscribes in one click', async () => {

@@ -17,6 +17,7 @@ export type KeyLabel =
   | 'feed'
   | 'follow'
   | 'unsubscribe'
+  | 'email-asset'
   | 'checkout-nonce'
   | 'client-id';
 

@@ -1,5 +1,6 @@
 // Sealed images and downloads: `${ASSET_ROUTE}/<id>/<name>` opens `${SEALED_ASSET_DIR}/<id>.bin` for a fan
-// whose cookie (or private feed token, for podcast apps) covers the asset's access value.
+// whose cookie (or private feed token, for podcast apps, or a post email's image token) covers the asset's
+// access value.
 
 import { canAccess, type Entitlements } from '../access.ts';
 import type { Ctx } from '../context.ts';
@@ -11,6 +12,7 @@ import { PRIVATE } from '../http/respond.ts';
 import { feedEntitlements } from './feed.ts';
 import { staticRequest } from './gated-page.ts';
 import { verifyFeedToken } from '../tokens/feed.ts';
+import { EMAIL_ASSET_PARAM, verifyEmailAssetToken } from '../tokens/email-asset.ts';
 import { ASSET_ROUTE, SEALED_ASSET_DIR } from '../paths.ts';
 
 /** Types a browser could run as a page in our origin are always downloaded, never shown inline. */
@@ -32,7 +34,13 @@ export async function serveAsset(ctx: Ctx): Promise<Response> {
   let ent: Entitlements | undefined;
   const cookies: string[] = [];
   const feedToken = url.searchParams.get('feed');
-  if (feedToken) {
+  const emailToken = url.searchParams.get(EMAIL_ASSET_PARAM);
+  if (emailToken !== null) {
+    // An image in a post email: mail clients send no cookie, so the token alone says which tier the email
+    // was rendered for, for this asset's path only, until it expires (src/core/tokens/email-asset.ts).
+    const v = await verifyEmailAssetToken(app.keyring, emailToken, url.pathname, app.now());
+    if (v) ent = { tiers: [v.tier], offers: [] };
+  } else if (feedToken) {
     const v = await verifyFeedToken(app.keyring, app.siteOrigin, feedToken, app.now());
     if (v.ok) ent = await feedEntitlements(ctx, v.owner, v.gen);
   } else {
