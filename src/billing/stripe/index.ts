@@ -17,10 +17,11 @@ import { portalConfiguration } from './portal.ts';
 /** Pages of 100 subscriptions read per status when counting; beyond that the notice says "more than". */
 const COUNT_PAGES = 10;
 
-/** Members' wall names by tier: active and trialing site subscriptions, each with its customer expanded. */
-async function supporterWall(stripe: Stripe): Promise<{ entries: WallEntry[]; atLeast: boolean }> {
-  const seen = new Set<string>();
-  const entries: WallEntry[] = [];
+/**
+ * Visits every active and trialing subscription, at most COUNT_PAGES pages of 100 per status; `atLeast`
+ * says the pages ran out first (the notice then says "more than").
+ */
+async function eachLiveSubscription(stripe: Stripe, expand: string[], visit: (sub: Stripe.Subscription) => void): Promise<{ atLeast: boolean }> {
   let atLeast = false;
   for (const status of ['active', 'trialing'] as const) {
     let after: string | undefined;
@@ -29,40 +30,35 @@ async function supporterWall(stripe: Stripe): Promise<{ entries: WallEntry[]; at
         atLeast = true;
         break;
       }
-      const list = await stripe.subscriptions.list({ status, limit: 100, expand: ['data.customer'], ...(after ? { starting_after: after } : {}) });
-      for (const sub of list.data) {
-        const tier = sub.items.data.map((item) => tierOfPrice(item.price)).find(Boolean) ?? undefined;
-        const customer = sub.customer;
-        if (!tier || typeof customer === 'string' || customer.deleted || seen.has(customer.id)) continue;
-        seen.add(customer.id);
-        const name = cleanWallName(customer.metadata?.[WALL_METADATA]);
-        if (name) entries.push({ tier, name });
-      }
+      const list = await stripe.subscriptions.list({ status, limit: 100, ...(expand.length ? { expand } : {}), ...(after ? { starting_after: after } : {}) });
+      for (const sub of list.data) visit(sub);
       if (!list.has_more || !list.data.length) break;
       after = list.data[list.data.length - 1]!.id;
     }
   }
+  return { atLeast };
+}
+
+/** Members' wall names by tier: active and trialing site subscriptions, each with its customer expanded. */
+async function supporterWall(stripe: Stripe): Promise<{ entries: WallEntry[]; atLeast: boolean }> {
+  const seen = new Set<string>();
+  const entries: WallEntry[] = [];
+  const { atLeast } = await eachLiveSubscription(stripe, ['data.customer'], (sub) => {
+    const tier = sub.items.data.map((item) => tierOfPrice(item.price)).find(Boolean) ?? undefined;
+    const customer = sub.customer;
+    if (!tier || typeof customer === 'string' || customer.deleted || seen.has(customer.id)) return;
+    seen.add(customer.id);
+    const name = cleanWallName(customer.metadata?.[WALL_METADATA]);
+    if (name) entries.push({ tier, name });
+  });
   return { entries, atLeast };
 }
 
 async function countFans(stripe: Stripe): Promise<{ fans: number; atLeast: boolean }> {
   const fans = new Set<string>();
-  let atLeast = false;
-  for (const status of ['active', 'trialing'] as const) {
-    let after: string | undefined;
-    for (let page = 0; ; page++) {
-      if (page === COUNT_PAGES) {
-        atLeast = true;
-        break;
-      }
-      const list = await stripe.subscriptions.list({ status, limit: 100, ...(after ? { starting_after: after } : {}) });
-      for (const sub of list.data) {
-        if (sub.items.data.some((item) => tierOfPrice(item.price))) fans.add(typeof sub.customer === 'string' ? sub.customer : sub.customer.id);
-      }
-      if (!list.has_more || !list.data.length) break;
-      after = list.data[list.data.length - 1]!.id;
-    }
-  }
+  const { atLeast } = await eachLiveSubscription(stripe, [], (sub) => {
+    if (sub.items.data.some((item) => tierOfPrice(item.price))) fans.add(typeof sub.customer === 'string' ? sub.customer : sub.customer.id);
+  });
   return { fans: fans.size, atLeast };
 }
 
