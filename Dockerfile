@@ -16,9 +16,7 @@ COPY . .
 ENV TRUEFANS_PLATFORMS=none ASTRO_TELEMETRY_DISABLED=1
 RUN --mount=type=secret,id=TRUEFANS_SECRET,env=TRUEFANS_SECRET npm run build
 # One file with the server and the core, so the runtime image needs no node_modules.
-RUN npx esbuild src/adapters/node/cli.ts --bundle --platform=node --format=esm --target=node22 --minify \
-      --outfile=server/server.mjs --log-level=warning \
-      --banner:js="import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);"
+RUN sh scripts/bundle-server.sh server/server.mjs --minify
 
 FROM node:24-slim
 WORKDIR /app
@@ -29,4 +27,5 @@ USER node
 EXPOSE 4321
 HEALTHCHECK --interval=30s --timeout=3s CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||4321)+'/').then(r=>process.exit(r.status<500?0:1),()=>process.exit(1))"]
 # The server stops on SIGTERM (docker stop) after finishing the requests in flight.
-CMD ["node", "server/server.mjs", "--dist", "dist"]
+# Young generation capped as `npm run serve` does (scripts/serve.sh says why).
+CMD ["node", "--max-semi-space-size=8", "server/server.mjs", "--dist", "dist"]

@@ -1,7 +1,8 @@
 // `npm run bench -- serving`: the Node adapter side by side with nginx on the same dist/, loaded by wrk
 // (2 threads, 50 connections, three interleaved rounds of every case). A real Astro build of a generated
 // site (bench/site-generator.ts) with public and members-only posts of about 10 KB and 100 KB of text,
-// served by `node src/adapters/node/cli.ts` (as `npm run serve` does) and by /usr/sbin/nginx with a config
+// served by the Node server's one-file bundle (scripts/bundle-server.sh, as `npm run serve` and the Docker
+// image run it) and by /usr/sbin/nginx with a config
 // written to a temp dir. Cases: public pages, and members-only pages for a member (a session cookie minted
 // the way bench/edge.ts does, fresh, so no Stripe call) and for an anonymous visitor, each identity and
 // brotli. For each: requests/s, p99 latency, and the server's CPU per 1,000 requests (utime + stime from
@@ -10,8 +11,9 @@
 // memory before and after a fixed mixed load of 100,000 requests rotating 12,000 members' cookies.
 //
 // Options (environment): BENCH_SERVING_SECONDS (per case per round, default 4), BENCH_SERVING_ROUNDS (3),
-// BENCH_SERVING_MIXED (100000), BENCH_SERVING_MEMBERS (12000). The site is built once per version of
-// src/ and kept in the temp dir. The machine is shared: compare ratios, not absolute figures.
+// BENCH_SERVING_MIXED (100000), BENCH_SERVING_MEMBERS (12000), BENCH_SERVING_ONLY=memory (the mixed load
+// alone), BENCH_SERVER_NODE_OPTIONS (more Node flags for the server). The site is built once per version
+// of src/ and kept in the temp dir. The machine is shared: compare ratios, not absolute figures.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,6 +34,8 @@ const SECONDS = Number(process.env.BENCH_SERVING_SECONDS ?? 4);
 const ROUNDS = Number(process.env.BENCH_SERVING_ROUNDS ?? 3);
 const MIXED_REQUESTS = Number(process.env.BENCH_SERVING_MIXED ?? 100_000);
 const MEMBERS = Number(process.env.BENCH_SERVING_MEMBERS ?? 12_000);
+/** BENCH_SERVING_ONLY=memory: the mixed load's resident memory alone (a minute, not a quarter of an hour). */
+const MEMORY_ONLY = process.env.BENCH_SERVING_ONLY === 'memory';
 const WRK = '/usr/bin/wrk';
 const NGINX = '/usr/sbin/nginx';
 const CLK_TCK = 100;
@@ -102,10 +106,21 @@ function stopper(child: ChildProcess): () => Promise<void> {
     });
 }
 
+/** The server as `npm run serve` and the Docker image run it: one esbuild bundle (scripts/bundle-server.sh). */
+function bundleServer(): string {
+  const out = join(tmpdir(), `truefans-bench-server-${process.pid}.mjs`);
+  const result = spawnSync('sh', [join(ROOT, 'scripts/bundle-server.sh'), out], { cwd: ROOT, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`bundling the server failed:\n${result.stdout}${result.stderr}`);
+  return out;
+}
+
 async function startNode(dist: string): Promise<Server> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(ROOT, 'src/adapters/node/cli.ts'), '--dist', dist, '--port', String(port), '--host', '127.0.0.1', '--trust-proxy'], {
-    env: { PATH: process.env.PATH, TRUEFANS_SECRET: SECRET, STRIPE_SECRET_KEY: 'sk_test_truefans_bench', STRIPE_API_BASE: 'http://127.0.0.1:9', SITE_URL: ORIGIN },
+  const server = bundleServer();
+  // With the flags scripts/serve.sh and the Dockerfile give it.
+  const child = spawn(process.execPath, ['--max-semi-space-size=8', server, '--dist', dist, '--port', String(port), '--host', '127.0.0.1', '--trust-proxy'], {
+    // BENCH_SERVER_NODE_OPTIONS: Node flags for the server alone (for example --max-semi-space-size=4).
+    env: { ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}), PATH: process.env.PATH, TRUEFANS_SECRET: SECRET, STRIPE_SECRET_KEY: 'sk_test_truefans_bench', STRIPE_API_BASE: 'http://127.0.0.1:9', SITE_URL: ORIGIN },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -113,7 +128,8 @@ async function startNode(dist: string): Promise<Server> {
   child.stderr!.on('data', (d) => (out += d));
   const base = `http://127.0.0.1:${port}`;
   await waitFor(base, child, () => out);
-  return { name: 'node', base, pid: child.pid!, stop: stopper(child) };
+  const stop = stopper(child);
+  return { name: 'node', base, pid: child.pid!, stop: () => stop().finally(() => rmSync(server, { force: true })) };
 }
 
 async function startNginx(dist: string): Promise<Server | null> {
@@ -310,6 +326,11 @@ export async function benchServing(): Promise<Record<string, unknown>> {
       await wrk(['-t1', '-c4', '-d1s', ...Object.entries(c.headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), `${server.base}${c.path}`]);
     }
 
+    if (MEMORY_ONLY) {
+      const memory = await mixedLoad(node, mint, proxy);
+      console.log(`\n  Mixed load: ${memory.requests} requests over ${memory.members} members: RSS ${memory.rssMbBefore} MB before, ${memory.rssMbAfter} MB after (${memory.rps} req/s)`);
+      return { node: process.version, memory };
+    }
     console.log(`serving bench: node ${process.version}, wrk -t2 -c50, ${SECONDS}s per case, ${ROUNDS} interleaved rounds`);
     const rounds: Record<string, Round[]> = Object.fromEntries(cases.map((c) => [c.name, []]));
     for (let r = 0; r < ROUNDS; r++) {

@@ -13,6 +13,10 @@
 //   percent of the CPU of the maximum settings (bench/serving.ts measures the trade). A body up to 2 MB
 //   is compressed in one call on libuv's thread pool; a longer one is streamed.
 //
+// - A private response with a strong ETag sent as it is (a member's page, no Accept-Encoding): its bytes are
+//   kept by ETag in the same cache too, so a later request sends them without reading the core's body
+//   (which would copy 100 KB into a stream per request).
+//
 // Why compressing these pages cannot enable BREACH-style guessing. BREACH recovers a secret from the
 // compressed size of a response that holds both the secret and text the attacker chooses (reflected
 // from the request), by watching the length change as guesses match. Our pages hold no secret to guess:
@@ -143,15 +147,43 @@ function concat(chunks: Uint8Array[], total: number): Uint8Array {
 
 export type Compress = (request: Request, response: Response) => Promise<Response>;
 
+/**
+ * A private 200 with a strong ETag and a length (an opened gated page or a teaser): worth keeping as it
+ * is. Files are public and already kept by static-files.ts within its own size rule (--cache-mb). A
+ * member's page says `no-store`, which binds HTTP caches, not this server: the ETag names its bytes.
+ */
+function keepableAsIs(response: Response): string | null {
+  const headers = response.headers;
+  const etag = headers.get('etag');
+  const length = headers.get('content-length');
+  if (response.status !== 200 || !response.body || !/\bprivate\b/.test(headers.get('cache-control') ?? '')) return null;
+  return etag && !etag.startsWith('W/') && length !== null && Number(length) <= WHOLE_BYTES ? etag : null;
+}
+
 /** The server's compression, keeping compressed files in `cache` (shared with the files themselves). */
 export function createCompression(cache: ByteLru<object> = new ByteLru<object>(DEFAULT_CACHE_BYTES)): Compress {
   /** One compression per file and encoding at a time, however many requests ask for it together. */
   const compressing = new Map<string, Promise<Uint8Array<ArrayBuffer>>>();
 
+  /** The response's bytes as they are, kept by its ETag: the body is read the first time only. */
+  async function keptAsIs(response: Response): Promise<Response> {
+    const etag = keepableAsIs(response);
+    if (!etag) return response;
+    const key = `identity:${etag}`;
+    let bytes = cache.get(key) as Uint8Array<ArrayBuffer> | undefined;
+    if (bytes) await response.body!.cancel();
+    else {
+      bytes = new Uint8Array(await response.arrayBuffer());
+      cache.set(key, bytes, bytes.byteLength);
+    }
+    // srvx writes a FastResponse's Uint8Array to the socket without a copy.
+    return new FastResponse(bytes, { status: response.status, statusText: response.statusText, headers: response.headers }) as unknown as Response;
+  }
+
   return async function compressResponse(request, response) {
     if (request.method === 'HEAD') return response;
     const encoding = encodingFor(request, response);
-    if (!encoding) return response;
+    if (!encoding) return keptAsIs(response);
     const headers = response.headers;
     const length = headers.get('content-length');
     const out = new Headers(headers);

@@ -104,57 +104,68 @@ function guarded(billing: Billing): Billing {
 }
 
 export const createStripeBilling: BillingFactory = (config, fetchImpl) => {
-  const stripe = createStripe(config, fetchImpl);
+  const client = createStripe(config, fetchImpl);
   const portals = new Map<string, string>();
   const billing: Billing = {
-    entitlements: (customer, options) => readEntitlements(stripe, customer, options),
-    holdings: (customers, options) => readHoldings(stripe, customers, options),
-    fan: (email, options, log) => readFan(stripe, email, options, log),
-    holdsTierElsewhere: (email, customer, options, log) => holdsTierElsewhere(stripe, email, customer, options, log),
-    memberships: (customer, options) => readMemberships(stripe, customer, options),
-    account: (customers, options, verifiedEmail) => readAccount(stripe, customers, options, verifiedEmail),
+    entitlements: async (customer, options) => readEntitlements(await client(), customer, options),
+    holdings: async (customers, options) => readHoldings(await client(), customers, options),
+    fan: async (email, options, log) => readFan(await client(), email, options, log),
+    holdsTierElsewhere: async (email, customer, options, log) => holdsTierElsewhere(await client(), email, customer, options, log),
+    memberships: async (customer, options) => readMemberships(await client(), customer, options),
+    account: async (customers, options, verifiedEmail) => readAccount(await client(), customers, options, verifiedEmail),
     async customer(id) {
+      const stripe = await client();
       const c = await stripe.customers.retrieve(id);
       return c.deleted ? { deleted: true, email: undefined, name: undefined, metadata: {} } : { deleted: false, email: c.email ?? undefined, name: c.name ?? undefined, metadata: c.metadata ?? {} };
     },
     async setCustomerMetadata(customer, metadata) {
+      const stripe = await client();
       // Stripe merges `metadata` on update: keys not sent are kept (docs: "Updating metadata", customers.update).
       await stripe.customers.update(customer, { metadata });
     },
     async rememberEmail(customer) {
+      const stripe = await client();
       const c = await stripe.customers.retrieve(customer);
       if (!c.deleted) await rememberEmail(stripe, c);
     },
-    follow: (email, nowMs, log) => follow(stripe, email, nowMs, log),
-    setPostEmails: (who, on, log) => setPostEmails(stripe, who, on, log),
+    follow: async (email, nowMs, log) => follow(await client(), email, nowMs, log),
+    setPostEmails: async (who, on, log) => setPostEmails(await client(), who, on, log),
     async findPrice(lookupKey) {
+      const stripe = await client();
       const price = (await stripe.prices.list({ lookup_keys: [lookupKey], active: true, limit: 1 })).data[0];
       return price ? { id: price.id, amount: price.unit_amount, currency: price.currency, interval: price.recurring?.interval } : undefined;
     },
     async startCheckout(start) {
+      const stripe = await client();
       const session = await stripe.checkout.sessions.create(sessionParams(start));
       return { url: session.url };
     },
     async readCheckout(id) {
+      const stripe = await client();
       return checkoutRecord(await stripe.checkout.sessions.retrieve(id, { expand: ['subscription', SESSION_CHARGE_EXPAND] }));
     },
     async checkoutMarks(id) {
+      const stripe = await client();
       return checkoutRecord(await stripe.checkout.sessions.retrieve(id));
     },
     async markCheckout(id, mark, value) {
+      const stripe = await client();
       await stripe.checkout.sessions.update(id, { metadata: { [mark]: value } });
     },
     async subscription(id) {
+      const stripe = await client();
       return subscriptionRecord(await stripe.subscriptions.retrieve(id));
     },
     async chargeCustomer(id) {
+      const stripe = await client();
       const customer = (await stripe.charges.retrieve(id)).customer;
       return typeof customer === 'string' ? customer : (customer?.id ?? undefined);
     },
-    countFans: () => countFans(stripe),
-    supporterWall: () => supporterWall(stripe),
-    portalConfiguration: (siteOrigin) => portalConfiguration(stripe, siteOrigin, portals),
+    countFans: async () => countFans(await client()),
+    supporterWall: async () => supporterWall(await client()),
+    portalConfiguration: async (siteOrigin) => portalConfiguration(await client(), siteOrigin, portals),
     async openPortal({ customer, returnUrl, configuration, planChange }) {
+      const stripe = await client();
       const portal = await stripe.billingPortal.sessions.create({
         customer,
         ...(configuration ? { configuration } : {}),
@@ -175,8 +186,9 @@ export const createStripeBilling: BillingFactory = (config, fetchImpl) => {
       return portal.url;
     },
     async verifyEvent(body, signature, secret, toleranceSeconds, nowMs) {
+      const stripe = await client();
       // constructEventAsync with the SubtleCrypto provider; `receivedAt` is the core's clock.
-      return decodeEvent(await stripe.webhooks.constructEventAsync(body, signature, secret, toleranceSeconds, subtleCrypto, nowMs));
+      return decodeEvent(await stripe.webhooks.constructEventAsync(body, signature, secret, toleranceSeconds, await subtleCrypto(), nowMs));
     },
   };
   return guarded(billing);

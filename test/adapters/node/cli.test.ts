@@ -1,7 +1,8 @@
 // The self-hosting CLI as a process: it prints its URL, serves, exits 0 on SIGTERM after finishing, and
-// explains a bad port or a port in use.
+// explains a bad port or a port in use; and the one-file bundle `npm run serve` and the Docker image run
+// does the same.
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -18,8 +19,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dist, { recursive: true, force: true }));
 
-function run(args: string[]) {
-  const child = spawn(process.execPath, [CLI, '--dist', dist, ...args], { env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
+function run(args: string[], entry: string[] = [CLI]) {
+  const child = spawn(process.execPath, [...entry, '--dist', dist, ...args], { env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
@@ -61,6 +62,25 @@ describe('node src/adapters/node/cli.ts', () => {
       expect(cli.output().trim().replace(String(port), '<port>').replace(String(port + 1), '<port+1>')).toMatchInlineSnapshot(`"Port <port> is already in use. Choose another with --port, for example --port <port+1>."`);
     } finally {
       taken.close();
+    }
+  });
+});
+
+describe('sh scripts/bundle-server.sh (what npm run serve and the Dockerfile run)', () => {
+  it('makes one file that serves dist/ with the flags scripts/serve.sh gives it, and stops on SIGTERM', async () => {
+    const out = path.join(dist, '..', `truefans-server-${process.pid}.mjs`);
+    try {
+      const made = spawnSync('sh', [fileURLToPath(new URL('../../../scripts/bundle-server.sh', import.meta.url)), out], { encoding: 'utf8' });
+      expect(made.status, made.stderr).toBe(0);
+      const cli = run(['--port', '0'], ['--max-semi-space-size=8', out]);
+      const url = await cli.url;
+      const res = await fetch(`${url}/`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('Served by the CLI.');
+      cli.child.kill('SIGTERM');
+      expect(await cli.exited).toBe(0);
+    } finally {
+      rmSync(out, { force: true });
     }
   });
 });
