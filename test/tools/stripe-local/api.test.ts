@@ -3,22 +3,13 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import type { StandIn } from '../../../tools/stripe-local/index.ts';
-import { DAY, KEY, client, makeTier, pay, freshForEachTest } from './helpers.ts';
+import { DAY, KEY, caught, client, makeTier, pay, freshForEachTest } from './helpers.ts';
 import { lookupKey } from '../../../src/core/manifest.ts';
 
 let standIn: StandIn;
 let stripe: Stripe;
 
 freshForEachTest((world) => ({ standIn, stripe } = world));
-
-async function caught(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Stripe.errors.StripeError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('products and prices', () => {
   it('creates prices by lookup key and lists them by lookup_keys[]', async () => {

@@ -119,3 +119,13 @@ export async function webhookReceiver() {
   );
   return { url: `${server.url}/webhook`, received, state, close: () => server.close() };
 }
+
+/** The Stripe error a call that must fail throws (the test fails if it succeeds). */
+export async function caught(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Stripe.errors.StripeError;
+  }
+  throw new Error('expected the call to fail');
+}

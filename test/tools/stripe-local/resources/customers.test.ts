@@ -4,21 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import Stripe from 'stripe';
 import type { StandIn } from '../../../../tools/stripe-local/index.ts';
-import { freshForEachTest, makeTier, start } from '../helpers.ts';
+import { caught, freshForEachTest, makeTier, start } from '../helpers.ts';
 
 let standIn: StandIn;
 let stripe: Stripe;
 
 freshForEachTest((world) => ({ standIn, stripe } = world), { searchLagSeconds: 30 });
-
-async function caught(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Stripe.errors.StripeError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('customer search', () => {
   it('finds customers by exact email or metadata value, in Stripe\'s search_result shape, after the indexing lag', async () => {
