@@ -113,6 +113,20 @@ describe('LeakIndex', () => {
     expect(index.scanText('x', `intro ${words.slice(2, 7).join(' ')} outro`)).toHaveLength(0);
   });
 
+  it('skips sealed envelopes but still finds words on both sides of one, wherever the pieces fall', () => {
+    const index = new LeakIndex();
+    index.addText('p', GATED);
+    const words = GATED.split(' ');
+    const envelope = '<template data-truefans-envelope>tf1.abc.def.ghi-jkl_mno</template>';
+    // Eleven gated words with an envelope after every word: only the envelopes are skipped.
+    const interleaved = words.slice(2, 13).map((w) => `${w} ${envelope}`).join('\n');
+    expect(index.scanText('feed.json', `{"a":"${interleaved}"}`)).toHaveLength(1);
+    expect(index.scanText('feed.json', `${envelope}${words.slice(2, 13).join(' ')}${envelope}`)).toHaveLength(1);
+    // Envelopes alone, and five gated words around one, are not a leak.
+    expect(index.scanText('feed.json', `${envelope}${envelope}`)).toEqual([]);
+    expect(index.scanText('feed.json', `${words.slice(2, 5).join(' ')} ${envelope} ${words.slice(5, 7).join(' ')}`)).toEqual([]);
+  });
+
   it('finds asset bytes whole or embedded in a larger file', () => {
     const index = new LeakIndex();
     const asset = new Uint8Array(10_000).map((_, i) => (i * 7919) % 251);
