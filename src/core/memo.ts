@@ -31,11 +31,7 @@ export class Memo<V> {
 
   /** Keeps `value` (holding `valueBytes`), evicting the least recently used; too big to fit: not kept. */
   set(key: string, value: V, valueBytes = 0): void {
-    const old = this.#map.get(key);
-    if (old) {
-      this.#bytes -= old.bytes;
-      this.#map.delete(key);
-    }
+    this.delete(key);
     const bytes = ENTRY_OVERHEAD + stringBytes(key) + valueBytes;
     if (bytes > this.maxBytes) return;
     this.#map.set(key, { value, bytes });
@@ -45,6 +41,13 @@ export class Memo<V> {
       this.#map.delete(oldest);
       this.#bytes -= entry.bytes;
     }
+  }
+
+  delete(key: string): void {
+    const hit = this.#map.get(key);
+    if (!hit) return;
+    this.#map.delete(key);
+    this.#bytes -= hit.bytes;
   }
 
   /** Entries held now. */

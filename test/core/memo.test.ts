@@ -47,6 +47,11 @@ describe('Memo', () => {
     memo.set('k', 'two', 100);
     expect(memo.get('k')).toBe('two');
     expect(memo.bytes).toBe(cost('k', 100));
+    memo.delete('k');
+    expect(memo.get('k')).toBeUndefined();
+    expect(memo.bytes).toBe(0);
+    memo.delete('never-set');
+    expect(memo.bytes).toBe(0);
   });
 
   it('stays within its bytes under a flood of distinct keys', () => {

@@ -35,7 +35,8 @@ import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { FastResponse } from 'srvx/node';
-import { ByteLru, DEFAULT_CACHE_BYTES } from './byte-lru.ts';
+import { Memo } from '../../core/memo.ts';
+import { DEFAULT_CACHE_BYTES } from './static-files.ts';
 
 const COMPRESSIBLE = /^text\/|^application\/(?:javascript|json|xml|rss\+xml|atom\+xml|manifest\+json|ld\+json)|^image\/svg\+xml/;
 const MIN_BYTES = 1024;
@@ -161,7 +162,7 @@ function keepableAsIs(response: Response): string | null {
 }
 
 /** The server's compression, keeping compressed files in `cache` (shared with the files themselves). */
-export function createCompression(cache: ByteLru<object> = new ByteLru<object>(DEFAULT_CACHE_BYTES)): Compress {
+export function createCompression(cache: Memo<object> = new Memo<object>(DEFAULT_CACHE_BYTES)): Compress {
   /** One compression per file and encoding at a time, however many requests ask for it together. */
   const compressing = new Map<string, Promise<Uint8Array<ArrayBuffer>>>();
 

@@ -5,7 +5,7 @@
 
 import { serve } from 'srvx';
 import type { Handler } from '../../core/ports.ts';
-import type { ByteLru } from './byte-lru.ts';
+import type { Memo } from '../../core/memo.ts';
 import { createCompression } from './compress.ts';
 import { notModified } from './http-cache.ts';
 import { BODY_LIMITS } from '../../core/http/body.ts';
@@ -29,7 +29,7 @@ export interface ListenOptions {
   /** How long close() waits for in-flight requests before cutting connections. Milliseconds. */
   shutdownTimeoutMs?: number;
   /** Where compressed files are kept (the server shares it with the files); default: a cache of its own. */
-  cache?: ByteLru<object>;
+  cache?: Memo<object>;
 }
 
 export interface ListeningServer {

@@ -5,10 +5,10 @@
 import { createStripeBilling } from '../../billing/stripe/index.ts';
 import { createHandler } from '../../core/handler.ts';
 import type { EdgeEnv, KeyValueStore } from '../../core/ports.ts';
-import { ByteLru, DEFAULT_CACHE_BYTES } from './byte-lru.ts';
+import { Memo } from '../../core/memo.ts';
 import { listen, type ListeningServer } from './listen.ts';
 import { createMemoryStore } from './memory-store.ts';
-import { createDistAssets } from './static-files.ts';
+import { createDistAssets, DEFAULT_CACHE_BYTES } from './static-files.ts';
 
 export interface NodeServerOptions {
   /** The built site (`dist/`). */
@@ -39,7 +39,7 @@ export interface NodeServerOptions {
 export type NodeServer = ListeningServer;
 
 export function startNodeServer(options: NodeServerOptions): Promise<NodeServer> {
-  const cache = new ByteLru<object>(options.cacheBytes ?? DEFAULT_CACHE_BYTES);
+  const cache = new Memo<object>(options.cacheBytes ?? DEFAULT_CACHE_BYTES);
   const handler = createHandler({
     env: options.env ?? process.env,
     billing: createStripeBilling,

@@ -5,7 +5,7 @@
 // It always answers with the whole file: the core may read a page to open it, so 304s and compression
 // are decided later, at the server, on the final response (http-cache.ts, compress.ts).
 //
-// Files up to 1 MB are held in memory with their ETag, within the server's cache budget (byte-lru.ts),
+// Files up to 1 MB are held in memory with their ETag, within the server's cache budget (the core's byte-bounded Memo),
 // so a page served again costs no stat(), open or read, and its bytes are not copied. What the server
 // knows of a path is trusted for a second, then checked against the disk (size and mtime) again: a
 // file changed or removed on disk is never served for longer than that.
@@ -22,7 +22,10 @@ import { lookup } from 'mrmime';
 import { FastResponse } from 'srvx/node';
 import type { AssetFetcher } from '../../core/ports.ts';
 import { redirect } from '../../core/http/respond.ts';
-import { ByteLru, DEFAULT_CACHE_BYTES } from './byte-lru.ts';
+import { Memo } from '../../core/memo.ts';
+
+/** What the server keeps in memory by default for files and compressed bodies together. */
+export const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
 
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
 export const REVALIDATE = 'public, max-age=0, must-revalidate';
@@ -34,7 +37,7 @@ export const REVALIDATE_MS = 1000;
 
 export interface DistAssetsOptions {
   /** Files in memory (and, in the server, compressed bodies too), bounded in bytes. */
-  cache?: ByteLru<object>;
+  cache?: Memo<object>;
   /** Default 1 s: a file changed on disk (size or mtime) is served fresh at most this long after. */
   revalidateMs?: number;
 }
@@ -119,7 +122,7 @@ class MemoryFileResponse extends FastResponse {
 
 export function createDistAssets(distDir: string, options: DistAssetsOptions = {}): AssetFetcher {
   const root = path.resolve(distDir);
-  const cache = options.cache ?? new ByteLru<object>(DEFAULT_CACHE_BYTES);
+  const cache = options.cache ?? new Memo<object>(DEFAULT_CACHE_BYTES);
   const revalidateMs = options.revalidateMs ?? REVALIDATE_MS;
   const maxInMemory = Math.min(MAX_FILE_BYTES_IN_MEMORY, cache.maxBytes / 8);
   /** One look at the disk per path at a time, however many requests arrive for it together. */

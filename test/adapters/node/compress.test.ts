@@ -3,7 +3,7 @@
 // public, untagged or weakly tagged passes through untouched.
 
 import { describe, expect, it } from 'vitest';
-import { ByteLru } from '../../../src/adapters/node/byte-lru.ts';
+import { Memo } from '../../../src/core/memo.ts';
 import { createCompression } from '../../../src/adapters/node/compress.ts';
 
 const page = new TextEncoder().encode(`<!doctype html><p>${'members only words '.repeat(6000)}</p>`);
@@ -31,7 +31,7 @@ const PRIVATE = { 'cache-control': 'private, no-store', etag: '"v1-gated"' };
 
 describe('createCompression: a private page with a strong ETag, sent as it is', () => {
   it('reads the body once; later answers with the same ETag are the kept bytes, their bodies never read', async () => {
-    const compress = createCompression(new ByteLru<object>(1024 * 1024));
+    const compress = createCompression(new Memo<object>(1024 * 1024));
     const first = answer(PRIVATE);
     const sent1 = await compress(identity(), first.response);
     expect(new Uint8Array(await sent1.arrayBuffer())).toEqual(page);
@@ -50,7 +50,7 @@ describe('createCompression: a private page with a strong ETag, sent as it is', 
   });
 
   it('keeps bytes per ETag: another tag is read afresh', async () => {
-    const compress = createCompression(new ByteLru<object>(1024 * 1024));
+    const compress = createCompression(new Memo<object>(1024 * 1024));
     await (await compress(identity(), answer(PRIVATE).response)).arrayBuffer();
     const other = new TextEncoder().encode('<!doctype html><p>another reader, another page</p>'.repeat(40));
     const next = answer({ ...PRIVATE, etag: '"v2-gated"' }, other);
@@ -60,7 +60,7 @@ describe('createCompression: a private page with a strong ETag, sent as it is', 
   });
 
   it('passes through what is public, weakly tagged or untagged', async () => {
-    const compress = createCompression(new ByteLru<object>(1024 * 1024));
+    const compress = createCompression(new Memo<object>(1024 * 1024));
     const cases: Array<Record<string, string>> = [
       { 'cache-control': 'public, max-age=0', etag: '"file"' },
       { 'cache-control': 'private, no-store', etag: 'W/"weak"' },
