@@ -68,6 +68,7 @@ export async function emitPlatformFiles(distDir: string, options: EmitOptions = 
           ? await emitCloudflare(root, dist, manifest)
           : await emitVercel(root, dist, manifest);
     log(`truefans: ${platform} function ${path.relative(root, info.file)}: ${kib(info.bytes)}, ${kib(info.gzipBytes)} gzip (limit ${SIZE_LIMITS[platform].source})`);
+    if (info.note) log(`truefans: ${platform}: ${info.note}`);
     if (info.gzipBytes > info.limitGzipBytes) {
       throw new TruefansError(Errors.BundleTooLarge, { platform, size: kib(info.gzipBytes), limit: SIZE_LIMITS[platform].source });
     }

@@ -26,6 +26,8 @@ export interface BundleInfo {
   bytes: number;
   gzipBytes: number;
   limitGzipBytes: number;
+  /** Something the creator should know about what was written (said once, at the build). */
+  note?: string;
 }
 
 /** The entry module of each platform's adapter. */

@@ -12,19 +12,20 @@ import { Errors, TruefansError } from '../../core/errors.ts';
 import type { Manifest } from '../../core/manifest.ts';
 import { bundlePlatform, type BundleInfo } from '../bundle.ts';
 import { FUNCTION_PREFIX, STATIC_UNDER_PREFIX, TAILORED_PAGES } from '../../core/paths.ts';
-import { gatedPages, pageSpellings } from '../built-manifest.ts';
+import { gatedPagePatterns, pageSpellings } from '../built-manifest.ts';
 
 export const CLOUDFLARE_OUT = '.truefans/cloudflare';
 /** The date this adapter is tested against in workerd; the creator's wrangler.jsonc may set a later one. */
 export const COMPATIBILITY_DATE = '2026-11-01';
 
-export function runWorkerFirst(manifest: Manifest): string[] {
-  return [
-    `${FUNCTION_PREFIX}*`,
-    ...STATIC_UNDER_PREFIX.map((p) => `!${p}`),
-    ...gatedPages(manifest).flatMap(pageSpellings),
-    ...TAILORED_PAGES.flatMap(pageSpellings),
-  ];
+/** Wrangler refuses more run_worker_first rules than this ("exceeds max of 100"). */
+export const RUN_WORKER_FIRST_MAX = 100;
+
+export function runWorkerFirst(manifest: Manifest): { rules: string[]; collapsed: string[] } {
+  const head = [`${FUNCTION_PREFIX}*`, ...STATIC_UNDER_PREFIX.map((p) => `!${p}`)];
+  const tail = TAILORED_PAGES.flatMap(pageSpellings);
+  const gated = gatedPagePatterns(manifest, RUN_WORKER_FIRST_MAX - head.length - tail.length);
+  return { rules: [...head, ...gated.patterns, ...tail], collapsed: gated.collapsed };
 }
 
 const lineOf = (text: string, offset: number) => text.slice(0, offset).split('\n').length;
@@ -49,6 +50,7 @@ export async function emitCloudflare(root: string, distDir: string, manifest: Ma
   const info = await bundlePlatform('cloudflare', path.join(out, 'worker.js'));
   const user = await readUserConfig(root);
   const userAssets = (user.assets ?? {}) as Record<string, unknown>;
+  const routing = runWorkerFirst(manifest);
   const config = {
     ...user,
     $schema: undefined,
@@ -63,7 +65,7 @@ export async function emitCloudflare(root: string, distDir: string, manifest: Ma
       binding: 'ASSETS',
       html_handling: 'auto-trailing-slash',
       not_found_handling: '404-page',
-      run_worker_first: runWorkerFirst(manifest),
+      run_worker_first: routing.rules,
     },
   };
   await writeFile(path.join(out, 'wrangler.json'), `${JSON.stringify(config, null, 2)}\n`);
@@ -73,5 +75,9 @@ export async function emitCloudflare(root: string, distDir: string, manifest: Ma
     path.join(redirect, 'config.json'),
     `${JSON.stringify({ configPath: path.relative(redirect, path.join(out, 'wrangler.json')) }, null, 2)}\n`,
   );
+  if (routing.collapsed.length) {
+    const where = routing.collapsed.map((f) => `${f}*`).join(', ');
+    info.note = `Cloudflare allows ${RUN_WORKER_FIRST_MAX} run_worker_first rules, fewer than the gated pages' spellings, so every page under ${where} runs the Worker first; public pages there pass through it unchanged, and each counts as a Worker request`;
+  }
   return info;
 }

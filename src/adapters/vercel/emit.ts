@@ -43,6 +43,12 @@ export interface VercelRoute {
   continue?: boolean;
 }
 
+/** Gated pages per route: 10,000 gated posts make 100 routes of a few kilobytes each. */
+export const GATED_PER_ROUTE = 100;
+
+const chunks = <T>(items: readonly T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+
 export function vercelRoutes(manifest: Manifest, has404: boolean): VercelRoute[] {
   const prefix = escape(FUNCTION_PREFIX);
   return [
@@ -59,9 +65,10 @@ export function vercelRoutes(manifest: Manifest, has404: boolean): VercelRoute[]
     // The function's routes; the static files under /_truefans/ were served above, and a missing one must
     // not reach the function, which would ask the CDN for it again.
     { src: `^${prefix}(?!${staticUnderPrefix()}).*$`, dest: VERCEL_FUNCTION },
-    // Vercel matches `src` case-insensitively, so /POSTS/SLUG/ reaches the function too.
-    ...gatedPages(manifest).map((page) => ({
-      src: `^${escape(page.replace(/\/$/, ''))}(?:/|/index\\.html?)?$`,
+    // Vercel matches `src` case-insensitively, so /POSTS/SLUG/ reaches the function too. It also counts
+    // the routes of a deployment (at most 2,048), so gated pages share routes, GATED_PER_ROUTE to each.
+    ...chunks(gatedPages(manifest), GATED_PER_ROUTE).map((pages) => ({
+      src: `^(?:${pages.map((page) => escape(page.replace(/\/$/, ''))).join('|')})(?:/|/index\\.html?)?$`,
       dest: VERCEL_FUNCTION,
     })),
     ...(has404 ? [{ src: '^/.*$', dest: '/404.html', status: 404 }] : []),
