@@ -52,6 +52,10 @@ function layout(main: string): string {
 }
 
 interface Site {
+  /** Every file of the deploy by path (a page's path ends in a slash), for writing it out as a dist/. */
+  files: ReadonlyMap<string, { body: Uint8Array; type: string }>;
+  /** A session cookie's value for a paying fan, as the site at `origin` would sign it. */
+  mint(origin: string, customer: string): Promise<string>;
   assets: AssetFetcher;
   /** The same files without ETags, for the cold variant. */
   bareAssets: AssetFetcher;
@@ -120,6 +124,8 @@ export async function benchSite(sizes: number[]): Promise<Site> {
     },
   });
   return {
+    files,
+    mint: (origin, customer) => signSession(keyring, origin, { customer, ent: { tiers: ['supporter'], offers: [] }, checkedAt: now, now, days: 30 }),
     cookie: `__Host-truefans=${await mint('cus_bench')}`,
     coldCookies,
     coldPages,
@@ -256,8 +262,8 @@ export async function benchEdge(bench: EdgeBenchOptions = {}): Promise<Record<st
  * fresh handler answers (its boot included: manifest, keys), for a fan and a page it has never seen, from
  * a file without an ETag; the process's CPU time around each (process.cpuUsage). Side by side, interleaved,
  * the first request of a fresh handler for the public page of the same size: the ratio of the medians and
- * the difference (what the gate itself costs cold) hold when the machine's speed drifts. Node only: the
- * other runtimes (workerd, Deno, edge-runtime) are not measured here yet.
+ * the difference (what the gate itself costs cold) hold when the machine's speed drifts. Node only here:
+ * bench/cold-runtimes.ts measures the same in workerd, Deno and edge-runtime, from outside.
  */
 async function coldFresh(s: Site, sizes: number[], options: Omit<Parameters<typeof createHandler>[0], 'assets'>, count = Number(process.env.BENCH_COLD_REQUESTS ?? 400)) {
   const out: Record<string, unknown> = {};
