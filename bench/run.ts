@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { benchAbuseMemory } from './abuse-memory.ts';
 import { benchAdapters } from './adapters.ts';
 import { benchBuild } from './build.ts';
+import { benchColdRuntimes } from './cold-runtimes.ts';
 import { benchEdge } from './edge.ts';
 import { benchServing } from './serving.ts';
 import { benchFans } from './fans.ts';
@@ -16,6 +17,7 @@ const benches: Record<string, () => unknown | Promise<unknown>> = {
   build: benchBuild,
   edge: benchEdge,
   adapters: benchAdapters,
+  'cold-runtimes': () => benchColdRuntimes(),
   'abuse-memory': benchAbuseMemory,
   serving: benchServing,
   fans: benchFans,
