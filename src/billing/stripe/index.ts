@@ -8,6 +8,7 @@ import { cleanWallName, WALL_METADATA } from '../../core/wall.ts';
 import { readAccount, readMemberships } from './account.ts';
 import { createStripe, subtleCrypto } from './client.ts';
 import { checkoutRecord, readEntitlements, SESSION_CHARGE_EXPAND, subscriptionRecord, tierOfPrice } from './entitlements.ts';
+import { digestMark, digestSubscriptions, markDigest } from './digest.ts';
 import { decodeEvent } from './events.ts';
 import { holdsTierElsewhere, readFan, readHoldings, rememberEmail } from './fans.ts';
 import { billingError } from './faults.ts';
@@ -157,6 +158,9 @@ export const createStripeBilling: BillingFactory = (config, fetchImpl) => {
     },
     countFans: () => countFans(stripe),
     supporterWall: () => supporterWall(stripe),
+    digestSubscriptions: (since) => digestSubscriptions(stripe, since),
+    digestMark: (siteOrigin) => digestMark(stripe, siteOrigin, portals),
+    markDigest: (configuration, week) => markDigest(stripe, configuration, week),
     portalConfiguration: (siteOrigin) => portalConfiguration(stripe, siteOrigin, portals),
     async openPortal({ customer, returnUrl, configuration, planChange }) {
       const portal = await stripe.billingPortal.sessions.create({
