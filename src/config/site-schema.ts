@@ -117,6 +117,10 @@ export const siteSchema = z
       .boolean({ error: 'expected true or false' })
       .default(false)
       .describe('Show "312 of 1,000 true fans" with a meter on the home and membership pages, live from Stripe (counted at most every few minutes, never on a page view). Off by default: the count is never public unless this is true.'),
+    weekly_digest: z
+      .boolean({ error: 'expected true or false' })
+      .default(false)
+      .describe('Email the creator (CREATOR_EMAIL) a weekly digest: new and lost fans, recurring revenue and the goal, sent by the host\'s scheduler on Mondays (docs/configuration.md#the-weekly-digest). Off by default.'),
     supporter_wall: z
       .boolean({ error: 'expected true or false' })
       .default(false)
