@@ -32,6 +32,8 @@ export const manifestSchema = z.object({
     weeklyDigest: z.boolean().optional(),
     /** site.yaml `fan_goal_each` (a year, major units), for the digest's revenue goal; set with weeklyDigest. */
     fanGoalEach: z.number().optional(),
+    /** site.yaml `weekly_digest_at` ("monday 08:00", UTC); set with weeklyDigest. */
+    digestAt: z.string().optional(),
     /** site.yaml `supporter_wall`: Checkout asks for a name, the account page edits it, /supporters/ lists them. */
     supporterWall: z.boolean().optional(),
     /** The path of the site's terms page (content/pages/terms.md), when it has one; Checkout links it. */
