@@ -121,7 +121,7 @@ export const siteSchema = z
     weekly_digest: z
       .boolean({ error: 'expected true or false' })
       .default(false)
-      .describe('Email the creator (CREATOR_EMAIL) a weekly digest: new and lost fans, recurring revenue and the goal, sent by the host\'s scheduler at `weekly_digest_at` (README: The weekly digest). Off by default.'),
+      .describe('Email the creator (CREATOR_EMAIL) a weekly digest: new and lost fans, recurring revenue and the goal, sent by the host\'s scheduler at `weekly_digest_at` (docs/configuration.md#the-weekly-digest). Off by default.'),
     weekly_digest_at: z
       .string({ error: 'expected a weekday and a time in UTC, like "monday 08:00"' })
       .trim()
