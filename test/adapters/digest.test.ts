@@ -15,6 +15,7 @@ import { DIGEST_MARK } from '../../src/billing/stripe/digest.ts';
 import { PORTAL_METADATA_KEY } from '../../src/billing/stripe/portal.ts';
 import { digestCron, dueThisWeek, parseDigestAt } from '../../src/core/digest-schedule.ts';
 import { createScheduledDigest } from '../../src/core/scheduled.ts';
+import { ContentError, parseSite } from '../../src/config/parse.ts';
 import { startCloudflare } from './runtimes/cloudflare.ts';
 import { startServices, type Services } from './support/services.ts';
 import { fixtureSite, type Site } from './support/site.ts';
@@ -65,6 +66,24 @@ describe('the weekly digest schedule', () => {
     expect(new Date(dueThisWeek(parseDigestAt(AT), MONDAY)).toISOString()).toBe('2026-11-27T17:30:00.000Z');
     expect(new Date(dueThisWeek(parseDigestAt(AT), Date.UTC(2026, 10, 29, 23, 59))).toISOString()).toBe('2026-11-27T17:30:00.000Z');
     expect(new Date(dueThisWeek(parseDigestAt('monday 08:00'), Date.UTC(2026, 10, 30, 0, 0))).toISOString()).toBe('2026-11-30T08:00:00.000Z');
+  });
+
+  it('reads weekly_digest_at from site.yaml in any letter case, and refuses anything else with the form to use', () => {
+    const yaml = 'title: Mira\nurl: https://mira.example\nauthor: { name: Mira }\nweekly_digest: true\n';
+    expect(parseSite(yaml).weekly_digest_at).toBe('monday 08:00');
+    expect(parseSite(`${yaml}weekly_digest_at: Friday 17:30\n`).weekly_digest_at).toBe(AT);
+    for (const bad of ['mon 8am', 'friday 24:00', 'friday 7:30', '"1 08:00"']) {
+      const problems = (() => {
+        try {
+          parseSite(`${yaml}weekly_digest_at: ${bad}\n`);
+        } catch (error) {
+          if (error instanceof ContentError) return error.problems.join('\n');
+          throw error;
+        }
+        return 'parsed';
+      })();
+      expect(problems, bad).toMatch(/^content\/site\.yaml: weekly_digest_at: expected a weekday and a time in UTC, like "monday 08:00" or "friday 17:30"/);
+    }
   });
 });
 
