@@ -6,6 +6,8 @@
 //   Cloudflare  .truefans/cloudflare/{worker.js,wrangler.json} + .wrangler/deploy/config.json
 //   Vercel      .vercel/output/                                                     (Build Output API v3)
 //   Node        nothing: `npm start` and the Docker image serve dist/ directly, through the core
+//   Weekly digest (site.yaml weekly_digest: true): Cloudflare triggers.crons, Netlify
+//               .netlify/v1/functions/truefans-digest.mjs, Vercel config.json crons; Node runs a timer
 //   Security headers for static files: dist/_headers (Netlify, Cloudflare), config.json routes (Vercel)
 
 import path from 'node:path';

@@ -2,6 +2,7 @@
 // creator edits to set prices. Every field is documented here, and every message reads as the fix.
 
 import { z } from 'zod';
+import { DEFAULT_DIGEST_AT, DIGEST_AT } from '../core/digest-schedule.ts';
 import { priceProblem } from '../core/money.ts';
 
 const ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
@@ -117,6 +118,17 @@ export const siteSchema = z
       .boolean({ error: 'expected true or false' })
       .default(false)
       .describe('Show "312 of 1,000 true fans" with a meter on the home and membership pages, live from Stripe (counted at most every few minutes, never on a page view). Off by default: the count is never public unless this is true.'),
+    weekly_digest: z
+      .boolean({ error: 'expected true or false' })
+      .default(false)
+      .describe('Email the creator (CREATOR_EMAIL) a weekly digest: new and lost fans, recurring revenue and the goal, sent by the host\'s scheduler at `weekly_digest_at` (docs/configuration.md#the-weekly-digest). Off by default.'),
+    weekly_digest_at: z
+      .string({ error: 'expected a weekday and a time in UTC, like "monday 08:00"' })
+      .trim()
+      .toLowerCase()
+      .regex(DIGEST_AT, { error: 'expected a weekday and a time in UTC, like "monday 08:00" or "friday 17:30"' })
+      .default(DEFAULT_DIGEST_AT)
+      .describe('When the weekly digest goes out: a weekday and a time, in UTC (every scheduler runs on UTC). Default "monday 08:00".'),
     supporter_wall: z
       .boolean({ error: 'expected true or false' })
       .default(false)

@@ -150,6 +150,17 @@ export interface WallEntry {
   name: string;
 }
 
+/** A site subscription as the weekly digest counts it (digest.ts). Times in seconds, amount in minor units per interval. */
+export interface DigestSubscription {
+  customer: string;
+  status: string;
+  startDate: number;
+  endedAt: number | undefined;
+  trialEnd: number | undefined;
+  amount: number;
+  interval: string | undefined;
+}
+
 export interface PortalRequest {
   customer: string;
   returnUrl: string;
@@ -235,6 +246,15 @@ export interface Billing {
   countFans(): Promise<{ fans: number; atLeast: boolean }>;
   /** The names members chose for the supporter wall (`truefans_wall_name`), with their tier; capped like countFans. */
   supporterWall(): Promise<{ entries: WallEntry[]; atLeast: boolean }>;
+  /**
+   * The site's subscriptions for the weekly digest: every current one (active, trialing, past due; capped
+   * like countFans, then `atLeast`) and those that ended at or after `since` (seconds).
+   */
+  digestSubscriptions(since: number): Promise<{ current: DigestSubscription[]; ended: DigestSubscription[]; atLeast: boolean }>;
+  /** The weekly digest's once-only mark, read fresh from the site's portal configuration; undefined when there is none. */
+  digestMark(siteOrigin: string): Promise<{ configuration: string; week: string | undefined } | undefined>;
+  /** Writes the week the digest went out for on that portal configuration. */
+  markDigest(configuration: string, week: string): Promise<void>;
   /** The site's billing portal configuration, marked with this origin (else any truefans one, else undefined). */
   portalConfiguration(siteOrigin: string): Promise<string | undefined>;
   /** Opens the billing portal; the URL to send the fan to. */

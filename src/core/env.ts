@@ -30,6 +30,8 @@ export interface EdgeConfig {
     | { provider: 'outbox'; from: string; url: string }
     | { provider: null };
   creatorEmail: string | undefined;
+  /** The bearer token a platform's scheduler sends to the weekly digest route (Vercel's own name for it). */
+  cronSecret: string | undefined;
 }
 
 const STRIPE_KEYS = 'https://dashboard.stripe.com/apikeys';
@@ -126,6 +128,11 @@ const envSchema = z.object({
     .optional()
     .transform((v) => blank(v))
     .pipe(z.email({ error: 'CREATOR_EMAIL must be an email address; it receives the "new true fan" notices.' }).optional()),
+  CRON_SECRET: z
+    .string()
+    .optional()
+    .transform((v) => blank(v))
+    .pipe(z.string().min(16, { error: 'CRON_SECRET must be at least 16 characters; make one with: node -e "console.log(require(\'node:crypto\').randomBytes(32).toString(\'base64url\'))"' }).optional()),
 });
 
 function secretProblem(value: string | undefined, name: string, required: boolean): string | undefined {
@@ -192,5 +199,6 @@ export function parseEnv(env: EdgeEnv): EdgeConfig {
     sessionDays: data.TRUEFANS_SESSION_DAYS,
     email,
     creatorEmail: data.CREATOR_EMAIL,
+    cronSecret: data.CRON_SECRET,
   };
 }

@@ -28,6 +28,12 @@ export const manifestSchema = z.object({
     fanGoal: z.number(),
     /** site.yaml `show_fans`: the live fan meter is public. Absent or false: its route answers 404. */
     showFans: z.boolean().optional(),
+    /** site.yaml `weekly_digest`: the scheduler's digest route emails the creator; absent: it answers 404. */
+    weeklyDigest: z.boolean().optional(),
+    /** site.yaml `fan_goal_each` (a year, major units), for the digest's revenue goal; set with weeklyDigest. */
+    fanGoalEach: z.number().optional(),
+    /** site.yaml `weekly_digest_at` ("monday 08:00", UTC); set with weeklyDigest. */
+    digestAt: z.string().optional(),
     /** site.yaml `supporter_wall`: Checkout asks for a name, the account page edits it, /supporters/ lists them. */
     supporterWall: z.boolean().optional(),
     /** The path of the site's terms page (content/pages/terms.md), when it has one; Checkout links it. */

@@ -29,6 +29,8 @@ export const ROUTES = {
   fanMeter: '/_truefans/fans.svg',
   /** The account page's form that sets or removes the fan's name on the supporter wall. */
   wall: '/_truefans/wall',
+  /** The weekly digest, for the platform's scheduler only (Authorization: Bearer CRON_SECRET; site.yaml `weekly_digest: true`). */
+  digest: '/_truefans/digest',
 } as const;
 
 /** The supporter wall (site.yaml `supporter_wall: true`): a public page the function draws from Stripe. */

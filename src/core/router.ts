@@ -7,6 +7,7 @@ import { ASSET_ROUTE, ROUTES, SUPPORTERS_PAGE, TAILORED_PAGES } from './paths.ts
 import { accountPage, openPortal, resetFeed, signedOutPage, signOut } from './routes/account.ts';
 import { serveAsset } from './routes/asset.ts';
 import { completeCheckout, startCheckout } from './routes/checkout.ts';
+import { serveDigest } from './routes/digest.ts';
 import { serveFanMeter } from './routes/fan-meter.ts';
 import { serveFeed } from './routes/feed.ts';
 import { saveWallName, serveSupporters } from './routes/supporters.ts';
@@ -43,6 +44,8 @@ const EXACT: Record<string, Route> = {
   [ROUTES.postEmails]: { POST: switchPostEmails, checkOrigin: true },
   [ROUTES.webhook]: { POST: receiveWebhook },
   [ROUTES.fanMeter]: { GET: serveFanMeter },
+  // Authenticated by CRON_SECRET alone; Vercel Cron Jobs call it with GET, the other schedulers as they like.
+  [ROUTES.digest]: { GET: serveDigest, POST: serveDigest },
   [ROUTES.wall]: { POST: saveWallName, checkOrigin: true },
   [SUPPORTERS_PAGE.slice(0, -1)]: { GET: serveSupporters },
 };

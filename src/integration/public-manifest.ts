@@ -30,6 +30,7 @@ export function writeManifest(ctx: SealContext, sealed: Pick<Manifest, 'pages' |
       ...(site.anniversary ? { anniversary: site.anniversary } : {}),
       fanGoal: site.fan_goal,
       ...(site.show_fans ? { showFans: true } : {}),
+      ...(site.weekly_digest ? { weeklyDigest: true, fanGoalEach: site.fan_goal_each, digestAt: site.weekly_digest_at } : {}),
       ...(site.supporter_wall ? { supporterWall: true } : {}),
       ...(fileSet.has(TERMS_PAGE) ? { terms: urlPathOf(TERMS_PAGE) } : {}),
     },

@@ -222,6 +222,41 @@ export function billingContract(name: string, subject: Subject): void {
         expect(await on(bystander)).toBe(true);
       }));
 
+    it('digestSubscriptions lists the current fans (past due too) and only the subscriptions that ended since', () =>
+      withBilling(async (billing, arrange) => {
+        const late = await arrange.pastDue('late@example.com');
+        await arrange.expireIncomplete();
+        const earlier = await arrange.join('earlier@example.com');
+        await arrange.cancel(earlier.subscription);
+        await arrange.wait(8 * 86_400);
+        const since = Math.floor(arrange.now() / 1000) - 7 * 86_400;
+        const stayer = await arrange.join('stayer@example.com');
+        const leaver = await arrange.join('leaver@example.com');
+        await arrange.cancel(leaver.subscription);
+        const { current, ended, atLeast } = await billing.digestSubscriptions(since);
+        expect(atLeast).toBe(false);
+        expect(current.map((s) => [s.customer, s.status]).sort()).toEqual([[late.customer, 'past_due'], [stayer.customer, 'active']].sort());
+        const joined = current.find((s) => s.customer === stayer.customer)!;
+        expect(joined).toMatchObject({ amount: 500, interval: 'month', endedAt: undefined });
+        expect(joined.startDate).toBeGreaterThanOrEqual(since);
+        expect(ended).toHaveLength(1);
+        expect(ended[0]).toMatchObject({ customer: leaver.customer, status: 'canceled', amount: 500, interval: 'month' });
+        expect(ended[0]!.endedAt).toBeGreaterThanOrEqual(since);
+      }));
+
+    it('the digest mark: none without a portal configuration, then written and read back fresh, keeping the portal\'s own mark', () =>
+      withBilling(async (billing, arrange) => {
+        expect(await billing.digestMark(ORIGIN)).toBeUndefined();
+        const id = await arrange.portalConfiguration(ORIGIN);
+        expect(await billing.digestMark(ORIGIN)).toEqual({ configuration: id, week: undefined });
+        await billing.markDigest(id, '2026-W47');
+        expect(await billing.digestMark(ORIGIN)).toEqual({ configuration: id, week: '2026-W47' });
+        await billing.markDigest(id, '2026-W48');
+        expect((await billing.digestMark(ORIGIN))?.week).toBe('2026-W48');
+        expect(await billing.portalConfiguration(ORIGIN)).toBe(id);
+        expect(await billing.markDigest('bpc_nobody', '2026-W48').catch((e: unknown) => e)).toMatchObject({ missing: true, transient: false });
+      }));
+
     it('a customer it does not know is missing; holdings leave it out', () =>
       withBilling(async (billing, arrange) => {
         const { customer } = await arrange.join('known@example.com');

@@ -61,6 +61,8 @@ const samples: { [K in ErrorName]: ParamsOf<(typeof Errors)[K]> } = {
   FileMembersOnly: undefined,
   SealedFileMissing: { path: '/_truefans/sealed/a1.bin', asset: 'songbook.pdf', httpStatus: 404 },
   SealedFileUnreadable: { asset: 'songbook.pdf', cause: 'TF_SEAL_OPEN_FAILED' },
+  DigestOff: undefined,
+  DigestUnauthorized: undefined,
   FanMeterOff: undefined,
   SupporterWallOff: undefined,
   FeedNotFound: undefined,
@@ -325,6 +327,15 @@ describe('the error catalogue', () => {
         title: Not found
         visitor: There is no such page on this site.
         message: The fan meter was asked for, but site.yaml does not say show_fans: true, so the count stays private.
+      DigestOff TF_DIGEST_OFF 404 (no log line)
+        title: Not found
+        visitor: There is no such page on this site.
+        message: The weekly digest was asked for, but site.yaml does not say weekly_digest: true.
+      DigestUnauthorized TF_DIGEST_UNAUTHORIZED 401 (no log line)
+        title: Not allowed
+        visitor: This address is only for the site's own scheduler.
+        message: The weekly digest route was called without the right "Authorization: Bearer" CRON_SECRET (or CRON_SECRET is not set), so nothing was sent.
+        hint: Set CRON_SECRET in the host's environment (at least 16 characters); the scheduler sends it as "Authorization: Bearer <CRON_SECRET>".
       SupporterWallOff TF_SUPPORTER_WALL_OFF 404 (no log line)
         title: Not found
         visitor: There is no such page on this site.

@@ -420,6 +420,7 @@ describe('functionPaths', () => {
       '/_truefans/post-emails',
       '/_truefans/webhook',
       '/_truefans/fans.svg',
+      '/_truefans/digest',
       '/_truefans/wall',
       '/supporters',
       '/supporters/',

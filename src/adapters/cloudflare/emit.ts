@@ -2,13 +2,15 @@
 // compatibility date, an optional KV namespace) is the base; the build adds the Worker bundle, the assets
 // directory and run_worker_first (gated pages and /_truefans/ routes), and points Wrangler at the result
 // through .wrangler/deploy/config.json, Wrangler's documented redirect for generated configs. So
-// `npx wrangler deploy` deploys exactly what was built and tested.
+// `npx wrangler deploy` deploys exactly what was built and tested. With weekly_digest on, a Cron Trigger
+// (`triggers.crons`, UTC) calls the Worker's scheduled() handler for the digest.
 
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { Errors, TruefansError } from '../../core/errors.ts';
+import { digestCron, parseDigestAt } from '../../core/digest-schedule.ts';
 import type { Manifest } from '../../core/manifest.ts';
 import { bundlePlatform, type BundleInfo } from '../bundle.ts';
 import { FUNCTION_PREFIX, STATIC_UNDER_PREFIX, TAILORED_PAGES } from '../../core/paths.ts';
@@ -26,6 +28,17 @@ export function runWorkerFirst(manifest: Manifest): { rules: string[]; collapsed
   const tail = TAILORED_PAGES.flatMap(pageSpellings);
   const gated = gatedPagePatterns(manifest, RUN_WORKER_FIRST_MAX - head.length - tail.length);
   return { rules: [...head, ...gated.patterns, ...tail], collapsed: gated.collapsed };
+}
+
+/** The creator's own triggers, plus the digest's cron when weekly_digest is on (developers.cloudflare.com/workers/configuration/cron-triggers). */
+export function cronTriggers(manifest: Manifest, user: unknown): { crons: string[] } | undefined {
+  const own = (user && typeof user === 'object' ? (user as { crons?: unknown }).crons : undefined);
+  const crons = Array.isArray(own) ? own.filter((c): c is string => typeof c === 'string') : [];
+  if (manifest.site.weeklyDigest) {
+    const cron = digestCron(parseDigestAt(manifest.site.digestAt));
+    if (!crons.includes(cron)) crons.push(cron);
+  }
+  return crons.length || user !== undefined ? { ...(user as object), crons } : undefined;
 }
 
 const lineOf = (text: string, offset: number) => text.slice(0, offset).split('\n').length;
@@ -51,6 +64,7 @@ export async function emitCloudflare(root: string, distDir: string, manifest: Ma
   const user = await readUserConfig(root);
   const userAssets = (user.assets ?? {}) as Record<string, unknown>;
   const routing = runWorkerFirst(manifest);
+  const triggers = cronTriggers(manifest, user.triggers);
   const config = {
     ...user,
     $schema: undefined,
@@ -67,6 +81,7 @@ export async function emitCloudflare(root: string, distDir: string, manifest: Ma
       not_found_handling: '404-page',
       run_worker_first: routing.rules,
     },
+    ...(triggers ? { triggers } : {}),
   };
   await writeFile(path.join(out, 'wrangler.json'), `${JSON.stringify(config, null, 2)}\n`);
   const redirect = path.join(root, '.wrangler/deploy');

@@ -1,10 +1,12 @@
 // The Cloudflare adapter: a Worker with static assets. Cloudflare serves dist/ itself and runs this Worker
 // first only on gated pages and the /_truefans/ routes (run_worker_first, written by emit.ts); the static
-// page the core opens comes from the ASSETS binding.
+// page the core opens comes from the ASSETS binding. A Cron Trigger (triggers.crons, written by emit.ts when
+// site.yaml says weekly_digest: true) calls scheduled(), which runs the weekly digest through the core.
 
 import { createStripeBilling } from '#billing';
 import { createHandler } from '../../core/handler.ts';
-import type { EdgeEnv, Handler } from '../../core/ports.ts';
+import type { EdgeEnv, Handler, HandlerOptions } from '../../core/ports.ts';
+import { createScheduledDigest, type ScheduledDigest } from '../../core/scheduled.ts';
 import { kvStore, type KVNamespaceLike } from './kv-store.ts';
 
 interface Env {
@@ -18,28 +20,49 @@ interface ExecutionContext {
   waitUntil(promise: Promise<unknown>): void;
 }
 
+/** The Cron Trigger's event (Cloudflare's ScheduledController): which cron fired, and when it was due. */
+interface ScheduledController {
+  cron: string;
+  scheduledTime: number;
+}
+
+function optionsFor(env: Env): HandlerOptions {
+  const vars = Object.fromEntries(Object.entries(env).filter(([, value]) => typeof value === 'string')) as EdgeEnv;
+  return {
+    billing: createStripeBilling,
+    env: vars,
+    // The platform's own static call, given a bare URL: a plain GET, never conditional or cookie-bearing.
+    assets: { fetch: (path, request) => env.ASSETS.fetch(new URL(path, request.url)) },
+    ...(env.TRUEFANS_KV ? { store: kvStore(env.TRUEFANS_KV) } : {}),
+  };
+}
+
 // One handler per isolate: env is the same object for every request an isolate serves, and the handler
 // keeps its parsed manifest and derived keys between requests.
 let current: { env: Env; handler: Handler } | undefined;
 
 function handlerFor(env: Env): Handler {
   if (current?.env === env) return current.handler;
-  const vars = Object.fromEntries(Object.entries(env).filter(([, value]) => typeof value === 'string')) as EdgeEnv;
-  const handler = createHandler({
-    billing: createStripeBilling,
-    env: vars,
-    // The platform's own static call, given a bare URL: a plain GET, never conditional or cookie-bearing.
-    assets: { fetch: (path, request) => env.ASSETS.fetch(new URL(path, request.url)) },
-    ...(env.TRUEFANS_KV ? { store: kvStore(env.TRUEFANS_KV) } : {}),
-  });
+  const handler = createHandler(optionsFor(env));
   current = { env, handler };
   return handler;
 }
+
+let digest: { env: Env; scheduled: ScheduledDigest } | undefined;
+
+/** The ASSETS binding answers by path; the host only has to parse. The site's own address comes from SITE_URL or site.yaml. */
+const ASSETS_ORIGIN = 'https://assets.invalid';
 
 export default {
   fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
     // Cloudflare sets CF-Connecting-IP itself on every request that reaches a Worker.
     const clientIp = request.headers.get('cf-connecting-ip') ?? undefined;
     return handlerFor(env)(request, { waitUntil: (promise) => ctx.waitUntil(promise), ...(clientIp ? { clientIp } : {}) });
+  },
+  async scheduled(controller: ScheduledController, env: Env): Promise<void> {
+    if (digest?.env !== env) digest = { env, scheduled: createScheduledDigest(optionsFor(env)) };
+    const outcome = await digest.scheduled.run(ASSETS_ORIGIN);
+    // The Worker's log (wrangler tail, Workers Logs) says what the trigger did; never a fan's data.
+    console.log(`truefans: weekly digest (${controller.cron}): ${outcome}`);
   },
 };

@@ -1,16 +1,22 @@
 // Writes the Netlify Edge Function through Netlify's Frameworks API: one bundle in
 // .netlify/v1/edge-functions/, which Netlify picks up after the build command (nothing to commit). Its
 // routes are an inline `config` export, the declaration Netlify has read longest: every spelling of each
-// gated page, plus the /_truefans/ routes minus the static files there.
+// gated page, plus the /_truefans/ routes minus the static files there. With weekly_digest on, a Scheduled
+// Function (.netlify/v1/functions/truefans-digest.mjs, docs.netlify.com/build/functions/scheduled-functions)
+// calls the digest route at the site.yaml time, in UTC.
 
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { digestCron, parseDigestAt } from '../../core/digest-schedule.ts';
 import type { Manifest } from '../../core/manifest.ts';
 import { bundlePlatform, type BundleInfo } from '../bundle.ts';
 import { FUNCTION_PREFIX, STATIC_UNDER_PREFIX, TAILORED_PAGES } from '../../core/paths.ts';
 import { gatedPages, pageSpellings } from '../built-manifest.ts';
 
 export const NETLIFY_FUNCTION = 'truefans';
+export const NETLIFY_DIGEST_FUNCTION = 'truefans-digest';
 
 /** Netlify's inline edge function config (docs.netlify.com/edge-functions/declarations). */
 export interface NetlifyConfig {
@@ -25,9 +31,30 @@ export function netlifyConfig(manifest: Manifest): NetlifyConfig {
   };
 }
 
+/** The scheduled function when weekly_digest is on; removed when it is off, so an old one stops firing. */
+async function emitDigestFunction(root: string, manifest: Manifest): Promise<void> {
+  const file = path.join(root, '.netlify/v1/functions', `${NETLIFY_DIGEST_FUNCTION}.mjs`);
+  if (!manifest.site.weeklyDigest) {
+    await rm(file, { force: true });
+    return;
+  }
+  await build({
+    entryPoints: [fileURLToPath(new URL('digest-function.ts', import.meta.url))],
+    outfile: file,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'silent',
+    define: { __TRUEFANS_SITE_URL__: JSON.stringify(manifest.site.url) },
+    footer: { js: `export const config = ${JSON.stringify({ schedule: digestCron(parseDigestAt(manifest.site.digestAt)) })};` },
+  });
+}
+
 export async function emitNetlify(root: string, manifest: Manifest): Promise<BundleInfo> {
   const dir = path.join(root, '.netlify/v1/edge-functions');
   await mkdir(dir, { recursive: true });
+  await emitDigestFunction(root, manifest);
   return bundlePlatform('netlify', path.join(dir, `${NETLIFY_FUNCTION}.js`), {
     footer: `export const config = ${JSON.stringify(netlifyConfig(manifest))};`,
   });

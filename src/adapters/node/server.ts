@@ -1,11 +1,14 @@
 // The Node adapter: the one core handler over dist/ on a plain Node HTTP server. Every request goes to the
 // handler, which decides from the manifest what is gated; whatever it reads from the deploy output comes
-// from dist/ through createDistAssets. This is the server `npm start` and the Docker image run.
+// from dist/ through createDistAssets. This is the server `npm start` and the Docker image run. With
+// site.yaml `weekly_digest: true`, a timer (digest-timer.ts) sends the weekly digest; it stops on close().
 
 import { createStripeBilling } from '../../billing/stripe/index.ts';
 import { createHandler } from '../../core/handler.ts';
-import type { EdgeEnv, KeyValueStore } from '../../core/ports.ts';
 import { Memo } from '../../core/memo.ts';
+import type { EdgeEnv, HandlerOptions, KeyValueStore } from '../../core/ports.ts';
+import { createScheduledDigest } from '../../core/scheduled.ts';
+import { startDigestTimer } from './digest-timer.ts';
 import { listen, type ListeningServer } from './listen.ts';
 import { createMemoryStore } from './memory-store.ts';
 import { createDistAssets, DEFAULT_CACHE_BYTES } from './static-files.ts';
@@ -34,19 +37,34 @@ export interface NodeServerOptions {
   cacheBytes?: number;
   /** How long a file in memory is served before the disk is checked for a change. Default 1000 ms. */
   revalidateMs?: number;
+  /** How often the weekly digest's timer checks whether it is due. Default hourly; tests make it short. */
+  digestCheckMs?: number;
 }
 
 export type NodeServer = ListeningServer;
 
-export function startNodeServer(options: NodeServerOptions): Promise<NodeServer> {
+export async function startNodeServer(options: NodeServerOptions): Promise<NodeServer> {
   const cache = new Memo<object>(options.cacheBytes ?? DEFAULT_CACHE_BYTES);
-  const handler = createHandler({
+  const core: HandlerOptions = {
     env: options.env ?? process.env,
     billing: createStripeBilling,
     assets: createDistAssets(options.distDir, { cache, ...(options.revalidateMs !== undefined ? { revalidateMs: options.revalidateMs } : {}) }),
+    // One store for the pages and the digest, so its claim is shared.
     store: options.store ?? createMemoryStore(options.now),
     ...(options.now ? { now: options.now } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
+  };
+  const server = await listen(createHandler(core), { port: options.port, host: options.host, trustProxy: options.trustProxy, cache });
+  const timer = startDigestTimer(createScheduledDigest(core), {
+    origin: server.url,
+    now: options.now ?? Date.now,
+    ...(options.digestCheckMs !== undefined ? { intervalMs: options.digestCheckMs } : {}),
   });
-  return listen(handler, { port: options.port, host: options.host, trustProxy: options.trustProxy, cache });
+  return {
+    url: server.url,
+    async close() {
+      await timer.stop();
+      await server.close();
+    },
+  };
 }

@@ -1,14 +1,17 @@
 // Writes a prebuilt Vercel deployment in the Build Output API v3 (.vercel/output): dist/ as the static
 // output, with each gated page moved from its own path to /_truefans/pages/<path>index.html (sealed as
 // built), the edge function, and routes that send gated pages (in any letter case, with or without
-// index.html) and the /_truefans/ routes to the function after the static files have been tried.
+// index.html) and the /_truefans/ routes to the function after the static files have been tried. With
+// weekly_digest on, `crons` has Vercel call the digest route at the site.yaml time (UTC), with
+// `Authorization: Bearer <CRON_SECRET>` (vercel.com/docs/cron-jobs/manage-cron-jobs: securing cron jobs).
 
 import { cp, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { digestCron, parseDigestAt } from '../../core/digest-schedule.ts';
 import type { Manifest } from '../../core/manifest.ts';
 import { bundlePlatform, type BundleInfo } from '../bundle.ts';
-import { FUNCTION_PREFIX, STATIC_UNDER_PREFIX, TAILORED_PAGES, VERCEL_MOVED_PAGES_DIR } from '../../core/paths.ts';
+import { FUNCTION_PREFIX, ROUTES, STATIC_UNDER_PREFIX, TAILORED_PAGES, VERCEL_MOVED_PAGES_DIR } from '../../core/paths.ts';
 import { SESSION_COOKIE } from '../../core/http/cookies.ts';
 import { gatedPages } from '../built-manifest.ts';
 import { STATIC_HEADERS } from '../../core/http/security-headers.ts';
@@ -75,6 +78,11 @@ export function vercelRoutes(manifest: Manifest, has404: boolean): VercelRoute[]
   ];
 }
 
+/** Build Output API v3 `crons` (vercel.com/docs/build-output-api/configuration#crons): the digest route, when on. */
+export function vercelCrons(manifest: Manifest): Array<{ path: string; schedule: string }> | undefined {
+  return manifest.site.weeklyDigest ? [{ path: ROUTES.digest, schedule: digestCron(parseDigestAt(manifest.site.digestAt)) }] : undefined;
+}
+
 export async function emitVercel(root: string, distDir: string, manifest: Manifest): Promise<BundleInfo> {
   const out = path.join(root, VERCEL_OUT);
   await rm(out, { recursive: true, force: true });
@@ -97,7 +105,8 @@ export async function emitVercel(root: string, distDir: string, manifest: Manife
     define: { __TRUEFANS_MOVED_PAGES__: JSON.stringify(moved) },
   });
   await writeFile(path.join(fnDir, '.vc-config.json'), `${JSON.stringify({ runtime: 'edge', entrypoint: 'index.js' }, null, 2)}\n`);
-  const config = { version: 3, routes: vercelRoutes(manifest, existsSync(path.join(distDir, '404.html'))) };
+  const crons = vercelCrons(manifest);
+  const config = { version: 3, routes: vercelRoutes(manifest, existsSync(path.join(distDir, '404.html'))), ...(crons ? { crons } : {}) };
   await writeFile(path.join(out, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
   return info;
 }

@@ -8,6 +8,7 @@ import { cleanWallName, WALL_METADATA } from '../../core/wall.ts';
 import { readAccount, readMemberships } from './account.ts';
 import { createStripe, subtleCrypto } from './client.ts';
 import { checkoutRecord, readEntitlements, SESSION_CHARGE_EXPAND, subscriptionRecord, tierOfPrice } from './entitlements.ts';
+import { DIGEST_STATUSES, digestMark, digestSubscriptions, markDigest } from './digest.ts';
 import { decodeEvent } from './events.ts';
 import { holdsTierElsewhere, readFan, readHoldings, rememberEmail } from './fans.ts';
 import { billingError } from './faults.ts';
@@ -18,12 +19,12 @@ import { portalConfiguration } from './portal.ts';
 const COUNT_PAGES = 10;
 
 /**
- * Visits every active and trialing subscription, at most COUNT_PAGES pages of 100 per status; `atLeast`
- * says the pages ran out first (the notice then says "more than").
+ * Visits every active and trialing subscription (or those of `statuses`), at most COUNT_PAGES pages of 100
+ * per status; `atLeast` says the pages ran out first (the notice then says "more than").
  */
-async function eachLiveSubscription(stripe: Stripe, expand: string[], visit: (sub: Stripe.Subscription) => void): Promise<{ atLeast: boolean }> {
+async function eachLiveSubscription(stripe: Stripe, expand: string[], visit: (sub: Stripe.Subscription) => void, statuses: readonly ('active' | 'trialing' | 'past_due')[] = ['active', 'trialing']): Promise<{ atLeast: boolean }> {
   let atLeast = false;
-  for (const status of ['active', 'trialing'] as const) {
+  for (const status of statuses) {
     let after: string | undefined;
     for (let page = 0; ; page++) {
       if (page === COUNT_PAGES) {
@@ -163,6 +164,12 @@ export const createStripeBilling: BillingFactory = (config, fetchImpl) => {
     },
     countFans: async () => countFans(await client()),
     supporterWall: async () => supporterWall(await client()),
+    async digestSubscriptions(since) {
+      const stripe = await client();
+      return digestSubscriptions(stripe, since, (visit) => eachLiveSubscription(stripe, [], visit, DIGEST_STATUSES));
+    },
+    digestMark: async (siteOrigin) => digestMark(await client(), siteOrigin, portals),
+    markDigest: async (configuration, week) => markDigest(await client(), configuration, week),
     portalConfiguration: async (siteOrigin) => portalConfiguration(await client(), siteOrigin, portals),
     async openPortal({ customer, returnUrl, configuration, planChange }) {
       const stripe = await client();

@@ -449,6 +449,23 @@ export const Errors = {
     visitor: 'There is no such page on this site.',
     message: () => 'The fan meter was asked for, but site.yaml does not say show_fans: true, so the count stays private.',
   },
+  DigestOff: {
+    code: 'TF_DIGEST_OFF',
+    status: 404,
+    quiet: true,
+    title: 'Not found',
+    visitor: 'There is no such page on this site.',
+    message: () => 'The weekly digest was asked for, but site.yaml does not say weekly_digest: true.',
+  },
+  DigestUnauthorized: {
+    code: 'TF_DIGEST_UNAUTHORIZED',
+    status: 401,
+    quiet: true,
+    title: 'Not allowed',
+    visitor: 'This address is only for the site\'s own scheduler.',
+    message: () => 'The weekly digest route was called without the right "Authorization: Bearer" CRON_SECRET (or CRON_SECRET is not set), so nothing was sent.',
+    hint: 'Set CRON_SECRET in the host\'s environment (at least 16 characters); the scheduler sends it as "Authorization: Bearer <CRON_SECRET>".',
+  },
   SupporterWallOff: {
     code: 'TF_SUPPORTER_WALL_OFF',
     status: 404,

@@ -19,5 +19,10 @@ export const startCloudflare: StartRuntime = async (site, env) => {
     url: url.origin,
     startupMs: performance.now() - started,
     stop: () => harness.close(),
+    // workerd runs the Worker's scheduled() handler as a Cron Trigger would.
+    async scheduled(cron) {
+      const result = await harness.getWorker().scheduled({ cron, scheduledTime: new Date() });
+      if (result.outcome !== 'ok') throw new Error(`the scheduled event ended "${result.outcome}"`);
+    },
   };
 };

@@ -9,6 +9,8 @@ export interface Runtime {
   /** Milliseconds from spawning the process to it saying it listens. */
   startupMs: number;
   stop(): Promise<void>;
+  /** Dispatches a Cron Trigger's scheduled event, where the runtime has them (workerd). */
+  scheduled?(cron: string): Promise<void>;
 }
 
 export interface RuntimeSite {

@@ -430,6 +430,25 @@ export function createMemoryBilling(options: { now?: () => number; searchLagSeco
           }
           return { entries, atLeast: false };
         },
+        async digestSubscriptions(since) {
+          const record = (s: MemorySubscription) => ({ customer: s.customer, status: s.status, startDate: s.startDate, endedAt: s.endedAt, trialEnd: s.trialEnd, amount: s.amount, interval: s.interval });
+          const all = [...subscriptions.values()];
+          return {
+            current: all.filter((s) => s.status === 'active' || s.status === 'trialing' || s.status === 'past_due').map(record),
+            ended: all.filter((s) => s.endedAt !== undefined && s.endedAt >= since).map(record),
+            atLeast: false,
+          };
+        },
+        async digestMark(siteOrigin) {
+          const marked = portals.filter((p) => p.active && p.metadata[PORTAL_METADATA_KEY]);
+          const found = marked.find((p) => p.metadata[PORTAL_METADATA_KEY] === siteOrigin) ?? marked[0];
+          return found ? { configuration: found.id, week: found.metadata.truefans_digest_week } : undefined;
+        },
+        async markDigest(configuration, week) {
+          const found = portals.find((p) => p.id === configuration);
+          if (!found) throw refusal(400, 'resource_missing', `No such configuration: '${configuration}'`);
+          found.metadata.truefans_digest_week = week;
+        },
         async portalConfiguration(siteOrigin) {
           const marked = portals.filter((p) => p.active && p.metadata[PORTAL_METADATA_KEY]);
           return (marked.find((p) => p.metadata[PORTAL_METADATA_KEY] === siteOrigin) ?? marked[0])?.id;

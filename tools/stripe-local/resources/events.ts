@@ -1,6 +1,6 @@
 // /v1/events: every event the stand-in emitted, newest first.
 import { allowOnly, str, strings } from '../form.ts';
-import { paginate } from '../list.ts';
+import { createdFilter, paginate } from '../list.ts';
 import { route, type Route } from '../routes.ts';
 
 export const eventRoutes: Route[] = [
@@ -15,6 +15,7 @@ export const eventRoutes: Route[] = [
       if (type.endsWith('*')) return eventType.startsWith(type.slice(0, -1));
       return eventType === type;
     };
-    return paginate(engine.store.all('event').filter((event) => matches(String(event.type))), params, path, 'event');
+    const created = createdFilter(params);
+    return paginate(engine.store.all('event').filter((event) => matches(String(event.type)) && created(event)), params, path, 'event');
   }),
 ];

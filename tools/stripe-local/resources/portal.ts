@@ -209,6 +209,8 @@ export const portalRoutes: Route[] = [
   route('POST', '/v1/billing_portal/configurations/:id', ({ engine, ids, params }) =>
     updateConfiguration(engine, engine.store.require('billing_portal.configuration', ids[0] ?? ''), params),
   ),
+  // Retrieve (SDK: billingPortal.configurations.retrieve): the weekly digest reads its mark fresh from here.
+  route('GET', '/v1/billing_portal/configurations/:id', ({ engine, ids }) => engine.store.require('billing_portal.configuration', ids[0] ?? '')),
   route('GET', '/v1/billing_portal/configurations', ({ engine, params, path }) => {
     allowOnly(params, ['active', 'is_default', 'limit', 'starting_after', 'ending_before']);
     const active = bool(params, 'active');
