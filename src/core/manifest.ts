@@ -30,6 +30,10 @@ export const manifestSchema = z.object({
     showFans: z.boolean().optional(),
     /** site.yaml `supporter_wall`: Checkout asks for a name, the account page edits it, /supporters/ lists them. */
     supporterWall: z.boolean().optional(),
+    /** site.yaml `gifts`: the durations (months) a gift membership can be bought for; absent: no gifts. */
+    gifts: z.array(z.number().int().min(1).max(24)).optional(),
+    /** site.yaml `letters`: who may write to the creator (`members`, `followers` or a tier id); absent: off. */
+    letters: z.string().optional(),
     /** The path of the site's terms page (content/pages/terms.md), when it has one; Checkout links it. */
     terms: z.string().startsWith('/').optional(),
   }),

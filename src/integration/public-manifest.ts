@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Manifest } from '../core/manifest.ts';
 import { toMinorUnits } from '../core/money.ts';
 import { MANIFEST_PATH } from '../core/paths.ts';
+import { giftMonths } from '../core/gifts/rules.ts';
 import { urlPathOf } from './output-files.ts';
 import type { SealContext } from './seal-context.ts';
 
@@ -31,6 +32,8 @@ export function writeManifest(ctx: SealContext, sealed: Pick<Manifest, 'pages' |
       fanGoal: site.fan_goal,
       ...(site.show_fans ? { showFans: true } : {}),
       ...(site.supporter_wall ? { supporterWall: true } : {}),
+      ...(site.gifts ? { gifts: giftMonths(site.gifts) } : {}),
+      ...(site.letters !== 'off' ? { letters: site.letters } : {}),
       ...(fileSet.has(TERMS_PAGE) ? { terms: urlPathOf(TERMS_PAGE) } : {}),
     },
     tiers: site.tiers.map((t) => ({

@@ -18,6 +18,9 @@ export type KeyLabel =
   | 'follow'
   | 'unsubscribe'
   | 'email-asset'
+  | 'gift'
+  | 'gift-claim'
+  | 'letters'
   | 'checkout-nonce'
   | 'client-id';
 

@@ -539,6 +539,76 @@ export const Errors = {
     visitor: 'Try again later.',
     message: () => 'A webhook event could not be handled for now; Stripe retries it.',
   },
+
+  // ---- Gift memberships and letters ----
+
+  GiftNotFound: {
+    code: 'TF_GIFT_NOT_FOUND',
+    status: 404,
+    quiet: true,
+    title: 'We could not find that gift',
+    visitor: 'This gift link is not valid, or has expired. Check that you copied the whole link, or ask the person who gave it to you.',
+    message: () => 'A gift link that does not verify, or names a session that is not a paid gift.',
+  },
+  GiftUnavailable: {
+    code: 'TF_GIFT_UNAVAILABLE',
+    status: 410,
+    quiet: true,
+    title: 'This gift can no longer be redeemed',
+    visitor: (p: { why: 'refunded' | 'expired' }) =>
+      p.why === 'refunded' ? 'This gift was refunded, so it can no longer be redeemed.' : 'This gift was not redeemed within a year of being bought, so it has expired.',
+    message: (p: { why: 'refunded' | 'expired' }) => `A fan tried to redeem a gift that was ${p.why}.`,
+  },
+  GiftTaken: {
+    code: 'TF_GIFT_TAKEN',
+    status: 409,
+    quiet: true,
+    title: 'This gift was already redeemed',
+    visitor: 'This gift has already been redeemed, by another email address. A gift can be redeemed once.',
+    message: () => 'A second redemption of a gift was refused.',
+  },
+  GiftBusy: {
+    code: 'TF_GIFT_BUSY',
+    status: 409,
+    quiet: true,
+    retryAfter: 5,
+    title: 'This gift is being redeemed',
+    visitor: 'This gift is being redeemed right now, perhaps in another tab. Wait a few seconds, then reload this page.',
+    message: () => 'Two redemptions of one gift at once; the second waits.',
+  },
+  GiftNotNeeded: {
+    code: 'TF_GIFT_NOT_NEEDED',
+    status: 409,
+    quiet: true,
+    title: 'You already have this membership',
+    visitor: 'You already hold this tier (or a higher one), so the gift was not redeemed and nothing was extended. It stays as it is, for someone else or for later.',
+    message: () => 'A member tried to redeem a gift of a tier they hold; it was kept unredeemed.',
+  },
+  LettersClosed: {
+    code: 'TF_LETTERS_CLOSED',
+    status: 403,
+    quiet: true,
+    title: 'Letters are for members',
+    visitor: (p: { who: string }) => `Writing to the creator is open to ${p.who}. Sign in with the email you joined with to write.`,
+    message: (p: { who: string }) => `Someone who is not among ${p.who} tried to send a letter.`,
+  },
+  LetterInvalid: {
+    code: 'TF_LETTER_INVALID',
+    status: 400,
+    quiet: true,
+    title: 'The letter could not be sent',
+    visitor: (p: { problem: string }) => `${p.problem} Nothing was sent; go back to keep your text.`,
+    message: (p: { problem: string }) => `A letter was refused: ${p.problem}`,
+  },
+  LettersToday: {
+    code: 'TF_LETTERS_TODAY',
+    status: 429,
+    quiet: true,
+    retryAfter: 3600,
+    title: 'That is all the letters for today',
+    visitor: (p: { max: number }) => `You can send ${p.max} letters a day. Nothing was sent; please write again tomorrow.`,
+    message: (p: { max: number }) => `A fan reached the limit of ${p.max} letters a day.`,
+  },
 } as const satisfies Record<string, ErrorEntry<any>>;
 
 export type ErrorName = keyof typeof Errors;
