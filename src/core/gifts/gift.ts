@@ -6,7 +6,7 @@
 import type { App } from '../context.ts';
 import { tierName } from '../context.ts';
 import { isMissing, stripeFailure, type CheckoutRecord } from '../billing.ts';
-import { claim, keep, release } from '../claims.ts';
+import { claim, release } from '../claims.ts';
 import { Errors } from '../errors.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { lookupKey } from '../manifest.ts';
@@ -76,9 +76,8 @@ export function covers(app: App, tiers: readonly string[], tier: string): boolea
 }
 
 const claimKey = (session: string) => `tf:gift:${session}`;
-/** The in-isolate (and store) claim lasts while one redemption runs; once done it is kept for a week. */
+/** The in-isolate (and store) claim lasts while one redemption runs. */
 const REDEEMING_SECONDS = 120;
-const REDEEMED_SECONDS = 7 * 86400;
 
 /**
  * Redeems a gift for a customer, once. `already` is true when this same customer had redeemed it (a second
@@ -87,12 +86,10 @@ const REDEEMED_SECONDS = 7 * 86400;
  */
 export async function redeemGift(app: App, session: string, customer: string, heldTiers: readonly string[]): Promise<{ redemption: Redemption; until: number; already: boolean; tier: string }> {
   if (!(await claim(app, claimKey(session), REDEEMING_SECONDS))) throw new HttpProblem(Errors.GiftBusy);
-  let done = false;
   try {
     const gift = await readGift(app, session);
     if (gift.redeemed) {
       if (gift.redeemed.customer !== customer) throw new HttpProblem(Errors.GiftTaken);
-      done = true;
       return { redemption: gift.redeemed, until: giftEnd(gift.redeemed.at, gift.months), already: true, tier: gift.tier };
     }
     if (gift.refunded) throw new HttpProblem(Errors.GiftUnavailable, { why: 'refunded' });
@@ -111,14 +108,13 @@ export async function redeemGift(app: App, session: string, customer: string, he
       if ('taken' in given) throw new HttpProblem(Errors.GiftTaken);
       const redemption = { subscription: given.subscription, customer, at: now };
       await app.billing.markCheckout(session, GIFT_META.redeemed, `${redemption.subscription} ${customer} ${now}`);
-      done = true;
       return { redemption, until, already: false, tier: gift.tier };
     } catch (error) {
       if (error instanceof HttpProblem) throw error;
       throw stripeFailure(error, 'redeeming a gift');
     }
   } finally {
-    if (done) await keep(app, claimKey(session), REDEEMED_SECONDS);
-    else await release(app, claimKey(session));
+    // Once done the session's mark is the record; the claim only serialised this attempt.
+    await release(app, claimKey(session));
   }
 }

@@ -85,7 +85,7 @@ export function readClaim(value: string | undefined): { customer: string; at: nu
 
 /** Text a fan typed, made safe to keep: no control characters (so no CR/LF anywhere it travels), trimmed, capped. */
 export function cleanText(value: string | undefined, max: number): string {
-  return (value ?? '').replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, ' ').replace(/\r\n?/g, '\n').trim().slice(0, max);
+  return (value ?? '').replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, ' ').trim().slice(0, max);
 }
 
 /** A one-line name: no line breaks at all. */
