@@ -374,7 +374,39 @@ describe('the error catalogue', () => {
       WebhookRetry TF_WEBHOOK_RETRY 503 (plain text) (no log line)
         title: Try again later
         visitor: Try again later.
-        message: A webhook event could not be handled for now; Stripe retries it."
+        message: A webhook event could not be handled for now; Stripe retries it.
+      GiftNotFound TF_GIFT_NOT_FOUND 404 (no log line)
+        title: We could not find that gift
+        visitor: This gift link is not valid, or has expired. Check that you copied the whole link, or ask the person who gave it to you.
+        message: A gift link that does not verify, or names a session that is not a paid gift.
+      GiftUnavailable TF_GIFT_UNAVAILABLE 410 (no log line)
+        title: This gift can no longer be redeemed
+        visitor: This gift was refunded, so it can no longer be redeemed.
+        message: A fan tried to redeem a gift that was refunded.
+      GiftTaken TF_GIFT_TAKEN 409 (no log line)
+        title: This gift was already redeemed
+        visitor: This gift has already been redeemed, by another email address. A gift can be redeemed once.
+        message: A second redemption of a gift was refused.
+      GiftBusy TF_GIFT_BUSY 409 (no log line)
+        title: This gift is being redeemed
+        visitor: This gift is being redeemed right now, perhaps in another tab. Wait a few seconds, then reload this page.
+        message: Two redemptions of one gift at once; the second waits.
+      GiftNotNeeded TF_GIFT_NOT_NEEDED 409 (no log line)
+        title: You already have this membership
+        visitor: You already hold this tier (or a higher one), so the gift was not redeemed and nothing was extended. It stays as it is, for someone else or for later.
+        message: A member tried to redeem a gift of a tier they hold; it was kept unredeemed.
+      LettersClosed TF_LETTERS_CLOSED 403 (no log line)
+        title: Letters are for members
+        visitor: Writing to the creator is open to members. Sign in with the email you joined with to write.
+        message: Someone who is not among members tried to send a letter.
+      LetterInvalid TF_LETTER_INVALID 400 (no log line)
+        title: The letter could not be sent
+        visitor: The letter is empty. Nothing was sent; go back to keep your text.
+        message: A letter was refused: The letter is empty.
+      LettersToday TF_LETTERS_TODAY 429 (no log line)
+        title: That is all the letters for today
+        visitor: You can send 3 letters a day. Nothing was sent; please write again tomorrow.
+        message: A fan reached the limit of 3 letters a day."
     `);
   });
 });
