@@ -135,10 +135,6 @@ export const siteSchema = z
       ])
       .default(false)
       .describe('Gift memberships: `true` adds a "Give a membership" page (1 month or 1 year of any tier, paid once); `{ months: [3, 6] }` also offers those durations. A gift runs from redemption without a card and never charges the recipient. Off by default.'),
-    letters: z
-      .string({ error: 'expected off, members, followers or a tier id' })
-      .default('off')
-      .describe('Letters to the creator: a short form at the end of each post and on the account page, emailed to CREATOR_EMAIL with Reply-To the fan (your address is never shown). `members` (any paying fan), a tier id (that tier and above), `followers` (free followers too), or `off` (default).'),
     fan_goal_each: z.number({ error: 'expected a number' }).positive({ error: 'expected a positive number' }).default(70).describe('What each true fan pays a year toward the goal, in `currency`: `npm run fans` shows the yearly goal as `fan_goal` times this.'),
     thank_you: z.string().trim().default('Thank you. Your support means I can keep making this.').describe('A personal note shown and emailed to every new fan. Both sign it with the author\'s name, so leave out a sign-off.'),
     anniversary: z
@@ -183,9 +179,6 @@ export const siteSchema = z
       amount(tier.yearly, ['tiers', i, 'yearly']);
     });
     site.offers.forEach((offer, i) => amount(offer.price, ['offers', i, 'price']));
-    if (!['off', 'members', 'followers'].includes(site.letters) && !site.tiers.some((t) => t.id === site.letters)) {
-      ctx.addIssue({ code: 'custom', path: ['letters'], message: `expected one of off, members, followers${site.tiers.map((t) => `, ${t.id}`).join('')}, got "${site.letters}"` });
-    }
     if (site.pay_what_you_want) {
       amount(site.pay_what_you_want.minimum, ['pay_what_you_want', 'minimum']);
       site.pay_what_you_want.suggested.forEach((value, i) => amount(value, ['pay_what_you_want', 'suggested', i]));

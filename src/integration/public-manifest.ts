@@ -33,7 +33,6 @@ export function writeManifest(ctx: SealContext, sealed: Pick<Manifest, 'pages' |
       ...(site.show_fans ? { showFans: true } : {}),
       ...(site.supporter_wall ? { supporterWall: true } : {}),
       ...(site.gifts ? { gifts: giftMonths(site.gifts) } : {}),
-      ...(site.letters !== 'off' ? { letters: site.letters } : {}),
       ...(fileSet.has(TERMS_PAGE) ? { terms: urlPathOf(TERMS_PAGE) } : {}),
     },
     tiers: site.tiers.map((t) => ({

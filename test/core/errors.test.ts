@@ -42,9 +42,7 @@ const samples: { [K in ErrorName]: ParamsOf<(typeof Errors)[K]> } = {
   GiftTaken: undefined,
   GiftBusy: undefined,
   GiftNotNeeded: undefined,
-  LettersClosed: { who: 'members' },
-  LetterInvalid: { problem: 'The letter is empty.' },
-  LettersToday: { max: 3 },
+  GiftFormInvalid: { problem: 'Their email does not look like an email address.' },
   NotConfigured: undefined,
   Unexpected: { what: 'TypeError', path: '/_truefans/account', message: 'x is not a function' },
   ShellFailed: undefined,
@@ -395,18 +393,10 @@ describe('the error catalogue', () => {
         title: You already have this membership
         visitor: You already hold this tier (or a higher one), so the gift was not redeemed and nothing was extended. It stays as it is, for someone else or for later.
         message: A member tried to redeem a gift of a tier they hold; it was kept unredeemed.
-      LettersClosed TF_LETTERS_CLOSED 403 (no log line)
-        title: Letters are for members
-        visitor: Writing to the creator is open to members. Sign in with the email you joined with to write.
-        message: Someone who is not among members tried to send a letter.
-      LetterInvalid TF_LETTER_INVALID 400 (no log line)
-        title: The letter could not be sent
-        visitor: The letter is empty. Nothing was sent; go back to keep your text.
-        message: A letter was refused: The letter is empty.
-      LettersToday TF_LETTERS_TODAY 429 (no log line)
-        title: That is all the letters for today
-        visitor: You can send 3 letters a day. Nothing was sent; please write again tomorrow.
-        message: A fan reached the limit of 3 letters a day."
+      GiftFormInvalid TF_GIFT_FORM_INVALID 400 (no log line)
+        title: Please check the form
+        visitor: Their email does not look like an email address. Nothing was charged or sent; go back to keep what you typed.
+        message: A gift form was refused: Their email does not look like an email address."
     `);
   });
 });

@@ -20,7 +20,6 @@ export type KeyLabel =
   | 'email-asset'
   | 'gift'
   | 'gift-claim'
-  | 'letters'
   | 'checkout-nonce'
   | 'client-id';
 

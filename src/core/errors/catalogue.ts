@@ -540,7 +540,7 @@ export const Errors = {
     message: () => 'A webhook event could not be handled for now; Stripe retries it.',
   },
 
-  // ---- Gift memberships and letters ----
+  // ---- Gift memberships ----
 
   GiftNotFound: {
     code: 'TF_GIFT_NOT_FOUND',
@@ -584,30 +584,13 @@ export const Errors = {
     visitor: 'You already hold this tier (or a higher one), so the gift was not redeemed and nothing was extended. It stays as it is, for someone else or for later.',
     message: () => 'A member tried to redeem a gift of a tier they hold; it was kept unredeemed.',
   },
-  LettersClosed: {
-    code: 'TF_LETTERS_CLOSED',
-    status: 403,
-    quiet: true,
-    title: 'Letters are for members',
-    visitor: (p: { who: string }) => `Writing to the creator is open to ${p.who}. Sign in with the email you joined with to write.`,
-    message: (p: { who: string }) => `Someone who is not among ${p.who} tried to send a letter.`,
-  },
-  LetterInvalid: {
-    code: 'TF_LETTER_INVALID',
+  GiftFormInvalid: {
+    code: 'TF_GIFT_FORM_INVALID',
     status: 400,
     quiet: true,
-    title: 'The letter could not be sent',
-    visitor: (p: { problem: string }) => `${p.problem} Nothing was sent; go back to keep your text.`,
-    message: (p: { problem: string }) => `A letter was refused: ${p.problem}`,
-  },
-  LettersToday: {
-    code: 'TF_LETTERS_TODAY',
-    status: 429,
-    quiet: true,
-    retryAfter: 3600,
-    title: 'That is all the letters for today',
-    visitor: (p: { max: number }) => `You can send ${p.max} letters a day. Nothing was sent; please write again tomorrow.`,
-    message: (p: { max: number }) => `A fan reached the limit of ${p.max} letters a day.`,
+    title: 'Please check the form',
+    visitor: (p: { problem: string }) => `${p.problem} Nothing was charged or sent; go back to keep what you typed.`,
+    message: (p: { problem: string }) => `A gift form was refused: ${p.problem}`,
   },
 } as const satisfies Record<string, ErrorEntry<any>>;
 

@@ -64,9 +64,9 @@ export async function startGift(ctx: Ctx): Promise<Response> {
   if (!choice) throw new HttpProblem(Errors.NotAvailable, { what: 'purchase' }, { returnTo: GIFT_ROUTES.give });
   const deliverTo = (form.get('deliver_to') ?? '').trim().toLowerCase();
   const deliverOn = (form.get('deliver_on') ?? '').trim();
-  if (deliverTo && !EMAIL.test(deliverTo)) throw new HttpProblem(Errors.LetterInvalid, { problem: 'Their email does not look like an email address.' }, { returnTo: GIFT_ROUTES.give });
+  if (deliverTo && !EMAIL.test(deliverTo)) throw new HttpProblem(Errors.GiftFormInvalid, { problem: 'Their email does not look like an email address.' }, { returnTo: GIFT_ROUTES.give });
   if (deliverOn && (!DAY.test(deliverOn) || Number.isNaN(Date.parse(deliverOn)) || Date.parse(deliverOn) > app.now() + REDEEM_WITHIN_SECONDS * 1000)) {
-    throw new HttpProblem(Errors.LetterInvalid, { problem: 'The delivery day must be a date within the next year.' }, { returnTo: GIFT_ROUTES.give });
+    throw new HttpProblem(Errors.GiftFormInvalid, { problem: 'The delivery day must be a date within the next year.' }, { returnTo: GIFT_ROUTES.give });
   }
   await limit(ctx, 'checkout');
   const existing = readCookie(request, CHECKOUT_COOKIE, url);
@@ -146,7 +146,7 @@ export async function requestGiftClaim(ctx: Ctx): Promise<Response> {
   const form = await readForm(ctx.request);
   const { gift } = await giftFromToken(ctx, form.get('token') ?? '');
   const email = (form.get('email') ?? '').trim().toLowerCase();
-  if (!EMAIL.test(email)) throw new HttpProblem(Errors.LetterInvalid, { problem: 'That does not look like an email address.' }, { headers: NO_REFERRER });
+  if (!EMAIL.test(email)) throw new HttpProblem(Errors.GiftFormInvalid, { problem: 'That does not look like an email address.' }, { headers: NO_REFERRER });
   if (gift.redeemed) throw new HttpProblem(Errors.GiftTaken, undefined, { headers: NO_REFERRER });
   if (gift.refunded || gift.expired) throw new HttpProblem(Errors.GiftUnavailable, { why: gift.refunded ? 'refunded' : 'expired' }, { headers: NO_REFERRER });
   await limit(ctx, 'signin');
