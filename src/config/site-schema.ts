@@ -133,6 +133,20 @@ export const siteSchema = z
       .boolean({ error: 'expected true or false' })
       .default(false)
       .describe('The supporter wall: Checkout asks members for an optional "Your name on the supporter wall" (at most 40 characters), the account page lets them add, change or remove it, and /supporters/ lists the names by tier. Off by default: no name is asked for or shown.'),
+    gifts: z
+      .union([
+        z.boolean({ error: 'expected true, false, or { months: [...] }' }),
+        z
+          .object({
+            months: z
+              .array(z.number({ error: 'expected a whole number of months' }).int({ error: 'expected a whole number of months' }).min(1, { error: 'expected at least 1 month' }).max(24, { error: "expected at most 24 months: Stripe refuses a trial longer than two years" }))
+              .max(6, { error: 'expected at most 6 extra durations' })
+              .default([]),
+          })
+          .strict(),
+      ])
+      .default(false)
+      .describe('Gift memberships: `true` adds a "Give a membership" page (1 month or 1 year of any tier, paid once); `{ months: [3, 6] }` also offers those durations. A gift runs from redemption without a card and never charges the recipient. Off by default.'),
     fan_goal_each: z.number({ error: 'expected a number' }).positive({ error: 'expected a positive number' }).default(70).describe('What each true fan pays a year toward the goal, in `currency`: `npm run fans` shows the yearly goal as `fan_goal` times this.'),
     thank_you: z.string().trim().default('Thank you. Your support means I can keep making this.').describe('A personal note shown and emailed to every new fan. Both sign it with the author\'s name, so leave out a sign-off.'),
     anniversary: z

@@ -169,6 +169,17 @@ export interface PortalRequest {
   planChange?: { subscription: string; item: string; price: string; doneUrl: string };
 }
 
+/** A gift membership to give: the recipient's subscription at the tier's price, free until `until`, never charged. */
+export interface GiftGrant {
+  /** The gift's paid Checkout Session: it names the subscription (metadata) and keys its creation, once. */
+  session: string;
+  customer: string;
+  price: string;
+  tier: string;
+  /** Seconds: the trial and the subscription end here. */
+  until: number;
+}
+
 /** A subscription as an event shows it: enough for the creator's notes on a change of tier or a goodbye. */
 export interface SubscriptionChange {
   id: string;
@@ -177,6 +188,10 @@ export interface SubscriptionChange {
   tier: string | undefined;
   /** The tier it held before, when this event changed its price (the provider's previous attributes). */
   previousTier: string | undefined;
+  /** The gift checkout this subscription was given from (`truefans_gift`), if it is a gift. */
+  gift?: string | undefined;
+  /** Seconds: the end of its trial (a gift's end). */
+  trialEnd?: number | undefined;
   /** Seconds: when the membership began, and when it ended. */
   startDate: number;
   endedAt: number | undefined;
@@ -199,7 +214,8 @@ export type BillingEvent = { id: string; type: string; created: number } & (
       billingReason: string | undefined;
       periodStart: number | undefined;
     }
-  | { kind: 'charge'; customer: string | undefined }
+  /** `paymentIntent`: the payment the charge belongs to (a gift's checkout is found by it). */
+  | { kind: 'charge'; customer: string | undefined; paymentIntent?: string | undefined }
   /** The charge's customer when the event carries it, else the charge's id to read it from. */
   | { kind: 'dispute'; customer: string | undefined; charge: string | undefined }
   | { kind: 'other' }
@@ -259,6 +275,19 @@ export interface Billing {
   portalConfiguration(siteOrigin: string): Promise<string | undefined>;
   /** Opens the billing portal; the URL to send the fan to. */
   openPortal(request: PortalRequest): Promise<string>;
+  /** The newest customer with this email (any letter case), or one made for it (one however many calls race). */
+  customerFor(email: string, log: (line: string) => void): Promise<string>;
+  /**
+   * Gives a gift membership, once per gift session: the subscription already made for this session on this
+   * customer, or a new one; `taken` when the session's gift went to another customer.
+   */
+  giveMembership(grant: GiftGrant): Promise<{ subscription: string } | { taken: true }>;
+  /** Cancels a subscription now (a refunded gift); one already ended is left alone. */
+  endSubscription(id: string): Promise<void>;
+  /** The Checkout Session that took this payment, if one did. */
+  checkoutOfPayment(paymentIntent: string): Promise<CheckoutRecord | undefined>;
+  /** Complete gift checkouts created since `sinceSeconds` (newest first, capped), for scheduled delivery. */
+  giftCheckouts(sinceSeconds: number): Promise<CheckoutRecord[]>;
   /** Verifies a webhook's signature (throws anything on a bad one) and decodes its event. */
   verifyEvent(body: string, signature: string, secret: string, toleranceSeconds: number, nowMs: number): Promise<BillingEvent>;
 }

@@ -36,6 +36,8 @@ export const manifestSchema = z.object({
     digestAt: z.string().optional(),
     /** site.yaml `supporter_wall`: Checkout asks for a name, the account page edits it, /supporters/ lists them. */
     supporterWall: z.boolean().optional(),
+    /** site.yaml `gifts`: the durations (months) a gift membership can be bought for; absent: no gifts. */
+    gifts: z.array(z.number().int().min(1).max(24)).optional(),
     /** The path of the site's terms page (content/pages/terms.md), when it has one; Checkout links it. */
     terms: z.string().startsWith('/').optional(),
   }),

@@ -16,6 +16,8 @@ import { changePlan, planChanged } from './routes/plan.ts';
 import { showUnsubscribe, switchPostEmails, unsubscribe } from './routes/post-emails.ts';
 import { confirmSignIn, requestSignIn, showConfirm, signInPage } from './routes/signin.ts';
 import { receiveWebhook } from './routes/webhook.ts';
+import { confirmGiftClaim, deliverGifts, giftConfirmPage, giftLinkPage, giftPage, requestGiftClaim, startGift } from './routes/gifts.ts';
+import { GIFT_ROUTES } from './gifts/paths.ts';
 
 export type RouteFn = (ctx: Ctx) => Promise<Response> | Response;
 
@@ -48,6 +50,11 @@ const EXACT: Record<string, Route> = {
   [ROUTES.digest]: { GET: serveDigest, POST: serveDigest },
   [ROUTES.wall]: { POST: saveWallName, checkOrigin: true },
   [SUPPORTERS_PAGE.slice(0, -1)]: { GET: serveSupporters },
+  [GIFT_ROUTES.give]: { GET: giftPage, POST: startGift, checkOrigin: true },
+  [GIFT_ROUTES.redeem]: { GET: giftLinkPage, POST: requestGiftClaim, checkOrigin: true },
+  [GIFT_ROUTES.claim]: { GET: giftConfirmPage, POST: confirmGiftClaim, checkOrigin: true },
+  // Called by a scheduler, which sends no Origin; it only sends what is due, once.
+  [GIFT_ROUTES.deliver]: { POST: deliverGifts },
 };
 
 /**

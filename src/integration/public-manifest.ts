@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Manifest } from '../core/manifest.ts';
 import { toMinorUnits } from '../core/money.ts';
 import { MANIFEST_PATH } from '../core/paths.ts';
+import { giftMonths } from '../core/gifts/rules.ts';
 import { urlPathOf } from './output-files.ts';
 import type { SealContext } from './seal-context.ts';
 
@@ -32,6 +33,7 @@ export function writeManifest(ctx: SealContext, sealed: Pick<Manifest, 'pages' |
       ...(site.show_fans ? { showFans: true } : {}),
       ...(site.weekly_digest ? { weeklyDigest: true, fanGoalEach: site.fan_goal_each, digestAt: site.weekly_digest_at } : {}),
       ...(site.supporter_wall ? { supporterWall: true } : {}),
+      ...(site.gifts ? { gifts: giftMonths(site.gifts) } : {}),
       ...(fileSet.has(TERMS_PAGE) ? { terms: urlPathOf(TERMS_PAGE) } : {}),
     },
     tiers: site.tiers.map((t) => ({

@@ -265,5 +265,41 @@ export function billingContract(name: string, subject: Subject): void {
         }
         expect((await billing.holdings(['cus_nobody', customer], read)).map((h) => h.customer)).toEqual([customer]);
       }));
+
+    it('gift memberships: one customer per email, one gift subscription per session, never past two years', () =>
+      withBilling(async (billing, arrange) => {
+        const { customer: member } = await arrange.join('gifted@example.com');
+        expect(await billing.customerFor('Gifted@Example.com', () => {})).toBe(member);
+        const fresh = await billing.customerFor('New.Friend@example.com', () => {});
+        expect(await billing.customerFor('new.friend@example.com', () => {})).toBe(fresh);
+
+        const { checkout: session } = await arrange.buy('giver@example.com');
+        const price = (await billing.findPrice(lookupKey.tier(TIER, 'year')))!;
+        const now = Math.floor(arrange.now() / 1000);
+        const tooLong = await billing.giveMembership({ session, customer: fresh, price: price.id, tier: TIER, until: now + 3 * 365 * 86400 }).catch((e: unknown) => e);
+        expect(tooLong).toBeInstanceOf(BillingError);
+        expect(tooLong).toMatchObject({ transient: false });
+
+        const until = now + 365 * 86400;
+        const given = await billing.giveMembership({ session, customer: fresh, price: price.id, tier: TIER, until });
+        expect(given).toMatchObject({ subscription: expect.stringMatching(/^sub_/) });
+        // Asked again for the same recipient: the same subscription; for anyone else: taken.
+        expect(await billing.giveMembership({ session, customer: fresh, price: price.id, tier: TIER, until })).toEqual(given);
+        expect(await billing.giveMembership({ session, customer: member, price: price.id, tier: TIER, until })).toEqual({ taken: true });
+
+        expect((await billing.entitlements(fresh, read)).tiers).toEqual([TIER]);
+        const [membership] = await billing.memberships(fresh, read);
+        // A trial that ends, and the membership with it: the account page says it will not be charged.
+        expect(membership).toMatchObject({ status: 'trialing', trialEnd: until, endsAt: until, live: true });
+        // Gifts are not paying fans.
+        const before = await billing.countFans();
+        expect(before.fans).toBe(1);
+
+        await billing.endSubscription((given as { subscription: string }).subscription);
+        expect((await billing.entitlements(fresh, read)).tiers).toEqual([]);
+        await billing.endSubscription((given as { subscription: string }).subscription);
+        expect(await billing.checkoutOfPayment('pi_nobody')).toBeUndefined();
+        expect((await billing.giftCheckouts(now - 86400)).map((c) => c.id)).not.toContain(session);
+      }));
   });
 }

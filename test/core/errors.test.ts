@@ -37,6 +37,12 @@ const samples: { [K in ErrorName]: ParamsOf<(typeof Errors)[K]> } = {
   StripeRefused: { what: 'starting a checkout', status: ' (HTTP 401)', httpStatus: 401 },
   EmailFailed: { provider: 'Resend', httpStatus: 403 },
   EmailNotSetUp: undefined,
+  GiftNotFound: undefined,
+  GiftUnavailable: { why: 'refunded' },
+  GiftTaken: undefined,
+  GiftBusy: undefined,
+  GiftNotNeeded: undefined,
+  GiftFormInvalid: { problem: 'Their email does not look like an email address.' },
   NotConfigured: undefined,
   Unexpected: { what: 'TypeError', path: '/_truefans/account', message: 'x is not a function' },
   ShellFailed: undefined,
@@ -377,7 +383,31 @@ describe('the error catalogue', () => {
       WebhookRetry TF_WEBHOOK_RETRY 503 (plain text) (no log line)
         title: Try again later
         visitor: Try again later.
-        message: A webhook event could not be handled for now; Stripe retries it."
+        message: A webhook event could not be handled for now; Stripe retries it.
+      GiftNotFound TF_GIFT_NOT_FOUND 404 (no log line)
+        title: We could not find that gift
+        visitor: This gift link is not valid, or has expired. Check that you copied the whole link, or ask the person who gave it to you.
+        message: A gift link that does not verify, or names a session that is not a paid gift.
+      GiftUnavailable TF_GIFT_UNAVAILABLE 410 (no log line)
+        title: This gift can no longer be redeemed
+        visitor: This gift was refunded, so it can no longer be redeemed.
+        message: A fan tried to redeem a gift that was refunded.
+      GiftTaken TF_GIFT_TAKEN 409 (no log line)
+        title: This gift was already redeemed
+        visitor: This gift has already been redeemed, by another email address. A gift can be redeemed once.
+        message: A second redemption of a gift was refused.
+      GiftBusy TF_GIFT_BUSY 409 (no log line)
+        title: This gift is being redeemed
+        visitor: This gift is being redeemed right now, perhaps in another tab. Wait a few seconds, then reload this page.
+        message: Two redemptions of one gift at once; the second waits.
+      GiftNotNeeded TF_GIFT_NOT_NEEDED 409 (no log line)
+        title: You already have this membership
+        visitor: You already hold this tier (or a higher one), so the gift was not redeemed and nothing was extended. It stays as it is, for someone else or for later.
+        message: A member tried to redeem a gift of a tier they hold; it was kept unredeemed.
+      GiftFormInvalid TF_GIFT_FORM_INVALID 400 (no log line)
+        title: Please check the form
+        visitor: Their email does not look like an email address. Nothing was charged or sent; go back to keep what you typed.
+        message: A gift form was refused: Their email does not look like an email address."
     `);
   });
 });

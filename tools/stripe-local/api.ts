@@ -170,7 +170,9 @@ export async function handleApi(engine: Engine, request: Request, options: ApiOp
     } finally {
       engine.request = null;
     }
-    if (idempotencyKey) {
+    // "Results are only saved if an API endpoint started executing. If incoming parameters failed
+    // validation ... no idempotent result is saved" (docs.stripe.com/api/idempotent_requests): a 400 is not kept.
+    if (idempotencyKey && status !== 400) {
       records[idempotencyKey] = { fingerprint, status, body: text, created: engine.now() };
       engine.store.touch();
     }

@@ -276,6 +276,13 @@ export function startSubscription(engine: Engine, input: StartInput): StripeObje
 
 /** Starts the next period: a new invoice, charged; `active` if paid, `past_due` if not. */
 function renew(engine: Engine, subscription: StripeObject): void {
+  // A trial ending with no payment method on the subscription or its customer, under
+  // trial_settings.end_behavior.missing_payment_method=cancel, is canceled instead of invoiced.
+  const settings = subscription.trial_settings as { end_behavior?: { missing_payment_method?: string } } | null;
+  if (subscription.status === 'trialing' && settings?.end_behavior?.missing_payment_method === 'cancel' && !hasPaymentMethod(engine, subscription)) {
+    cancelSubscription(engine, subscription, 'cancellation_requested');
+    return;
+  }
   updateSubscription(engine, subscription, () => {
     for (const item of itemsOf(subscription)) {
       const start = item.current_period_end;
@@ -383,6 +390,15 @@ function hasOtherOpenInvoice(engine: Engine, subscription: StripeObject, except:
   });
 }
 
+function hasPaymentMethod(engine: Engine, subscription: StripeObject): boolean {
+  if (subscription.default_payment_method) return true;
+  const customer = engine.store.get('customer', String(subscription.customer));
+  return Boolean((customer?.invoice_settings as { default_payment_method?: string | null } | undefined)?.default_payment_method);
+}
+
+/** Stripe: trial_will_end "occurs three days before a subscription's trial period is scheduled to end". */
+const TRIAL_WILL_END_SEC = 3 * 86_400;
+
 // ---- the clock ------------------------------------------------------------------------------------
 
 interface Due {
@@ -398,6 +414,16 @@ function nextDue(engine: Engine, until: number): Due | undefined {
   for (const subscription of engine.store.all('subscription').reverse()) {
     const status = subscription.status;
     const cancelAt = subscription.cancel_at as number | null;
+    if (status === 'trialing') {
+      const key = `${subscription.id}:${subscription.trial_end}`;
+      const sent = (engine.store.data.trialWillEnd ??= {});
+      if (!sent[key]) {
+        consider(Math.max(Number(subscription.created), Number(subscription.trial_end) - TRIAL_WILL_END_SEC), () => {
+          sent[key] = true;
+          engine.emit('customer.subscription.trial_will_end', subscription);
+        });
+      }
+    }
     if (status === 'trialing' || status === 'active' || status === 'past_due') {
       const boundary = status === 'trialing' ? Number(subscription.trial_end) : periodEnd(subscription);
       if (cancelAt !== null && cancelAt <= boundary) {

@@ -77,6 +77,8 @@ export interface StateData {
   idempotency: Record<string, IdempotencyRecord>;
   /** Bank debits still processing, by payment intent id. */
   settlements: Record<string, Settlement>;
+  /** `<subscription>:<trial_end>` for each trial_will_end already sent (absent in older state files). */
+  trialWillEnd?: Record<string, true>;
 }
 
 function emptyObjects(): Record<Kind, Record<string, StripeObject>> {

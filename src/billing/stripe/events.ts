@@ -22,6 +22,8 @@ function subscriptionChange(sub: Stripe.Subscription, previous: Record<string, u
     status: sub.status,
     tier: tierOf(sub.items) ?? (sub.metadata?.truefans_tier || undefined),
     previousTier: previous && 'items' in previous ? tierOf(previous.items as { data?: { price?: Stripe.Price }[] }) : undefined,
+    ...(sub.metadata?.truefans_gift ? { gift: sub.metadata.truefans_gift } : {}),
+    ...(sub.trial_end ? { trialEnd: sub.trial_end } : {}),
     startDate: sub.start_date,
     endedAt: sub.ended_at ?? undefined,
     cancellation: { reason: details?.reason ?? undefined, feedback: details?.feedback ?? undefined, comment: details?.comment ?? undefined },
@@ -37,6 +39,7 @@ export function decodeEvent(event: Stripe.Event): BillingEvent {
       return { ...head, kind: 'checkout', checkout: checkoutRecord(event.data.object) };
     case 'customer.subscription.updated':
     case 'customer.subscription.deleted':
+    case 'customer.subscription.trial_will_end':
       return {
         ...head,
         kind: 'subscription',
@@ -67,7 +70,7 @@ export function decodeEvent(event: Stripe.Event): BillingEvent {
       };
     }
     case 'charge.refunded':
-      return { ...head, kind: 'charge', customer: idOf(event.data.object.customer) };
+      return { ...head, kind: 'charge', customer: idOf(event.data.object.customer), paymentIntent: idOf(event.data.object.payment_intent) };
     case 'charge.dispute.created': {
       const charge = event.data.object.charge;
       return { ...head, kind: 'dispute', customer: typeof charge === 'string' ? undefined : idOf(charge.customer), charge: typeof charge === 'string' ? charge : undefined };

@@ -13,6 +13,8 @@ import { decodeEvent } from './events.ts';
 import { holdsTierElsewhere, readFan, readHoldings, rememberEmail } from './fans.ts';
 import { billingError } from './faults.ts';
 import { follow, setPostEmails } from './followers.ts';
+import { GIFT_SUBSCRIPTION_MARK } from '../../core/gifts/rules.ts';
+import { checkoutOfPayment, customerFor, endSubscription, giftCheckouts, giveMembership } from './gifts.ts';
 import { portalConfiguration } from './portal.ts';
 
 /** Pages of 100 subscriptions read per status when counting; beyond that the notice says "more than". */
@@ -58,6 +60,8 @@ async function supporterWall(stripe: Stripe): Promise<{ entries: WallEntry[]; at
 async function countFans(stripe: Stripe): Promise<{ fans: number; atLeast: boolean }> {
   const fans = new Set<string>();
   const { atLeast } = await eachLiveSubscription(stripe, [], (sub) => {
+    // A gift membership is counted apart: it is not a paying fan.
+    if (sub.metadata?.[GIFT_SUBSCRIPTION_MARK]) return;
     if (sub.items.data.some((item) => tierOfPrice(item.price))) fans.add(typeof sub.customer === 'string' ? sub.customer : sub.customer.id);
   });
   return { fans: fans.size, atLeast };
@@ -192,6 +196,11 @@ export const createStripeBilling: BillingFactory = (config, fetchImpl) => {
       });
       return portal.url;
     },
+    customerFor: async (email, log) => customerFor(await client(), email, log),
+    giveMembership: async (grant) => giveMembership(await client(), grant),
+    endSubscription: async (id) => endSubscription(await client(), id),
+    checkoutOfPayment: async (paymentIntent) => checkoutOfPayment(await client(), paymentIntent),
+    giftCheckouts: async (since) => giftCheckouts(await client(), since),
     async verifyEvent(body, signature, secret, toleranceSeconds, nowMs) {
       const stripe = await client();
       // constructEventAsync with the SubtleCrypto provider; `receivedAt` is the core's clock.

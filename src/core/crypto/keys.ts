@@ -18,6 +18,8 @@ export type KeyLabel =
   | 'follow'
   | 'unsubscribe'
   | 'email-asset'
+  | 'gift'
+  | 'gift-claim'
   | 'checkout-nonce'
   | 'client-id';
 

@@ -75,8 +75,14 @@ export function giftEmail(site: SiteInfo, to: string, amount: string, thankYou: 
 }
 
 /** The creator's note for a purchase or a gift: buyers and supporters are counted apart from members. */
-export function newSupportEmail(site: SiteInfo, to: string, fan: string, what: { kind: 'offer'; offer: string } | { kind: 'gift'; amount: string }, members: { fans: number; atLeast: boolean }, goal: number): EmailMessage {
+export function newSupportEmail(site: SiteInfo, to: string, fan: string, what: { kind: 'offer'; offer: string } | { kind: 'gift'; amount: string } | { kind: 'membership-gift'; what: string }, members: { fans: number; atLeast: boolean }, goal: number): EmailMessage {
   const have = members.atLeast ? `more than ${members.fans}` : `${members.fans}`;
+  if (what.kind === 'membership-gift') {
+    return message('new-fan', to, `A gift membership from ${fan}: ${what.what}`, site, [
+      `${fan} just gave ${what.what} to a friend.`,
+      `Paying members toward your goal: ${have} of ${goal}. (Gift memberships are counted apart, and never as paying members.)`,
+    ]);
+  }
   return message('new-fan', to, what.kind === 'offer' ? `A new purchase: ${fan} bought ${what.offer}` : `A gift from ${fan}: ${what.amount}`, site, [
     what.kind === 'offer' ? `${fan} just bought ${what.offer} from ${site.title}.` : `${fan} just sent ${site.title} a gift of ${what.amount}.`,
     `Members toward your goal: ${have} of ${goal}. (Buyers and supporters are not counted as members.)`,

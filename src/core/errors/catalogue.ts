@@ -556,6 +556,59 @@ export const Errors = {
     visitor: 'Try again later.',
     message: () => 'A webhook event could not be handled for now; Stripe retries it.',
   },
+
+  // ---- Gift memberships ----
+
+  GiftNotFound: {
+    code: 'TF_GIFT_NOT_FOUND',
+    status: 404,
+    quiet: true,
+    title: 'We could not find that gift',
+    visitor: 'This gift link is not valid, or has expired. Check that you copied the whole link, or ask the person who gave it to you.',
+    message: () => 'A gift link that does not verify, or names a session that is not a paid gift.',
+  },
+  GiftUnavailable: {
+    code: 'TF_GIFT_UNAVAILABLE',
+    status: 410,
+    quiet: true,
+    title: 'This gift can no longer be redeemed',
+    visitor: (p: { why: 'refunded' | 'expired' }) =>
+      p.why === 'refunded' ? 'This gift was refunded, so it can no longer be redeemed.' : 'This gift was not redeemed within a year of being bought, so it has expired.',
+    message: (p: { why: 'refunded' | 'expired' }) => `A fan tried to redeem a gift that was ${p.why}.`,
+  },
+  GiftTaken: {
+    code: 'TF_GIFT_TAKEN',
+    status: 409,
+    quiet: true,
+    title: 'This gift was already redeemed',
+    visitor: 'This gift has already been redeemed, by another email address. A gift can be redeemed once.',
+    message: () => 'A second redemption of a gift was refused.',
+  },
+  GiftBusy: {
+    code: 'TF_GIFT_BUSY',
+    status: 409,
+    quiet: true,
+    retryAfter: 5,
+    title: 'This gift is being redeemed',
+    visitor: 'This gift is being redeemed right now, perhaps in another tab. Wait a few seconds, then reload this page.',
+    message: () => 'Two redemptions of one gift at once; the second waits.',
+  },
+  GiftNotNeeded: {
+    code: 'TF_GIFT_NOT_NEEDED',
+    status: 409,
+    quiet: true,
+    title: 'You already have this membership',
+    visitor: 'You already hold this tier (or a higher one), so the gift was not redeemed and nothing was extended. It stays as it is, for someone else or for later.',
+    message: () => 'A member tried to redeem a gift of a tier they hold; it was kept unredeemed.',
+  },
+  GiftFormInvalid: {
+    code: 'TF_GIFT_FORM_INVALID',
+    status: 400,
+    quiet: true,
+    title: 'Please check the form',
+    visitor: (p: { problem: string }) => `${p.problem} Nothing was charged or sent; go back to keep what you typed.`,
+    message: (p: { problem: string }) => `A gift form was refused: ${p.problem}`,
+  },
 } as const satisfies Record<string, ErrorEntry<any>>;
 
 export type ErrorName = keyof typeof Errors;

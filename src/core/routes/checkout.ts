@@ -29,6 +29,9 @@ import { mergeEntitlements, offerOfCheckout, statusGrants, unionOf } from '../ho
 import type { Session } from '../tokens/session.ts';
 import { WALL_FIELD, WALL_NAME_MAX } from '../wall.ts';
 import { ROUTES } from '../paths.ts';
+import { GIFT_KIND } from '../gifts/rules.ts';
+import { giftOf } from '../gifts/gift.ts';
+import { giftBoughtPage } from './gifts.ts';
 
 /** A checkout must come back within this long of being created (Stripe's own sessions last 24 hours). */
 export const CHECKOUT_MAX_AGE_SECONDS = 24 * 3600;
@@ -232,6 +235,14 @@ export async function completeCheckout(ctx: Ctx): Promise<Response> {
     return errorResponse(problems[verdict], { path: url.pathname, log: app.log, shell: () => app.shell() });
   }
 
+  // A gift bought: this browser sees its link; the buyer is not signed in for anything.
+  if (session.metadata.truefans_kind === GIFT_KIND) {
+    const gift = giftOf(app, session);
+    if (!gift) throw notFound();
+    const answer = await giftBoughtPage(ctx, gift);
+    answer.headers.append('set-cookie', clearCookie(CHECKOUT_COOKIE, url));
+    return answer;
+  }
   let ent = grantedBy(app, session);
   try {
     ent = union(await app.billing.entitlements(customer!, entitlementOptions(app)), ent, app);

@@ -15,6 +15,11 @@ import { noteAnniversary, noteGoodbye, notePlanChange } from './fan-notes.ts';
 import { keepCheckoutWallName } from './supporters.ts';
 import { safeReturnPath } from '../http/return-to.ts';
 import { ROUTES } from '../paths.ts';
+import { GIFT_KIND } from '../gifts/rules.ts';
+import { giftOf } from '../gifts/gift.ts';
+import { deliverOne, giftLink } from './gifts.ts';
+import { giftBoughtEmail, giftEndingEmail } from '../email/gift-messages.ts';
+import { longDate, perInterval } from '../pages/price-text.ts';
 
 export type EventHandler = (ctx: Ctx, event: BillingEvent) => Promise<void>;
 
@@ -101,6 +106,9 @@ async function welcomeOnce(app: App, event: BillingEvent, stale: CheckoutRecord)
     const name = offerName(app.manifest, offerId);
     if (email) welcome = purchaseEmail(app.site, email, name, thankYou, link, download);
     if (creator) notice = (count) => newSupportEmail(app.site, creator, fan, { kind: 'offer', offer: name }, count, fanGoal);
+  } else if (kind === GIFT_KIND) {
+    await giftBought(app, session, email);
+    return;
   } else if (kind === 'gift') {
     const amount = priceText(session.amountTotal ?? 0, session.currency ?? currency, language);
     if (email) welcome = giftEmail(app.site, email, amount, thankYou, link);
@@ -108,6 +116,24 @@ async function welcomeOnce(app: App, event: BillingEvent, stale: CheckoutRecord)
   }
   if (welcome) await sendOnce(app, session, EMAIL_MARKS.welcome, welcome);
   if (notice && !session.metadata[EMAIL_MARKS.newFan]) await sendOnce(app, session, EMAIL_MARKS.newFan, notice(await app.billing.countFans()));
+}
+
+/**
+ * A gift paid for: its link to the buyer (once, marked like a welcome), the creator's note (gifts are counted
+ * apart from members), and the recipient's email now if the buyer chose today or asked for no date.
+ */
+async function giftBought(app: App, session: CheckoutRecord, email: string | undefined): Promise<void> {
+  const gift = giftOf(app, session);
+  if (!gift) return;
+  const link = await giftLink({ app }, gift);
+  const deliverOn = gift.deliverTo && gift.deliverOn ? longDate(Date.parse(gift.deliverOn) / 1000, app.manifest.site.language) : undefined;
+  if (email) await sendOnce(app, session, EMAIL_MARKS.welcome, giftBoughtEmail(app.site, email, gift.summary, link, deliverOn));
+  const creator = app.config.creatorEmail;
+  if (creator && !session.metadata[EMAIL_MARKS.newFan]) {
+    const fan = gift.summary.from || session.name || email || 'Someone';
+    await sendOnce(app, session, EMAIL_MARKS.newFan, newSupportEmail(app.site, creator, fan, { kind: 'membership-gift', what: `${gift.summary.duration} of ${gift.summary.tier}` }, await app.billing.countFans(), app.manifest.site.fanGoal));
+  }
+  if (gift.deliverTo && (gift.deliverOn ?? '') <= new Date(app.now()).toISOString().slice(0, 10)) await deliverOne(app, gift);
 }
 
 const checkoutCompleted: EventHandler = async ({ app }, event) => {
@@ -204,7 +230,35 @@ const invoicePaid: EventHandler = async ({ app }, event) => {
 
 /** A refund or dispute on a one-time purchase: the buyer's next request re-reads what they hold. */
 const chargeRefunded: EventHandler = async ({ app }, event) => {
-  if (event.kind === 'charge') await markChanged(app, event.customer, event.created);
+  if (event.kind !== 'charge') return;
+  await markChanged(app, event.customer, event.created);
+  if (event.paymentIntent) await endRefundedGift(app, event.paymentIntent, event.created);
+};
+
+/** A refunded gift stops working: its subscription ends now, and its recipient's next request re-reads. */
+async function endRefundedGift(app: App, paymentIntent: string, at: number): Promise<void> {
+  const session = await app.billing.checkoutOfPayment(paymentIntent);
+  if (!session || session.metadata.truefans_kind !== GIFT_KIND || !session.moneyReturned) return;
+  const gift = giftOf(app, session);
+  if (!gift?.redeemed) return;
+  await app.billing.endSubscription(gift.redeemed.subscription);
+  await markChanged(app, gift.redeemed.customer, at);
+}
+
+/**
+ * Stripe sends trial_will_end three days before a trial ends (its Event reference); for a gift that is its
+ * end, so the recipient hears when it ends and how to continue. Once per subscription and trial end.
+ */
+const trialWillEnd: EventHandler = async ({ app }, event) => {
+  if (event.kind !== 'subscription' || !event.subscription.gift || !event.subscription.trialEnd || event.subscription.status !== 'trialing') return;
+  const email = await customerEmail(app, event.customer);
+  const tierId = event.subscription.tier;
+  if (!email || !tierId) return;
+  const tier = app.manifest.tiers.find((t) => t.id === tierId);
+  const { currency, language } = app.manifest.site;
+  const price = tier?.yearly !== undefined ? perInterval(tier.yearly, currency, 'year', language) : tier?.monthly !== undefined ? perInterval(tier.monthly, currency, 'month', language) : undefined;
+  const message = giftEndingEmail(app.site, email, tierName(app.manifest, tierId), longDate(event.subscription.trialEnd, language), price, `${app.siteOrigin}/membership/`);
+  await send(app, { ...message, idempotencyKey: `gift-ending-${event.subscription.id}-${event.subscription.trialEnd}` });
 };
 
 const disputeCreated: EventHandler = async ({ app }, event) => {
@@ -222,6 +276,7 @@ export const eventHandlers: Readonly<Record<string, EventHandler>> = {
   'checkout.session.async_payment_failed': asyncPaymentFailed,
   'customer.subscription.updated': subscriptionUpdated,
   'customer.subscription.deleted': subscriptionDeleted,
+  'customer.subscription.trial_will_end': trialWillEnd,
   'invoice.paid': invoicePaid,
   'invoice.payment_failed': paymentFailed,
 };

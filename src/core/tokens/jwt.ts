@@ -7,7 +7,7 @@ import { SignJWT, jwtVerify, type JWTPayload } from 'jose';
 import { UnknownKeyIdError, type Keyring } from '../crypto/keys.ts';
 import { Errors } from '../errors.ts';
 
-export type TokenLabel = 'session' | 'magic-link' | 'feed' | 'follow' | 'unsubscribe' | 'email-asset';
+export type TokenLabel = 'session' | 'magic-link' | 'feed' | 'follow' | 'unsubscribe' | 'email-asset' | 'gift' | 'gift-claim';
 
 export interface SignOptions {
   label: TokenLabel;

@@ -26,6 +26,7 @@ import { feedGeneration } from '../../../src/core/tokens/feed.ts';
 import { EMAIL_KEY, MAX_CUSTOMERS, normalEmail } from '../../../src/billing/stripe/fans.ts';
 import { PORTAL_METADATA_KEY } from '../../../src/billing/stripe/portal.ts';
 import { RECHECK_TIMEOUT_MS } from '../../../src/billing/stripe/client.ts';
+import { GIFT_KIND, GIFT_SUBSCRIPTION_MARK } from '../../../src/core/gifts/rules.ts';
 
 /** What the provider does on the next calls: answer, fail, or never answer. */
 export type Fault = 'transient' | 'refused' | 'missing' | 'hang';
@@ -414,8 +415,36 @@ export function createMemoryBilling(options: { now?: () => number; searchLagSeco
           if (!c) throw missing('charge');
           return c.customer;
         },
+        async customerFor(email) {
+          const wanted = normalEmail(email);
+          const found = byEmail(email)[0] ?? [...customers.values()].find((c) => !c.deleted && c.email === wanted);
+          return found ? found.id : memory.addCustomer({ email: wanted, metadata: { [EMAIL_KEY]: wanted } });
+        },
+        async giveMembership(grant) {
+          // As Stripe's idempotency key per gift session: the first customer's subscription, or taken.
+          const made = [...subscriptions.values()].find((sub) => sub.metadata[GIFT_SUBSCRIPTION_MARK] === grant.session);
+          if (made) return made.customer === grant.customer ? { subscription: made.id } : { taken: true };
+          const price = prices.get(grant.price);
+          if (!price?.active || !price.interval) throw refusal(400, 'resource_missing', 'No such price.');
+          // Stripe: trial_end "can be at most two years from billing_cycle_anchor".
+          if (grant.until > now() + 2 * 366 * 86400 || grant.until <= now()) throw refusal(400, 'parameter_invalid_integer', 'Invalid trial_end.');
+          const id = memory.join(grant.customer, grant.tier, { status: 'trialing', interval: price.interval, trialEnd: grant.until, cancelAt: grant.until, metadata: { [GIFT_SUBSCRIPTION_MARK]: grant.session } });
+          return { subscription: id };
+        },
+        async endSubscription(id) {
+          const sub = subscriptions.get(id);
+          if (!sub) throw missing('subscription');
+          if (sub.status !== 'canceled' && sub.status !== 'incomplete_expired') memory.setStatus(id, 'canceled');
+        },
+        async checkoutOfPayment(paymentIntent) {
+          const c = [...checkouts.values()].find((x) => x.charge && `pi_${x.id}` === paymentIntent);
+          return c ? checkoutRecord(c, true) : undefined;
+        },
+        async giftCheckouts(since) {
+          return [...checkouts.values()].filter((c) => c.status === 'complete' && c.created >= since && c.metadata.truefans_kind === GIFT_KIND).reverse().map((c) => checkoutRecord(c, false));
+        },
         async countFans() {
-          const fans = new Set([...subscriptions.values()].filter((s) => s.status === 'active' || s.status === 'trialing').map((s) => s.customer));
+          const fans = new Set([...subscriptions.values()].filter((s) => (s.status === 'active' || s.status === 'trialing') && !s.metadata[GIFT_SUBSCRIPTION_MARK]).map((s) => s.customer));
           return { fans: fans.size, atLeast: false };
         },
         async supporterWall() {

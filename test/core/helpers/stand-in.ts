@@ -12,7 +12,7 @@ import type { Handler } from '../../../src/core/ports.ts';
 import { startStripeStandIn, type StandIn, type StandInOptions } from '../../../tools/stripe-local/index.ts';
 import { syncStripe } from '../../../src/stripe-sync/catalog.ts';
 import { makeHandler, NOW, ORIGIN, type StoreOption, type TestHandler } from './handler.ts';
-import { buildFixture, type Fixture } from './site.ts';
+import { buildFixture, type Fixture, type FixtureOptions } from './site.ts';
 import { afterAll, beforeAll } from 'vitest';
 
 export const WEBHOOK_SECRET = 'whsec_truefans_test_secret';
@@ -115,11 +115,11 @@ export async function payOnHostedPage(sessionUrl: string, card = '4242 4242 4242
  * A fixture deploy and a world for the whole test file (or the describe block it is called in): built
  * before its tests, closed after. `assign` hands both to the file's own variables.
  */
-export function useWorld(assign: (built: { fixture: Fixture; world: World }) => void, standInOptions: StandInOptions = {}): void {
+export function useWorld(assign: (built: { fixture: Fixture; world: World }) => void, standInOptions: StandInOptions = {}, fixtureOptions: FixtureOptions = {}): void {
   let fixture: Fixture | undefined;
   let world: World | undefined;
   beforeAll(async () => {
-    fixture = await buildFixture();
+    fixture = await buildFixture(fixtureOptions);
     world = await startWorld(fixture, standInOptions);
     assign({ fixture, world });
   });

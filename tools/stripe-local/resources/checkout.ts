@@ -6,7 +6,7 @@ import type { Engine } from '../engine.ts';
 import { invalidParam, invalidRequest, missingParam } from '../errors.ts';
 import { allowOnly, arr, bool, int, mergeMetadata, obj, oneOf, paramName, str, type Params } from '../form.ts';
 import { newId } from '../ids.ts';
-import { listPage, paginate } from '../list.ts';
+import { createdFilter, listPage, paginate } from '../list.ts';
 import { formatMinor, parseMoney } from '../money.ts';
 import { minimumCharge } from '../../../src/core/money.ts';
 import { MINIMUM_CHARGE } from '../money.ts';
@@ -581,7 +581,9 @@ export const checkoutRoutes: Route[] = [
     const subscription = str(params, 'subscription');
     const paymentIntent = str(params, 'payment_intent');
     const email = str(params, ['customer_details', 'email']);
+    const created = createdFilter(params);
     return listPage(engine.store, 'checkout.session', (session) =>
+        created(session) &&
         (!customer || session.customer === customer) &&
         (!status || session.status === status) &&
         (!subscription || session.subscription === subscription) &&

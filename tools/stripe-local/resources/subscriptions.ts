@@ -10,7 +10,7 @@ import type { StripeObject } from '../state.ts';
 
 const STATUSES = ['active', 'all', 'canceled', 'ended', 'incomplete', 'incomplete_expired', 'past_due', 'paused', 'trialing', 'unpaid'] as const;
 const UPDATE = ['items', 'cancel_at_period_end', 'cancel_at', 'cancellation_details', 'metadata', 'description', 'default_payment_method', 'trial_end', 'proration_behavior', 'proration_date', 'payment_behavior', 'off_session'];
-const CREATE = ['customer', 'items', 'trial_period_days', 'trial_end', 'default_payment_method', 'metadata', 'description', 'cancel_at_period_end', 'payment_behavior', 'proration_behavior', 'off_session', 'currency', 'discounts', 'collection_method', 'expand'];
+const CREATE = ['customer', 'items', 'trial_period_days', 'trial_end', 'trial_settings', 'cancel_at', 'default_payment_method', 'metadata', 'description', 'cancel_at_period_end', 'payment_behavior', 'proration_behavior', 'off_session', 'currency', 'discounts', 'collection_method', 'expand'];
 
 function requireActive(subscription: StripeObject): void {
   if (subscription.status === 'canceled' || subscription.status === 'incomplete_expired') {
@@ -123,6 +123,14 @@ function create(engine: Engine, params: Params): StripeObject {
   if (paymentMethod) engine.store.require('payment_method', paymentMethod, 'default_payment_method');
   const trialDays = int(params, 'trial_period_days') ?? null;
   const trialEnd = int(params, 'trial_end') ?? null;
+  // "Can be at most two years from billing_cycle_anchor" (SubscriptionCreateParams.trial_end); Stripe also
+  // refuses a time already past.
+  if (trialEnd !== null && trialEnd <= engine.now()) throw invalidParam('trial_end', 'Invalid timestamp: must be an integer Unix timestamp in the future.', 'parameter_invalid_integer');
+  if (trialEnd !== null && trialEnd > engine.now() + 2 * 366 * 86_400) throw invalidParam('trial_end', 'Invalid timestamp: can be no more than two years in the future.', 'parameter_invalid_integer');
+  if (trialDays !== null && (trialDays < 0 || trialDays > 730)) throw invalidParam('trial_period_days', 'trial_period_days must be between 0 and 730.', 'parameter_invalid_integer');
+  const missingMethod = oneOf(params, ['trial_settings', 'end_behavior', 'missing_payment_method'], ['cancel', 'create_invoice', 'pause'] as const);
+  const cancelAt = int(params, 'cancel_at');
+  if (cancelAt !== undefined && cancelAt <= engine.now()) throw invalidParam('cancel_at', 'cancel_at must be in the future.', 'parameter_invalid_integer');
   const behaviour = oneOf(params, 'payment_behavior', ['allow_incomplete', 'default_incomplete', 'error_if_incomplete', 'pending_if_incomplete'] as const);
   if (behaviour === 'error_if_incomplete' && !paymentMethod && !trialDays && !trialEnd) {
     throw invalidRequest('This customer has no attached payment source or default payment method. Please consider adding a default payment method.', 'default_payment_method');
@@ -136,6 +144,19 @@ function create(engine: Engine, params: Params): StripeObject {
     description: str(params, 'description') || null,
     paymentMethod,
   });
+  if (missingMethod) {
+    updateSubscription(engine, subscription, () => {
+      subscription.trial_settings = { end_behavior: { missing_payment_method: missingMethod } };
+    });
+  }
+  if (cancelAt !== undefined) {
+    updateSubscription(engine, subscription, () => {
+      subscription.cancel_at = cancelAt;
+      subscription.cancel_at_period_end = cancelAt === periodEnd(subscription);
+      subscription.canceled_at = engine.now();
+      subscription.cancellation_details = { comment: null, feedback: null, reason: 'cancellation_requested' };
+    });
+  }
   if (bool(params, 'cancel_at_period_end')) setCancelAtPeriodEnd(engine, subscription, true);
   return subscription;
 }
