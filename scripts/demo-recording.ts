@@ -1,6 +1,7 @@
 // Writes the example site's members-only demo recording, content/posts/recordings/kitchen-table-demo.wav:
 // eight seconds of a plucked open-G chord (Karplus-Strong strings from a seeded noise burst), 16-bit mono
-// at 11,025 Hz, about 176 KB. Deterministic, so running it again writes the same bytes.
+// at 11,025 Hz, about 176 KB. Deterministic, so running it again writes the same bytes (tests make
+// other recordings with another seed).
 //
 //   node scripts/demo-recording.ts [out.wav] [seconds]
 
@@ -9,10 +10,9 @@ import { dirname, resolve } from 'node:path';
 
 const RATE = 11_025;
 
-export function demoRecording(seconds = 8): Uint8Array {
+export function demoRecording(seconds = 8, seed = 0x2545f491): Uint8Array {
   const samples = Math.round(RATE * seconds);
   const mix = new Float64Array(samples);
-  let seed = 0x2545f491;
   const noise = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
   // G major, open strings (Hz), each struck a little after the one before, twice: a strum and a restrike.
   const strings = [98, 123.47, 146.83, 196, 246.94, 392];

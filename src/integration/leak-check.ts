@@ -4,7 +4,7 @@
 // hash, and every output file is scanned once with the same rolling hash. So the check is linear in the
 // size of the output, and any copy of 11 or more consecutive gated words is found wherever it lands.
 // Assets are found by their SHA-256 and by 64-byte fingerprints inside larger files; recordings by a
-// fingerprint window from every chunk, so a copy of any stretch of them is found.
+// fingerprint window from every 4 KiB, so a copy of any stretch of them is found.
 // A leak is reported by file and post, never by quoting the members-only text (build logs may be public).
 //
 // Why typed arrays and no string per word: the index lives through the whole build and the scan reads
@@ -242,8 +242,8 @@ export interface Leak {
 const CHUNK = 64;
 const CHUNK_STRIDE = 4096;
 const MAX_CHUNKS = 64;
-/** Windows kept per recording: one per 64 KiB chunk up to 256 MiB, spread evenly beyond. */
-const MAX_MEDIA_WINDOWS = 4096;
+/** Windows kept per recording (4 MB of them): one per 4 KiB up to 256 MiB, spread evenly beyond. */
+const MAX_MEDIA_WINDOWS = 65_536;
 /** A window with fewer distinct byte values is too plain to say where it came from. */
 const MIN_DISTINCT_BYTES = 24;
 
@@ -305,26 +305,29 @@ export class LeakIndex {
 
   /**
    * Fingerprints of a members-only recording, fed its plaintext a chunk at a time as it is sealed: the
-   * SHA-256 of the whole file, and from each chunk (at most MAX_MEDIA_WINDOWS, spread over the file) one
-   * 64-byte window varied enough that no public file holds it by chance (silence, a run of zeros or a
-   * repeated frame would match fonts and images). So a copy of any part of a long recording is found.
+   * SHA-256 of the whole file, and from every 4 KiB of it (at most MAX_MEDIA_WINDOWS, spread over the
+   * file) one 64-byte window varied enough that no public file holds it by chance (silence, a run of zeros
+   * or a repeated frame would match fonts and images). So a copy of any stretch of 8 KiB or more is found.
    */
-  mediaFingerprints(post: string, name: string, chunks: number): { add(chunk: Uint8Array, index: number): void; done(): void } {
+  mediaFingerprints(post: string, name: string, bytes: number): { add(chunk: Uint8Array, offset: number): void; done(): void } {
     const hash = createHash('sha256');
-    const every = Math.max(1, Math.ceil(chunks / MAX_MEDIA_WINDOWS));
+    const every = Math.max(1, Math.ceil(bytes / CHUNK_STRIDE / MAX_MEDIA_WINDOWS));
     return {
-      add: (chunk, index) => {
+      add: (chunk, offset) => {
         hash.update(chunk);
-        if (index % every !== 0) return;
-        for (let at = 0; at + CHUNK <= chunk.length; at += CHUNK) {
-          const window = chunk.subarray(at, at + CHUNK);
-          if (new Set(window).size < MIN_DISTINCT_BYTES) continue;
-          const copy = window.slice();
-          const h = bytesHash(copy, 0, CHUNK);
-          const list = this.#chunks.get(h) ?? [];
-          list.push({ bytes: copy, post, name });
-          this.#chunks.set(h, list);
-          return;
+        for (let block = Math.ceil(offset / CHUNK_STRIDE) * CHUNK_STRIDE; block < offset + chunk.length; block += CHUNK_STRIDE) {
+          if ((block / CHUNK_STRIDE) % every !== 0) continue;
+          const end = Math.min(block + CHUNK_STRIDE, offset + chunk.length) - offset;
+          for (let at = block - offset; at + CHUNK <= end; at += CHUNK) {
+            const window = chunk.subarray(at, at + CHUNK);
+            if (new Set(window).size < MIN_DISTINCT_BYTES) continue;
+            const copy = window.slice();
+            const h = bytesHash(copy, 0, CHUNK);
+            const list = this.#chunks.get(h) ?? [];
+            list.push({ bytes: copy, post, name });
+            this.#chunks.set(h, list);
+            break;
+          }
         }
       },
       done: () => {

@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 import { lowestAccess } from '../core/access.ts';
 import { toBase64Url } from '../core/crypto/base64url.ts';
 import { sealBytes } from '../core/crypto/seal.ts';
-import { MEDIA_CHUNK_BYTES, sealMedia } from '../core/crypto/media.ts';
+import { sealMedia } from '../core/crypto/media.ts';
 import { isMediaType } from '../core/media/types.ts';
 import { mediaFacts } from '../config/media-facts.ts';
 import type { Manifest } from '../core/manifest.ts';
@@ -38,7 +38,7 @@ async function sealRecording(ctx: SealContext, file: string, a: { id: string; ac
   const type = contentTypeOf(a.name);
   const size = statSync(file).size;
   const seconds = (await mediaFacts(file)).seconds;
-  const fingerprints = ctx.leaks.mediaFingerprints(a.post ?? 'offer', a.name, Math.ceil(size / MEDIA_CHUNK_BYTES));
+  const fingerprints = ctx.leaks.mediaFingerprints(a.post ?? 'offer', a.name, size);
   const input = openSync(file, 'r');
   const output = openSync(join(ctx.dir, SEALED_ASSET_DIR, `${a.id}.bin`), 'w');
   try {
@@ -50,7 +50,7 @@ async function sealRecording(ctx: SealContext, file: string, a: { id: string; ac
         if (n === 0) throw new Error(`${file} changed while it was sealed`);
         got += n;
       }
-      fingerprints.add(chunk, Math.floor(offset / MEDIA_CHUNK_BYTES));
+      fingerprints.add(chunk, offset);
       return chunk;
     };
     for await (const part of sealMedia(ctx.keyring, { kind: 'asset', id: a.id, tier: a.access }, { length: size, type, read })) writeSync(output, part);
