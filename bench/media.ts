@@ -101,43 +101,62 @@ function get(url: string, headers: Record<string, string>): Promise<{ status: nu
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const vmHwmMb = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
-async function measure(sizeMb: number, full: boolean) {
-  const { fixture, length } = await deploy(sizeMb);
-  const server = await startServer(fixture.dir);
+async function memberCookie(): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const token = await signSession(await createKeyring(SECRET), ORIGIN, { customer: 'cus_bench', ent: { tiers: ['supporter'], offers: [] }, checkedAt: now, now, days: 30 });
+  // Over plain HTTP the session cookie has no __Host- prefix (src/core/http/cookies.ts).
+  return `truefans=${token}`;
+}
+
+/** Time to first byte at the start and the end, and throughput sealed against unsealed, in one server. */
+async function timings(dist: string, length: number) {
+  const server = await startServer(dist);
   try {
-    const token = await signSession(await createKeyring(SECRET), ORIGIN, { customer: 'cus_bench', ent: { tiers: ['supporter'], offers: [] }, checkedAt: Math.floor(Date.now() / 1000), now: Math.floor(Date.now() / 1000), days: 30 });
-    const cookie = `__Host-truefans=${token}`;
+    const cookie = await memberCookie();
     const sealed = `${server.url}/_truefans/asset/rec1/take.mp3`;
     const unsealed = `${server.url}/plain.bin`;
     const check = await get(sealed, { cookie, range: 'bytes=0-15' });
     if (check.status !== 206 || check.bytes !== 16) throw new Error(`the sealed file answered ${check.status} with ${check.bytes} bytes`);
-    const result: Record<string, number> = { sizeMb, baseRssMb: vmHwmMb(server.pid) };
-    if (full) {
-      const ttfb = { start: [] as number[], end: [] as number[] };
-      for (let i = 0; i < TTFB_RUNS; i++) {
-        ttfb.start.push((await get(sealed, { cookie, range: 'bytes=0-65535' })).ttfbMs);
-        ttfb.end.push((await get(sealed, { cookie, range: `bytes=${length - 65_536}-` })).ttfbMs);
-      }
-      result.ttfbStartMs = median(ttfb.start);
-      result.ttfbEndMs = median(ttfb.end);
-      let sealedBest = 0;
-      let plainBest = 0;
-      for (let r = 0; r < ROUNDS; r++) {
-        const s = await get(sealed, { cookie });
-        const p = await get(unsealed, {});
-        if (s.bytes !== length || p.bytes !== length) throw new Error(`short read: sealed ${s.bytes}, unsealed ${p.bytes} of ${length}`);
-        sealedBest = Math.max(sealedBest, length / MB / (s.totalMs / 1000));
-        plainBest = Math.max(plainBest, length / MB / (p.totalMs / 1000));
-      }
-      result.sealedMBps = sealedBest;
-      result.unsealedMBps = plainBest;
-    } else {
-      await get(sealed, { cookie });
+    const ttfb = { start: [] as number[], end: [] as number[] };
+    for (let i = 0; i < TTFB_RUNS; i++) {
+      ttfb.start.push((await get(sealed, { cookie, range: 'bytes=0-65535' })).ttfbMs);
+      ttfb.end.push((await get(sealed, { cookie, range: `bytes=${length - 65_536}-` })).ttfbMs);
     }
-    result.peakRssMb = vmHwmMb(server.pid);
-    return result;
+    let sealedBest = 0;
+    let plainBest = 0;
+    for (let r = 0; r < ROUNDS; r++) {
+      const s = await get(sealed, { cookie });
+      const p = await get(unsealed, {});
+      if (s.bytes !== length || p.bytes !== length) throw new Error(`short read: sealed ${s.bytes}, unsealed ${p.bytes} of ${length}`);
+      sealedBest = Math.max(sealedBest, length / MB / (s.totalMs / 1000));
+      plainBest = Math.max(plainBest, length / MB / (p.totalMs / 1000));
+    }
+    return { ttfbStartMs: median(ttfb.start), ttfbEndMs: median(ttfb.end), sealedMBps: sealedBest, unsealedMBps: plainBest };
   } finally {
     await server.stop();
+  }
+}
+
+/** Peak resident memory of a fresh server that serves only the sealed file: whole, then a range at its end. */
+async function peakRss(dist: string, length: number): Promise<number> {
+  const server = await startServer(dist);
+  try {
+    const cookie = await memberCookie();
+    const sealed = `${server.url}/_truefans/asset/rec1/take.mp3`;
+    const whole = await get(sealed, { cookie });
+    if (whole.bytes !== length) throw new Error(`short read: ${whole.bytes} of ${length}`);
+    await get(sealed, { cookie, range: `bytes=${length - MB}-` });
+    return vmHwmMb(server.pid);
+  } finally {
+    await server.stop();
+  }
+}
+
+async function measure(sizeMb: number, full: boolean) {
+  const { fixture, length } = await deploy(sizeMb);
+  try {
+    return { ...(full ? await timings(fixture.dir, length) : {}), peakRssMb: await peakRss(fixture.dir, length) };
+  } finally {
     fixture.cleanup();
   }
 }

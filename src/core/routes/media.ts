@@ -119,7 +119,8 @@ export async function serveMedia(ctx: Ctx, id: string, asset: Asset, cookies: re
         chunks.reader.cancel();
       },
     },
-    { highWaterMark: 0 },
+    // Two opened chunks may wait for the socket, so reading, opening and sending overlap; no more.
+    { highWaterMark: 2 },
   );
   return new Response(body, { status, headers });
 }
