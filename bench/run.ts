@@ -10,6 +10,7 @@ import { benchEdge } from './edge.ts';
 import { benchServing } from './serving.ts';
 import { benchFans } from './fans.ts';
 import { benchSend } from './send.ts';
+import { benchMedia } from './media.ts';
 
 const results: Record<string, unknown> = {};
 const only = process.argv[2];
@@ -22,6 +23,7 @@ const benches: Record<string, () => unknown | Promise<unknown>> = {
   serving: benchServing,
   fans: benchFans,
   send: benchSend,
+  media: benchMedia,
 };
 for (const [name, run] of Object.entries(benches)) {
   if (only && only !== name) continue;

@@ -92,7 +92,8 @@ export function parsePost(
   coverExists: (path: string) => boolean = () => true,
 ): PostFrontmatter {
   const cover = z.string({ error: 'expected a path to an image beside the post' }).refine(coverExists, { error: 'expected an image file that exists beside the post' });
-  return parseFrontmatter(source, file, postSchema(tierIds, cover), 'a title and a date') as PostFrontmatter;
+  const recording = z.string().refine(coverExists, { error: 'expected a file that exists, relative to the post' });
+  return parseFrontmatter(source, file, postSchema(tierIds, cover, recording), 'a title and a date') as PostFrontmatter;
 }
 
 /** Validates one page's frontmatter (content/pages/*.md). */

@@ -20,12 +20,22 @@ const date = z.preprocess(
   z.date({ error: 'expected a date like 2026-11-22' }).refine((d) => !Number.isNaN(d.getTime()), { error: 'expected a date like 2026-11-22' }),
 );
 
+export const AUDIO_EXTENSIONS = ['mp3', 'm4a', 'aac', 'wav', 'ogg', 'oga', 'opus', 'flac'] as const;
+export const VIDEO_EXTENSIONS = ['mp4', 'm4v', 'webm', 'mov'] as const;
+
 /**
  * Builds the frontmatter schema for a site whose tiers are `tierIds` (lowest first).
- * `cover` is passed in because Astro resolves images itself; the `check` command passes a path check.
+ * `cover` is passed in because Astro resolves images itself; the `check` command passes a path check,
+ * and `recording` checks that an `audio` or `video` file exists.
  */
-export function postSchema<C extends z.ZodType>(tierIds: readonly string[], cover: C) {
+export function postSchema<C extends z.ZodType>(tierIds: readonly string[], cover: C, recording: z.ZodType<string, string> = z.string()) {
   const access = ['public', 'members', ...tierIds];
+  const media = (kind: 'audio' | 'video', extensions: readonly string[]) =>
+    z
+      .string({ error: `expected a path to ${kind === 'audio' ? 'an audio' : 'a video'} file beside the post` })
+      .trim()
+      .refine((p) => extensions.some((e) => p.toLowerCase().endsWith(`.${e}`)), { error: `expected a file ending in ${extensions.map((e) => `.${e}`).join(', ')}` })
+      .pipe(recording);
   return z
     .object({
       title: z.string({ error: 'expected a title' }).trim().min(1, { error: 'expected a title, got an empty value' }).describe('The post\'s title.'),
@@ -35,6 +45,13 @@ export function postSchema<C extends z.ZodType>(tierIds: readonly string[], cove
       draft: z.boolean({ error: 'expected true or false' }).default(false).describe('A draft is shown by `npm run dev` and never built for production.'),
       cover: cover.optional().describe('An image beside the post, relative to the post file.'),
       cover_alt: z.string().trim().default('').describe('Alt text for the cover image.'),
+      audio: media('audio', AUDIO_EXTENSIONS)
+        .optional()
+        .describe('A recording, relative to the post file (mp3, m4a, wav, ogg, opus, flac). The post shows it with a player at the top of its members-only part (or, on a public post without one, for everyone), and it becomes an episode of the podcast feeds.'),
+      video: media('video', VIDEO_EXTENSIONS)
+        .optional()
+        .describe('A video, relative to the post file (mp4, m4v, webm, mov), shown like `audio` with the cover as its poster.'),
+      explicit: z.boolean({ error: 'expected true or false' }).default(false).describe('For podcast apps: the recording has explicit content (itunes:explicit).'),
       access: z
         .string({ error: `expected one of ${access.join(', ')}` })
         .default('public')

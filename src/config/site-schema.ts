@@ -147,6 +147,14 @@ export const siteSchema = z
       ])
       .default(false)
       .describe('Gift memberships: `true` adds a "Give a membership" page (1 month or 1 year of any tier, paid once); `{ months: [3, 6] }` also offers those durations. A gift runs from redemption without a card and never charges the recipient. Off by default.'),
+    podcast: z
+      .object({
+        category: z.string({ error: 'expected an Apple Podcasts category, like Music' }).trim().min(1).default('Music').describe('The Apple Podcasts category of the podcast feeds, like Music, Arts or Comedy.'),
+        explicit: z.boolean({ error: 'expected true or false' }).default(false).describe('The feeds as a whole have explicit content (each post can say so with `explicit`).'),
+      })
+      .strict()
+      .default({ category: 'Music', explicit: false })
+      .describe('The podcast feeds, made when posts have `audio`: the private members feed (each fan\'s own, from the account page) and the public /podcast.xml.'),
     fan_goal_each: z.number({ error: 'expected a number' }).positive({ error: 'expected a positive number' }).default(70).describe('What each true fan pays a year toward the goal, in `currency`: `npm run fans` shows the yearly goal as `fan_goal` times this.'),
     thank_you: z.string().trim().default('Thank you. Your support means I can keep making this.').describe('A personal note shown and emailed to every new fan. Both sign it with the author\'s name, so leave out a sign-off.'),
     anniversary: z

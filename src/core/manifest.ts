@@ -66,7 +66,14 @@ export const manifestSchema = z.object({
   /** Sealed asset id -> what it needs and how to serve it. */
   assets: z.record(
     z.string(),
-    z.object({ access, type: z.string(), name: z.string(), post: z.string().nullable() }),
+    z.object({
+      access,
+      type: z.string(),
+      name: z.string(),
+      post: z.string().nullable(),
+      /** Audio or video sealed in chunks (core/crypto/media.ts), served with byte ranges: its plaintext size and length in seconds. */
+      media: z.object({ size: z.number().int().nonnegative(), seconds: z.number().nonnegative().optional() }).optional(),
+    }),
   ),
 });
 

@@ -7,6 +7,14 @@ import type { EdgeConfig } from './env.ts';
 /** Reads a file of the static deploy output by its URL path (e.g. `/posts/hello/` or `/_truefans/manifest.json`). */
 export interface AssetFetcher {
   fetch(path: string, request: Request): Promise<Response>;
+  /**
+   * Reads bytes `start`..`end` (inclusive; `end` past the file's end means up to it) of a file of the
+   * deploy: a 206 with just those bytes and their Content-Range. The function reads sealed recordings
+   * through it, a few chunks at a time. Without it, or where the platform's static serving answers 200
+   * (it ignored the Range), the core reads from the start and drops what comes before `start`
+   * (src/core/media/read-range.ts): correct, but slower the further into the file.
+   */
+  range?(path: string, request: Request, start: number, end: number): Promise<Response>;
 }
 
 /** Optional key/value store (Cloudflare KV, Netlify Blobs, a Map): rate limits, webhook idempotency, single-use links. */

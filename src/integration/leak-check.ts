@@ -3,7 +3,8 @@
 // folded) as runs of words: every aligned 6-word window of each gated fragment is indexed by a rolling
 // hash, and every output file is scanned once with the same rolling hash. So the check is linear in the
 // size of the output, and any copy of 11 or more consecutive gated words is found wherever it lands.
-// Assets are found by their SHA-256 and by 64-byte fingerprints inside larger files.
+// Assets are found by their SHA-256 and by 64-byte fingerprints inside larger files; recordings by a
+// fingerprint window from every 4 KiB, so a copy of any stretch of them is found.
 // A leak is reported by file and post, never by quoting the members-only text (build logs may be public).
 //
 // Why typed arrays and no string per word: the index lives through the whole build and the scan reads
@@ -241,6 +242,10 @@ export interface Leak {
 const CHUNK = 64;
 const CHUNK_STRIDE = 4096;
 const MAX_CHUNKS = 64;
+/** Windows kept per recording (4 MB of them): one per 4 KiB up to 256 MiB, spread evenly beyond. */
+const MAX_MEDIA_WINDOWS = 65_536;
+/** A window with fewer distinct byte values is too plain to say where it came from. */
+const MIN_DISTINCT_BYTES = 24;
 
 export class LeakIndex {
   /** window size -> its table */
@@ -296,6 +301,39 @@ export class LeakIndex {
       list.push({ bytes: chunk, post, name });
       this.#chunks.set(h, list);
     }
+  }
+
+  /**
+   * Fingerprints of a members-only recording, fed its plaintext a chunk at a time as it is sealed: the
+   * SHA-256 of the whole file, and from every 4 KiB of it (at most MAX_MEDIA_WINDOWS, spread over the
+   * file) one 64-byte window varied enough that no public file holds it by chance (silence, a run of zeros
+   * or a repeated frame would match fonts and images). So a copy of any stretch of 8 KiB or more is found.
+   */
+  mediaFingerprints(post: string, name: string, bytes: number): { add(chunk: Uint8Array, offset: number): void; done(): void } {
+    const hash = createHash('sha256');
+    const every = Math.max(1, Math.ceil(bytes / CHUNK_STRIDE / MAX_MEDIA_WINDOWS));
+    return {
+      add: (chunk, offset) => {
+        hash.update(chunk);
+        for (let block = Math.ceil(offset / CHUNK_STRIDE) * CHUNK_STRIDE; block < offset + chunk.length; block += CHUNK_STRIDE) {
+          if ((block / CHUNK_STRIDE) % every !== 0) continue;
+          const end = Math.min(block + CHUNK_STRIDE, offset + chunk.length) - offset;
+          for (let at = block - offset; at + CHUNK <= end; at += CHUNK) {
+            const window = chunk.subarray(at, at + CHUNK);
+            if (new Set(window).size < MIN_DISTINCT_BYTES) continue;
+            const copy = window.slice();
+            const h = bytesHash(copy, 0, CHUNK);
+            const list = this.#chunks.get(h) ?? [];
+            list.push({ bytes: copy, post, name });
+            this.#chunks.set(h, list);
+            break;
+          }
+        }
+      },
+      done: () => {
+        this.#assetHashes.set(hash.digest('hex'), { post, name });
+      },
+    };
   }
 
   get size(): number {

@@ -3,6 +3,7 @@
 
 import { readdirSync } from 'node:fs';
 import { extname, join } from 'node:path';
+import { mediaTypeOf } from '../core/media/types.ts';
 
 export function listFiles(dir: string): string[] {
   return (readdirSync(dir, { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[])
@@ -27,5 +28,5 @@ const TYPES: Record<string, string> = {
 };
 
 export function contentTypeOf(name: string): string {
-  return TYPES[extname(name).toLowerCase()] ?? 'application/octet-stream';
+  return mediaTypeOf(name) ?? TYPES[extname(name).toLowerCase()] ?? 'application/octet-stream';
 }

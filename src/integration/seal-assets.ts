@@ -1,13 +1,17 @@
 // The sealing pass's second step: seal each file used only inside gates (for the lowest tier that uses it)
 // and each offer's download into sealed blobs under the asset folder, remove the plain files, and say where
-// the gates must now point. The plain bytes go into the leak index.
+// the gates must now point. The plain bytes go into the leak index. Audio and video are sealed in chunks,
+// so the function can serve any byte range of them.
 
 import { createHmac } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { lowestAccess } from '../core/access.ts';
 import { toBase64Url } from '../core/crypto/base64url.ts';
 import { sealBytes } from '../core/crypto/seal.ts';
+import { sealMedia } from '../core/crypto/media.ts';
+import { isMediaType } from '../core/media/types.ts';
+import { mediaFacts } from '../config/media-facts.ts';
 import type { Manifest } from '../core/manifest.ts';
 import { toMinorUnits } from '../core/money.ts';
 import { ASSET_ROUTE, SEALED_ASSET_DIR } from '../core/paths.ts';
@@ -26,6 +30,38 @@ function assetIdFor(key: Buffer, subject: string): string {
   return toBase64Url(createHmac('sha256', key).update(subject).digest().subarray(0, 16));
 }
 
+/**
+ * A recording, sealed in chunks (core/crypto/media.ts) straight from the file to the blob: the build holds
+ * a chunk or two of it, whatever its size. Each chunk's plaintext feeds the leak index's fingerprints.
+ */
+async function sealRecording(ctx: SealContext, file: string, a: { id: string; access: string; name: string; post: string | null }): Promise<Manifest['assets'][string]> {
+  const type = contentTypeOf(a.name);
+  const size = statSync(file).size;
+  const seconds = (await mediaFacts(file)).seconds;
+  const fingerprints = ctx.leaks.mediaFingerprints(a.post ?? 'offer', a.name, size);
+  const input = openSync(file, 'r');
+  const output = openSync(join(ctx.dir, SEALED_ASSET_DIR, `${a.id}.bin`), 'w');
+  try {
+    const read = (offset: number, length: number) => {
+      const chunk = new Uint8Array(length);
+      let got = 0;
+      while (got < length) {
+        const n = readSync(input, chunk, got, length - got, offset + got);
+        if (n === 0) throw new Error(`${file} changed while it was sealed`);
+        got += n;
+      }
+      fingerprints.add(chunk, offset);
+      return chunk;
+    };
+    for await (const part of sealMedia(ctx.keyring, { kind: 'asset', id: a.id, tier: a.access }, { length: size, type, read })) writeSync(output, part);
+  } finally {
+    closeSync(input);
+    closeSync(output);
+  }
+  fingerprints.done();
+  return { access: a.access, type, name: a.name, post: a.post, media: { size, ...(seconds !== undefined ? { seconds } : {}) } };
+}
+
 export async function sealAssets(ctx: SealContext, sealedFiles: Map<string, AssetUse>): Promise<SealedAssets> {
   const { dir, keyring, site, leaks } = ctx;
   const tierIds = site.tiers.map((t) => t.id);
@@ -41,10 +77,15 @@ export async function sealAssets(ctx: SealContext, sealedFiles: Map<string, Asse
   };
   for (const [ref, use] of sealedFiles) {
     const target = decodeURI(ref).slice(1);
-    const bytes = new Uint8Array(readFileSync(join(dir, target)));
     const id = assetIdFor(idKey, `file:${ref}`);
     const name = basename(target);
-    await sealAsset(id, lowestAccess([...use.tiers], tierIds), name, use.posts.size === 1 ? [...use.posts][0]! : null, bytes);
+    const access = lowestAccess([...use.tiers], tierIds);
+    const post = use.posts.size === 1 ? [...use.posts][0]! : null;
+    if (isMediaType(contentTypeOf(name))) {
+      assets[id] = await sealRecording(ctx, join(dir, target), { id, access, name, post });
+    } else {
+      await sealAsset(id, access, name, post, new Uint8Array(readFileSync(join(dir, target))));
+    }
     rmSync(join(dir, target));
     rewrites.set(ref, `${ASSET_ROUTE}/${id}/${encodeURIComponent(name)}`);
   }

@@ -34,7 +34,7 @@ export async function sealOutput(options: SealOptions): Promise<SealReport> {
   const gated = collectGates(ctx);
   const { assets, offers, rewrites } = await sealAssets(ctx, gated.sealedFiles);
   const pages = await sealPages(ctx, gated.pages, rewrites);
-  writeFeedTemplate(ctx);
+  await writeFeedTemplate(ctx, { rewrites, assets });
   const manifest = writeManifest(ctx, { pages: pages.pages, assets, offers });
   const sealMs = performance.now() - started;
 

@@ -86,6 +86,49 @@ export function defineContract(name: string, start: StartRuntime, setup: () => C
       expect(new Uint8Array(await res.arrayBuffer()).length).toBeGreaterThan(0);
     });
 
+    it('streams a sealed recording to the member by byte range (start, middle, end, If-Range, 416) and gives others no bytes', async () => {
+      const media = site.media;
+      if (!media) return;
+      const plain = Buffer.from(media.bytes);
+      const length = plain.length;
+      const ranged = (range: string, extra: Record<string, string> = {}) => get(media.path, { headers: { cookie: member, range, ...extra } });
+      const cases: [string, number, number][] = [
+        ['bytes=0-1023', 0, 1023],
+        [`bytes=${65_536 - 100}-${65_536 + 100}`, 65_536 - 100, 65_536 + 100],
+        [`bytes=${length - 2000}-`, length - 2000, length - 1],
+      ];
+      let etag = '';
+      for (const [range, start, end] of cases) {
+        const res = await ranged(range);
+        expect(res.status, range).toBe(206);
+        expect(res.headers.get('content-range'), range).toBe(`bytes ${start}-${end}/${length}`);
+        expect(res.headers.get('accept-ranges'), range).toBe('bytes');
+        expect(res.headers.get('cache-control'), range).toBe('private, no-store');
+        expect(Buffer.from(await res.arrayBuffer()).equals(plain.subarray(start, end + 1)), range).toBe(true);
+        etag = res.headers.get('etag') ?? '';
+      }
+      const same = await ranged('bytes=100-199', { 'if-range': etag });
+      expect(same.status).toBe(206);
+      expect(Buffer.from(await same.arrayBuffer()).equals(plain.subarray(100, 200))).toBe(true);
+      const stale = await ranged('bytes=100-199', { 'if-range': '"another-build"' });
+      expect(stale.status).toBe(200);
+      expect(Buffer.from(await stale.arrayBuffer()).equals(plain)).toBe(true);
+      const past = await ranged(`bytes=${length}-`);
+      expect(past.status).toBe(416);
+      expect(past.headers.get('content-range')).toBe(`bytes */${length}`);
+      await past.arrayBuffer();
+
+      // A changed chunk is an error, never other bytes.
+      const tampered = await get(media.tampered, { headers: { cookie: member, range: 'bytes=0-99' } });
+      expect(tampered.status).toBe(503);
+      expect(tampered.headers.get('content-range')).toBeNull();
+      await tampered.arrayBuffer();
+
+      const anonymous = await get(media.path, { headers: { range: 'bytes=0-' } });
+      expect(anonymous.status).toBe(403);
+      expect(Buffer.from(await anonymous.arrayBuffer()).includes(plain.subarray(1000, 1064))).toBe(false);
+    });
+
     it('accepts a correctly signed webhook and refuses a bad signature', async () => {
       const payload = JSON.stringify({ id: `evt_contract_${Date.now()}`, object: 'event', type: 'customer.created', api_version: '2026-01-01', created: Math.floor(Date.now() / 1000), data: { object: { id: 'cus_contract', object: 'customer' } } });
       const good = services.stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });

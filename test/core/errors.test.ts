@@ -69,6 +69,7 @@ const samples: { [K in ErrorName]: ParamsOf<(typeof Errors)[K]> } = {
   SealedFileUnreadable: { asset: 'songbook.pdf', cause: 'TF_SEAL_OPEN_FAILED' },
   DigestOff: undefined,
   DigestUnauthorized: undefined,
+  RangeNotSatisfiable: undefined,
   FanMeterOff: undefined,
   SupporterWallOff: undefined,
   FeedNotFound: undefined,
@@ -324,6 +325,10 @@ describe('the error catalogue', () => {
         visitor: This file could not be opened just now. Please try again later.
         message: the sealed file /_truefans/sealed/a1.bin for asset "songbook.pdf" is missing from the deploy (HTTP 404).
         hint: Rebuild and redeploy.
+      RangeNotSatisfiable TF_RANGE_NOT_SATISFIABLE 416 (no log line)
+        title: Range not satisfiable
+        visitor: That part of the file does not exist: it starts after the end of the file.
+        message: A byte range that starts after the end of a sealed recording.
       SealedFileUnreadable TF_SEALED_FILE_UNREADABLE 503
         title: This file is not available
         visitor: This file could not be opened just now. Please try again later.

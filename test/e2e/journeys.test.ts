@@ -92,6 +92,67 @@ async function subscribeYearly(fan: Fan): Promise<void> {
   await newFan.getByText(`${name} just joined Maren Holt: the True Fan membership.`).waitFor();
 }
 
+/** The example's members-only recording (content/posts/kitchen-table-demo.md, access: true-fan, 8 seconds). */
+const DEMO_POST = '/posts/kitchen-table-demo/';
+
+/**
+ * 12. A True Fan plays the members-only demo with the browser's own player and seeks near its end: the
+ * recording plays to the end, fetched by range requests the server answers with 206. A visitor's browser
+ * gets no player and the recording's URL gives it no bytes.
+ */
+async function playAndSeek(fan: Fan): Promise<void> {
+  const { page } = fan;
+  const answers: { status: number; range: string | undefined }[] = [];
+  page.on('response', (res) => {
+    if (new URL(res.url()).pathname.startsWith('/_truefans/asset/')) answers.push({ status: res.status(), range: res.request().headers().range });
+  });
+  await page.goto(DEMO_POST);
+  await page.getByRole('heading', { level: 1, name: /^Kitchen table demo/ }).waitFor();
+  const audio = page.getByLabel(/^Listen: Kitchen table demo/);
+  await audio.waitFor({ state: 'attached' });
+  const src = await audio.evaluate((a: HTMLAudioElement) => a.currentSrc || a.src);
+  expect(new URL(src).pathname).toMatch(/^\/_truefans\/asset\/[\w-]+\/kitchen-table-demo\.wav$/);
+  const duration = await audio.evaluate(
+    (a: HTMLAudioElement) =>
+      new Promise<number>((resolve, reject) => {
+        if (a.readyState >= 1) return resolve(a.duration);
+        a.addEventListener('loadedmetadata', () => resolve(a.duration));
+        a.addEventListener('error', () => reject(new Error(`media error ${a.error?.code}`)));
+        a.load();
+      }),
+  );
+  expect(duration).toBeGreaterThan(7.5);
+  expect(duration).toBeLessThan(8.5);
+  // Seek to a second and a half before the end and play (muted, as autoplay allows): it must reach the end.
+  const ended = await audio.evaluate(
+    (a: HTMLAudioElement) =>
+      new Promise<number>((resolve, reject) => {
+        a.muted = true;
+        a.addEventListener('ended', () => resolve(a.currentTime));
+        a.addEventListener('error', () => reject(new Error(`media error ${a.error?.code}`)));
+        a.currentTime = a.duration - 1.5;
+        a.play().catch(reject);
+      }),
+  );
+  expect(ended).toBeGreaterThan(duration - 0.2);
+  expect(answers.length).toBeGreaterThan(0);
+  expect(answers.every((a) => a.status === 206 && /^bytes=\d+-/.test(a.range ?? '')), JSON.stringify(answers)).toBe(true);
+
+  // A visitor: no player on the page, and the recording's own URL answers 403 with none of its bytes.
+  const visitor = await newFan(fx);
+  try {
+    await visitor.page.goto(DEMO_POST);
+    await visitor.page.getByRole('heading', { name: 'The rest of this post is for True Fan members', exact: true }).waitFor();
+    expect(await visitor.page.locator('audio').count()).toBe(0);
+    const denied = await visitor.page.request.get(src, { headers: { range: 'bytes=0-' }, failOnStatusCode: false });
+    expect(denied.status()).toBe(403);
+    expect(denied.headers()['content-range']).toBeUndefined();
+    expect((await denied.body()).includes(Buffer.from('RIFF'))).toBe(false);
+  } finally {
+    await visitor.context.close();
+  }
+}
+
 /** 4. Signed out, the fan reads only the teaser; signed in again by emailed link, the whole post. */
 async function signOutAndBackIn(fan: Fan): Promise<void> {
   const { page, email } = fan;
@@ -123,6 +184,10 @@ describe('a fan in a real browser', () => {
 
   it('2. the visitor joins True Fan for $70 a year, pays with 4242, reads the post; both emails are in the outbox', async () => {
     await journey('2-subscribe-yearly', yearly.context, () => subscribeYearly(yearly));
+  }, JOURNEY_MS);
+
+  it('12. the True Fan plays the members-only demo and seeks near its end (range requests, 206); a visitor gets no bytes', async () => {
+    await journey('12-play-and-seek', yearly.context, () => playAndSeek(yearly));
   }, JOURNEY_MS);
 
   it('3. the declined card 4000 0000 0000 0002 shows the decline and opens nothing', async () => {

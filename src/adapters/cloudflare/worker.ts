@@ -32,7 +32,12 @@ function optionsFor(env: Env): HandlerOptions {
     billing: createStripeBilling,
     env: vars,
     // The platform's own static call, given a bare URL: a plain GET, never conditional or cookie-bearing.
-    assets: { fetch: (path, request) => env.ASSETS.fetch(new URL(path, request.url)) },
+    assets: {
+      fetch: (path, request) => env.ASSETS.fetch(new URL(path, request.url)),
+      // A sealed recording's chunks: the asset server answers a Range with 206 (workerd's asset router, as
+      // the adapter contract runs it, does); were it to send the whole file, the core skips to the range.
+      range: (path, request, start, end) => env.ASSETS.fetch(new Request(new URL(path, request.url), { headers: { range: `bytes=${start}-${end}` } })),
+    },
     ...(env.TRUEFANS_KV ? { store: kvStore(env.TRUEFANS_KV) } : {}),
   };
 }

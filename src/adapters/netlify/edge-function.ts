@@ -26,7 +26,11 @@ export default function truefans(request: Request, context: NetlifyContext): Pro
   handler ??= createHandler({
     billing: createStripeBilling,
     env: Netlify.env.toObject(),
-    assets: { fetch: (path, req) => fetch(new URL(path, req.url), { headers: { [LOOP_HEADER]: '1' } }) },
+    assets: {
+      fetch: (path, req) => fetch(new URL(path, req.url), { headers: { [LOOP_HEADER]: '1' } }),
+      // A sealed recording's chunks, asked of the CDN with Range; a whole-file answer is handled by the core.
+      range: (path, req, start, end) => fetch(new URL(path, req.url), { headers: { [LOOP_HEADER]: '1', range: `bytes=${start}-${end}` } }),
+    },
   });
   return handler(request, {
     // Netlify's Context: next() continues the request chain to the CDN's file for this URL, and sends the

@@ -2,7 +2,7 @@
 // types from mrmime, a strong ETag from the bytes (so a rebuild that changes nothing keeps every cache
 // valid), a year of cache for Astro's hashed /_astro/ files, index.html for directories, a 308 to the
 // trailing-slash form, dist/404.html for what is missing, and nothing outside dist/ whatever the path says.
-// It always answers with the whole file: the core may read a page to open it, so 304s and compression
+// fetch() always answers with the whole file (range() reads part of one, for sealed recordings): the core may read a page to open it, so 304s and compression
 // are decided later, at the server, on the final response (http-cache.ts, compress.ts).
 //
 // Files up to 1 MB are held in memory with their ETag, within the server's cache budget (the core's byte-bounded Memo),
@@ -219,6 +219,20 @@ export function createDistAssets(distDir: string, options: DistAssetsOptions = {
       if (found?.kind !== 'file') return notFound();
       const hashed = pathname.startsWith('/_astro/');
       return respond(found, 200, hashed ? IMMUTABLE : REVALIDATE);
+    },
+    // The core's ranged read of a sealed recording: only those bytes, read from disk as they are sent
+    // (a Blob slice of the file), so a seek near the end of a long file reads no more than one at the start.
+    async range(urlPath, _request, start, end) {
+      const file = resolveInside(root, urlPath.split('?')[0]!);
+      const found = file ? await find(file) : null;
+      if (found?.kind !== 'file') return notFound();
+      if (start >= found.size) return new Response(null, { status: 416, headers: { 'content-range': `bytes */${found.size}` } });
+      const last = Math.min(end, found.size - 1);
+      const body = found.bytes ? new Blob([found.bytes.subarray(start, last + 1)]) : (await openAsBlob(found.file)).slice(start, last + 1);
+      return new Response(body.stream(), {
+        status: 206,
+        headers: { 'content-type': found.type, 'content-length': String(last - start + 1), 'content-range': `bytes ${start}-${last}/${found.size}`, etag: found.etag },
+      });
     },
   };
 }

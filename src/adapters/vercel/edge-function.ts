@@ -28,6 +28,8 @@ export default function truefans(request: Request, context?: VercelContext): Pro
     assets: {
       fetch: (assetPath, req) =>
         fetch(new URL(moved.has(assetPath) ? `${VERCEL_MOVED_PAGES_DIR}${assetPath}index.html` : assetPath, req.url), { headers: { [LOOP_HEADER]: '1' } }),
+      // A sealed recording's chunks, asked of the CDN with Range; a whole-file answer is handled by the core.
+      range: (assetPath, req, start, end) => fetch(new URL(assetPath, req.url), { headers: { [LOOP_HEADER]: '1', range: `bytes=${start}-${end}` } }),
     },
   });
   // Vercel sets X-Real-IP to the client's address, replacing any value the client sent.

@@ -433,6 +433,14 @@ export const Errors = {
       `the sealed file ${p.path} for asset "${p.asset}" is missing from the deploy (HTTP ${p.httpStatus}).`,
     hint: 'Rebuild and redeploy.',
   },
+  RangeNotSatisfiable: {
+    code: 'TF_RANGE_NOT_SATISFIABLE',
+    status: 416,
+    quiet: true,
+    title: 'Range not satisfiable',
+    visitor: 'That part of the file does not exist: it starts after the end of the file.',
+    message: () => 'A byte range that starts after the end of a sealed recording.',
+  },
   SealedFileUnreadable: {
     code: 'TF_SEALED_FILE_UNREADABLE',
     status: 503,

@@ -9,6 +9,7 @@
 /** `sha256-<base64>` of each inline <script> the site may ship (a test holds each to its source). */
 export const SCRIPT_HASHES: readonly string[] = [
   'sha256-drudI0a2jy4zF/XuGBV3XySD3g9qeUnrSVCBIGNYi/k=', // MEMBER_HINT_SCRIPT in src/lib/member-hint-script.ts
+  'sha256-BhIDgT4Naa/aEwuoqXXGqLbubXjnSmGesG7Vsu6p/6o=', // COPY_FEED_SCRIPT in src/core/pages/copy-script.ts (the account page's "Copy")
 ];
 
 /** `sha256-<base64>` of each inline <style>. The function's built-in fallback page (pages/shell.ts) has one. */

@@ -3,6 +3,7 @@
 import { escapeHtml as e } from '../http/html.ts';
 import { wallFormHtml } from './wall-form.ts';
 import { ROUTES } from '../paths.ts';
+import { COPY_FEED_SCRIPT } from './copy-script.ts';
 
 export interface View {
   title: string;
@@ -10,6 +11,11 @@ export interface View {
 }
 
 const section = (body: string) => `<section class="truefans-page">\n${body}\n</section>`;
+
+/** The podcast:// form of a feed address, which podcast apps (Apple Podcasts, Overcast, Pocket Casts) open as a subscription. */
+export function podcastLink(feedUrl: string): string {
+  return feedUrl.replace(/^https?:\/\//, 'podcast://');
+}
 
 export function signInForm(returnTo: string, label = 'Email me a sign-in link'): string {
   return `<form method="post" action="${ROUTES.signIn}" class="truefans-signin">
@@ -189,8 +195,10 @@ ${a.postEmails === undefined ? '' : `${postEmailsSection(a.postEmails)}\n`}${a.w
 <h2>Billing</h2>
 ${manage(a.customers)}
 <h2>Your private feed</h2>
-<p>Add this address to a feed reader or podcast app to read members-only posts there. Keep it to yourself: it works without signing in.</p>
-<p><input type="text" readonly value="${e(a.feedUrl)}" size="60" aria-label="Your private feed address"></p>
+<p>Add this address to a feed reader or podcast app to read members-only posts and hear members-only recordings there. Keep it to yourself: it works without signing in.</p>
+<p><input id="feed-address" type="text" readonly value="${e(a.feedUrl)}" size="60" aria-label="Your private feed address"> <button type="button" data-copy="feed-address" hidden>Copy</button></p>
+<p><a href="${e(podcastLink(a.feedUrl))}">Open in your podcast app</a></p>
+<script>${COPY_FEED_SCRIPT}</script>
 <form method="post" action="${ROUTES.feedReset}"><button type="submit">Reset my feed address</button></form>
 <p>If someone else has your feed address, reset it: the old one stops working and this page shows the new one.</p>
 <h2>Signing out</h2>

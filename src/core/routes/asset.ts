@@ -10,6 +10,7 @@ import { Errors } from '../errors.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { PRIVATE } from '../http/respond.ts';
 import { feedEntitlements } from './feed.ts';
+import { serveMedia } from './media.ts';
 import { staticRequest } from './gated-page.ts';
 import { verifyFeedToken } from '../tokens/feed.ts';
 import { EMAIL_ASSET_PARAM, verifyEmailAssetToken } from '../tokens/email-asset.ts';
@@ -52,6 +53,8 @@ export async function serveAsset(ctx: Ctx): Promise<Response> {
   if (!ent || !canAccess(asset.access, ent, app.rankedTiers)) {
     throw new HttpProblem(Errors.FileMembersOnly, undefined, { signIn: true, cookies });
   }
+
+  if (asset.media) return serveMedia(ctx, id, asset, cookies);
 
   const blobPath = `${SEALED_ASSET_DIR}/${id}.bin`;
   const blob = await app.assets.fetch(blobPath, staticRequest(ctx, blobPath));

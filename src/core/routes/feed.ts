@@ -18,13 +18,28 @@ import { toBase64Url } from '../crypto/base64url.ts';
 import { feedGeneration, verifyFeedToken, type FeedOwner } from '../tokens/feed.ts';
 import { staticRequest } from './gated-page.ts';
 import { ASSET_ROUTE, FEED_TEMPLATE_PATH, ROUTES } from '../paths.ts';
+import { channelTags, episodeTags, ITUNES_NS, xml } from '../podcast-xml.ts';
 
 const templateSchema = z.object({
   title: z.string(),
   link: z.string(),
   items: z.array(
-    z.object({ title: z.string(), link: z.string(), guid: z.string(), date: z.string(), description: z.string(), access: z.string(), html: z.string() }),
+    z.object({
+      title: z.string(),
+      link: z.string(),
+      guid: z.string(),
+      date: z.string(),
+      description: z.string(),
+      access: z.string(),
+      html: z.string(),
+      /** The post's recording (src/integration/feed-template.ts): an episode. */
+      media: z.object({ path: z.string(), type: z.string(), size: z.number(), seconds: z.number().optional(), access: z.string() }).optional(),
+      explicit: z.boolean().optional(),
+      image: z.string().optional(),
+    }),
   ),
+  /** Present when some post has a recording: the feed is then a podcast feed. */
+  podcast: z.object({ author: z.string(), category: z.string(), explicit: z.boolean(), image: z.string().optional() }).optional(),
 });
 
 const storeKey = (key: string) => `tf:feed:${key}`;
@@ -105,20 +120,18 @@ export async function feedEntitlements(ctx: Ctx, owner: FeedOwner, gen: number):
   }
 }
 
-function xml(text: string): string {
-  return text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
-}
-
 function cdata(text: string): string {
   return `<![CDATA[${text.split(']]>').join(']]]]><![CDATA[>')}]]>`;
 }
 
-/** Feed readers need absolute links; sealed files also need the token, since a reader has no cookie. */
+/** A sealed file's path with the feed's token, since a feed reader or podcast app has no cookie. */
+function withToken(path: string, token: string): string {
+  return path.startsWith(`${ASSET_ROUTE}/`) ? `${path}${path.includes('?') ? '&' : '?'}feed=${encodeURIComponent(token)}` : path;
+}
+
+/** Feed readers need absolute links; sealed files also need the token. */
 function absolutize(html: string, origin: string, token: string): string {
-  return html.replace(/(\s(?:src|href|poster)=")(\/(?!\/)[^"]*)"/g, (_, attr: string, path: string) => {
-    const withToken = path.startsWith(`${ASSET_ROUTE}/`) ? `${path}${path.includes('?') ? '&' : '?'}feed=${encodeURIComponent(token)}` : path;
-    return `${attr}${xml(origin)}${withToken}"`;
-  });
+  return html.replace(/(\s(?:src|href|poster)=")(\/(?!\/)[^"]*)"/g, (_, attr: string, path: string) => `${attr}${xml(origin)}${withToken(path, token)}"`);
 }
 
 export async function serveFeed(ctx: Ctx): Promise<Response> {
@@ -144,21 +157,40 @@ export async function serveFeed(ctx: Ctx): Promise<Response> {
     }
     const html = opened.ok ? absolutize(opened.html, app.siteOrigin, token) : '';
     const date = new Date(item.date);
+    // An episode for this fan only if their tier opens the recording: its URL carries their feed token,
+    // which the asset route checks like a cookie (the app has none), so each fan's feed streams as them.
+    const media = item.media && (item.media.access === 'public' || canAccess(item.media.access, ent, app.rankedTiers)) ? item.media : undefined;
+    const episode =
+      media && template.data.podcast
+        ? `\n${episodeTags({
+            url: `${app.siteOrigin}${withToken(media.path, token)}`,
+            type: media.type,
+            length: media.size,
+            seconds: media.seconds,
+            explicit: item.explicit ?? false,
+            image: item.image ? new URL(item.image, app.siteOrigin).href : undefined,
+            author: template.data.podcast.author,
+          })}`
+        : '';
     items.push(`<item>
 <title>${xml(item.title)}</title>
 <link>${xml(new URL(item.link, app.siteOrigin).href)}</link>
 <guid isPermaLink="false">${xml(item.guid)}</guid>
 ${Number.isNaN(date.getTime()) ? '' : `<pubDate>${date.toUTCString()}</pubDate>\n`}<description>${xml(item.description)}</description>
-<content:encoded>${cdata(html)}</content:encoded>${readable ? '' : '\n<category>preview</category>'}
+<content:encoded>${cdata(html)}</content:encoded>${readable ? '' : '\n<category>preview</category>'}${episode}
 </item>`);
   }
+  const podcast = template.data.podcast;
+  const channel = podcast
+    ? `\n${channelTags({ ...podcast, image: podcast.image ? new URL(podcast.image, app.siteOrigin).href : undefined, block: true })}`
+    : '';
   const rss = `<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"${podcast ? ` xmlns:itunes="${ITUNES_NS}"` : ''}>
 <channel>
 <title>${xml(template.data.title)} (members)</title>
 <link>${xml(new URL(template.data.link, app.siteOrigin).href)}</link>
 <description>${xml(`The private members feed of ${app.site.title}. Please keep this address to yourself.`)}</description>
-<language>${xml(app.manifest.site.language)}</language>
+<language>${xml(app.manifest.site.language)}</language>${channel}
 ${items.join('\n')}
 </channel>
 </rss>

@@ -14,6 +14,8 @@ import { readFileSync } from 'node:fs';
 import { buildFixture, SECRET, SECRET_TEXT, TEASER_TEXT } from '../../core/helpers/site.ts';
 import { buildSite as astroBuild, TEST_SECRET } from '../../helpers/build-site.ts';
 import { ASSET_ROUTE } from '../../../src/core/paths.ts';
+import { parseMediaHeader } from '../../../src/core/crypto/media.ts';
+import { demoRecording } from '../../../scripts/demo-recording.ts';
 
 export interface Site {
   root: string;
@@ -25,6 +27,8 @@ export interface Site {
   gated: { path: string; teaser: string; secretText: string; asset: string };
   /** A public page and a sentence on it. */
   public: { path: string; text: string };
+  /** A members-only recording, sealed in chunks: its route and its bytes; and one whose first chunk was changed after the build. */
+  media?: { path: string; bytes: Uint8Array; tampered: string };
   /** Texts that must never appear in an answer to someone who may not read them. */
   secrets: readonly string[];
   cleanup(): void;
@@ -35,10 +39,25 @@ export const ADAPTER_SITE = 'test/fixtures/adapter-site';
 export async function buildSite(): Promise<Site> {
   const root = mkdtempSync(path.join(tmpdir(), 'truefans-adapters-'));
   const dist = path.join(root, 'dist');
-  const built = await astroBuild({ content: ADAPTER_SITE, outDir: dist });
+  // The fixture plus two members-only recordings (made here, so the fixture's other users stay as they are).
+  const content = path.join(root, 'content');
+  cpSync(ADAPTER_SITE, content, { recursive: true });
+  const recording = demoRecording(7, 5);
+  for (const [post, title] of [['tour-demo', 'Soundcheck demo'], ['broken-demo', 'Broken demo']] as const) {
+    writeFileSync(path.join(content, 'posts', `${post}.wav`), post === 'tour-demo' ? recording : demoRecording(3, 6));
+    writeFileSync(path.join(content, 'posts', `${post}.md`), `---\ntitle: ${title}\ndate: 2026-10-05\ndescription: A recording for members.\naccess: members\naudio: ${post}.wav\n---\nA take from the soundcheck.\n`);
+  }
+  const built = await astroBuild({ content, outDir: dist });
   if (built.code !== 0) throw new Error(`the adapter fixture site did not build:\n${built.output}`);
   const manifest = manifestSchema.parse(JSON.parse(readFileSync(path.join(dist, '_truefans/manifest.json'), 'utf8')));
   const [assetId, asset] = Object.entries(manifest.assets).find(([, a]) => a.post === 'tour-diary')!;
+  const [mediaId] = Object.entries(manifest.assets).find(([, a]) => a.post === 'tour-demo')!;
+  const [brokenId] = Object.entries(manifest.assets).find(([, a]) => a.post === 'broken-demo')!;
+  // One byte of the broken recording's first chunk changed, before the platform files copy the output.
+  const brokenFile = path.join(dist, `_truefans/sealed/${brokenId}.bin`);
+  const broken = readFileSync(brokenFile);
+  broken[parseMediaHeader(broken).bytes.length + 10]! ^= 0x01;
+  writeFileSync(brokenFile, broken);
   const bundles = await emitPlatformFiles('dist', { root, log: () => {} });
   return {
     root,
@@ -48,6 +67,7 @@ export async function buildSite(): Promise<Site> {
     bundles,
     gated: { path: '/posts/tour-diary/', teaser: 'The tour starts in the north', secretText: 'ADAPTER-CANARY-5d2e', asset: `${ASSET_ROUTE}/${assetId}/${asset.name}` },
     public: { path: '/posts/hello/', text: 'This public post is for everyone' },
+    media: { path: `${ASSET_ROUTE}/${mediaId}/tour-demo.wav`, bytes: recording, tampered: `${ASSET_ROUTE}/${brokenId}/broken-demo.wav` },
     secrets: ['ADAPTER-CANARY-5d2e'],
     cleanup: () => rmSync(root, { recursive: true, force: true }),
   };

@@ -95,6 +95,10 @@ export function dirAssets(dir: string, seen: string[] = []): AssetFetcher {
       seen.push(path);
       return dist.fetch(path, request);
     },
+    range(path, request, start, end) {
+      seen.push(`${path} bytes=${start}-${end}`);
+      return dist.range!(path, request, start, end);
+    },
   };
 }
 

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkInlineHashes, headersFile } from '../../../src/adapters/headers.ts';
 import { fallbackShell } from '../../../src/core/pages/shell.ts';
+import { COPY_FEED_SCRIPT } from '../../../src/core/pages/copy-script.ts';
 import { CONTENT_SECURITY_POLICY, SCRIPT_HASHES, STYLE_HASHES, withSecurityHeaders } from '../../../src/core/http/security-headers.ts';
 import { MEMBER_HINT_SCRIPT } from '../../../src/lib/member-hint-script.ts';
 
@@ -26,8 +27,8 @@ describe('security headers', () => {
     expect(STYLE_HASHES).toContain(sha(style));
   });
 
-  it('the member hint, the one inline script pages ship, is allowed by its hash', () => {
-    expect(SCRIPT_HASHES).toEqual([sha(MEMBER_HINT_SCRIPT)]);
+  it('the member hint and the account page\'s Copy, the only inline scripts, are allowed by their hashes', () => {
+    expect(SCRIPT_HASHES).toEqual([sha(MEMBER_HINT_SCRIPT), sha(COPY_FEED_SCRIPT)]);
   });
 
   it('adds HSTS on HTTPS only, keeps a route\'s referrer policy, and adds frame-ancestors to a stricter CSP', () => {

@@ -1,0 +1,182 @@
+// `npm run bench -- media`: a sealed recording through the Node adapter (the real CLI server, in a process
+// of its own), against the same bytes served unsealed by the same server as a public static file. A
+// generated file of BENCH_MEDIA_MB (default 200) is sealed in chunks as the build seals it, into the core's
+// fixture deploy (test/core/helpers/site.ts). Measured: time to first byte of a range at the start and at
+// the end of the file (median of BENCH_MEDIA_TTFB requests each); throughput reading the whole file,
+// sealed and unsealed (best of BENCH_MEDIA_ROUNDS); and the server's peak resident memory (VmHWM), for this
+// file and for one a tenth its size in a fresh server, so "flat in the file size" shows as a ratio near 1.
+// The machine is shared: compare the ratios.
+
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync, readSync, writeFileSync, writeSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { join, resolve } from 'node:path';
+import { createKeyring } from '../src/core/crypto/keys.ts';
+import { sealMedia } from '../src/core/crypto/media.ts';
+import { signSession } from '../src/core/tokens/session.ts';
+import { buildFixture, SECRET } from '../test/core/helpers/site.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const ORIGIN = 'https://mira.example';
+const MB = 1024 * 1024;
+const SIZE_MB = Number(process.env.BENCH_MEDIA_MB ?? 200);
+const TTFB_RUNS = Number(process.env.BENCH_MEDIA_TTFB ?? 20);
+const ROUNDS = Number(process.env.BENCH_MEDIA_ROUNDS ?? 3);
+
+/** Deterministic bytes that look like compressed audio (no runs, no repeats), made a megabyte at a time. */
+function block(index: number): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(MB);
+  let x = (index + 1) * 2654435761;
+  for (let i = 0; i < MB; i++) out[i] = (x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 24;
+  return out;
+}
+
+async function deploy(sizeMb: number) {
+  const fixture = await buildFixture();
+  const keyring = await createKeyring(SECRET);
+  const length = sizeMb * MB;
+  const plainFd = openSync(join(fixture.dir, 'plain.bin'), 'w');
+  for (let i = 0; i < sizeMb; i++) writeSync(plainFd, block(i));
+  closeSync(plainFd);
+  const plain = openSync(join(fixture.dir, 'plain.bin'), 'r');
+  const sealedFd = openSync(join(fixture.dir, '_truefans/sealed/rec1.bin'), 'w');
+  const read = (offset: number, n: number) => {
+    const out = new Uint8Array(n);
+    let got = 0;
+    while (got < n) got += readSync(plain, out, got, n - got, offset + got);
+    return out;
+  };
+  for await (const part of sealMedia(keyring, { kind: 'asset', id: 'rec1', tier: 'members' }, { length, type: 'audio/mpeg', read })) writeSync(sealedFd, part);
+  closeSync(sealedFd);
+  closeSync(plain);
+  const manifestFile = join(fixture.dir, '_truefans/manifest.json');
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+  manifest.assets.rec1 = { access: 'members', type: 'audio/mpeg', name: 'take.mp3', post: 'winter-tour', media: { size: length } };
+  writeFileSync(manifestFile, JSON.stringify(manifest));
+  return { fixture, length };
+}
+
+interface Server {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+function startServer(dist: string): Promise<Server> {
+  const child = spawn(process.execPath, [join(ROOT, 'src/adapters/node/cli.ts'), '--dist', dist, '--port', '0'], {
+    env: { PATH: process.env.PATH, TRUEFANS_SECRET: SECRET, STRIPE_SECRET_KEY: 'sk_test_truefans_local', SITE_URL: ORIGIN },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((done, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d;
+      const url = /serving .* at (http:\/\/\S+)/.exec(out)?.[1];
+      if (url) done({ url, pid: child.pid!, stop: () => new Promise((r) => (child.once('exit', () => r()), child.kill('SIGTERM'))) });
+    });
+    child.stderr.on('data', (d: Buffer) => (out += d));
+    child.once('exit', (code) => reject(new Error(`the server exited with ${code}:\n${out}`)));
+  });
+}
+
+/** One GET: ms to the first body byte, ms to the last, bytes read (the body is counted and dropped). */
+function get(url: string, headers: Record<string, string>): Promise<{ status: number; ttfbMs: number; totalMs: number; bytes: number }> {
+  return new Promise((done, reject) => {
+    const started = performance.now();
+    const req = httpRequest(url, { headers: { host: new URL(ORIGIN).host, ...headers } }, (res) => {
+      let first = 0;
+      let bytes = 0;
+      res.on('data', (chunk: Buffer) => {
+        if (!first) first = performance.now();
+        bytes += chunk.length;
+      });
+      res.on('end', () => done({ status: res.statusCode ?? 0, ttfbMs: (first || performance.now()) - started, totalMs: performance.now() - started, bytes }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const vmHwmMb = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+
+async function memberCookie(): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const token = await signSession(await createKeyring(SECRET), ORIGIN, { customer: 'cus_bench', ent: { tiers: ['supporter'], offers: [] }, checkedAt: now, now, days: 30 });
+  // Over plain HTTP the session cookie has no __Host- prefix (src/core/http/cookies.ts).
+  return `truefans=${token}`;
+}
+
+/** Time to first byte at the start and the end, and throughput sealed against unsealed, in one server. */
+async function timings(dist: string, length: number) {
+  const server = await startServer(dist);
+  try {
+    const cookie = await memberCookie();
+    const sealed = `${server.url}/_truefans/asset/rec1/take.mp3`;
+    const unsealed = `${server.url}/plain.bin`;
+    const check = await get(sealed, { cookie, range: 'bytes=0-15' });
+    if (check.status !== 206 || check.bytes !== 16) throw new Error(`the sealed file answered ${check.status} with ${check.bytes} bytes`);
+    const ttfb = { start: [] as number[], end: [] as number[] };
+    for (let i = 0; i < TTFB_RUNS; i++) {
+      ttfb.start.push((await get(sealed, { cookie, range: 'bytes=0-65535' })).ttfbMs);
+      ttfb.end.push((await get(sealed, { cookie, range: `bytes=${length - 65_536}-` })).ttfbMs);
+    }
+    let sealedBest = 0;
+    let plainBest = 0;
+    for (let r = 0; r < ROUNDS; r++) {
+      const s = await get(sealed, { cookie });
+      const p = await get(unsealed, {});
+      if (s.bytes !== length || p.bytes !== length) throw new Error(`short read: sealed ${s.bytes}, unsealed ${p.bytes} of ${length}`);
+      sealedBest = Math.max(sealedBest, length / MB / (s.totalMs / 1000));
+      plainBest = Math.max(plainBest, length / MB / (p.totalMs / 1000));
+    }
+    return { ttfbStartMs: median(ttfb.start), ttfbEndMs: median(ttfb.end), sealedMBps: sealedBest, unsealedMBps: plainBest };
+  } finally {
+    await server.stop();
+  }
+}
+
+/** Peak resident memory of a fresh server that serves only the sealed file: whole, then a range at its end. */
+async function peakRss(dist: string, length: number): Promise<number> {
+  const server = await startServer(dist);
+  try {
+    const cookie = await memberCookie();
+    const sealed = `${server.url}/_truefans/asset/rec1/take.mp3`;
+    const whole = await get(sealed, { cookie });
+    if (whole.bytes !== length) throw new Error(`short read: ${whole.bytes} of ${length}`);
+    await get(sealed, { cookie, range: `bytes=${length - MB}-` });
+    return vmHwmMb(server.pid);
+  } finally {
+    await server.stop();
+  }
+}
+
+async function measure(sizeMb: number, full: boolean) {
+  const { fixture, length } = await deploy(sizeMb);
+  try {
+    return { ...(full ? await timings(fixture.dir, length) : {}), peakRssMb: await peakRss(fixture.dir, length) };
+  } finally {
+    fixture.cleanup();
+  }
+}
+
+export async function benchMedia() {
+  const big = await measure(SIZE_MB, true);
+  const small = await measure(Math.max(1, Math.round(SIZE_MB / 10)), false);
+  const round = (n: number) => Math.round(n * 100) / 100;
+  return {
+    sizeMb: SIZE_MB,
+    ttfbStartMs: round(big.ttfbStartMs!),
+    ttfbEndMs: round(big.ttfbEndMs!),
+    ttfbEndOverStart: round(big.ttfbEndMs! / big.ttfbStartMs!),
+    sealedMBps: round(big.sealedMBps!),
+    unsealedMBps: round(big.unsealedMBps!),
+    sealedOverUnsealed: round(big.sealedMBps! / big.unsealedMBps!),
+    peakRssMb: round(big.peakRssMb!),
+    peakRssMbAtTenth: round(small.peakRssMb!),
+    peakRssRatio: round(big.peakRssMb! / small.peakRssMb!),
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) console.log(JSON.stringify(await benchMedia(), null, 2));

@@ -1,0 +1,146 @@
+// Sealed audio and video, for a reader asset.ts has already let in: the function reads the sealed file's
+// header, maps the requested byte range to the chunks that hold it, reads only those through the
+// platform's static-file call, and streams them out opened, one chunk ahead. A player can seek and a
+// podcast app can stream; memory stays at a few chunks whatever the file's size.
+
+import type { Ctx } from '../context.ts';
+import { toBase64Url } from '../crypto/base64url.ts';
+import {
+  MEDIA_HEADER_MAX,
+  MEDIA_TAG_BYTES,
+  openMediaChunk,
+  parseMediaHeader,
+  plainChunkLength,
+  sealedChunkOffset,
+  type MediaHeader,
+} from '../crypto/media.ts';
+import { Errors } from '../errors.ts';
+import { chooseRange } from '../http/range.ts';
+import { HttpProblem } from '../http/problem.ts';
+import { PRIVATE } from '../http/respond.ts';
+import type { Manifest } from '../manifest.ts';
+import type { ByteReader } from '../media/byte-reader.ts';
+import { readFileRange } from '../media/read-range.ts';
+import { SEALED_ASSET_DIR } from '../paths.ts';
+
+type Asset = Manifest['assets'][string];
+type AssetScope = { kind: 'asset'; id: string; tier: string };
+
+/** A strong tag per build of the file: the header holds the build's random nonce prefix. */
+async function etagOf(header: MediaHeader): Promise<string> {
+  return `"m${toBase64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', header.bytes))).slice(0, 26)}"`;
+}
+
+export async function serveMedia(ctx: Ctx, id: string, asset: Asset, cookies: readonly string[]): Promise<Response> {
+  const { app, request } = ctx;
+  const path = `${SEALED_ASSET_DIR}/${id}.bin`;
+  const scope = { kind: 'asset', id, tier: asset.access } as const;
+  const unreadable = (cause: string) => new HttpProblem(Errors.SealedFileUnreadable, { asset: asset.name, cause }, { cookies: [...cookies] });
+  const missing = (status: number) => new HttpProblem(Errors.SealedFileMissing, { path, asset: asset.name, httpStatus: status }, { cookies: [...cookies] });
+
+  const head = await readFileRange(ctx, path, 0, MEDIA_HEADER_MAX - 1);
+  if (!head.ok) throw missing(head.status);
+  let header: MediaHeader;
+  try {
+    header = parseMediaHeader(await head.reader.read(MEDIA_HEADER_MAX));
+  } catch {
+    throw unreadable('TF_SEAL_MALFORMED');
+  } finally {
+    head.reader.cancel();
+  }
+  const length = header.length;
+  const etag = await etagOf(header);
+  const headers = new Headers({
+    ...PRIVATE,
+    'content-type': asset.type,
+    'accept-ranges': 'bytes',
+    etag,
+    'content-disposition': `inline; filename*=UTF-8''${encodeURIComponent(asset.name)}`,
+    'x-content-type-options': 'nosniff',
+    'content-security-policy': "default-src 'none'; sandbox",
+    'referrer-policy': 'no-referrer',
+  });
+  for (const c of cookies) headers.append('set-cookie', c);
+
+  const choice = chooseRange(request.headers, length, etag);
+  if (choice.kind === 'unsatisfiable') {
+    throw new HttpProblem(Errors.RangeNotSatisfiable, undefined, { cookies: [...cookies], headers: { 'content-range': `bytes */${length}`, 'accept-ranges': 'bytes' } });
+  }
+  const start = choice.kind === 'partial' ? choice.start : 0;
+  const end = choice.kind === 'partial' ? choice.end : length - 1;
+  const status = choice.kind === 'partial' ? 206 : 200;
+  headers.set('content-length', String(Math.max(0, end - start + 1)));
+  if (status === 206) headers.set('content-range', `bytes ${start}-${end}/${length}`);
+  // A HEAD reads no chunk; an empty recording has no bytes to send.
+  if (request.method === 'HEAD' || length === 0) return new Response(null, { status, headers });
+
+  const first = Math.floor(start / header.chunkSize);
+  const last = Math.floor(end / header.chunkSize);
+  const read = await readChunks(ctx, path, scope, header, first, last);
+  if (!read.ok) throw missing(read.status);
+  const chunks = read;
+  // The first chunk is opened before answering, so a changed file or another secret is a clear 503,
+  // not a 206 that breaks off; a chunk further on that fails to open ends the stream with an error.
+  let opened: Uint8Array<ArrayBuffer>;
+  try {
+    opened = await chunks.open(first);
+  } catch {
+    chunks.reader.cancel();
+    throw unreadable('TF_SEAL_OPEN_FAILED');
+  }
+  const slice = (index: number, plain: Uint8Array<ArrayBuffer>) =>
+    plain.subarray(index === first ? start - first * header.chunkSize : 0, index === last ? end - last * header.chunkSize + 1 : plain.length);
+
+  let index = first;
+  let ahead: Promise<Uint8Array<ArrayBuffer>> | undefined = first < last ? chunks.open(first + 1) : undefined;
+  ahead?.catch(() => undefined);
+  let current: Uint8Array<ArrayBuffer> | undefined = opened;
+  const body = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          const plain = current ?? (await ahead!);
+          current = undefined;
+          const i = index++;
+          if (i > first) ahead = i < last ? chunks.open(i + 1) : undefined;
+          ahead?.catch(() => undefined);
+          controller.enqueue(slice(i, plain));
+          if (i === last) {
+            chunks.reader.cancel();
+            controller.close();
+          }
+        } catch {
+          app.log(`truefans: TF_SEAL_OPEN_FAILED: a chunk of the sealed file for asset "${asset.name}" did not open; the answer was cut off.`);
+          chunks.reader.cancel();
+          controller.error(new Error('a sealed chunk did not open'));
+        }
+      },
+      cancel() {
+        chunks.reader.cancel();
+      },
+    },
+    // Two opened chunks may wait for the socket, so reading, opening and sending overlap; no more.
+    { highWaterMark: 2 },
+  );
+  return new Response(body, { status, headers });
+}
+
+/** Chunks `first`..`last` of the sealed file, read in order, each opened when asked for. */
+async function readChunks(ctx: Ctx, path: string, scope: AssetScope, header: MediaHeader, first: number, last: number) {
+  const from = sealedChunkOffset(header, first);
+  const to = sealedChunkOffset(header, last) + plainChunkLength(header, last) + MEDIA_TAG_BYTES - 1;
+  const read = await readFileRange(ctx, path, from, to);
+  if (!read.ok) return { ok: false as const, status: read.status };
+  const reader: ByteReader = read.reader;
+  let next = first;
+  return {
+    ok: true as const,
+    reader,
+    /** Chunks must be asked for in order: each is read from the stream after the one before it. */
+    async open(index: number): Promise<Uint8Array<ArrayBuffer>> {
+      if (index !== next++) throw new Error('chunks are read in order');
+      const sealed = await reader.read(plainChunkLength(header, index) + MEDIA_TAG_BYTES);
+      return openMediaChunk(ctx.app.keyring, scope, header, index, sealed);
+    },
+  };
+}
