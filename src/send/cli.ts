@@ -1,6 +1,6 @@
 // `npm run send`: argument parsing, the environment, the prompt and the progress line around sendPost.
 //   npm run send -- <post-id> [--yes]      one post
-//   npm run send -- --new [--since DATE]   every published post not yet sent, dated since DATE (default: 14 days ago)
+//   npm run send -- --new [--since DATE]   every published post not yet sent (or half sent), dated since DATE if given
 //   npm run send -- <post-id> --preview    one HTML file per audience, paths printed
 //   npm run send -- <post-id> --test you@example.com   one email of each audience to you, nothing recorded
 
@@ -11,6 +11,7 @@ import type Stripe from 'stripe';
 import { createKeyring } from '../core/crypto/keys.ts';
 import { isPublished, readBuiltSite, type BuiltPost } from './post.ts';
 import { stripeRecords } from './record.ts';
+import { LeaseLost, SendBusy } from './lease.ts';
 import { messageFor, renderAll, sendPost, type Progress, type Sending, type Summary } from './send.ts';
 import type { Sender } from './providers/types.ts';
 
@@ -135,12 +136,15 @@ export async function runSend(argv: string[], io: CliIo): Promise<number> {
     const records = stripeRecords(stripe, calls);
     let posts: BuiltPost[];
     if (args.all) {
-      const since = args.since ? Date.parse(args.since) : now() - 14 * 86_400_000;
-      if (!Number.isFinite(since)) throw new Error(`--since ${args.since}: expected a date like 2026-11-01.`);
+      const since = args.since ? Date.parse(args.since) : -Infinity;
+      if (!Number.isFinite(since) && args.since) throw new Error(`--since ${args.since}: expected a date like 2026-11-01.`);
+      // Every published post (drafts are never built; a future date waits), read against its send record,
+      // all records in one list call per 100 posts.
+      const published = site.posts.filter((p) => isPublished(p, now()) && Date.parse(p.date) >= since);
+      const sent = await records.readMany(published.map((p) => p.post));
       posts = [];
-      for (const p of site.posts) {
-        if (!isPublished(p, now()) || Date.parse(p.date) < since) continue;
-        if ((await records.read(p.post))?.state === 'sent') io.out(`${p.post}: already sent; skipped.`);
+      for (const p of published) {
+        if (sent.get(p.post)?.state === 'sent') io.out(`${p.post}: already sent; skipped.`);
         else posts.push(p);
       }
       posts.reverse(); // oldest first
@@ -157,13 +161,29 @@ export async function runSend(argv: string[], io: CliIo): Promise<number> {
       }
     }
     let failed = false;
+    let busy = false;
+    const leaseSeconds = Number(io.env.TRUEFANS_SEND_LEASE_SECONDS);
     for (const post of posts) {
-      const summary = await sendPost(sending(sender), post, { stripe, records, pastDue: io.env.TRUEFANS_PAST_DUE === 'revoke' ? 'revoke' : 'keep', calls, onProgress: (p) => io.status?.(progressLine(post.post, p, undefined)) });
-      io.status?.('');
-      io.out(describe(summary));
-      failed ||= summary.failed > 0;
+      try {
+        const summary = await sendPost(sending(sender), post, {
+          stripe,
+          records,
+          pastDue: io.env.TRUEFANS_PAST_DUE === 'revoke' ? 'revoke' : 'keep',
+          calls,
+          onProgress: (p) => io.status?.(progressLine(post.post, p, undefined)),
+          ...(leaseSeconds > 0 ? { leaseMs: leaseSeconds * 1000 } : {}),
+        });
+        io.status?.('');
+        io.out(describe(summary));
+        failed ||= summary.failed > 0;
+      } catch (error) {
+        if (!(error instanceof SendBusy) && !(error instanceof LeaseLost)) throw error;
+        io.status?.('');
+        io.out(error.message);
+        busy = true;
+      }
     }
-    return failed ? 1 : 0;
+    return failed ? 1 : busy ? 3 : 0;
   } finally {
     await sender.close?.();
   }
