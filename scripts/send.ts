@@ -13,7 +13,7 @@ try {
     stripe: () => stripeFromEnv(process.env),
     sender: () => senderFromEnv(process.env),
     out: (line) => console.log(line),
-    status: process.stderr.isTTY ? (line) => process.stderr.write(`\r\x1b[2K${line}`) : undefined,
+    progress: { tty: Boolean(process.stderr.isTTY), write: (text) => process.stderr.write(text) },
     ask: prompt,
   });
 } catch (error) {

@@ -12,7 +12,9 @@ import { createKeyring } from '../core/crypto/keys.ts';
 import { isPublished, readBuiltSite, type BuiltPost } from './post.ts';
 import { stripeRecords } from './record.ts';
 import { LeaseLost, SendBusy } from './lease.ts';
-import { messageFor, renderAll, sendPost, type Progress, type Sending, type Summary } from './send.ts';
+import { messageFor, renderAll, sendPost, type Sending, type Summary } from './send.ts';
+import { duration, progressReporter } from './progress.ts';
+import type { SendRecord } from './record.ts';
 import type { Sender } from './providers/types.ts';
 
 export interface CliIo {
@@ -20,8 +22,8 @@ export interface CliIo {
   stripe: () => Stripe;
   sender: () => Sender;
   out: (line: string) => void;
-  /** A progress line that replaces the last one (a TTY), or nothing. */
-  status?: (line: string) => void;
+  /** Where progress goes: a bar redrawn in place on a terminal (`tty`), else a plain line every 10 s. */
+  progress?: { tty: boolean; write: (text: string) => void };
   ask?: (question: string) => Promise<string>;
   now?: () => number;
 }
@@ -58,22 +60,11 @@ export function parseArgs(argv: string[]): Args {
   return a;
 }
 
-const fmt = (ms: number) => (ms < 60_000 ? `${Math.round(ms / 1000)}s` : `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`);
-
-function progressLine(post: string, p: Progress, expected: number | undefined): string {
-  const done = p.sent + p.failed;
-  const rate = p.elapsedMs > 0 ? (done / p.elapsedMs) * 1000 : 0;
-  const left = expected !== undefined && rate > 0 ? Math.max(0, expected - done - p.earlier - p.uncertain) / rate : undefined;
-  const width = 24;
-  const share = expected ? Math.min(1, (done + p.earlier + p.uncertain) / expected) : 0;
-  const bar = expected ? `[${'#'.repeat(Math.round(share * width)).padEnd(width, '.')}] ` : '';
-  return `${post}: ${bar}${p.sent} sent, ${p.failed} failed${p.earlier ? `, ${p.earlier} done before` : ''} · ${rate.toFixed(0)}/s${left !== undefined ? ` · about ${fmt(left * 1000)} left` : ''}`;
-}
-
 export function describe(s: Summary): string {
   if (s.state === 'already-sent') return `${s.post}: already sent; skipped (nobody gets it twice).`;
-  const lines = [`${s.post}: ${s.sent} sent, ${s.failed} failed, ${s.earlier} sent by an earlier run, ${s.uncertain} uncertain, in ${fmt(s.elapsedMs)} (${s.calls.list} Stripe list calls).`];
+  const lines = [`${s.post}: ${s.sent} sent, ${s.failed} failed, ${s.earlier} sent by an earlier run, ${s.uncertain} uncertain, in ${duration(s.elapsedMs)} (${s.calls.list} Stripe list calls).`];
   for (const [reason, n] of Object.entries(s.reasons)) lines.push(`  failed: ${n} × ${reason}`);
+  if (s.lowerTier) lines.push(`  ${s.lowerTier} reader(s) have two Stripe customers with one email, and an older one holds a higher tier than the newest: they got the newest one's email. Merge the customers in the Stripe Dashboard.`);
   if (s.uncertain) lines.push(`  uncertain: ${s.uncertain} recipient(s) were in the batch an interrupted run had handed to the provider; they were not sent again (this provider has no idempotency keys).`);
   return lines.join('\n');
 }
@@ -135,17 +126,22 @@ export async function runSend(argv: string[], io: CliIo): Promise<number> {
     const calls = { list: 0, other: 0 };
     const records = stripeRecords(stripe, calls);
     let posts: BuiltPost[];
+    const total = { posts: 0, sent: 0, failed: 0, skipped: 0, busy: 0 };
+    // Every post's send record in one list call per 100 posts: which are sent, and the audience of the
+    // last one sent, the expected number for the progress estimate.
+    const published = site.posts.filter((p) => isPublished(p, now()));
+    const known = await records.readMany(published.map((p) => p.post));
     if (args.all) {
       const since = args.since ? Date.parse(args.since) : -Infinity;
       if (!Number.isFinite(since) && args.since) throw new Error(`--since ${args.since}: expected a date like 2026-11-01.`);
-      // Every published post (drafts are never built; a future date waits), read against its send record,
-      // all records in one list call per 100 posts.
-      const published = site.posts.filter((p) => isPublished(p, now()) && Date.parse(p.date) >= since);
-      const sent = await records.readMany(published.map((p) => p.post));
+      // Every published post (drafts are never built; a future date waits) not sent in full.
       posts = [];
       for (const p of published) {
-        if (sent.get(p.post)?.state === 'sent') io.out(`${p.post}: already sent; skipped.`);
-        else posts.push(p);
+        if (Date.parse(p.date) < since) continue;
+        if (known.get(p.post)?.state === 'sent') {
+          io.out(`${p.post}: already sent; skipped.`);
+          total.skipped++;
+        } else posts.push(p);
       }
       posts.reverse(); // oldest first
     } else posts = args.posts.map((id) => byId.get(id)!);
@@ -163,6 +159,7 @@ export async function runSend(argv: string[], io: CliIo): Promise<number> {
     let failed = false;
     let busy = false;
     const leaseSeconds = Number(io.env.TRUEFANS_SEND_LEASE_SECONDS);
+    const progress = io.progress ? progressReporter({ ...io.progress, expected: lastAudience(known) }) : undefined;
     for (const post of posts) {
       try {
         const summary = await sendPost(sending(sender), post, {
@@ -170,23 +167,38 @@ export async function runSend(argv: string[], io: CliIo): Promise<number> {
           records,
           pastDue: io.env.TRUEFANS_PAST_DUE === 'revoke' ? 'revoke' : 'keep',
           calls,
-          onProgress: (p) => io.status?.(progressLine(post.post, p, undefined)),
+          onProgress: (p) => progress?.update(post.post, p),
           ...(leaseSeconds > 0 ? { leaseMs: leaseSeconds * 1000 } : {}),
         });
-        io.status?.('');
+        progress?.clear();
         io.out(describe(summary));
         failed ||= summary.failed > 0;
+        if (summary.state === 'already-sent') total.skipped++;
+        else total.posts++;
+        total.sent += summary.sent;
+        total.failed += summary.failed;
       } catch (error) {
+        progress?.clear();
         if (!(error instanceof SendBusy) && !(error instanceof LeaseLost)) throw error;
-        io.status?.('');
         io.out(error.message);
         busy = true;
+        total.busy++;
       }
+    }
+    if (args.all || posts.length > 1) {
+      io.out(`Done: ${total.posts} post(s) sent (${total.sent} emails, ${total.failed} failed), ${total.skipped} skipped as already sent${total.busy ? `, ${total.busy} being sent by another run (try again later)` : ''}.`);
     }
     return failed ? 1 : busy ? 3 : 0;
   } finally {
     await sender.close?.();
   }
+}
+
+/** The recipients of the last post sent in full, by its record: what the next send expects, about. */
+export function lastAudience(records: Map<string, SendRecord>): number | undefined {
+  let last: SendRecord | undefined;
+  for (const r of records.values()) if (r.state === 'sent' && (!last || r.started > last.started)) last = r;
+  return last ? last.sent + last.failed + last.uncertain : undefined;
 }
 
 export async function prompt(question: string): Promise<string> {

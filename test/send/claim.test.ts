@@ -189,3 +189,21 @@ describe('npm run send -- --new', () => {
     expect((await stripe.products.retrieve(recordId('divider'))).active).toBe(false);
   }, 120_000);
 });
+
+describe('what npm run send prints', () => {
+  it('without a terminal: a plain progress line per ten seconds, estimated from the last send\'s audience, then the summary', async () => {
+    const stripe = await world();
+    for (let i = 0; i < 30; i++) await follower(stripe, `reader${i}@follow.example`);
+    // The last post sent reached 30 readers: the next one is expected to reach about as many.
+    await stripeRecords(stripe, { other: 0 }).create({ post: 'public-post', state: 'sent', started: Math.floor(SEND_NOW / 1000) - 86_400, done: '', inflight: '', sent: 29, failed: 1, uncertain: 0 }, 'A public note');
+    let clock = SEND_NOW;
+    const provider = keepingSender(10);
+    // Each batch of 10 takes the provider 6 seconds.
+    const slow = { ...provider, send: async (batch: Parameters<typeof provider.send>[0], key: string) => ((clock += 6_000), provider.send(batch, key)) };
+    const progress: string[] = [];
+    const run = io(stripe, { sender: () => slow, now: () => clock, progress: { tty: false, write: (t) => progress.push(t) } });
+    expect(await runSend(['blocks', '--yes', '--dist', build.outDir], run)).toBe(0);
+    expect(progress).toEqual(['blocks: [################........] 20 of about 30 · 20 sent, 0 failed · 2/s · about 6s left\n']);
+    expect(run.lines).toEqual(['blocks: 30 sent, 0 failed, 0 sent by an earlier run, 0 uncertain, in 18s (1 Stripe list calls).']);
+  }, 60_000);
+});
