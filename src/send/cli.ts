@@ -3,6 +3,7 @@
 //   npm run send -- --new [--since DATE]   every published post not yet sent (or half sent), dated since DATE if given
 //   npm run send -- <post-id> --preview    one HTML file per audience, paths printed
 //   npm run send -- <post-id> --test you@example.com   one email of each audience to you, nothing recorded
+//   npm run send -- --new --demo --yes     to the running `npm start` (scripts/send.ts sets its environment)
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -76,6 +77,16 @@ export async function runSend(argv: string[], io: CliIo): Promise<number> {
   const keyring = await createKeyring(io.env.TRUEFANS_SECRET, io.env.TRUEFANS_PREVIOUS_SECRET);
   if (keyring.kid !== site.manifest.kid && !keyring.kids.includes(site.manifest.kid)) {
     throw new Error(`${args.dist}: the site was built with another TRUEFANS_SECRET (key id ${site.manifest.kid}). Send with the secret it was built with.`);
+  }
+  if (io.env.SITE_URL?.trim()) {
+    // Links in the emails go where the site is served (as the edge's SITE_URL), e.g. the local demo.
+    let origin: string;
+    try {
+      origin = new URL(io.env.SITE_URL.trim()).origin;
+    } catch {
+      throw new Error(`SITE_URL: expected the site's origin, like https://mira.example (got "${io.env.SITE_URL}").`);
+    }
+    site.manifest.site.url = origin;
   }
   const byId = new Map(site.posts.map((p) => [p.post, p]));
   for (const id of args.posts) {
