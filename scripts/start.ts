@@ -48,7 +48,7 @@ try {
       : `  Stripe is the local stand-in (${demo.standIn!.url}), so no keys or network are needed.`,
     '',
     '  Things to try:',
-    ...thingsToTry(demo.site, demo.outboxUrl, demo.standIn?.url).map((line) => `  ${line}`),
+    ...thingsToTry(demo.site, demo.outboxUrl, demo.standIn?.url, values.state).map((line) => `  ${line}`),
     '',
     '  Press Ctrl-C to stop.',
     '',

@@ -20,6 +20,7 @@ import { formatChanges } from '../stripe-sync/changes.ts';
 import { stripeFromEnv } from '../stripe-sync/client.ts';
 import { createOutbox, OUTBOX_PREFIX, type Outbox } from './outbox.ts';
 import { refuseHost } from './expose.ts';
+import { writeDemoTarget } from './demo-file.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const LOCAL_STRIPE_KEY = 'sk_test_truefans_local';
@@ -207,6 +208,14 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       const changed = changes.filter((c) => c.kind !== 'unchanged');
       if (changed.length) log(formatChanges(changed).replace(/^/gm, '  '));
     }
+    // `npm run send -- --demo` reads where everything listens from here (src/local/demo-file.ts).
+    const forget = writeDemoTarget(stateDir, {
+      site: origin,
+      outbox: `${server.url}${OUTBOX_PREFIX}/messages`,
+      ...(standIn ? { stripeApiBase: standIn.url, stripeKey: LOCAL_STRIPE_KEY } : {}),
+      dist: distDir,
+    });
+    closers.push(async () => forget());
     return { url: origin, outboxUrl: `${origin}${OUTBOX_PREFIX}/`, standIn, outbox, mode: realStripe ? 'stripe' : 'local', site, close };
   } catch (error) {
     await close();

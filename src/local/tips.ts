@@ -10,8 +10,14 @@ function tierPrice(site: SiteConfig, tier: Tier): string {
   return `${tier.name} (${prices.join(' or ')}${trial})`;
 }
 
-/** The "Things to try" lines, each starting with "- ". */
-export function thingsToTry(site: SiteConfig, outboxUrl: string, standInUrl: string | undefined): string[] {
+/** The one command that emails the posts to the running demo's fans (src/local/demo-file.ts). */
+export function demoSendCommand(stateDir = '.truefans'): string {
+  const state = stateDir.replace(/\/+$/, '') === '.truefans' ? '' : ` --state ${stateDir}`;
+  return `npm run send -- --new --demo${state} --yes`;
+}
+
+/** The "Things to try" lines, each starting with "- ". `stateDir` as given to `npm start -- --state`. */
+export function thingsToTry(site: SiteConfig, outboxUrl: string, standInUrl: string | undefined, stateDir?: string): string[] {
   const card = 'Pay with 4242 4242 4242 4242, any future expiry, any CVC; the card 4000 0000 0000 0002 is declined.';
   const lines: string[] = [];
   if (site.tiers.length) {
@@ -28,6 +34,13 @@ export function thingsToTry(site: SiteConfig, outboxUrl: string, standInUrl: str
   }
   lines.push(`- Sign out, then sign in with your email: the link arrives in the outbox, ${outboxUrl}`);
   if (site.tiers.length) lines.push(`- "Your membership" opens the billing portal: ${site.tiers.length > 1 ? 'switch tier or cancel' : 'cancel'}.`);
+  if (standInUrl) {
+    lines.push(
+      '- Follow for free from the end of a public post and confirm from the outbox; then, in another terminal,',
+      `  email every post to the followers and members: ${demoSendCommand(stateDir)}`,
+      '  and read each one\'s email, as their tier may read it, in the outbox.',
+    );
+  }
   if (standInUrl) lines.push(`- Move time forward (renewals, trial ends, cancellations) on ${standInUrl}/`);
   return lines;
 }

@@ -1,8 +1,9 @@
 // `npm run send`: argument parsing, the environment, the prompt and the progress line around sendPost.
 //   npm run send -- <post-id> [--yes]      one post
-//   npm run send -- --new [--since DATE]   every published post not yet sent, dated since DATE (default: 14 days ago)
+//   npm run send -- --new [--since DATE]   every published post not yet sent (or half sent), dated since DATE if given
 //   npm run send -- <post-id> --preview    one HTML file per audience, paths printed
 //   npm run send -- <post-id> --test you@example.com   one email of each audience to you, nothing recorded
+//   npm run send -- --new --demo --yes     to the running `npm start` (scripts/send.ts sets its environment)
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -11,7 +12,10 @@ import type Stripe from 'stripe';
 import { createKeyring } from '../core/crypto/keys.ts';
 import { isPublished, readBuiltSite, type BuiltPost } from './post.ts';
 import { stripeRecords } from './record.ts';
-import { messageFor, renderAll, sendPost, type Progress, type Sending, type Summary } from './send.ts';
+import { LeaseLost, SendBusy } from './lease.ts';
+import { messageFor, renderAll, sendPost, type Sending, type Summary } from './send.ts';
+import { duration, progressReporter } from './progress.ts';
+import type { SendRecord } from './record.ts';
 import type { Sender } from './providers/types.ts';
 
 export interface CliIo {
@@ -19,8 +23,8 @@ export interface CliIo {
   stripe: () => Stripe;
   sender: () => Sender;
   out: (line: string) => void;
-  /** A progress line that replaces the last one (a TTY), or nothing. */
-  status?: (line: string) => void;
+  /** Where progress goes: a bar redrawn in place on a terminal (`tty`), else a plain line every 10 s. */
+  progress?: { tty: boolean; write: (text: string) => void };
   ask?: (question: string) => Promise<string>;
   now?: () => number;
 }
@@ -57,22 +61,11 @@ export function parseArgs(argv: string[]): Args {
   return a;
 }
 
-const fmt = (ms: number) => (ms < 60_000 ? `${Math.round(ms / 1000)}s` : `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`);
-
-function progressLine(post: string, p: Progress, expected: number | undefined): string {
-  const done = p.sent + p.failed;
-  const rate = p.elapsedMs > 0 ? (done / p.elapsedMs) * 1000 : 0;
-  const left = expected !== undefined && rate > 0 ? Math.max(0, expected - done - p.earlier - p.uncertain) / rate : undefined;
-  const width = 24;
-  const share = expected ? Math.min(1, (done + p.earlier + p.uncertain) / expected) : 0;
-  const bar = expected ? `[${'#'.repeat(Math.round(share * width)).padEnd(width, '.')}] ` : '';
-  return `${post}: ${bar}${p.sent} sent, ${p.failed} failed${p.earlier ? `, ${p.earlier} done before` : ''} · ${rate.toFixed(0)}/s${left !== undefined ? ` · about ${fmt(left * 1000)} left` : ''}`;
-}
-
 export function describe(s: Summary): string {
   if (s.state === 'already-sent') return `${s.post}: already sent; skipped (nobody gets it twice).`;
-  const lines = [`${s.post}: ${s.sent} sent, ${s.failed} failed, ${s.earlier} sent by an earlier run, ${s.uncertain} uncertain, in ${fmt(s.elapsedMs)} (${s.calls.list} Stripe list calls).`];
+  const lines = [`${s.post}: ${s.sent} sent, ${s.failed} failed, ${s.earlier} sent by an earlier run, ${s.uncertain} uncertain, in ${duration(s.elapsedMs)} (${s.calls.list} Stripe list calls).`];
   for (const [reason, n] of Object.entries(s.reasons)) lines.push(`  failed: ${n} × ${reason}`);
+  if (s.lowerTier) lines.push(`  ${s.lowerTier} reader(s) have two Stripe customers with one email, and an older one holds a higher tier than the newest: they got the newest one's email. Merge the customers in the Stripe Dashboard.`);
   if (s.uncertain) lines.push(`  uncertain: ${s.uncertain} recipient(s) were in the batch an interrupted run had handed to the provider; they were not sent again (this provider has no idempotency keys).`);
   return lines.join('\n');
 }
@@ -84,6 +77,16 @@ export async function runSend(argv: string[], io: CliIo): Promise<number> {
   const keyring = await createKeyring(io.env.TRUEFANS_SECRET, io.env.TRUEFANS_PREVIOUS_SECRET);
   if (keyring.kid !== site.manifest.kid && !keyring.kids.includes(site.manifest.kid)) {
     throw new Error(`${args.dist}: the site was built with another TRUEFANS_SECRET (key id ${site.manifest.kid}). Send with the secret it was built with.`);
+  }
+  if (io.env.SITE_URL?.trim()) {
+    // Links in the emails go where the site is served (as the edge's SITE_URL), e.g. the local demo.
+    let origin: string;
+    try {
+      origin = new URL(io.env.SITE_URL.trim()).origin;
+    } catch {
+      throw new Error(`SITE_URL: expected the site's origin, like https://mira.example (got "${io.env.SITE_URL}").`);
+    }
+    site.manifest.site.url = origin;
   }
   const byId = new Map(site.posts.map((p) => [p.post, p]));
   for (const id of args.posts) {
@@ -134,14 +137,22 @@ export async function runSend(argv: string[], io: CliIo): Promise<number> {
     const calls = { list: 0, other: 0 };
     const records = stripeRecords(stripe, calls);
     let posts: BuiltPost[];
+    const total = { posts: 0, sent: 0, failed: 0, skipped: 0, busy: 0 };
+    // Every post's send record in one list call per 100 posts: which are sent, and the audience of the
+    // last one sent, the expected number for the progress estimate.
+    const published = site.posts.filter((p) => isPublished(p, now()));
+    const known = await records.readMany(published.map((p) => p.post));
     if (args.all) {
-      const since = args.since ? Date.parse(args.since) : now() - 14 * 86_400_000;
-      if (!Number.isFinite(since)) throw new Error(`--since ${args.since}: expected a date like 2026-11-01.`);
+      const since = args.since ? Date.parse(args.since) : -Infinity;
+      if (!Number.isFinite(since) && args.since) throw new Error(`--since ${args.since}: expected a date like 2026-11-01.`);
+      // Every published post (drafts are never built; a future date waits) not sent in full.
       posts = [];
-      for (const p of site.posts) {
-        if (!isPublished(p, now()) || Date.parse(p.date) < since) continue;
-        if ((await records.read(p.post))?.state === 'sent') io.out(`${p.post}: already sent; skipped.`);
-        else posts.push(p);
+      for (const p of published) {
+        if (Date.parse(p.date) < since) continue;
+        if (known.get(p.post)?.state === 'sent') {
+          io.out(`${p.post}: already sent; skipped.`);
+          total.skipped++;
+        } else posts.push(p);
       }
       posts.reverse(); // oldest first
     } else posts = args.posts.map((id) => byId.get(id)!);
@@ -157,16 +168,48 @@ export async function runSend(argv: string[], io: CliIo): Promise<number> {
       }
     }
     let failed = false;
+    let busy = false;
+    const leaseSeconds = Number(io.env.TRUEFANS_SEND_LEASE_SECONDS);
+    const progress = io.progress ? progressReporter({ ...io.progress, expected: lastAudience(known) }) : undefined;
     for (const post of posts) {
-      const summary = await sendPost(sending(sender), post, { stripe, records, pastDue: io.env.TRUEFANS_PAST_DUE === 'revoke' ? 'revoke' : 'keep', calls, onProgress: (p) => io.status?.(progressLine(post.post, p, undefined)) });
-      io.status?.('');
-      io.out(describe(summary));
-      failed ||= summary.failed > 0;
+      try {
+        const summary = await sendPost(sending(sender), post, {
+          stripe,
+          records,
+          pastDue: io.env.TRUEFANS_PAST_DUE === 'revoke' ? 'revoke' : 'keep',
+          calls,
+          onProgress: (p) => progress?.update(post.post, p),
+          ...(leaseSeconds > 0 ? { leaseMs: leaseSeconds * 1000 } : {}),
+        });
+        progress?.clear();
+        io.out(describe(summary));
+        failed ||= summary.failed > 0;
+        if (summary.state === 'already-sent') total.skipped++;
+        else total.posts++;
+        total.sent += summary.sent;
+        total.failed += summary.failed;
+      } catch (error) {
+        progress?.clear();
+        if (!(error instanceof SendBusy) && !(error instanceof LeaseLost)) throw error;
+        io.out(error.message);
+        busy = true;
+        total.busy++;
+      }
     }
-    return failed ? 1 : 0;
+    if (args.all || posts.length > 1) {
+      io.out(`Done: ${total.posts} post(s) sent (${total.sent} emails, ${total.failed} failed), ${total.skipped} skipped as already sent${total.busy ? `, ${total.busy} being sent by another run (try again later)` : ''}.`);
+    }
+    return failed ? 1 : busy ? 3 : 0;
   } finally {
     await sender.close?.();
   }
+}
+
+/** The recipients of the last post sent in full, by its record: what the next send expects, about. */
+export function lastAudience(records: Map<string, SendRecord>): number | undefined {
+  let last: SendRecord | undefined;
+  for (const r of records.values()) if (r.state === 'sent' && (!last || r.started > last.started)) last = r;
+  return last ? last.sent + last.failed + last.uncertain : undefined;
 }
 
 export async function prompt(question: string): Promise<string> {

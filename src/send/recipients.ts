@@ -1,11 +1,11 @@
-// Who gets a post, read from Stripe (the record of every fan; no list of our own):
-//  1. members: every live tier subscription (the core's status rule, src/core/holdings.ts), 100 a page,
-//     kept as one small index, email -> highest tier rank, since customers sharing an email (any letter
-//     case) are one reader at the highest tier any of them holds;
-//  2. everyone, streamed: the customers created before the send started, 100 a page, oldest cursor first
-//     never re-read; a customer is a recipient when a member (rank from 1.) or a follower
-//     (`truefans_follower=yes`), and not when post emails are off (`truefans_post_emails=off`).
-// Only the members index and a set of 64-bit digests of the addresses already handled are held in memory.
+// Who gets a post, read from Stripe (the record of every fan; no list of our own), in ONE pass: the customers
+// created before the send started, 100 a page, each with its current subscriptions expanded, so a send
+// costs one list page per 100 customers and nothing more. A customer is a recipient when a member (a live
+// tier subscription, by the core's status rule, src/core/holdings.ts) or a follower (`truefans_follower=yes`),
+// and not when post emails are off (`truefans_post_emails=off`). Customers sharing an email (any letter
+// case) are one reader, who gets one email: the one of the newest of them that is a recipient (Stripe lists
+// newest first; a follower who later joins through Checkout is a newer customer, so gets the member's email).
+// Only a map of 64-bit digests of the addresses handled, with the rank each got, is held in memory.
 
 import { createHash } from 'node:crypto';
 import type Stripe from 'stripe';
@@ -37,70 +37,83 @@ export const digest = (email: string) => createHash('sha256').update(emailKey(em
 
 const off = (metadata: Stripe.Metadata | null | undefined) => metadata?.[POST_EMAILS_METADATA] === 'off';
 
-/** Email -> rank of the highest tier held among the members (rankedTiers index); post emails off: -1. */
-export async function memberIndex(stripe: Stripe, rankedTiers: readonly string[], pastDue: PastDuePolicy, calls: StripeCalls): Promise<Map<string, number>> {
-  const index = new Map<string, number>();
-  const products = new Map<string, Promise<Stripe.Product | Stripe.DeletedProduct>>();
-  let after: string | undefined;
-  for (;;) {
-    // The default status filter lists every subscription that is not canceled; statusGrants decides.
-    const page = await stripe.subscriptions.list({ limit: PAGE, expand: ['data.customer'], ...(after ? { starting_after: after } : {}) }, { timeout: TIMEOUT });
-    calls.list++;
-    for (const sub of page.data) {
-      if (!statusGrants(sub.status, pastDue)) continue;
-      const customer = sub.customer;
-      if (typeof customer === 'string' || ('deleted' in customer && customer.deleted)) continue;
-      const c = customer as Stripe.Customer;
-      if (!c.email) continue;
-      const key = emailKey(c.email);
-      if (off(c.metadata)) {
-        index.set(key, -1);
-        continue;
-      }
-      for (const item of sub.items.data) {
-        const tier = await tierOfItem(stripe, item, products, TIMEOUT);
-        const rank = tier ? rankedTiers.indexOf(tier) : -1;
-        if (rank >= 0 && (index.get(key) ?? -2) !== -1 && rank > (index.get(key) ?? -2)) index.set(key, rank);
-      }
+/** What a pass over the customers needs and keeps: the tiers by rank, the digests of addresses handled. */
+export interface RecipientScan {
+  rankedTiers: readonly string[];
+  pastDue: PastDuePolicy;
+  /** Unix seconds: customers created later are not listed (a resume sees the same customers). */
+  createdBefore: number;
+  /** Address digest -> the rank of the email it got (-1: the follower's; -2: none, post emails off). */
+  seen: Map<string, number>;
+  calls: StripeCalls;
+  /** Products read for tiers a price does not name, once per send. */
+  products?: Map<string, Promise<Stripe.Product | Stripe.DeletedProduct>>;
+  /** Called when an older customer of an address already handled holds a higher tier than the email sent. */
+  onLowerTier?: () => void;
+}
+
+/** The rank of the highest tier a customer's live subscriptions hold (-1: none). */
+async function rankOf(stripe: Stripe, c: Stripe.Customer, scan: RecipientScan): Promise<number> {
+  const products = (scan.products ??= new Map());
+  let subs = c.subscriptions?.data ?? [];
+  if (c.subscriptions?.has_more) {
+    // An embedded list holds only the first few; a customer with more is listed whole (rare).
+    subs = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await stripe.subscriptions.list({ customer: c.id, limit: PAGE, ...(after ? { starting_after: after } : {}) }, { timeout: TIMEOUT });
+      scan.calls.list++;
+      subs.push(...page.data);
+      if (!page.has_more || page.data.length === 0) break;
+      after = page.data[page.data.length - 1]!.id;
     }
-    if (!page.has_more || page.data.length === 0) break;
-    after = page.data[page.data.length - 1]!.id;
   }
-  calls.other += products.size;
-  return index;
+  let rank = -1;
+  for (const sub of subs) {
+    if (!statusGrants(sub.status, scan.pastDue)) continue;
+    for (const item of sub.items.data) {
+      const tier = await tierOfItem(stripe, item, products, TIMEOUT);
+      rank = Math.max(rank, tier ? scan.rankedTiers.indexOf(tier) : -1);
+    }
+  }
+  return rank;
 }
 
 /**
- * Every customer in a stable order, with the recipient it stands for, once per address, in a stable order (customers created at or before `createdBefore`,
- * as Stripe lists them). `seen` collects the digest of every address handled, sent or not.
+ * Every customer created at or before `createdBefore`, in Stripe's stable order (newest first), with the
+ * recipient it stands for, once per address. Every customer is reported, recipient or not, so a resume
+ * finds its place by customer id.
  */
-export async function* recipients(
-  stripe: Stripe,
-  options: { rankedTiers: readonly string[]; members: Map<string, number>; createdBefore: number; seen: Set<string>; calls: StripeCalls },
-): AsyncGenerator<{ customer: string; recipient?: Recipient }> {
+export async function* recipients(stripe: Stripe, scan: RecipientScan): AsyncGenerator<{ customer: string; recipient?: Recipient }> {
   let after: string | undefined;
   for (;;) {
-    const page = await stripe.customers.list({ limit: PAGE, created: { lte: options.createdBefore }, ...(after ? { starting_after: after } : {}) }, { timeout: TIMEOUT });
-    options.calls.list++;
-    for (const c of page.data) {
-      // Every customer is reported once, recipient or not, so a resume finds its place by customer id.
-      yield { customer: c.id, ...recipientOf(c, options) };
-    }
+    // `subscriptions` on a customer is returned only when expanded: "The customer's current subscriptions,
+    // if any" (the Customer type of the stripe package), a list that says has_more when it holds only some.
+    const page = await stripe.customers.list({ limit: PAGE, created: { lte: scan.createdBefore }, expand: ['data.subscriptions'], ...(after ? { starting_after: after } : {}) }, { timeout: TIMEOUT });
+    scan.calls.list++;
+    for (const c of page.data) yield { customer: c.id, ...(await recipientOf(stripe, c, scan)) };
     if (!page.has_more || page.data.length === 0) break;
     after = page.data[page.data.length - 1]!.id;
   }
+  scan.calls.other += scan.products?.size ?? 0;
 }
 
-function recipientOf(c: Stripe.Customer, options: { rankedTiers: readonly string[]; members: Map<string, number>; seen: Set<string> }): { recipient?: Recipient } {
+async function recipientOf(stripe: Stripe, c: Stripe.Customer, scan: RecipientScan): Promise<{ recipient?: Recipient }> {
   if (!c.email) return {};
-  const key = emailKey(c.email);
-  const rank = options.members.get(key);
   const follower = c.metadata?.[FOLLOWER_METADATA] === 'yes';
-  if (rank === undefined && !follower) return {};
-  const d = digest(key);
-  if (options.seen.has(d)) return {};
-  options.seen.add(d);
-  if (rank === -1 || off(c.metadata)) return {};
-  const audience: Audience = rank !== undefined ? { kind: 'tier', tier: options.rankedTiers[rank]! } : FOLLOWER;
+  const rank = await rankOf(stripe, c, scan);
+  if (rank < 0 && !follower) return {};
+  const d = digest(c.email);
+  const handled = scan.seen.get(d);
+  if (handled !== undefined) {
+    if (handled >= -1 && rank > handled) scan.onLowerTier?.();
+    return {};
+  }
+  if (off(c.metadata)) {
+    scan.seen.set(d, -2);
+    return {};
+  }
+  scan.seen.set(d, rank);
+  const audience: Audience = rank >= 0 ? { kind: 'tier', tier: scan.rankedTiers[rank]! } : FOLLOWER;
   return { recipient: { customer: c.id, email: c.email.trim(), name: c.name ?? undefined, audience } };
 }

@@ -54,6 +54,8 @@ function fromMetadata(post: string, m: Stripe.Metadata): SendRecord | undefined 
 
 export interface RecordStore {
   read(post: string): Promise<SendRecord | undefined>;
+  /** The records of many posts: one list call per 100 posts (`ids` filter), none per post. */
+  readMany(posts: readonly string[]): Promise<Map<string, SendRecord>>;
   /** Creates the record; false when another run created it first. */
   create(record: SendRecord, title: string): Promise<boolean>;
   write(record: SendRecord): Promise<void>;
@@ -71,13 +73,31 @@ export function stripeRecords(stripe: Stripe, calls: { other: number }): RecordS
         throw error;
       }
     },
+    async readMany(posts) {
+      const out = new Map<string, SendRecord>();
+      const byId = new Map(posts.map((p) => [recordId(p), p]));
+      const ids = [...byId.keys()];
+      for (let i = 0; i < ids.length; i += 100) {
+        // "Only return products with the given IDs" (ProductListParams.ids); it cannot be paged with
+        // starting_after, so each call names at most `limit` (100) ids and gets them all.
+        calls.other++;
+        const page = await stripe.products.list({ ids: ids.slice(i, i + 100), limit: 100 });
+        for (const product of page.data) {
+          const post = byId.get(product.id);
+          const record = post === undefined ? undefined : fromMetadata(post, product.metadata);
+          if (record) out.set(record.post, record);
+        }
+      }
+      return out;
+    },
     async create(record, title) {
       calls.other++;
       try {
         await stripe.products.create({ id: recordId(record.post), name: `truefans send record: ${title}`.slice(0, 250), active: false, metadata: toMetadata(record) });
         return true;
       } catch (error) {
-        if ((error as { statusCode?: number }).statusCode === 400 && /already exists/i.test((error as Error).message)) return false;
+        // A second create of a product id is refused with resource_already_exists (see lease.ts).
+        if ((error as { code?: string }).code === 'resource_already_exists') return false;
         throw error;
       }
     },

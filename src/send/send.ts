@@ -10,7 +10,8 @@ import { signUnsubscribeToken, unsubscribeUrl } from '../core/tokens/unsubscribe
 import { audienceKey, audiencesOf, type Audience } from './audience.ts';
 import type { BuiltPost, BuiltSite } from './post.ts';
 import { recordId, type RecordStore, type SendRecord } from './record.ts';
-import { digest, memberIndex, recipients, type Recipient, type StripeCalls } from './recipients.ts';
+import { claim, type Lease } from './lease.ts';
+import { digest, recipients, type Recipient, type StripeCalls } from './recipients.ts';
 import { personalize, renderEmail, type RenderedEmail } from './render.ts';
 import type { OutMessage, Sender } from './providers/types.ts';
 
@@ -34,6 +35,8 @@ export interface Progress {
   /** In the batch a killed run had handed to a provider without idempotency keys: not sent again. */
   uncertain: number;
   elapsedMs: number;
+  /** Recipients in all, when known (a resumed run knows only as it goes): for the estimate. */
+  expected?: number;
 }
 
 export interface Summary extends Progress {
@@ -42,6 +45,8 @@ export interface Summary extends Progress {
   /** Failure reasons with how many recipients each; never an address. */
   reasons: Record<string, number>;
   calls: StripeCalls;
+  /** Addresses whose older customer held a higher tier than the newest one's email gave. */
+  lowerTier: number;
 }
 
 export function headersFor(unsubscribe: string, mailto: string | undefined): Record<string, string> {
@@ -83,17 +88,36 @@ export async function renderAll(s: Sending, post: BuiltPost): Promise<Map<string
 export async function sendPost(
   s: Sending,
   post: BuiltPost,
+  io: { stripe: Stripe; records: RecordStore; pastDue: PastDuePolicy; calls: StripeCalls; onProgress?: (p: Progress) => void; leaseMs?: number },
+): Promise<Summary> {
+  if ((await io.records.read(post.post))?.state === 'sent') return { sent: 0, failed: 0, earlier: 0, uncertain: 0, elapsedMs: 0, post: post.post, state: 'already-sent', reasons: {}, calls: io.calls, lowerTier: 0 };
+  // Render before anything is claimed or recorded: a post that cannot be rendered is never half sent.
+  const emails = await renderAll(s, post);
+  // Claim before reading the record: a run that loses the race throws SendBusy and sends nothing.
+  const lease = await claim(io.stripe, post.post, { now: s.now, calls: io.calls, ...(io.leaseMs !== undefined ? { leaseMs: io.leaseMs } : {}) });
+  try {
+    return await sendClaimed(s, post, emails, lease, io);
+  } finally {
+    // A failed release only leaves the claim to lapse after its lease; the send's own error matters more.
+    await lease.release().catch(() => undefined);
+  }
+}
+
+async function sendClaimed(
+  s: Sending,
+  post: BuiltPost,
+  emails: Map<string, RenderedEmail>,
+  lease: Lease,
   io: { stripe: Stripe; records: RecordStore; pastDue: PastDuePolicy; calls: StripeCalls; onProgress?: (p: Progress) => void },
 ): Promise<Summary> {
   const started = s.now();
   const reasons: Record<string, number> = {};
   const p: Progress = { sent: 0, failed: 0, earlier: 0, uncertain: 0, elapsedMs: 0 };
-  const summary = (state: Summary['state']): Summary => ({ ...p, elapsedMs: s.now() - started, post: post.post, state, reasons, calls: io.calls });
+  let lowerTier = 0;
+  const summary = (state: Summary['state']): Summary => ({ ...p, elapsedMs: s.now() - started, post: post.post, state, reasons, calls: io.calls, lowerTier });
 
   let record = await io.records.read(post.post);
   if (record?.state === 'sent') return summary('already-sent');
-  // Render before anything is recorded: a post that cannot be rendered is never half sent.
-  const emails = await renderAll(s, post);
   if (!record) {
     const fresh: SendRecord = { post: post.post, state: 'sending', started: Math.floor(s.now() / 1000), done: '', inflight: '', sent: 0, failed: 0, uncertain: 0 };
     record = (await io.records.create(fresh, post.title)) ? fresh : await io.records.read(post.post);
@@ -102,7 +126,6 @@ export async function sendPost(
   }
   const rec: SendRecord = record;
   const rankedTiers = s.site.manifest.tiers.map((t) => t.id);
-  const members = await memberIndex(io.stripe, rankedTiers, io.pastDue, io.calls);
 
   // Where each customer stands against the record: before `done` (handled), up to `inflight` (unknown), after (new).
   let zone: 'done' | 'inflight' | 'new' = rec.done ? 'done' : rec.inflight ? 'inflight' : 'new';
@@ -111,6 +134,7 @@ export async function sendPost(
     if (batch.length === 0) return;
     const last = batch[batch.length - 1]!.r.customer;
     rec.inflight = last;
+    await lease.keep();
     await io.records.write(rec);
     const key = `truefans-post/${createHash('sha256').update(batch.map((b) => b.m.idempotencyKey).join('\n')).digest('hex')}`;
     let outcomes;
@@ -135,7 +159,7 @@ export async function sendPost(
     io.onProgress?.({ ...p, elapsedMs: s.now() - started });
   };
 
-  for await (const { customer, recipient } of recipients(io.stripe, { rankedTiers, members, createdBefore: rec.started, seen: new Set(), calls: io.calls })) {
+  for await (const { customer, recipient } of recipients(io.stripe, { rankedTiers, pastDue: io.pastDue, createdBefore: rec.started, seen: new Map(), calls: io.calls, onLowerTier: () => lowerTier++ })) {
     const here = zone;
     if (recipient) {
       if (here === 'done') p.earlier++;
@@ -156,6 +180,7 @@ export async function sendPost(
   await flush();
   rec.state = 'sent';
   rec.uncertain += p.uncertain;
+  await lease.keep();
   await io.records.write(rec);
   return summary('sent');
 }

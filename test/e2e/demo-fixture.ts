@@ -23,7 +23,7 @@ export const RECHECK_SECONDS = 3600;
  * The environment the demo reads, without whatever this shell has set for real use: no Stripe keys (the
  * journeys need the stand-in), no secret (a fresh local one per run), the local mail addresses.
  */
-function demoEnv(): NodeJS.ProcessEnv {
+export function demoEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, TRUEFANS_RECHECK_SECONDS: String(RECHECK_SECONDS) };
   for (const key of ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'TRUEFANS_SECRET', 'TRUEFANS_PREVIOUS_SECRET', 'SITE_URL', 'EMAIL_FROM', 'CREATOR_EMAIL']) delete env[key];
   return env;
@@ -33,6 +33,8 @@ export interface Fixture {
   demo: Demo;
   /** The demo's local secret (src/local/demo.ts localSecret), to sign what `npm run send` would (unsubscribe links). */
   secret: string;
+  /** Where the demo keeps its state (`npm start -- --state`): `npm run send -- --demo` finds it there. */
+  stateDir: string;
   standIn: StandIn;
   browser: Browser;
   close(): Promise<void>;
@@ -54,6 +56,7 @@ export async function startFixture(): Promise<Fixture> {
   return {
     demo,
     secret: localSecret(stateDir),
+    stateDir,
     standIn: demo.standIn!,
     browser,
     async close() {

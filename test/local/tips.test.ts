@@ -18,9 +18,18 @@ it('names the example site tiers, prices, trial and offer', () => {
       "- Send a pay-what-you-want gift (at least $3).",
       "- Sign out, then sign in with your email: the link arrives in the outbox, http://localhost:4321/_outbox/",
       "- "Your membership" opens the billing portal: switch tier or cancel.",
+      "- Follow for free from the end of a public post and confirm from the outbox; then, in another terminal,",
+      "  email every post to the followers and members: npm run send -- --new --demo --yes",
+      "  and read each one's email, as their tier may read it, in the outbox.",
       "- Move time forward (renewals, trial ends, cancellations) on http://localhost:12111/",
     ]
   `);
+});
+
+it('names the state folder in the send command when npm start was given another', () => {
+  const site = parseSite(readFileSync(join(ROOT, 'content/site.yaml'), 'utf8'));
+  expect(thingsToTry(site, 'http://x/_outbox/', 'http://x:12111', '/tmp/demo')).toContain('  email every post to the followers and members: npm run send -- --new --demo --state /tmp/demo --yes');
+  expect(thingsToTry(site, 'http://x/_outbox/', 'http://x:12111', '.truefans/')).toContain('  email every post to the followers and members: npm run send -- --new --demo --yes');
 });
 
 it('follows another site: its currency, a single monthly tier, no offers', () => {

@@ -14,6 +14,7 @@ import { chooseBackend, ORIGIN, startBackend, type Backend } from './backends.ts
 import { Browser, priceFor, subscribedCustomer, tierKey } from './fans.ts';
 import { CREATOR, startSite, WEBHOOK_SECRET, type Site } from './site.ts';
 import { ROUTES } from '../../src/core/paths.ts';
+import { claim, lockId, SendBusy } from '../../src/send/lease.ts';
 
 const choice = chooseBackend(process.env);
 const HOSTED = choice.kind === 'stand-in';
@@ -320,5 +321,26 @@ describe('refunds', () => {
     const event = await eventAbout('charge.refunded', refund.charge as string);
     expect((await deliver(JSON.stringify(event))).status).toBe(200);
     expect(await browser.opens(`offer:${offer()}`)).toBe(false);
+  });
+});
+
+describe('post emails (npm run send)', () => {
+  it('a product with a chosen id is created once: a second create is refused with resource_already_exists, so of two sends claiming a post one wins', async () => {
+    const post = `contract-${backend.run}`;
+    const calls = { other: 0 };
+    const results = await Promise.allSettled([claim(backend.stripe, post, { now: backend.now, calls }), claim(backend.stripe, post, { now: backend.now, calls })]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(SendBusy);
+    await expect(backend.stripe.products.create({ id: lockId(post, 1), name: 'a second claim', active: false })).rejects.toMatchObject({ statusCode: 400, code: 'resource_already_exists', param: 'id' });
+  });
+
+  it('customers listed with data.subscriptions expanded carry their current subscriptions (one pass finds every member)', async () => {
+    const { customer, subscription } = await subscribedCustomer(backend, email('listed.member'), tierKey(backend, 0, 'month'));
+    const found = await backend.eventually('the member in the customer list', async () => {
+      const page = await backend.stripe.customers.list({ limit: 10, email: customer.email!, expand: ['data.subscriptions'] });
+      return page.data.find((c) => c.id === customer.id);
+    });
+    expect(found.subscriptions?.data.map((s) => s.id)).toEqual([subscription.id]);
+    expect(found.subscriptions?.data[0]!.items.data[0]!.price.lookup_key).toBe(tierKey(backend, 0, 'month'));
   });
 });

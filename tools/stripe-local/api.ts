@@ -108,6 +108,14 @@ function present(engine: Engine, result: StripeObject | ListObject | SearchResul
 }
 
 export async function handleApi(engine: Engine, request: Request, options: ApiOptions): Promise<Response> {
+  const response = await answerApi(engine, request, options);
+  // Every HTTP answer says when it was made (RFC 9110 `Date`); here that is the stand-in's clock, so a
+  // client can tell the test clock's time (`npm run send -- --demo` signs its links at it).
+  response.headers.set('date', new Date(engine.now() * 1000).toUTCString());
+  return response;
+}
+
+async function answerApi(engine: Engine, request: Request, options: ApiOptions): Promise<Response> {
   const requestId = newId('req');
   const url = new URL(request.url);
   const method = request.method.toUpperCase();

@@ -97,8 +97,10 @@ export class Engine {
           const subscriptions = this.store
             .all('subscription')
             .filter((subscription) => subscription.customer === id && subscription.status !== 'canceled' && subscription.status !== 'incomplete_expired')
+            .reverse()
             .map((subscription) => this.present(subscription));
-          return { object: 'list', data: subscriptions, has_more: false, url: `/v1/customers/${id}/subscriptions` };
+          // An embedded list holds the first few only and says has_more; clients must page the rest.
+          return { object: 'list', data: subscriptions.slice(0, 10), has_more: subscriptions.length > 10, url: `/v1/customers/${id}/subscriptions` };
         }
         return undefined;
       },

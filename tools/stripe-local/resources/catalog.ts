@@ -1,5 +1,5 @@
 // /v1/products and /v1/prices: what truefans' `stripe:sync` creates and looks up by lookup key.
-import { invalidParam, invalidRequest } from '../errors.ts';
+import { ApiError, invalidParam, invalidRequest } from '../errors.ts';
 import type { Engine } from '../engine.ts';
 import { allowOnly, bool, int, mergeMetadata, obj, oneOf, requiredStr, str, strings, has, type Params } from '../form.ts';
 import { listPage } from '../list.ts';
@@ -17,7 +17,9 @@ export function createProduct(engine: Engine, params: Params, prefix: string[] =
   const at = (name: string) => [...prefix, name];
   const id = str(params, at('id'));
   if (id && engine.store.get('product', id)) {
-    throw invalidRequest(`Product already exists.`, 'id');
+    // Stripe refuses a second product with a chosen id with the code `resource_already_exists` (one of the
+    // error codes in the stripe package's types); creating one is atomic, which send locks rely on.
+    throw new ApiError(400, { type: 'invalid_request_error', code: 'resource_already_exists', message: 'Product already exists.', param: 'id' });
   }
   const product = productShape({
     now: engine.now(),
