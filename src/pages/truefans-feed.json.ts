@@ -1,13 +1,12 @@
 // The index of posts for the private members feed. The build merges each post's sealed body into it,
 // writes /_truefans/feed.json for the edge function, and removes this file from the output.
 import type { APIRoute } from 'astro';
-import { getCollection } from 'astro:content';
-import { preview, site } from 'virtual:truefans/site';
+import { site } from 'virtual:truefans/site';
+import { getPosts } from '../lib/posts.ts';
 
 export const GET: APIRoute = async () => {
-  const posts = (await getCollection('posts', (p) => preview || !p.data.draft)).sort(
-    (a, b) => b.data.date.getTime() - a.data.date.getTime(),
-  );
+  // The posts the pages publish, so `npm run send` can only find a post the build published.
+  const posts = await getPosts();
   const items = posts.map((p) => ({
     post: p.id,
     title: p.data.title,
