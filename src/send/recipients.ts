@@ -9,7 +9,7 @@
 
 import { createHash } from 'node:crypto';
 import type Stripe from 'stripe';
-import { statusGrants } from '../core/holdings.ts';
+import { statusGrants, type LegacyTiers } from '../core/holdings.ts';
 import type { PastDuePolicy } from '../core/env.ts';
 import { tierOfItem } from '../billing/stripe/entitlements.ts';
 import { FOLLOWER, type Audience } from './audience.ts';
@@ -38,7 +38,7 @@ export const digest = (email: string) => createHash('sha256').update(emailKey(em
 const off = (metadata: Stripe.Metadata | null | undefined) => metadata?.[POST_EMAILS_METADATA] === 'off';
 
 /** Email -> rank of the highest tier held among the members (rankedTiers index); post emails off: -1. */
-export async function memberIndex(stripe: Stripe, rankedTiers: readonly string[], pastDue: PastDuePolicy, calls: StripeCalls): Promise<Map<string, number>> {
+export async function memberIndex(stripe: Stripe, rankedTiers: readonly string[], pastDue: PastDuePolicy, calls: StripeCalls, also?: LegacyTiers): Promise<Map<string, number>> {
   const index = new Map<string, number>();
   const products = new Map<string, Promise<Stripe.Product | Stripe.DeletedProduct>>();
   let after: string | undefined;
@@ -58,7 +58,7 @@ export async function memberIndex(stripe: Stripe, rankedTiers: readonly string[]
         continue;
       }
       for (const item of sub.items.data) {
-        const tier = await tierOfItem(stripe, item, products, TIMEOUT);
+        const tier = await tierOfItem(stripe, item, products, TIMEOUT, also);
         const rank = tier ? rankedTiers.indexOf(tier) : -1;
         if (rank >= 0 && (index.get(key) ?? -2) !== -1 && rank > (index.get(key) ?? -2)) index.set(key, rank);
       }

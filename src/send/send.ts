@@ -10,6 +10,7 @@ import { signUnsubscribeToken, unsubscribeUrl } from '../core/tokens/unsubscribe
 import { audienceKey, audiencesOf, type Audience } from './audience.ts';
 import type { BuiltPost, BuiltSite } from './post.ts';
 import { recordId, type RecordStore, type SendRecord } from './record.ts';
+import { legacyTiersOf } from '../core/holdings.ts';
 import { digest, memberIndex, recipients, type Recipient, type StripeCalls } from './recipients.ts';
 import { personalize, renderEmail, type RenderedEmail } from './render.ts';
 import type { OutMessage, Sender } from './providers/types.ts';
@@ -102,7 +103,7 @@ export async function sendPost(
   }
   const rec: SendRecord = record;
   const rankedTiers = s.site.manifest.tiers.map((t) => t.id);
-  const members = await memberIndex(io.stripe, rankedTiers, io.pastDue, io.calls);
+  const members = await memberIndex(io.stripe, rankedTiers, io.pastDue, io.calls, legacyTiersOf(s.site.manifest.tiers));
 
   // Where each customer stands against the record: before `done` (handled), up to `inflight` (unknown), after (new).
   let zone: 'done' | 'inflight' | 'new' = rec.done ? 'done' : rec.inflight ? 'inflight' : 'new';
