@@ -113,7 +113,7 @@ export default function truefans(): AstroIntegration {
           await emitPlatformFiles(outDir, { manifest: report.manifest, log: (line) => logger.info(line.replace(/^truefans: /, '')) });
           logger.info(
             `sealed ${report.gates} members-only part(s) on ${report.pages} page(s) and ${report.assets} file(s) (seal ${report.sealMs.toFixed(0)} ms); ` +
-              `leak check: 0 leaks in ${report.files} files (${report.leakCheckMs.toFixed(0)} ms)`,
+              `search: ${report.searchPages} page(s) indexed (${report.searchMs.toFixed(0)} ms); leak check: 0 leaks in ${report.files} files (${report.leakCheckMs.toFixed(0)} ms)`,
           );
         } catch (error) {
           discard(stageDir);
