@@ -4,7 +4,7 @@
 // sealed gate holds only ciphertext anyway, so members-only text cannot reach the index even if a selector
 // were missed, and a scheduled post was never built.
 
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as pagefind from 'pagefind';
 import { GATE_TAG, LOCKED_TAG } from '../core/gate/contract.ts';
@@ -26,7 +26,8 @@ export async function writeSearchIndex(dir: string, language: string): Promise<n
     const written = await index.writeFiles({ outputPath: join(dir, SEARCH_DIR) });
     if (written.errors.length) throw new Error(`Pagefind could not write its index: ${written.errors.join('; ')}`);
     // page_count counts every HTML file read; only pages marked data-pagefind-body get a fragment.
-    return readdirSync(join(dir, SEARCH_DIR, 'fragment')).filter((f) => f.endsWith('.pf_fragment')).length;
+    const fragments = join(dir, SEARCH_DIR, 'fragment');
+    return existsSync(fragments) ? readdirSync(fragments).filter((f) => f.endsWith('.pf_fragment')).length : 0;
   } finally {
     await pagefind.close();
   }
