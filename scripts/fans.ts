@@ -7,6 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { loadDotEnv } from '../src/config/dotenv.ts';
 import { loadSite } from '../src/config/load.ts';
+import { legacyTiersOf } from '../src/core/holdings.ts';
 import { computeFigures } from '../src/fans/figures.ts';
 import { formatFor } from '../src/fans/format.ts';
 import { renderCsv } from '../src/fans/csv.ts';
@@ -45,7 +46,7 @@ try {
   const options = parseArgs(process.argv.slice(2));
   const stripe = stripeFromEnv(process.env, 'npm run fans');
   const site = loadSite();
-  const data = await readFans(stripe, Math.floor(Date.now() / 1000), stderrProgress());
+  const data = await readFans(stripe, Math.floor(Date.now() / 1000), stderrProgress(), legacyTiersOf(site.tiers));
   const figures = computeFigures(data, site);
   const format = formatFor(site.currency, site.language);
   console.log(summaryLines(figures, format).join('\n'));

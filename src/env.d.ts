@@ -5,6 +5,8 @@ declare module 'virtual:truefans/site' {
   export const contentDir: string;
   /** True under `npm run dev`: members-only parts are shown under a "previewing as a member" banner. */
   export const preview: boolean;
+  /** The build's clock (ms; TRUEFANS_NOW or the time the build started): posts dated later are scheduled. */
+  export const now: number;
   export default site;
 }
 

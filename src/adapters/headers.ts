@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Errors, TruefansError } from '../core/errors.ts';
-import { SCRIPT_HASHES, STATIC_HEADERS, STYLE_HASHES } from '../core/http/security-headers.ts';
+import { SCRIPT_HASHES, SEARCH_FILES, SEARCH_PAGE, SEARCH_PAGE_CSP, STATIC_HEADERS, STYLE_HASHES } from '../core/http/security-headers.ts';
 
 const title = (name: string) => name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => `${dash}${c.toUpperCase()}`);
 
@@ -14,7 +14,9 @@ const title = (name: string) => name.replace(/(^|-)([a-z])/g, (_, dash: string, 
 export function headersFile(): string {
   return `# Written by the truefans build from src/core/http/security-headers.ts; edits here are overwritten.\n/*\n${Object.entries(STATIC_HEADERS)
     .map(([name, value]) => `  ${title(name)}: ${value}`)
-    .join('\n')}\n`;
+    .join('\n')}\n` +
+    // The search page's own policy, for its two paths: a rule for an exact path is more specific than /*.
+    [SEARCH_PAGE, `${SEARCH_PAGE}index.html`, `${SEARCH_FILES}*`].map((p) => `${p}\n  Content-Security-Policy: ${SEARCH_PAGE_CSP}\n`).join('');
 }
 
 export async function writeHeadersFile(distDir: string): Promise<void> {

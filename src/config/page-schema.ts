@@ -16,4 +16,4 @@ export const pageSchema = z
 export type PageFrontmatter = z.infer<typeof pageSchema>;
 
 /** Addresses the site itself uses; a page named after one of them would collide with it. */
-export const RESERVED_PAGE_SLUGS = ['posts', 'tags', 'membership', 'signin', '404', 'rss.xml', 'robots.txt', 'truefans-shell', 'truefans-feed.json', '_truefans', '_outbox', '_astro'];
+export const RESERVED_PAGE_SLUGS = ['posts', 'tags', 'membership', 'signin', '404', 'rss.xml', 'robots.txt', 'truefans-shell', 'truefans-feed.json', '_truefans', '_outbox', '_astro', 'search', 'pagefind'];

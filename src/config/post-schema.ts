@@ -39,7 +39,7 @@ export function postSchema<C extends z.ZodType>(tierIds: readonly string[], cove
   return z
     .object({
       title: z.string({ error: 'expected a title' }).trim().min(1, { error: 'expected a title, got an empty value' }).describe('The post\'s title.'),
-      date: date.describe('Publication date, like 2026-11-22.'),
+      date: date.describe('Publication date, like 2026-11-22 (midnight UTC) or 2026-11-22T09:00:00Z. A date in the future schedules the post: it is left out of every page, feed and email until a build on or after that date (docs/scheduled-posts.md).'),
       description: z.string({ error: 'expected text' }).trim().default('').describe('A sentence or two for the post index, feeds and link previews. For a fully gated post without a divider it is the teaser.'),
       tags: z.array(z.string({ error: 'expected a list of tags' }).trim().min(1), { error: 'expected a list of tags, like [tour, recording]' }).default([]).describe('Tags, like [tour, recording].'),
       draft: z.boolean({ error: 'expected true or false' }).default(false).describe('A draft is shown by `npm run dev` and never built for production.'),

@@ -6,6 +6,8 @@ import { DEFAULT_DIGEST_AT, DIGEST_AT } from '../core/digest-schedule.ts';
 import { priceProblem } from '../core/money.ts';
 
 const ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
+/** A Stripe product or price id (a legacy Plan id is a price id too: Stripe's Prices API accepts it). */
+const STRIPE_ID = /^(prod|price|plan)_[A-Za-z0-9]{1,250}$/;
 /** Access values every site has; a tier may not take these ids. */
 export const RESERVED_ACCESS = ['public', 'members'] as const;
 
@@ -44,6 +46,16 @@ export const tierSchema = z
     perks: z.array(text('a perk'), { error: 'expected a list of perks' }).default([]).describe('What a fan gets, one line each.'),
     monthly: price.optional().describe('Price per month, in the site\'s currency (e.g. 7 or 6.50).'),
     yearly: price.optional().describe('Price per year, in the site\'s currency (e.g. 70).'),
+    also: z
+      .array(
+        z
+          .string({ error: 'expected Stripe product or price ids, like [prod_N1a2b3c4, price_1Mo2p3q4]' })
+          .trim()
+          .regex(STRIPE_ID, { error: 'expected a Stripe product id (prod_...) or price id (price_... or plan_...), copied from the Stripe Dashboard; `npm run stripe:sync` lists the prices no tier claims yet' }),
+        { error: 'expected a list of Stripe product or price ids, like [prod_N1a2b3c4, price_1Mo2p3q4]' },
+      )
+      .default([])
+      .describe('Stripe products or prices from elsewhere (Ghost, Substack) whose subscribers count as this tier: they sign in and read at once, and their billing continues untouched. `npm run stripe:sync` lists the recurring prices no tier claims yet.'),
     trial_days: z
       .number({ error: 'expected a whole number of days' })
       .int({ error: 'expected a whole number of days' })
@@ -187,6 +199,15 @@ export const siteSchema = z
         }
       });
     check(site.tiers, 'tiers');
+    // A Stripe product or price counts as one tier only, or a fan's tier would depend on the order read.
+    const claimed = new Map<string, string>();
+    site.tiers.forEach((tier, i) =>
+      tier.also.forEach((stripeId, j) => {
+        const first = claimed.get(stripeId);
+        if (first) ctx.addIssue({ code: 'custom', path: ['tiers', i, 'also', j], message: `"${stripeId}" already counts as ${first}; a Stripe product or price can count as one tier only` });
+        else claimed.set(stripeId, `tiers[${i}] (${tier.id})`);
+      }),
+    );
     check(site.offers, 'offers');
     // Every amount must be one Stripe can charge in the site's currency: no more decimals than it has,
     // and at least its minimum charge (src/core/money.ts holds both rules).

@@ -5,12 +5,15 @@
 import type { Entitlements } from './access.ts';
 import type { EdgeConfig, PastDuePolicy } from './env.ts';
 import { Errors, TruefansError } from './errors.ts';
+import type { LegacyTiers } from './holdings.ts';
 
 export interface ReadOptions {
   pastDue: PastDuePolicy;
   /** The site's tier and offer ids; anything else is left out of the cookie. */
   tierIds: readonly string[];
   offerIds: readonly string[];
+  /** Stripe products and prices from elsewhere that count as a tier (src/core/holdings.ts). */
+  also?: LegacyTiers;
   timeoutMs?: number;
 }
 
@@ -259,9 +262,10 @@ export interface Billing {
   /** The customer of a charge. */
   chargeCustomer(charge: string): Promise<string | undefined>;
   /** Fans toward the goal: distinct customers with an active or trialing site subscription, capped. */
-  countFans(): Promise<{ fans: number; atLeast: boolean }>;
+  /** `also`: Stripe products and prices from elsewhere that count as a tier (manifest `tiers[].also`). */
+  countFans(also?: LegacyTiers): Promise<{ fans: number; atLeast: boolean }>;
   /** The names members chose for the supporter wall (`truefans_wall_name`), with their tier; capped like countFans. */
-  supporterWall(): Promise<{ entries: WallEntry[]; atLeast: boolean }>;
+  supporterWall(also?: LegacyTiers): Promise<{ entries: WallEntry[]; atLeast: boolean }>;
   /**
    * The site's subscriptions for the weekly digest: every current one (active, trialing, past due; capped
    * like countFans, then `atLeast`) and those that ended at or after `since` (seconds).

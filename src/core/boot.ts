@@ -17,6 +17,7 @@ import { MANIFEST_PATH, SHELL_PATH, SIGNIN_PAGE_PATH } from './paths.ts';
 import type { Billing } from './billing.ts';
 import type { HandlerOptions, Mailer } from './ports.ts';
 import { createBuckets } from './rate-limit.ts';
+import { legacyTiersOf } from './holdings.ts';
 
 /** The parts built from the environment: cached for the life of the handler, failure included. */
 interface Base {
@@ -153,6 +154,7 @@ export function createBoot(options: HandlerOptions): Boot {
       site: { title: m.manifest.site.title, author: m.manifest.site.author, url: siteOrigin },
       rankedTiers: m.manifest.tiers.map((t) => t.id),
       offerIds: m.manifest.offers.map((o) => o.id),
+      legacyTiers: legacyTiersOf(m.manifest.tiers),
       assets: options.assets,
       store: options.store,
       now,

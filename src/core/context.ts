@@ -13,6 +13,7 @@ import { canonicalPath } from './http/canonical-path.ts';
 import type { Manifest } from './manifest.ts';
 import type { AssetFetcher, KeyValueStore, Mailer } from './ports.ts';
 import type { SiteInfo } from './email/messages.ts';
+import type { LegacyTiers } from './holdings.ts';
 
 export interface App {
   config: EdgeConfig;
@@ -25,6 +26,8 @@ export interface App {
   site: SiteInfo;
   rankedTiers: string[];
   offerIds: string[];
+  /** Stripe products and prices from elsewhere that count as a tier (manifest `tiers[].also`). */
+  legacyTiers: LegacyTiers;
   assets: AssetFetcher;
   store: KeyValueStore | undefined;
   /** Milliseconds. */

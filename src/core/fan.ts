@@ -73,7 +73,7 @@ export async function readSession(ctx: Ctx): Promise<{ session: Session | undefi
 }
 
 export function entitlementOptions(app: App): ReadOptions {
-  return { pastDue: app.config.pastDue, tierIds: app.rankedTiers, offerIds: app.offerIds };
+  return { pastDue: app.config.pastDue, tierIds: app.rankedTiers, offerIds: app.offerIds, also: app.legacyTiers };
 }
 
 export async function resolveFan(ctx: Ctx): Promise<Fan> {

@@ -25,6 +25,30 @@ export function statusGrants(status: string, pastDue: PastDuePolicy): boolean {
   }
 }
 
+/**
+ * Stripe products and prices from elsewhere (a Ghost or Substack site on the same Stripe account) that count
+ * as a tier: id -> tier id, from site.yaml `tiers[].also` (the manifest's `tiers[].also`).
+ */
+export type LegacyTiers = Readonly<Record<string, string>>;
+
+export function legacyTiersOf(tiers: readonly { id: string; also?: readonly string[] | undefined }[]): LegacyTiers {
+  const out: Record<string, string> = {};
+  for (const tier of tiers) for (const id of tier.also ?? []) out[id] ??= tier.id;
+  return out;
+}
+
+/**
+ * The one rule for which tier a subscription item stands for, used by every output (pages, feeds, email,
+ * the dashboard): truefans' own mark on the price (`ownMark`: its lookup key or `truefans_tier` metadata)
+ * first, else the price id, else its product id, as `also` maps them. Nothing else counts.
+ */
+export function tierOfSubscriptionItem(item: { ownMark: string | undefined; price: string; product: string | undefined }, also: LegacyTiers | undefined): string | undefined {
+  if (item.ownMark) return item.ownMark;
+  if (!also) return undefined;
+  if (Object.hasOwn(also, item.price)) return also[item.price];
+  return item.product !== undefined && Object.hasOwn(also, item.product) ? also[item.product] : undefined;
+}
+
 /** Statuses of a membership that has ended for good or stopped paying: the fan is "lapsed", welcome back. */
 export const LAPSED = new Set(['canceled', 'unpaid', 'incomplete_expired']);
 

@@ -49,6 +49,8 @@ export const manifestSchema = z.object({
       monthly: z.number().int().optional(),
       yearly: z.number().int().optional(),
       trialDays: z.number().int().optional(),
+      /** Stripe product and price ids from elsewhere that count as this tier (site.yaml `tiers[].also`). */
+      also: z.array(z.string()).optional(),
     }),
   ),
   offers: z.array(

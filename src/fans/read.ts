@@ -4,6 +4,7 @@
 
 import type Stripe from 'stripe';
 import { tierOfPrice } from '../billing/stripe/entitlements.ts';
+import type { LegacyTiers } from '../core/holdings.ts';
 
 /** A Stripe customer: one fan may be several (Checkout makes a new one per subscription). */
 export interface FanCustomer {
@@ -133,11 +134,11 @@ async function pageThrough<T extends { id: string }, R>(
 const after = (id: string | undefined) => (id ? { starting_after: id } : {});
 const idOf = (value: string | { id: string } | null | undefined): string | null => (value == null ? null : typeof value === 'string' ? value : value.id);
 
-function priceOf(price: Stripe.Price, productTiers: Map<string, string>): FanPrice {
+function priceOf(price: Stripe.Price, productTiers: Map<string, string>, also: LegacyTiers | undefined): FanPrice {
   const product = idOf(price.product);
   return {
     id: price.id,
-    tier: tierOfPrice(price) ?? (product ? productTiers.get(product) : undefined) ?? null,
+    tier: tierOfPrice(price) ?? (product ? productTiers.get(product) : undefined) ?? tierOfPrice(price, also) ?? null,
     amount: price.unit_amount ?? 0,
     interval: (['day', 'week', 'month', 'year'] as const).find((i) => i === price.recurring?.interval) ?? null,
     intervalCount: price.recurring?.interval_count ?? 1,
@@ -147,7 +148,8 @@ function priceOf(price: Stripe.Price, productTiers: Map<string, string>): FanPri
 const STEPS = ['customers', 'products', 'prices', 'subscriptions', 'invoices', 'checkouts', 'refunds'] as const;
 
 /** Reads everything the dashboard shows. `now` is in unix seconds. */
-export async function readFans(stripe: Stripe, now: number, progress?: Progress): Promise<FanData> {
+/** `also`: site.yaml's `tiers[].also`, so fans on a Ghost or Substack price count as their tier. */
+export async function readFans(stripe: Stripe, now: number, progress?: Progress, also?: LegacyTiers): Promise<FanData> {
   const calls: Record<string, number> = {};
   const step = (name: (typeof STEPS)[number]) => (read: number) => progress?.update(STEPS.indexOf(name) + 1, STEPS.length, name, read);
 
@@ -182,7 +184,7 @@ export async function readFans(stripe: Stripe, now: number, progress?: Progress)
   // Archived prices too: fans keep a price after it is replaced (stripe:sync archives the old one).
   const prices = await pageThrough(
     (id) => stripe.prices.list({ limit: 100, ...after(id) }),
-    (p) => priceOf(p, productTiers),
+    (p) => priceOf(p, productTiers, also),
     step('prices'),
   );
   calls.prices = prices.calls;
@@ -193,7 +195,7 @@ export async function readFans(stripe: Stripe, now: number, progress?: Progress)
     (s): FanSubscription | undefined => {
       const item = s.items.data[0];
       if (!item) return undefined;
-      const price = priceOf(item.price, productTiers);
+      const price = priceOf(item.price, productTiers, also);
       if (!price.tier && s.metadata?.truefans_tier) price.tier = s.metadata.truefans_tier;
       if (!price.tier) return undefined;
       return {

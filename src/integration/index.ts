@@ -7,7 +7,9 @@ import type { AstroIntegration, AstroIntegrationLogger } from 'astro';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { relative } from 'node:path';
 import { loadDotEnv } from '../config/dotenv.ts';
+import { buildNow } from '../config/clock.ts';
 import { contentDir, loadContent } from '../config/load.ts';
+import { isPublishedAt } from '../core/schedule.ts';
 import { createKeyring, type Keyring } from '../core/crypto/keys.ts';
 import { isTruefansError } from '../core/errors.ts';
 import { emitPlatformFiles } from '../adapters/build.ts';
@@ -44,12 +46,19 @@ export default function truefans(): AstroIntegration {
         loadDotEnv(fileURLToPath(config.root));
         dir = contentDir(fileURLToPath(config.root));
         let warnings: string[];
+        let posts: ReturnType<typeof loadContent>['posts'];
+        let now: number;
         try {
-          ({ site, warnings } = loadContent(dir, fileURLToPath(config.root)));
+          ({ site, warnings, posts } = loadContent(dir, fileURLToPath(config.root)));
+          now = buildNow();
         } catch (error) {
           fail(error, logger, command);
         }
         for (const warning of warnings) logger.warn(warning);
+        const scheduled = posts.filter((p) => !p.data.draft && !isPublishedAt(p.data.date, now)).sort((a, b) => a.data.date.getTime() - b.data.date.getTime());
+        if (command === 'build' && scheduled.length) {
+          logger.info(`${scheduled.length} scheduled post(s) left out until their date; the next is ${scheduled[0]!.file} on ${scheduled[0]!.data.date.toISOString().slice(0, 16).replace('T', ' ')} UTC: rebuild then to publish it`);
+        }
         addWatchFile(`${dir}/site.yaml`);
         const preview = command === 'dev';
         if (command === 'build') {
@@ -86,7 +95,7 @@ export default function truefans(): AstroIntegration {
                 resolveId: (id: string) => (id === VIRTUAL ? `\0${VIRTUAL}` : undefined),
                 load: (id: string) =>
                   id === `\0${VIRTUAL}`
-                    ? `export const site = ${JSON.stringify(site)};\nexport const contentDir = ${JSON.stringify(dir)};\nexport const preview = ${preview};\nexport default site;`
+                    ? `export const site = ${JSON.stringify(site)};\nexport const contentDir = ${JSON.stringify(dir)};\nexport const preview = ${preview};\nexport const now = ${now};\nexport default site;`
                     : undefined,
               },
             ],
@@ -104,7 +113,7 @@ export default function truefans(): AstroIntegration {
           await emitPlatformFiles(outDir, { manifest: report.manifest, log: (line) => logger.info(line.replace(/^truefans: /, '')) });
           logger.info(
             `sealed ${report.gates} members-only part(s) on ${report.pages} page(s) and ${report.assets} file(s) (seal ${report.sealMs.toFixed(0)} ms); ` +
-              `leak check: 0 leaks in ${report.files} files (${report.leakCheckMs.toFixed(0)} ms)`,
+              `search: ${report.searchPages} page(s) indexed (${report.searchMs.toFixed(0)} ms); leak check: 0 leaks in ${report.files} files (${report.leakCheckMs.toFixed(0)} ms)`,
           );
         } catch (error) {
           discard(stageDir);

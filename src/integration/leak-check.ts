@@ -15,6 +15,7 @@
 // fragment plus flat arrays, and the scan hashes words in place, so the cost per post stays flat.
 
 import { createHash } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
 import { decodeHTML } from 'entities';
 import { SEALED_ENVELOPES } from '../core/gate/contract.ts';
 
@@ -426,4 +427,18 @@ export function describeLeaks(leaks: readonly Leak[], outDir: string): string {
       : `  - ${outDir}/${l.file}: the members-only file "${l.asset}" of post "${l.post}" is readable here`,
   );
   return lines.join('\n');
+}
+
+/**
+ * The text of a Pagefind data file (`pagefind/**.pf_fragment`, `.pf_index`, `.pf_meta`, `.pf_filter`), which
+ * Pagefind writes gzip-compressed, so that the leak check reads its words; undefined for any other file.
+ */
+export function searchFileText(file: string, bytes: Uint8Array): string | undefined {
+  if (!/^pagefind\/.*\.pf_[a-z]+$/.test(file)) return undefined;
+  try {
+    return gunzipSync(bytes).toString('utf8');
+  } catch {
+    // Not gzip: the raw bytes were already read as they are.
+    return undefined;
+  }
 }

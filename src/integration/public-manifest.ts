@@ -42,6 +42,8 @@ export function writeManifest(ctx: SealContext, sealed: Pick<Manifest, 'pages' |
       ...(t.monthly !== undefined ? { monthly: toMinorUnits(t.monthly, site.currency) } : {}),
       ...(t.yearly !== undefined ? { yearly: toMinorUnits(t.yearly, site.currency) } : {}),
       ...(t.trial_days !== undefined ? { trialDays: t.trial_days } : {}),
+      // Stripe ids, not secrets: Checkout shows price ids to anyone who starts it.
+      ...(t.also.length ? { also: t.also } : {}),
     })),
     offers: sealed.offers,
     payWhatYouWant:

@@ -9,7 +9,8 @@ import type { Manifest } from '../core/manifest.ts';
 import { SEALED_ASSET_DIR } from '../core/paths.ts';
 import { collectGates } from './collect-gates.ts';
 import { writeFeedTemplate } from './feed-template.ts';
-import { describeLeaks, isTextFile, type LeakIndex } from './leak-check.ts';
+import { describeLeaks, isTextFile, searchFileText, type LeakIndex } from './leak-check.ts';
+import { writeSearchIndex } from './search-index.ts';
 import { listFiles } from './output-files.ts';
 import { writeManifest } from './public-manifest.ts';
 import { sealAssets } from './seal-assets.ts';
@@ -26,6 +27,9 @@ export interface SealReport {
   files: number;
   leakCheckMs: number;
   sealMs: number;
+  /** Pages in the search index, and the time Pagefind took. */
+  searchPages: number;
+  searchMs: number;
 }
 
 export async function sealOutput(options: SealOptions): Promise<SealReport> {
@@ -37,11 +41,15 @@ export async function sealOutput(options: SealOptions): Promise<SealReport> {
   await writeFeedTemplate(ctx, { rewrites, assets });
   const manifest = writeManifest(ctx, { pages: pages.pages, assets, offers });
   const sealMs = performance.now() - started;
+  // After sealing, before the leak check: the index is made from sealed pages and checked like any file.
+  const searchStarted = performance.now();
+  const searchPages = await writeSearchIndex(options.dir, options.site.language);
+  const searchMs = performance.now() - searchStarted;
 
   const checkStarted = performance.now();
   const files = checkForLeaks(options.dir, options.displayDir, ctx.leaks);
   const leakCheckMs = performance.now() - checkStarted;
-  return { manifest, pages: Object.keys(pages.pages).length, gates: pages.gates, assets: Object.keys(assets).length, files, leakCheckMs, sealMs };
+  return { manifest, pages: Object.keys(pages.pages).length, gates: pages.gates, assets: Object.keys(assets).length, files, leakCheckMs, sealMs, searchPages, searchMs };
 }
 
 /** The leak check, over every file now in the output; returns how many files it read. */
@@ -53,6 +61,9 @@ function checkForLeaks(dir: string, displayDir: string, leaks: LeakIndex): numbe
     const bytes = readFileSync(join(dir, file));
     found.push(...leaks.scanBytes(file, bytes));
     if (isTextFile(file)) found.push(...leaks.scanText(file, bytes.toString('utf8')));
+    // Pagefind's index and fragments are gzip: their words are read decompressed.
+    const inflated = searchFileText(file, bytes);
+    if (inflated !== undefined) found.push(...leaks.scanText(file, inflated));
   }
   if (found.length) {
     sealFailure(Errors.LeakFound, { files: new Set(found.map((l) => l.file)).size, leaks: describeLeaks(found, displayDir) });

@@ -1,11 +1,12 @@
-// The posts a build publishes, newest first, and what each one gates. Drafts exist only under
-// `npm run dev`. Nothing here reads a gated body for display: it only looks for where gates are.
+// The posts a build publishes, newest first, and what each one gates. Drafts and scheduled posts (dated
+// after the build's clock) exist only under `npm run dev`. Nothing here reads a gated body for display: it only looks for where gates are.
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { getCollection, type CollectionEntry } from 'astro:content';
-import { contentDir, preview } from 'virtual:truefans/site';
+import { contentDir, now, preview } from 'virtual:truefans/site';
 import { gateTier } from '../core/gate/contract.ts';
+import { isPublishedAt } from '../core/schedule.ts';
 import { highestAccess, lowestAccess } from './access.ts';
 import { hasRenderedGate, membersOnlyTiers } from './post-gates.ts';
 import { tagSlug } from './tag-slug.ts';
@@ -19,8 +20,12 @@ export type Page = CollectionEntry<'pages'>;
 // Vite lets a stray DEV=1 in the environment set that, and a production build would publish drafts.
 const showDrafts = preview;
 
+/** Dated after the build's clock: built only once its date has come (src/core/schedule.ts). */
+export const isScheduled = (post: Pick<Post, 'data'>) => !isPublishedAt(post.data.date, now);
+
 export async function getPosts(): Promise<Post[]> {
-  const posts = await getCollection('posts', ({ data }) => showDrafts || !data.draft);
+  // Every page, feed, the sitemap and the search index list posts from here, so none publishes one early.
+  const posts = await getCollection('posts', (post) => showDrafts || (!post.data.draft && !isScheduled(post)));
   return posts.sort((a, b) => b.data.date.getTime() - a.data.date.getTime() || a.id.localeCompare(b.id));
 }
 

@@ -4,15 +4,14 @@
 // recording, the index also carries the podcast channel's details.
 import type { APIRoute } from 'astro';
 import { getImage } from 'astro:assets';
-import { getCollection } from 'astro:content';
-import { preview, site } from 'virtual:truefans/site';
+import { site } from 'virtual:truefans/site';
 import { getAvatar } from '../lib/avatar.ts';
 import { mediaOf } from '../lib/media.ts';
+import { getPosts } from '../lib/posts.ts';
 
 export const GET: APIRoute = async () => {
-  const posts = (await getCollection('posts', (p) => preview || !p.data.draft)).sort(
-    (a, b) => b.data.date.getTime() - a.data.date.getTime(),
-  );
+  // The posts the pages publish, so `npm run send` can only find a post the build published.
+  const posts = await getPosts();
   const items = await Promise.all(
     posts.map(async (p) => {
       const media = mediaOf(p);

@@ -90,7 +90,7 @@ export async function runSend(argv: string[], io: CliIo): Promise<number> {
   }
   const byId = new Map(site.posts.map((p) => [p.post, p]));
   for (const id of args.posts) {
-    if (!byId.has(id)) throw new Error(`There is no post "${id}" in ${args.dist} (drafts are never built). Posts: ${[...byId.keys()].slice(0, 10).join(', ')}.`);
+    if (!byId.has(id)) throw new Error(`There is no post "${id}" in ${args.dist} (drafts are never built, nor posts dated after the build: rebuild once a scheduled post's date has come). Posts: ${[...byId.keys()].slice(0, 10).join(', ')}.`);
     if (!isPublished(byId.get(id)!, now())) throw new Error(`Post "${id}" is dated in the future (${byId.get(id)!.date}); it is sent once its date has come.`);
   }
   const addr = (io.env.EMAIL_FROM ?? '').match(/<([^>]+)>/)?.[1] ?? io.env.EMAIL_FROM?.trim();

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { manifestSchema, type Manifest } from '../core/manifest.ts';
 import { FEED_TEMPLATE_PATH, MANIFEST_PATH } from '../core/paths.ts';
+import { isPublishedAt } from '../core/schedule.ts';
 
 export interface BuiltPost {
   post: string;
@@ -41,8 +42,8 @@ export function readBuiltSite(dist: string): BuiltSite {
   return { manifest: manifest.data, posts: feed.items as BuiltPost[] };
 }
 
-/** Published: in the build (drafts never are) and dated no later than now. */
-export function isPublished(post: BuiltPost, nowMs: number): boolean {
-  const at = Date.parse(post.date);
-  return Number.isFinite(at) && at <= nowMs;
-}
+/**
+ * Published: in the build (drafts and posts scheduled after the build's clock never are) and dated no
+ * later than now, by the same rule the build used (a build made with TRUEFANS_NOW ahead still waits).
+ */
+export const isPublished = (post: BuiltPost, nowMs: number): boolean => isPublishedAt(post.date, nowMs);

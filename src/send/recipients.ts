@@ -9,7 +9,7 @@
 
 import { createHash } from 'node:crypto';
 import type Stripe from 'stripe';
-import { statusGrants } from '../core/holdings.ts';
+import { statusGrants, type LegacyTiers } from '../core/holdings.ts';
 import type { PastDuePolicy } from '../core/env.ts';
 import { tierOfItem } from '../billing/stripe/entitlements.ts';
 import { FOLLOWER, type Audience } from './audience.ts';
@@ -50,6 +50,8 @@ export interface RecipientScan {
   products?: Map<string, Promise<Stripe.Product | Stripe.DeletedProduct>>;
   /** Called when an older customer of an address already handled holds a higher tier than the email sent. */
   onLowerTier?: () => void;
+  /** site.yaml `tiers[].also`: prices and products from elsewhere that count as a tier. */
+  also?: LegacyTiers;
 }
 
 /** The rank of the highest tier a customer's live subscriptions hold (-1: none). */
@@ -72,7 +74,7 @@ async function rankOf(stripe: Stripe, c: Stripe.Customer, scan: RecipientScan): 
   for (const sub of subs) {
     if (!statusGrants(sub.status, scan.pastDue)) continue;
     for (const item of sub.items.data) {
-      const tier = await tierOfItem(stripe, item, products, TIMEOUT);
+      const tier = await tierOfItem(stripe, item, products, TIMEOUT, scan.also);
       rank = Math.max(rank, tier ? scan.rankedTiers.indexOf(tier) : -1);
     }
   }

@@ -12,6 +12,7 @@ import type { BuiltPost, BuiltSite } from './post.ts';
 import { recordId, type RecordStore, type SendRecord } from './record.ts';
 import { claim, type Lease } from './lease.ts';
 import { digest, recipients, type Recipient, type StripeCalls } from './recipients.ts';
+import { legacyTiersOf } from '../core/holdings.ts';
 import { personalize, renderEmail, type RenderedEmail } from './render.ts';
 import type { OutMessage, Sender } from './providers/types.ts';
 
@@ -159,7 +160,7 @@ async function sendClaimed(
     io.onProgress?.({ ...p, elapsedMs: s.now() - started });
   };
 
-  for await (const { customer, recipient } of recipients(io.stripe, { rankedTiers, pastDue: io.pastDue, createdBefore: rec.started, seen: new Map(), calls: io.calls, onLowerTier: () => lowerTier++ })) {
+  for await (const { customer, recipient } of recipients(io.stripe, { rankedTiers, pastDue: io.pastDue, createdBefore: rec.started, seen: new Map(), calls: io.calls, onLowerTier: () => lowerTier++, also: legacyTiersOf(s.site.manifest.tiers) })) {
     const here = zone;
     if (recipient) {
       if (here === 'done') p.earlier++;

@@ -2,13 +2,15 @@
 // (`truefans:tier:<id>:<month|year>`, `truefans:offer:<id>`), then the billing portal configuration
 // (portal.ts). Prices are immutable in Stripe, so a changed amount creates a new price, moves the lookup key
 // to it (`transfer_lookup_key`) and archives the old one; fans already subscribed keep their old price until
-// they change plan. Running it twice changes nothing the second time.
+// they change plan. Running it twice changes nothing the second time. Subscriptions from elsewhere in the
+// account (Ghost, Substack) are only read (legacy.ts): mapped ones join the portal, the rest are listed.
 
 import type Stripe from 'stripe';
 import type { SiteConfig } from '../config/site-schema.ts';
 import { lookupKey } from '../core/manifest.ts';
 import { formatMoney, toMinorUnits } from '../core/money.ts';
 import type { Change } from './changes.ts';
+import { readLegacy } from './legacy.ts';
 import { syncPortal } from './portal.ts';
 
 interface Wanted {
@@ -70,6 +72,8 @@ export async function syncStripe(stripe: Stripe, site: SiteConfig): Promise<Chan
   // default in the account's Tax settings, to compute tax in Checkout; the price is explicit either way).
   const taxBehavior = site.tax === 'automatic' ? site.tax_prices : undefined;
   const products = await allProducts(stripe);
+  // Before anything changes: a wrong `also` id stops the sync with every problem listed.
+  const legacy = await readLegacy(stripe, site, products);
   const productFor = new Map<string, Stripe.Product>();
   /** Each tier's product and its current prices, for the portal's plan switching. */
   const tierPrices = new Map<string, string[]>();
@@ -148,6 +152,7 @@ export async function syncStripe(stripe: Stripe, site: SiteConfig): Promise<Chan
       changes.push({ kind: 'created', what: want.label, detail: `${money} (${want.key}), ${price.id}` });
     }
   }
-  changes.push(await syncPortal(stripe, site, tierPrices));
+  changes.push(await syncPortal(stripe, site, tierPrices, legacy.portalPrices));
+  changes.push(...legacy.unclaimed);
   return changes;
 }

@@ -1,6 +1,7 @@
 // The site's one billing portal configuration (Stripe refuses portal sessions until one exists):
 // cancelling with a reason, updating the card, invoice history, and switching between every tier's monthly
-// and yearly price with proration. Stripe's API cannot make a configuration the account's default (only the
+// and yearly price with proration, and the legacy prices a tier's `also` claims (a Ghost or Substack fan
+// manages billing there and may switch to a tier's price). Stripe's API cannot make a configuration the account's default (only the
 // Dashboard can), so it is marked with `metadata.truefans_portal` and the edge finds it and passes its id
 // when it opens a portal session (src/billing/stripe/portal.ts).
 
@@ -38,11 +39,25 @@ function portalSummary(c: Stripe.BillingPortal.Configuration): ReturnType<typeof
   };
 }
 
-export async function syncPortal(stripe: Stripe, site: SiteConfig, tierPrices: ReadonlyMap<string, string[]>): Promise<Change> {
+/** Stripe: `features.subscription_update.products` is "the list of up to 10 products that support subscription updates". */
+const MAX_PORTAL_PRODUCTS = 10;
+
+export async function syncPortal(stripe: Stripe, site: SiteConfig, tierPrices: ReadonlyMap<string, string[]>, legacyPrices: ReadonlyMap<string, string[]> = new Map()): Promise<Change> {
   const origin = new URL(site.url).origin;
-  const want = wantedPortal(site, tierPrices);
+  // Stripe's docs on `products[].prices`: "the list of price IDs which, when subscribed to, a subscription can
+  // be updated". Listing a legacy price lets its fans switch to a tier, and lets every member switch to it:
+  // docs/moving-in.md says so. Tier products come first; legacy ones fill what is left of Stripe's 10.
+  const room = Math.max(0, MAX_PORTAL_PRODUCTS - tierPrices.size);
+  const legacy = [...legacyPrices].slice(0, room);
+  const left = [...legacyPrices].slice(room).map(([product]) => product);
+  const listed = new Map([...tierPrices, ...legacy]);
+  const want = wantedPortal(site, listed);
   const what = 'billing portal configuration';
-  const switching = `${tierPrices.size} tier(s) switchable`;
+  const legacyCount = legacy.reduce((n, [, prices]) => n + prices.length, 0);
+  const switching =
+    `${tierPrices.size} tier(s) switchable` +
+    (legacyCount ? `, ${legacyCount} legacy price(s) from tiers' \`also\`` : '') +
+    (left.length ? `; left out (Stripe's portal switches between at most ${MAX_PORTAL_PRODUCTS} products): ${left.join(', ')}, whose fans can still cancel, update their card and see invoices there` : '');
   const params = {
     business_profile: { headline: want.headline },
     default_return_url: want.default_return_url,

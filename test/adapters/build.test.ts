@@ -91,9 +91,14 @@ describe('emitPlatformFiles', () => {
     // First the security headers for every answer (continue: true), then the static files.
     expect(routes[0]).toMatchObject({ src: '^/.*$', continue: true });
     expect(routes[0].headers['content-security-policy']).toMatch(/frame-ancestors 'none'/);
+    // Then the search page's own CSP (the one page that loads script), replacing the header for it alone.
+    expect(routes[1]).toMatchObject({ src: '^(?:/search(?:/|/index\\.html)?$|/pagefind/)', continue: true });
+    expect(routes[1].headers['content-security-policy']).toMatch(/script-src 'self' 'wasm-unsafe-eval'/);
+    expect(['/search/', '/search/index.html', '/pagefind/pagefind-worker.js'].every((p) => new RegExp(routes[1].src).test(p))).toBe(true);
+    expect(['/', '/searching/', '/posts/search/'].some((p) => new RegExp(routes[1].src).test(p))).toBe(false);
     // A request for /membership/ with the session cookie goes to the function before the static file answers.
-    expect(routes[1]).toEqual({ src: '^/membership(?:/|/index\\.html?)?$', has: [{ type: 'cookie', key: '__Host-truefans' }], dest: '/_truefans/edge' });
-    expect(routes[2]).toEqual({ handle: 'filesystem' });
+    expect(routes[2]).toEqual({ src: '^/membership(?:/|/index\\.html?)?$', has: [{ type: 'cookie', key: '__Host-truefans' }], dest: '/_truefans/edge' });
+    expect(routes[3]).toEqual({ handle: 'filesystem' });
     const toFunction = routes.filter((r: { dest?: string; has?: unknown }) => r.dest === '/_truefans/edge' && !r.has).map((r: { src: string }) => new RegExp(r.src, 'i'));
     const reaches = (p: string) => toFunction.some((re: RegExp) => re.test(p));
     for (const p of ['/posts/winter-tour/', '/posts/winter-tour', '/POSTS/Winter-Tour/', '/posts/winter-tour/index.html', '/_truefans/checkout', '/_truefans/asset/img1/photo.png']) {

@@ -9,6 +9,7 @@ const samples: { [K in ErrorName]: ParamsOf<(typeof Errors)[K]> } = {
   SecretInvalid: { name: 'TRUEFANS_SECRET', problem: 'short', length: 9, minLength: 43 },
   ContentInvalid: { problems: ['content/site.yaml: tiers[1].monthly: expected a positive number, got "five"', 'content/posts/hello.md: access: expected one of public, members, got "memebers"'] },
   EnvInvalid: { problems: ['STRIPE_SECRET_KEY is not set.'] },
+  ClockInvalid: { value: 'next tuesday' },
   ManifestInvalid: { file: '/_truefans/manifest.json', problem: 'is not valid JSON' },
   PlatformConfigInvalid: { kind: 'platforms', unknown: ['fly'], platforms: ['netlify', 'cloudflare', 'vercel'] },
   BundleTooLarge: { platform: 'netlify', size: '21000.0 KiB', limit: '20 MB gzip' },
@@ -127,6 +128,10 @@ describe('the error catalogue', () => {
         title: The edge function is not configured
         message: The edge function is not configured:
             - STRIPE_SECRET_KEY is not set.
+      ClockInvalid TF_CLOCK_INVALID
+        title: The build clock is not a date
+        message: TRUEFANS_NOW is "next tuesday", which is not a date.
+        hint: Set it to a date like 2026-11-22 or a date-time like 2026-11-22T09:00:00Z to build the site as it will be then, or unset it to build at the current time.
       ManifestInvalid TF_MANIFEST_INVALID
         title: The deploy manifest is missing or malformed
         message: /_truefans/manifest.json is not valid JSON.

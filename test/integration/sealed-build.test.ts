@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createKeyring } from '../../src/core/crypto/keys.ts';
 import { openBytes, openText } from '../../src/core/crypto/seal.ts';
@@ -49,6 +50,14 @@ describe('a real build of the canary fixture', () => {
       }
     }
     expect(hits).toEqual([]);
+  });
+
+  it('leaves no canary in the search index either, read decompressed (Pagefind gzips its files)', () => {
+    const index = files.filter((f) => /^pagefind\/.*\.pf_[a-z]+$/.test(f));
+    expect(index.some((f) => f.endsWith('.pf_fragment'))).toBe(true);
+    const text = index.map((f) => gunzipSync(read(f)).toString('utf8').toLowerCase()).join('\n');
+    expect(text).toContain('the teaser above the divider is public');
+    for (const canary of CANARIES) expect(text, canary).not.toContain(canary.toLowerCase());
   });
 
   it('leaves no gated image or offer file in the clear', () => {

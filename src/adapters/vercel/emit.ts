@@ -14,7 +14,7 @@ import { bundlePlatform, type BundleInfo } from '../bundle.ts';
 import { FUNCTION_PREFIX, ROUTES, STATIC_UNDER_PREFIX, TAILORED_PAGES, VERCEL_MOVED_PAGES_DIR } from '../../core/paths.ts';
 import { SESSION_COOKIE } from '../../core/http/cookies.ts';
 import { gatedPages } from '../built-manifest.ts';
-import { STATIC_HEADERS } from '../../core/http/security-headers.ts';
+import { SEARCH_FILES, SEARCH_PAGE, SEARCH_PAGE_CSP, STATIC_HEADERS } from '../../core/http/security-headers.ts';
 
 export const VERCEL_OUT = '.vercel/output';
 export const VERCEL_FUNCTION = '/_truefans/edge';
@@ -57,6 +57,8 @@ export function vercelRoutes(manifest: Manifest, has404: boolean): VercelRoute[]
   return [
     // The security headers on every answer, static files included (the function sets its own as well).
     { src: '^/.*$', headers: { ...STATIC_HEADERS }, continue: true },
+    // The search page's own policy (it loads Pagefind); a later route's header replaces the same header.
+    { src: `^(?:${escape(SEARCH_PAGE.replace(/\/$/, ''))}(?:/|/index\\.html)?$|${escape(SEARCH_FILES)})`, headers: { 'content-security-policy': SEARCH_PAGE_CSP }, continue: true },
     // Pages the function tailors for a signed-in fan (/membership/): to the function when the request carries
     // the session cookie, before the static file would answer; without it, the static file as usual.
     ...TAILORED_PAGES.map((page) => ({

@@ -20,7 +20,7 @@ export async function readMemberships(stripe: Stripe, customer: string, options:
   const out: Membership[] = [];
   for (const sub of subs) {
     for (const item of sub.items?.data ?? []) {
-      const tier = await tierOfItem(stripe, item, products, 10_000);
+      const tier = await tierOfItem(stripe, item, products, 10_000, options.also);
       const interval: string | undefined = item.price.recurring?.interval;
       if (!tier || !options.tierIds.includes(tier) || (interval !== 'month' && interval !== 'year')) continue;
       const live = statusGrants(sub.status, options.pastDue);

@@ -6,18 +6,29 @@ import type Stripe from 'stripe';
 import { WALL_FIELD } from '../../core/wall.ts';
 import type { Entitlements } from '../../core/access.ts';
 import type { CheckoutRecord, ReadOptions, SubscriptionRecord } from '../../core/billing.ts';
-import { LAPSED, offerOfCheckout, statusGrants } from '../../core/holdings.ts';
+import { LAPSED, offerOfCheckout, statusGrants, tierOfSubscriptionItem, type LegacyTiers } from '../../core/holdings.ts';
 import { RECHECK_TIMEOUT_MS } from './client.ts';
 
 const TIER_KEY = /^truefans:tier:([a-z0-9][a-z0-9-]*):(month|year)$/;
 
-export function tierOfPrice(price: Pick<Stripe.Price, 'lookup_key' | 'metadata' | 'product'>): string | undefined {
+/** Truefans' own mark on a price: its lookup key, else `truefans_tier` metadata on it or its (expanded) product. */
+function ownTierOfPrice(price: Pick<Stripe.Price, 'lookup_key' | 'metadata' | 'product'>): string | undefined {
   const m = price.lookup_key ? TIER_KEY.exec(price.lookup_key) : null;
   if (m) return m[1];
   if (price.metadata?.truefans_tier) return price.metadata.truefans_tier;
   const product = price.product;
   if (product && typeof product === 'object' && !('deleted' in product && product.deleted)) return (product as Stripe.Product).metadata?.truefans_tier || undefined;
   return undefined;
+}
+
+const productIdOf = (product: Stripe.Price['product'] | undefined): string | undefined => (typeof product === 'string' ? product : product?.id);
+
+/**
+ * The tier a price stands for, by the core's one rule (tierOfSubscriptionItem): truefans' own mark, else the
+ * site's `also` mapping of the price or its product (a Ghost or Substack price in the same account).
+ */
+export function tierOfPrice(price: Pick<Stripe.Price, 'id' | 'lookup_key' | 'metadata' | 'product'>, also?: LegacyTiers): string | undefined {
+  return tierOfSubscriptionItem({ ownMark: ownTierOfPrice(price), price: price.id, product: productIdOf(price.product) }, also);
 }
 
 const MAX_PAGES = 10;
@@ -35,8 +46,8 @@ export async function listAll<T extends { id: string }>(page: (startingAfter: st
 }
 
 /** The tier a subscription item stands for, reading the product when the price does not say. */
-export async function tierOfItem(stripe: Stripe, item: Stripe.SubscriptionItem, products: Map<string, Promise<Stripe.Product | Stripe.DeletedProduct>>, timeout: number): Promise<string | undefined> {
-  const tier = tierOfPrice(item.price);
+export async function tierOfItem(stripe: Stripe, item: Stripe.SubscriptionItem, products: Map<string, Promise<Stripe.Product | Stripe.DeletedProduct>>, timeout: number, also?: LegacyTiers): Promise<string | undefined> {
+  const tier = tierOfPrice(item.price, also);
   if (tier || typeof item.price.product !== 'string') return tier;
   const id = item.price.product;
   if (!products.has(id)) products.set(id, stripe.products.retrieve(id, {}, { timeout }));
@@ -58,7 +69,7 @@ export async function tierStatesFromSubscriptions(
     const grants = statusGrants(sub.status, options.pastDue);
     if (!grants && !LAPSED.has(sub.status)) continue;
     for (const item of sub.items?.data ?? []) {
-      const tier = await tierOfItem(stripe, item, products, timeout);
+      const tier = await tierOfItem(stripe, item, products, timeout, options.also);
       if (!tier || !options.tierIds.includes(tier)) continue;
       const interval: string | undefined = item.price.recurring?.interval;
       if (grants) tiers.set(tier, interval === 'month' || interval === 'year' ? interval : undefined);

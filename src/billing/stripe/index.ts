@@ -4,6 +4,7 @@
 
 import type Stripe from 'stripe';
 import type { Billing, BillingFactory, CheckoutStart, WallEntry } from '../../core/billing.ts';
+import type { LegacyTiers } from '../../core/holdings.ts';
 import { cleanWallName, WALL_METADATA } from '../../core/wall.ts';
 import { readAccount, readMemberships } from './account.ts';
 import { createStripe, subtleCrypto } from './client.ts';
@@ -43,11 +44,11 @@ async function eachLiveSubscription(stripe: Stripe, expand: string[], visit: (su
 }
 
 /** Members' wall names by tier: active and trialing site subscriptions, each with its customer expanded. */
-async function supporterWall(stripe: Stripe): Promise<{ entries: WallEntry[]; atLeast: boolean }> {
+async function supporterWall(stripe: Stripe, also: LegacyTiers | undefined): Promise<{ entries: WallEntry[]; atLeast: boolean }> {
   const seen = new Set<string>();
   const entries: WallEntry[] = [];
   const { atLeast } = await eachLiveSubscription(stripe, ['data.customer'], (sub) => {
-    const tier = sub.items.data.map((item) => tierOfPrice(item.price)).find(Boolean) ?? undefined;
+    const tier = sub.items.data.map((item) => tierOfPrice(item.price, also)).find(Boolean) ?? undefined;
     const customer = sub.customer;
     if (!tier || typeof customer === 'string' || customer.deleted || seen.has(customer.id)) return;
     seen.add(customer.id);
@@ -57,12 +58,12 @@ async function supporterWall(stripe: Stripe): Promise<{ entries: WallEntry[]; at
   return { entries, atLeast };
 }
 
-async function countFans(stripe: Stripe): Promise<{ fans: number; atLeast: boolean }> {
+async function countFans(stripe: Stripe, also: LegacyTiers | undefined): Promise<{ fans: number; atLeast: boolean }> {
   const fans = new Set<string>();
   const { atLeast } = await eachLiveSubscription(stripe, [], (sub) => {
     // A gift membership is counted apart: it is not a paying fan.
     if (sub.metadata?.[GIFT_SUBSCRIPTION_MARK]) return;
-    if (sub.items.data.some((item) => tierOfPrice(item.price))) fans.add(typeof sub.customer === 'string' ? sub.customer : sub.customer.id);
+    if (sub.items.data.some((item) => tierOfPrice(item.price, also))) fans.add(typeof sub.customer === 'string' ? sub.customer : sub.customer.id);
   });
   return { fans: fans.size, atLeast };
 }
@@ -166,8 +167,8 @@ export const createStripeBilling: BillingFactory = (config, fetchImpl) => {
       const customer = (await stripe.charges.retrieve(id)).customer;
       return typeof customer === 'string' ? customer : (customer?.id ?? undefined);
     },
-    countFans: async () => countFans(await client()),
-    supporterWall: async () => supporterWall(await client()),
+    countFans: async (also) => countFans(await client(), also),
+    supporterWall: async (also) => supporterWall(await client(), also),
     async digestSubscriptions(since) {
       const stripe = await client();
       return digestSubscriptions(stripe, since, (visit) => eachLiveSubscription(stripe, [], visit, DIGEST_STATUSES));

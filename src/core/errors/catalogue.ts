@@ -40,6 +40,12 @@ export const Errors = {
     message: (p: { problems: readonly string[] }) =>
       `${p.problems.length === 1 ? 'The edge function is not configured:' : `The edge function has ${p.problems.length} configuration problems:`}\n${list(p.problems)}`,
   },
+  ClockInvalid: {
+    code: 'TF_CLOCK_INVALID',
+    title: 'The build clock is not a date',
+    message: (p: { value: string }) => `TRUEFANS_NOW is "${p.value}", which is not a date.`,
+    hint: 'Set it to a date like 2026-11-22 or a date-time like 2026-11-22T09:00:00Z to build the site as it will be then, or unset it to build at the current time.',
+  },
   ManifestInvalid: {
     code: 'TF_MANIFEST_INVALID',
     title: 'The deploy manifest is missing or malformed',

@@ -26,7 +26,8 @@ const quoted = (hashes: readonly string[]) => hashes.map((h) => ` '${h}'`).join(
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
-  `script-src 'self'${quoted(SCRIPT_HASHES)}`,
+  // No script file on any page but the search page (SEARCH_PAGE_CSP): only the hashed inline scripts run.
+  `script-src${quoted(SCRIPT_HASHES) || " 'none'"}`,
   `style-src 'self'${quoted(STYLE_HASHES)}`,
   "img-src 'self' data: https:",
   "media-src 'self' https:",
@@ -36,6 +37,26 @@ export const CONTENT_SECURITY_POLICY = [
   "base-uri 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
+
+/** The site search page (src/pages/search.astro), the one page that loads script, and Pagefind's files. */
+export const SEARCH_PAGE = '/search/';
+export const SEARCH_FILES = '/pagefind/';
+
+/**
+ * The search page's policy: the same, but its script-src also allows the site's own files (Pagefind's UI
+ * and search, under /pagefind/) and compiling WebAssembly (Pagefind searches in WebAssembly; without
+ * 'wasm-unsafe-eval' a browser refuses to compile it). It allows no eval of JavaScript.
+ */
+export const SEARCH_PAGE_CSP = CONTENT_SECURITY_POLICY.replace(/script-src[^;]*/, `script-src 'self' 'wasm-unsafe-eval'${quoted(SCRIPT_HASHES)}`);
+
+/**
+ * The policy for a path: the search page's own for it and for Pagefind's files (its search runs in a Web
+ * Worker, /pagefind/pagefind-worker.js, and a worker is governed by the CSP of its own script's response,
+ * so WebAssembly must be allowed there too), else the site's.
+ */
+export function cspFor(pathname: string): string {
+  return pathname === SEARCH_PAGE || pathname === `${SEARCH_PAGE}index.html` || pathname.startsWith(SEARCH_FILES) ? SEARCH_PAGE_CSP : CONTENT_SECURITY_POLICY;
+}
 
 /** A year; no includeSubDomains, since the creator's other subdomains are not ours to decide. */
 export const HSTS = 'max-age=31536000';
@@ -73,7 +94,7 @@ export function withSecurityHeaders(response: Response, url: URL): Response {
     const copy = new Response(response.body, response);
     return withSecurityHeaders(copy, url);
   }
-  for (const [name, value] of Object.entries(SECURITY_HEADERS)) if (!headers.has(name)) headers.set(name, value);
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) if (!headers.has(name)) headers.set(name, name === 'content-security-policy' ? cspFor(url.pathname) : value);
   const csp = headers.get('content-security-policy')!;
   if (!/(^|;)\s*frame-ancestors\b/.test(csp)) headers.set('content-security-policy', `${csp}; frame-ancestors 'none'`);
   if (url.protocol === 'https:') headers.set('strict-transport-security', HSTS);

@@ -26,7 +26,7 @@ async function currentCount(app: App): Promise<Count> {
   const now = app.now();
   if (held && now - held.at < FAN_METER_SECONDS * 1000) return held.count;
   if (held?.pending) return held.pending;
-  const pending = app.billing.countFans();
+  const pending = app.billing.countFans(app.legacyTiers);
   if (held) held.pending = pending;
   else counts.set(app, { count: { fans: 0, atLeast: false }, at: -Infinity, pending });
   try {

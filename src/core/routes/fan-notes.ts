@@ -65,7 +65,7 @@ export async function noteGoodbye(app: App, event: SubscriptionEvent): Promise<v
       creator,
       noteFan(record),
       { tier: tierName(app.manifest, tier), tenure: tenureText(sub.startDate, sub.endedAt ?? event.created), reason: cancellationReason(sub.cancellation), comment: sub.cancellation.comment?.trim() || undefined },
-      await app.billing.countFans(),
+      await app.billing.countFans(app.legacyTiers),
       app.manifest.site.fanGoal,
     ),
   );

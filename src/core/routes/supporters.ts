@@ -32,7 +32,7 @@ async function currentWall(app: App): Promise<Wall> {
   const held = walls.get(app);
   if (held && app.now() - held.at < WALL_SECONDS * 1000) return held.wall;
   if (held?.pending) return held.pending;
-  const pending = app.billing.supporterWall();
+  const pending = app.billing.supporterWall(app.legacyTiers);
   if (held) held.pending = pending;
   else walls.set(app, { wall: { entries: [], atLeast: false }, at: -Infinity, pending });
   try {

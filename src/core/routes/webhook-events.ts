@@ -115,7 +115,7 @@ async function welcomeOnce(app: App, event: BillingEvent, stale: CheckoutRecord)
     if (creator) notice = (count) => newSupportEmail(app.site, creator, fan, { kind: 'gift', amount }, count, fanGoal);
   }
   if (welcome) await sendOnce(app, session, EMAIL_MARKS.welcome, welcome);
-  if (notice && !session.metadata[EMAIL_MARKS.newFan]) await sendOnce(app, session, EMAIL_MARKS.newFan, notice(await app.billing.countFans()));
+  if (notice && !session.metadata[EMAIL_MARKS.newFan]) await sendOnce(app, session, EMAIL_MARKS.newFan, notice(await app.billing.countFans(app.legacyTiers)));
 }
 
 /**

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { checkInlineHashes, headersFile } from '../../../src/adapters/headers.ts';
 import { fallbackShell } from '../../../src/core/pages/shell.ts';
 import { COPY_FEED_SCRIPT } from '../../../src/core/pages/copy-script.ts';
-import { CONTENT_SECURITY_POLICY, SCRIPT_HASHES, STYLE_HASHES, withSecurityHeaders } from '../../../src/core/http/security-headers.ts';
+import { CONTENT_SECURITY_POLICY, SCRIPT_HASHES, SEARCH_PAGE_CSP, STYLE_HASHES, withSecurityHeaders } from '../../../src/core/http/security-headers.ts';
 import { MEMBER_HINT_SCRIPT } from '../../../src/lib/member-hint-script.ts';
 
 const sha = (s: string) => `sha256-${createHash('sha256').update(s).digest('base64')}`;
@@ -41,6 +41,22 @@ describe('security headers', () => {
     expect(http.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
     const sealed = withSecurityHeaders(new Response('x', { headers: { 'content-security-policy': "default-src 'none'; sandbox" } }), new URL('https://mira.example/'));
     expect(sealed.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox; frame-ancestors 'none'");
+  });
+
+  it('lets no page but /search/ load a script file, and only /search/ and Pagefind\'s worker compile WebAssembly', () => {
+    expect(CONTENT_SECURITY_POLICY).toMatch(/script-src 'sha256-[^';]+'(;|$)/);
+    expect(CONTENT_SECURITY_POLICY).not.toMatch(/script-src[^;]*'self'/);
+    expect(SEARCH_PAGE_CSP).toMatch(/script-src 'self' 'wasm-unsafe-eval' 'sha256-/);
+    expect(SEARCH_PAGE_CSP.replace(/script-src[^;]*/, '')).toBe(CONTENT_SECURITY_POLICY.replace(/script-src[^;]*/, ''));
+    const csp = (path: string) => withSecurityHeaders(new Response('x'), new URL(`https://mira.example${path}`)).headers.get('content-security-policy');
+    expect(csp('/search/')).toBe(SEARCH_PAGE_CSP);
+    expect(csp('/search/index.html')).toBe(SEARCH_PAGE_CSP);
+    expect(csp('/pagefind/pagefind-worker.js')).toBe(SEARCH_PAGE_CSP);
+    for (const path of ['/', '/posts/a/', '/search/x/', '/searchx/', '/posts/pagefind/']) expect(csp(path), path).toBe(CONTENT_SECURITY_POLICY);
+    const file = headersFile();
+    expect(file).toContain(`/search/\n  Content-Security-Policy: ${SEARCH_PAGE_CSP}\n`);
+    expect(file).toContain(`/search/index.html\n  Content-Security-Policy: ${SEARCH_PAGE_CSP}\n`);
+    expect(file).toContain(`/pagefind/*\n  Content-Security-Policy: ${SEARCH_PAGE_CSP}\n`);
   });
 
   it('copies a response whose headers are immutable (a CDN fetch)', async () => {
