@@ -8,8 +8,9 @@ import { createKeyring, type Keyring } from './crypto/keys.ts';
 import { createMailer } from './email/mailer.ts';
 import { parseEnv, type EdgeConfig } from './env.ts';
 import { Errors, TruefansError, isTruefansError } from './errors.ts';
+import { HttpProblem } from './http/problem.ts';
 import { logLine } from './http/error-response.ts';
-import { manifestSchema, type Manifest } from './manifest.ts';
+import { entrySchemas, manifestHeadSchema, type AssetEntry, type ManifestHead, type PageEntry } from './manifest.ts';
 import { Memo } from './memo.ts';
 import { fallbackShell } from './pages/shell.ts';
 import { isSignInTemplate } from './pages/signin-page.ts';
@@ -28,9 +29,35 @@ interface Base {
 }
 
 export interface LoadedManifest {
-  manifest: Manifest;
+  manifest: ManifestHead;
   /** Canonical page path -> manifest key. */
   index: Map<string, string>;
+  /** The gated page under this manifest key, checked on first use (a malformed entry: logged, then a 503). */
+  page(key: string): PageEntry | undefined;
+  /** The sealed asset with this id, checked on first use (a malformed entry: logged, then a 503). */
+  asset(id: string): AssetEntry | undefined;
+}
+
+/**
+ * Looks entries up in one of the manifest's records, checking each against its schema the first time. A
+ * malformed entry is logged, as a broken manifest is, and its request answered as for a site not set up.
+ */
+function checkedEntries<K extends keyof typeof entrySchemas>(manifest: ManifestHead, kind: K, log: (line: string) => void) {
+  type Entry = K extends 'pages' ? PageEntry : AssetEntry;
+  const record = manifest[kind];
+  const checked = new Map<string, Entry>();
+  return (key: string): Entry | undefined => {
+    const known = checked.get(key);
+    if (known) return known;
+    if (!Object.hasOwn(record, key)) return undefined;
+    const parsed = entrySchemas[kind].safeParse(record[key]);
+    if (!parsed.success) {
+      log(logLine(manifestError(`does not match this version of truefans (${kind}.${key}: ${parsed.error.issues[0]!.message})`)));
+      throw new HttpProblem(Errors.NotConfigured);
+    }
+    checked.set(key, parsed.data as Entry);
+    return parsed.data as Entry;
+  };
 }
 
 export interface Boot {
@@ -99,12 +126,13 @@ export function createBoot(options: HandlerOptions): Boot {
       } catch {
         throw manifestError('is not valid JSON');
       }
-      const parsed = manifestSchema.safeParse(json);
+      const parsed = manifestHeadSchema.safeParse(json);
       if (!parsed.success) {
         const first = parsed.error.issues[0]!;
         throw manifestError(`does not match this version of truefans (${first.path.join('.') || 'top level'}: ${first.message})`);
       }
-      return { manifest: parsed.data, index: pageIndex(parsed.data) };
+      const head = parsed.data;
+      return { manifest: head, index: pageIndex(head), page: checkedEntries(head, 'pages', log), asset: checkedEntries(head, 'assets', log) };
     })();
     const entry = { value, at: now() };
     manifest = entry;
@@ -150,6 +178,8 @@ export function createBoot(options: HandlerOptions): Boot {
     return {
       ...b,
       manifest: m.manifest,
+      page: m.page,
+      asset: m.asset,
       siteOrigin,
       site: { title: m.manifest.site.title, author: m.manifest.site.author, url: siteOrigin },
       rankedTiers: m.manifest.tiers.map((t) => t.id),

@@ -2,7 +2,7 @@
 // selectively (Netlify's config, Vercel's routes) must send to the function.
 
 import type { Ctx } from './context.ts';
-import type { Manifest } from './manifest.ts';
+import type { ManifestHead } from './manifest.ts';
 import { ASSET_ROUTE, ROUTES, SUPPORTERS_PAGE, TAILORED_PAGES } from './paths.ts';
 import { accountPage, openPortal, resetFeed, signedOutPage, signOut } from './routes/account.ts';
 import { serveAsset } from './routes/asset.ts';
@@ -62,7 +62,7 @@ const EXACT: Record<string, Route> = {
  * Vercel matcher): its own routes, then every gated page from the manifest. Variants of a gated path
  * that a CDN serves statically can only ever reach the sealed preview, never plaintext.
  */
-export function functionPaths(manifest: Manifest): string[] {
+export function functionPaths(manifest: ManifestHead): string[] {
   return [...Object.keys(EXACT), SUPPORTERS_PAGE, `${ROUTES.feed}*`, `${ASSET_ROUTE}/*`, ...TAILORED_PAGES, ...Object.keys(manifest.pages)];
 }
 

@@ -315,6 +315,26 @@ describe('misconfiguration', () => {
     }
   });
 
+  it('checks a page entry of the manifest when first used: a malformed one fails that page closed, the rest of the site works', async () => {
+    const fixture = await buildFixture();
+    try {
+      const manifest = JSON.parse(readFileSync(join(fixture.dir, '_truefans/manifest.json'), 'utf8'));
+      manifest.pages['/posts/patrons-only/'] = { post: 'patrons-only', title: 'Demo for patrons' }; // no access
+      fixture.write('_truefans/manifest.json', JSON.stringify(manifest));
+      const { handle, logs } = handlerOf(fixture, env());
+      const cookie = await supporter();
+      const open = await handle(request('/posts/winter-tour/', { cookie }));
+      expect(open.status).toBe(200);
+      expect(await open.text()).toContain(SECRET_TEXT.members);
+      const broken = await handle(request('/posts/patrons-only/', { cookie }));
+      expect(broken.status).toBe(503);
+      expectNoSecrets(await broken.text());
+      expect(logs.join('\n')).toMatch(/TF_MANIFEST_INVALID: \/_truefans\/manifest.json does not match this version of truefans \(pages\.\/posts\/patrons-only\/: /);
+    } finally {
+      fixture.cleanup();
+    }
+  });
+
   it('falls back to a built-in page when the shell is missing', async () => {
     const bare = await buildFixture();
     try {

@@ -1,7 +1,7 @@
 // Gift memberships, the pure rules: which durations a site offers, what each costs, when a redeemed gift
 // ends, and the marks a gift's paid Checkout Session carries (Stripe is the record: invariant 8).
 
-import type { Manifest } from '../manifest.ts';
+import type { ManifestHead } from '../manifest.ts';
 
 /** `truefans_kind` of a gift's checkout (not `gift`, which is pay-what-you-want's). */
 export const GIFT_KIND = 'membership-gift';
@@ -41,7 +41,7 @@ export function giftMonths(setting: boolean | { months: readonly number[] }): nu
   return [...new Set([1, 12, ...extra])].sort((a, b) => a - b);
 }
 
-type Tier = Manifest['tiers'][number];
+type Tier = ManifestHead['tiers'][number];
 
 /** Minor units: whole years at the yearly price where the tier has one, else months at the monthly price. */
 export function giftAmount(tier: Tier, months: number): number | undefined {

@@ -3,7 +3,7 @@
 // bytes of inline script (src/lib/member-hint-script.ts). It is set and cleared wherever the session
 // cookie is, in one place (the handler), and it grants nothing: the function never reads it.
 
-import type { Manifest } from '../manifest.ts';
+import type { ManifestHead } from '../manifest.ts';
 import { fromBase64Url } from '../crypto/base64url.ts';
 import { cookieName, SESSION_COOKIE, setScriptCookie } from './cookies.ts';
 
@@ -12,7 +12,7 @@ export const MEMBER_HINT_COOKIE = 'truefans-member';
 export const NO_TIER_HINT = '-';
 
 /** The hint for a session token this handler has just signed: the name of the highest tier it holds. */
-function hintFor(token: string, manifest: Manifest): string {
+function hintFor(token: string, manifest: ManifestHead): string {
   try {
     const payload = JSON.parse(new TextDecoder().decode(fromBase64Url(token.split('.')[1] ?? ''))) as { ent?: { tiers?: unknown } };
     const tiers = Array.isArray(payload.ent?.tiers) ? payload.ent.tiers : [];
@@ -24,7 +24,7 @@ function hintFor(token: string, manifest: Manifest): string {
 }
 
 /** Adds the hint cookie to a response that sets or clears the session cookie. */
-export function withMemberHint(response: Response, url: URL, manifest: Manifest): Response {
+export function withMemberHint(response: Response, url: URL, manifest: ManifestHead): Response {
   const name = `${cookieName(SESSION_COOKIE, url)}=`;
   const line = response.headers.getSetCookie().find((c) => c.startsWith(name));
   if (!line) return response;

@@ -5,15 +5,15 @@
 
 import { canAccess, type Entitlements } from '../access.ts';
 import { escapeHtml as e } from '../http/html.ts';
-import type { Manifest } from '../manifest.ts';
+import type { ManifestHead } from '../manifest.ts';
 import { perInterval, priceText } from './price-text.ts';
 import { ROUTES } from '../paths.ts';
 
-type Tier = Manifest['tiers'][number];
+type Tier = ManifestHead['tiers'][number];
 type Interval = 'month' | 'year';
 
 export interface PaywallReader {
-  manifest: Manifest;
+  manifest: ManifestHead;
   rankedTiers: readonly string[];
   ent: Entitlements;
   /** Every access value gated on the page (from the manifest). */

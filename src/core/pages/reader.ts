@@ -8,7 +8,7 @@ import { LOCKED_TAG, MEMBER_NAV_TAG, PAYWALL_ATTR, PLAN_TAG, RETURN_ATTR, TIER_A
 import { findMarkers, openTag, replaceMarkers, type Marker } from '../html/markers.ts';
 import type { Flash } from '../http/flash.ts';
 import { escapeHtml as e } from '../http/html.ts';
-import type { Manifest } from '../manifest.ts';
+import type { ManifestHead } from '../manifest.ts';
 import { paywallFor } from './paywall.ts';
 import { perInterval, shortDate } from './price-text.ts';
 import { ROUTES } from '../paths.ts';
@@ -21,7 +21,7 @@ export interface Reader {
 }
 
 export interface TailorOptions {
-  manifest: Manifest;
+  manifest: ManifestHead;
   rankedTiers: readonly string[];
   /** Milliseconds, for dates in the banner. */
   now: number;
@@ -29,14 +29,14 @@ export interface TailorOptions {
   gated?: { access: readonly string[]; returnTo: string };
 }
 
-type Tier = Manifest['tiers'][number];
+type Tier = ManifestHead['tiers'][number];
 
-function topOf(ids: readonly string[] | undefined, manifest: Manifest): Tier | undefined {
+function topOf(ids: readonly string[] | undefined, manifest: ManifestHead): Tier | undefined {
   return manifest.tiers.filter((t) => ids?.includes(t.id)).pop();
 }
 
 /** The header's member links for a signed-in fan: their state, never "Sign in". */
-export function memberNav(manifest: Manifest, reader: Reader): string {
+export function memberNav(manifest: ManifestHead, reader: Reader): string {
   const held = topOf(reader.ent.tiers, manifest);
   const lapsed = !held && topOf(reader.ent.lapsed, manifest);
   const items = [
@@ -47,7 +47,7 @@ export function memberNav(manifest: Manifest, reader: Reader): string {
 }
 
 /** The one-time banner after joining, changing plan or signing in. */
-export function banner(manifest: Manifest, flash: Flash, nowMs: number): string {
+export function banner(manifest: ManifestHead, flash: Flash, nowMs: number): string {
   const { currency, language } = manifest.site;
   const tier = 'tier' in flash ? manifest.tiers.find((t) => t.id === flash.tier) : undefined;
   const lines: string[] = [];
@@ -70,7 +70,7 @@ export function trialSentence(tier: Pick<Tier, 'trialDays'>, trialEnd: number, a
 }
 
 /** A tier card's join buttons for a signed-in member: "Current plan", "Switch", or "Rejoin". */
-function planButtons(manifest: Manifest, reader: Reader, marker: Marker): string | undefined {
+function planButtons(manifest: ManifestHead, reader: Reader, marker: Marker): string | undefined {
   const tier = manifest.tiers.find((t) => t.id === marker.attrs[TIER_ATTR]);
   const held = topOf(reader.ent.tiers, manifest);
   const lapsed = held ? undefined : topOf(reader.ent.lapsed, manifest);

@@ -136,7 +136,7 @@ function summarise(app: App, account: Account, feedUrl: string): AccountSummary 
   });
   const purchases: AccountItem[] = account.purchases.map((p) => {
     const offer = app.manifest.offers.find((o) => o.id === p.offer);
-    const asset = offer?.asset ? app.manifest.assets[offer.asset] : undefined;
+    const asset = offer?.asset ? app.asset(offer.asset) : undefined;
     return { name: offerName(app.manifest, p.offer), bought: longDate(p.boughtAt, language), ...(asset && offer?.asset ? { download: downloadPath(offer.asset, asset.name) } : {}) };
   });
   return { email: account.email, plans, purchases, feedUrl };

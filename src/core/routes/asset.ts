@@ -29,7 +29,7 @@ export async function serveAsset(ctx: Ctx): Promise<Response> {
     // an undecodable name matches no asset
   }
   const id = rest[0] ?? '';
-  const asset = Object.hasOwn(app.manifest.assets, id) ? app.manifest.assets[id] : undefined;
+  const asset = app.asset(id);
   if (!asset || asset.name !== name) throw new HttpProblem(Errors.FileNotFound);
 
   let ent: Entitlements | undefined;

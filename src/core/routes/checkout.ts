@@ -264,7 +264,7 @@ export async function completeCheckout(ctx: Ctx): Promise<Response> {
   // Paid for a tier from a post it opens: straight back to the post, open, with a one-time welcome. (A fan who
   // may be paying twice is told in the welcome email, which only the mailbox owner reads.)
   const tier = session.mode === 'subscription' ? session.metadata.truefans_tier : undefined;
-  const post = app.manifest.pages[canonicalPath(returnTo.split(/[?#]/)[0]!)];
+  const post = app.page(canonicalPath(returnTo.split(/[?#]/)[0]!));
   if (tier && post && post.access.some((a) => canAccess(a, ent, app.rankedTiers))) {
     const trial = trialOf(session);
     cookies.push(flashCookie(url, { k: 'joined', tier, ...(trial ? { trialEnd: trial.end, amount: trial.amount, interval: trial.interval } : {}) }));
@@ -297,7 +297,7 @@ function welcomeFor(app: App, returnTo: string, session: CheckoutRecord) {
     bought = { kind: 'tier', tier: tierName(app.manifest, tierId), trial: trial && tier ? trialSentence(tier, trial.end, trial.amount, trial.interval, currency, language, app.now()) : undefined };
   } else if (kind === 'offer' && offerId) {
     const offer = app.manifest.offers.find((o) => o.id === offerId);
-    const asset = offer?.asset ? app.manifest.assets[offer.asset] : undefined;
+    const asset = offer?.asset ? app.asset(offer.asset) : undefined;
     bought = { kind: 'offer', offer: offerName(app.manifest, offerId), download: asset && offer?.asset ? downloadPath(offer.asset, asset.name) : undefined };
   } else {
     bought = { kind: 'gift', amount: priceText(session.amountTotal ?? 0, session.currency ?? currency, language) };

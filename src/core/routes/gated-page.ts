@@ -73,7 +73,7 @@ type Made = { ok: true; html: string } | { ok: false; response: Response };
 /** The page for this reader from the built HTML, or the fallback answer when it cannot be made. */
 async function makePage(ctx: Ctx, html: string, fan: Fan, built: Response, pageKey: string, readable: boolean): Promise<Made> {
   const { app, request } = ctx;
-  const page = app.manifest.pages[pageKey]!;
+  const page = app.page(pageKey)!;
   const body = (content: string) => (request.method === 'HEAD' ? null : content);
   const member = fan.kind === 'member';
   const asBuilt = (): Made => ({ ok: false, response: new Response(body(html), { status: 200, headers: headersFrom(built, TEASER, fan.cookies) }) });
@@ -137,7 +137,7 @@ export async function serveGatedPage(ctx: Ctx, pageKey: string): Promise<Respons
   if (!built.ok) {
     return new Response(body(built.body), { status: built.status, headers: headersFrom(built, TEASER, fan.cookies) });
   }
-  const page = app.manifest.pages[pageKey]!;
+  const page = app.page(pageKey)!;
   const readable = fan.kind === 'member' && page.access.some((a) => canAccess(a, fan.ent, app.rankedTiers));
   const type = built.headers.get('content-type') ?? 'text/html; charset=utf-8';
 

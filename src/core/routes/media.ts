@@ -18,12 +18,12 @@ import { Errors } from '../errors.ts';
 import { chooseRange } from '../http/range.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { PRIVATE } from '../http/respond.ts';
-import type { Manifest } from '../manifest.ts';
+import type { AssetEntry } from '../manifest.ts';
 import type { ByteReader } from '../media/byte-reader.ts';
 import { readFileRange } from '../media/read-range.ts';
 import { SEALED_ASSET_DIR } from '../paths.ts';
 
-type Asset = Manifest['assets'][string];
+type Asset = AssetEntry;
 type AssetScope = { kind: 'asset'; id: string; tier: string };
 
 /** A strong tag per build of the file: the header holds the build's random nonce prefix. */

@@ -124,7 +124,7 @@ export async function confirmSignIn(ctx: Ctx): Promise<Response> {
   // Signing in ends on a page that says so: the gated page the fan came from (the function serves it),
   // or else their account page, with "You're signed in as ...".
   const returnTo = safeReturnPath(v.link.returnTo);
-  const served = returnTo.startsWith(`${ROUTES.account}`) || app.manifest.pages[canonicalPath(returnTo.split(/[?#]/)[0]!)] !== undefined;
+  const served = returnTo.startsWith(`${ROUTES.account}`) || app.page(canonicalPath(returnTo.split(/[?#]/)[0]!)) !== undefined;
   const cookies = [cookie, flashCookie(url, { k: 'signed-in', email: v.link.email })];
   return redirect(served ? returnTo : ROUTES.account, { cookies, headers: NO_REFERRER });
 }

@@ -101,7 +101,7 @@ async function welcomeOnce(app: App, event: BillingEvent, stale: CheckoutRecord)
     if (creator) notice = (count) => ({ ...newFanEmail(app.site, creator, fan, what, count, fanGoal), ...(email ? { replyTo: email } : {}) });
   } else if (kind === 'offer' && offerId) {
     const offer = app.manifest.offers.find((o) => o.id === offerId);
-    const asset = offer?.asset ? app.manifest.assets[offer.asset] : undefined;
+    const asset = offer?.asset ? app.asset(offer.asset) : undefined;
     const download = asset && offer?.asset ? `${app.siteOrigin}${downloadPath(offer.asset, asset.name)}` : undefined;
     const name = offerName(app.manifest, offerId);
     if (email) welcome = purchaseEmail(app.site, email, name, thankYou, link, download);
