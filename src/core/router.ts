@@ -18,6 +18,8 @@ import { confirmSignIn, requestSignIn, showConfirm, signInPage } from './routes/
 import { receiveWebhook } from './routes/webhook.ts';
 import { confirmGiftClaim, deliverGifts, giftConfirmPage, giftLinkPage, giftPage, requestGiftClaim, startGift } from './routes/gifts.ts';
 import { GIFT_ROUTES } from './gifts/paths.ts';
+import { LETTER_ROUTE } from './letters/rules.ts';
+import { sendLetter } from './routes/letters.ts';
 
 export type RouteFn = (ctx: Ctx) => Promise<Response> | Response;
 
@@ -55,6 +57,7 @@ const EXACT: Record<string, Route> = {
   [GIFT_ROUTES.claim]: { GET: giftConfirmPage, POST: confirmGiftClaim, checkOrigin: true },
   // Called by a scheduler, which sends no Origin; it only sends what is due, once.
   [GIFT_ROUTES.deliver]: { POST: deliverGifts },
+  [LETTER_ROUTE]: { POST: sendLetter, checkOrigin: true },
 };
 
 /**
