@@ -42,6 +42,7 @@ const samples: { [K in ErrorName]: ParamsOf<(typeof Errors)[K]> } = {
   GiftTaken: undefined,
   GiftBusy: undefined,
   GiftNotNeeded: undefined,
+  GiftDeliveryUnauthorized: undefined,
   GiftFormInvalid: { problem: 'Their email does not look like an email address.' },
   LettersOff: undefined,
   LetterNotAllowed: { who: 'members of True Fan or a higher tier' },
@@ -409,6 +410,11 @@ describe('the error catalogue', () => {
         title: You already have this membership
         visitor: You already hold this tier (or a higher one), so the gift was not redeemed and nothing was extended. It stays as it is, for someone else or for later.
         message: A member tried to redeem a gift of a tier they hold; it was kept unredeemed.
+      GiftDeliveryUnauthorized TF_GIFT_DELIVERY_UNAUTHORIZED 401 (no log line)
+        title: Not allowed
+        visitor: This address is only for the site's own scheduler.
+        message: Gift delivery was called with GET without the right "Authorization: Bearer" CRON_SECRET (or CRON_SECRET is not set), so nothing was sent.
+        hint: Set CRON_SECRET in the host's environment (at least 16 characters); Vercel Cron sends it as "Authorization: Bearer <CRON_SECRET>". Other schedulers can POST instead.
       GiftFormInvalid TF_GIFT_FORM_INVALID 400 (no log line)
         title: Please check the form
         visitor: Their email does not look like an email address. Nothing was charged or sent; go back to keep what you typed.

@@ -601,6 +601,15 @@ export const Errors = {
     visitor: 'You already hold this tier (or a higher one), so the gift was not redeemed and nothing was extended. It stays as it is, for someone else or for later.',
     message: () => 'A member tried to redeem a gift of a tier they hold; it was kept unredeemed.',
   },
+  GiftDeliveryUnauthorized: {
+    code: 'TF_GIFT_DELIVERY_UNAUTHORIZED',
+    status: 401,
+    quiet: true,
+    title: 'Not allowed',
+    visitor: 'This address is only for the site\'s own scheduler.',
+    message: () => 'Gift delivery was called with GET without the right "Authorization: Bearer" CRON_SECRET (or CRON_SECRET is not set), so nothing was sent.',
+    hint: 'Set CRON_SECRET in the host\'s environment (at least 16 characters); Vercel Cron sends it as "Authorization: Bearer <CRON_SECRET>". Other schedulers can POST instead.',
+  },
   GiftFormInvalid: {
     code: 'TF_GIFT_FORM_INVALID',
     status: 400,
