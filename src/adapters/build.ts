@@ -8,6 +8,7 @@
 //   Node        nothing: `npm start` and the Docker image serve dist/ directly, through the core
 //   Weekly digest (site.yaml weekly_digest: true): Cloudflare triggers.crons, Netlify
 //               .netlify/v1/functions/truefans-digest.mjs, Vercel config.json crons; Node runs a timer
+//   Gift delivery (site.yaml gifts): the same, daily at 00:05 UTC (truefans-gifts.mjs on Netlify)
 //   Security headers for static files: dist/_headers (Netlify, Cloudflare), config.json routes (Vercel)
 
 import path from 'node:path';

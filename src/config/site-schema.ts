@@ -5,6 +5,9 @@ import { z } from 'zod';
 import { DEFAULT_DIGEST_AT, DIGEST_AT } from '../core/digest-schedule.ts';
 import { priceProblem } from '../core/money.ts';
 
+/** site.yaml `letters` values other than a tier id. */
+export const LETTER_KEYWORDS = ['off', 'members', 'followers'] as const;
+
 const ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
 /** A Stripe product or price id (a legacy Plan id is a price id too: Stripe's Prices API accepts it). */
 const STRIPE_ID = /^(prod|price|plan)_[A-Za-z0-9]{1,250}$/;
@@ -167,6 +170,12 @@ export const siteSchema = z
       .strict()
       .default({ category: 'Music', explicit: false })
       .describe('The podcast feeds, made when posts have `audio`: the private members feed (each fan\'s own, from the account page) and the public /podcast.xml.'),
+    letters: z
+      .string({ error: 'expected off, members, followers or a tier id' })
+      .trim()
+      .min(1, { error: 'expected off, members, followers or a tier id' })
+      .default('members')
+      .describe('Letters to the creator: a short form at the end of each post and on the account page that emails CREATOR_EMAIL with Reply-To the fan (the fan gets a copy; the creator\'s address is never shown). `members` (default): any paying member; `followers`: members and free followers alike; a tier id: members of that tier or a higher one; `off`: no form.'),
     fan_goal_each: z.number({ error: 'expected a number' }).positive({ error: 'expected a positive number' }).default(70).describe('What each true fan pays a year toward the goal, in `currency`: `npm run fans` shows the yearly goal as `fan_goal` times this.'),
     thank_you: z.string().trim().default('Thank you. Your support means I can keep making this.').describe('A personal note shown and emailed to every new fan. Both sign it with the author\'s name, so leave out a sign-off.'),
     anniversary: z
@@ -220,6 +229,9 @@ export const siteSchema = z
       amount(tier.yearly, ['tiers', i, 'yearly']);
     });
     site.offers.forEach((offer, i) => amount(offer.price, ['offers', i, 'price']));
+    if (!LETTER_KEYWORDS.includes(site.letters as never) && !site.tiers.some((t) => t.id === site.letters)) {
+      ctx.addIssue({ code: 'custom', path: ['letters'], message: `expected one of ${[...LETTER_KEYWORDS, ...site.tiers.map((t) => t.id)].join(', ')}, got "${site.letters}"` });
+    }
     if (site.pay_what_you_want) {
       amount(site.pay_what_you_want.minimum, ['pay_what_you_want', 'minimum']);
       site.pay_what_you_want.suggested.forEach((value, i) => amount(value, ['pay_what_you_want', 'suggested', i]));

@@ -49,6 +49,8 @@ export const manifestSchema = z.object({
     supporterWall: z.boolean().optional(),
     /** site.yaml `gifts`: the durations (months) a gift membership can be bought for; absent: no gifts. */
     gifts: z.array(z.number().int().min(1).max(24)).optional(),
+    /** site.yaml `letters`: who may write to the creator (`members`, `followers` or a tier id); absent or `off`: nobody. */
+    letters: z.string().optional(),
     /** The path of the site's terms page (content/pages/terms.md), when it has one; Checkout links it. */
     terms: z.string().startsWith('/').optional(),
   }),

@@ -11,7 +11,7 @@ import { toBase64Url } from './crypto/base64url.ts';
 import { Errors } from './errors.ts';
 import { HttpProblem } from './http/problem.ts';
 
-export type LimitKind = 'checkout' | 'signin' | 'follow' | 'follower-write' | 'recheck';
+export type LimitKind = 'checkout' | 'signin' | 'follow' | 'follower-write' | 'recheck' | 'letter';
 
 interface Limit {
   /** Per instance: sustained requests per second, and the burst above it. */
@@ -33,6 +33,8 @@ export const LIMITS: Readonly<Record<LimitKind, Limit>> = {
   'follower-write': { perSecond: 4, burst: 20, perClientPerMinute: 60 },
   // A re-check with Stripe on behalf of a private feed or a returning checkout.
   recheck: { perSecond: 5, burst: 25, perClientPerMinute: 60 },
+  // A letter to the creator: two emails (theirs and the fan's copy); letters are rare, so the budget is small.
+  letter: { perSecond: 0.5, burst: 10, perClientPerMinute: 3 },
 };
 
 export interface Buckets {

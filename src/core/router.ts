@@ -18,6 +18,8 @@ import { confirmSignIn, requestSignIn, showConfirm, signInPage } from './routes/
 import { receiveWebhook } from './routes/webhook.ts';
 import { confirmGiftClaim, deliverGifts, giftConfirmPage, giftLinkPage, giftPage, requestGiftClaim, startGift } from './routes/gifts.ts';
 import { GIFT_ROUTES } from './gifts/paths.ts';
+import { LETTER_ROUTE } from './letters/rules.ts';
+import { sendLetter } from './routes/letters.ts';
 
 export type RouteFn = (ctx: Ctx) => Promise<Response> | Response;
 
@@ -53,8 +55,9 @@ const EXACT: Record<string, Route> = {
   [GIFT_ROUTES.give]: { GET: giftPage, POST: startGift, checkOrigin: true },
   [GIFT_ROUTES.redeem]: { GET: giftLinkPage, POST: requestGiftClaim, checkOrigin: true },
   [GIFT_ROUTES.claim]: { GET: giftConfirmPage, POST: confirmGiftClaim, checkOrigin: true },
-  // Called by a scheduler, which sends no Origin; it only sends what is due, once.
-  [GIFT_ROUTES.deliver]: { POST: deliverGifts },
+  // Called by a scheduler, which sends no Origin; it only sends what is due, once. GET (Vercel Cron) needs CRON_SECRET.
+  [GIFT_ROUTES.deliver]: { GET: deliverGifts, POST: deliverGifts },
+  [LETTER_ROUTE]: { POST: sendLetter, checkOrigin: true },
 };
 
 /**

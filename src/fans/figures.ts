@@ -5,7 +5,9 @@
 // Definitions, used everywhere below:
 // - A fan is a person (customers with the same email, ignoring case, are one person: Checkout makes a new
 //   customer for each subscription) holding a truefans tier subscription that is active, trialing or
-//   past_due: the same statuses the edge counts toward the goal in its "new true fan" email.
+//   past_due: the same statuses the edge counts toward the goal in its "new true fan" email. A gift
+//   membership (a subscription marked `truefans_gift`: a free trial that never charges) makes nobody a fan:
+//   its recipient is counted apart, as reading on a gift, and it is in no stay, trial, churn or revenue.
 // - A fan's stay is the time from a subscription's start to its end (`ended_at`); stays of one person that
 //   touch or overlap are one stay. A fan is new in the month a stay starts and lost in the month it ends.
 // - Churn in a month = fans lost in the month / fans at the start of the month (none at the start: no rate).
@@ -34,7 +36,7 @@ export interface Person {
   follower: boolean;
   /** The tier the fan holds now (the highest, in site.yaml's order), or their last one. */
   tier: string | null;
-  /** active, trialing, past_due, canceled (a former fan), or none (a buyer or follower only). */
+  /** active, trialing, past_due, canceled (a former fan), gift (reading on a gift membership, not a fan), or none (a buyer or follower only). */
   status: string;
   /** Start of the current stay (for a fan), or of the first (for a former fan). */
   fanSince: number | null;
@@ -64,6 +66,8 @@ export interface Figures {
   thisMonth: MonthFigures;
   lastMonth: MonthFigures;
   trials: { started: number; converted: number; inTrial: number; notConverted: number };
+  /** Gift memberships: paid gift checkouts, and people reading on a live gift who are not fans themselves. */
+  gifts: { bought: number; reading: number };
   atRisk: number;
   goal: { fans: number; fanGoal: number; yearly: number; yearlyGoal: number };
   refunds: number;
@@ -134,6 +138,9 @@ function merge(stays: Stay[]): Stay[] {
   return out;
 }
 
+/** A one-time sale in the revenue chart: a gift membership is a purchase (of a membership), a pay-what-you-want gift a tip. */
+const saleKind = (c: FanCheckout): 'purchases' | 'tips' => (c.kind === 'gift' ? 'tips' : 'purchases');
+
 const within = (stay: Stay, t: number) => stay.start <= t && (stay.end === null || t < stay.end);
 
 /** What the figures need from site.yaml: the tiers in order, the currency and the goal. */
@@ -166,7 +173,9 @@ export function computeFigures(data: FanData, site: FiguresSite): Figures {
   }
   const personOf = (customer: string | null): Person | undefined => (customer ? people.get(keyOf.get(customer) ?? customer) : undefined);
 
-  const subs = data.subscriptions.filter((s) => !NEVER_STARTED.has(s.status));
+  const started = data.subscriptions.filter((s) => !NEVER_STARTED.has(s.status));
+  const subs = started.filter((s) => !s.gift);
+  const giftSubs = started.filter((s) => s.gift);
   const subById = new Map(subs.map((s) => [s.id, s]));
   const stayOf = (s: FanSubscription): Stay => ({ start: s.start, end: s.endedAt ?? (FAN_STATUSES.has(s.status) ? null : now) });
 
@@ -221,6 +230,18 @@ export function computeFigures(data: FanData, site: FiguresSite): Figures {
     }
   }
 
+  // A person with no fan subscription of their own who holds a live gift reads on it: counted apart.
+  for (const s of giftSubs) {
+    if (!FAN_STATUSES.has(s.status) || s.endedAt !== null) continue;
+    const key = keyOf.get(s.customer) ?? s.customer;
+    const person = people.get(key);
+    if (!person || (person.status !== 'none' && person.status !== 'gift' && person.status !== 'canceled')) continue;
+    if (person.status === 'gift' && rank(person.tier) >= rank(s.price.tier)) continue;
+    person.status = 'gift';
+    person.tier = s.price.tier;
+    person.fanSince = s.start;
+  }
+
   // Money per person and per month.
   const months = new Map<string, { memberships: number; purchases: number; tips: number }>();
   const add = (t: number, kind: 'memberships' | 'purchases' | 'tips', amount: number) => {
@@ -237,7 +258,7 @@ export function computeFigures(data: FanData, site: FiguresSite): Figures {
   const oneTime = data.checkouts.filter((c) => c.kind !== 'tier' && c.paid);
   const byIntent = new Map<string, FanCheckout>();
   for (const c of oneTime) {
-    add(c.created, c.kind === 'offer' ? 'purchases' : 'tips', c.amount);
+    add(c.created, saleKind(c), c.amount);
     if (c.paymentIntent) byIntent.set(c.paymentIntent, c);
     const p = personOf(c.customer) ?? (c.email ? people.get(c.email.trim().toLowerCase()) : undefined);
     if (p) {
@@ -250,7 +271,7 @@ export function computeFigures(data: FanData, site: FiguresSite): Figures {
   let refunded = 0;
   for (const r of data.refunds) {
     const c = r.paymentIntent ? byIntent.get(r.paymentIntent) : undefined;
-    add(r.created, c ? (c.kind === 'offer' ? 'purchases' : 'tips') : 'memberships', -r.amount);
+    add(r.created, c ? saleKind(c) : 'memberships', -r.amount);
     refunded += r.amount;
     const p = c ? (personOf(c.customer) ?? (c.email ? people.get(c.email.trim().toLowerCase()) : undefined)) : undefined;
     if (p) p.totalPaid -= r.amount;
@@ -363,6 +384,7 @@ export function computeFigures(data: FanData, site: FiguresSite): Figures {
     thisMonth: monthFigures(monthOf(now)),
     lastMonth: monthFigures(monthOf(monthStart(monthOf(now)) - 1)),
     trials,
+    gifts: { bought: data.checkouts.filter((c) => c.kind === 'membership-gift' && c.paid).length, reading: [...people.values()].filter((p) => p.status === 'gift').length },
     atRisk: current.filter((p) => p.status === 'past_due').length,
     goal: { fans: current.length, fanGoal: site.fan_goal, yearly: mrr * 12, yearlyGoal },
     refunds: refunded,

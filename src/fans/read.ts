@@ -5,6 +5,7 @@
 import type Stripe from 'stripe';
 import { tierOfPrice } from '../billing/stripe/entitlements.ts';
 import type { LegacyTiers } from '../core/holdings.ts';
+import { GIFT_KIND, GIFT_META, GIFT_SUBSCRIPTION_MARK } from '../core/gifts/rules.ts';
 
 /** A Stripe customer: one fan may be several (Checkout makes a new one per subscription). */
 export interface FanCustomer {
@@ -42,6 +43,8 @@ export interface FanSubscription {
   trialEnd: number | null;
   cancelAtPeriodEnd: boolean;
   cancelAt: number | null;
+  /** A gift membership (metadata `truefans_gift`, the gift's Checkout Session): a free trial that never charges. */
+  gift: boolean;
   /** Stripe's `cancellation_details`: `reason` is Stripe's (cancellation_requested, payment_failed,
    * payment_disputed), `feedback` the fan's choice in the billing portal, `comment` the fan's own words. */
   cancellation: { reason: string | null; feedback: string | null; comment: string | null };
@@ -58,10 +61,10 @@ export interface FanInvoice {
   price: string | null;
 }
 
-/** A completed truefans Checkout Session: a join (tier), a purchase (offer) or a tip (pay what you want). */
+/** A completed truefans Checkout Session: a join (tier), a purchase (offer), a tip (pay what you want, `gift`) or a gift membership bought for someone (`membership-gift`). */
 export interface FanCheckout {
   id: string;
-  kind: 'tier' | 'offer' | 'gift';
+  kind: 'tier' | 'offer' | 'gift' | 'membership-gift';
   customer: string | null;
   email: string | null;
   country: string | null;
@@ -210,6 +213,7 @@ export async function readFans(stripe: Stripe, now: number, progress?: Progress,
         trialEnd: s.trial_end,
         cancelAtPeriodEnd: s.cancel_at_period_end,
         cancelAt: s.cancel_at,
+        gift: Boolean(s.metadata?.[GIFT_SUBSCRIPTION_MARK]),
         cancellation: { reason: s.cancellation_details?.reason ?? null, feedback: s.cancellation_details?.feedback ?? null, comment: s.cancellation_details?.comment ?? null },
       };
     },
@@ -240,7 +244,7 @@ export async function readFans(stripe: Stripe, now: number, progress?: Progress,
     (id) => stripe.checkout.sessions.list({ limit: 100, status: 'complete', ...after(id) }),
     (s): FanCheckout | undefined => {
       const kind = s.metadata?.truefans_kind;
-      if (kind !== 'tier' && kind !== 'offer' && kind !== 'gift') return undefined;
+      if (kind !== 'tier' && kind !== 'offer' && kind !== 'gift' && kind !== GIFT_KIND) return undefined;
       const paid = s.payment_status === 'paid';
       return {
         id: s.id,
@@ -248,7 +252,7 @@ export async function readFans(stripe: Stripe, now: number, progress?: Progress,
         customer: idOf(s.customer),
         email: s.customer_details?.email ?? null,
         country: s.customer_details?.address?.country ?? null,
-        item: (kind === 'offer' ? s.metadata?.truefans_offer : s.metadata?.truefans_tier) || null,
+        item: (kind === 'offer' ? s.metadata?.truefans_offer : kind === GIFT_KIND ? s.metadata?.[GIFT_META.tier] : s.metadata?.truefans_tier) || null,
         amount: kind !== 'tier' && paid ? (s.amount_total ?? 0) : 0,
         paid,
         created: s.created,

@@ -25,6 +25,8 @@ export function summaryLines(figures: Figures, f: Format): string[] {
     monthLine('This month', figures.thisMonth, f),
     monthLine('Last month', figures.lastMonth, f),
     `Trials: ${f.count(t.started)} started, ${f.count(t.converted)} converted, ${f.count(t.inTrial)} still in their trial, ${f.count(t.notConverted)} ended without paying`,
+    // Only on a site that has sold gifts: recipients are counted here, never among the fans or trials above.
+    ...(figures.gifts.bought || figures.gifts.reading ? [`Gift memberships: ${f.count(figures.gifts.bought)} bought, ${f.count(figures.gifts.reading)} being read now (gift recipients are not counted as fans)`] : []),
     `At risk (payment past due): ${f.count(figures.atRisk)}`,
   ];
 }

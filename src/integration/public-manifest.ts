@@ -34,6 +34,7 @@ export function writeManifest(ctx: SealContext, sealed: Pick<Manifest, 'pages' |
       ...(site.weekly_digest ? { weeklyDigest: true, fanGoalEach: site.fan_goal_each, digestAt: site.weekly_digest_at } : {}),
       ...(site.supporter_wall ? { supporterWall: true } : {}),
       ...(site.gifts ? { gifts: giftMonths(site.gifts) } : {}),
+      ...(site.letters !== 'off' ? { letters: site.letters } : {}),
       ...(fileSet.has(TERMS_PAGE) ? { terms: urlPathOf(TERMS_PAGE) } : {}),
     },
     tiers: site.tiers.map((t) => ({

@@ -60,6 +60,11 @@ describe('content/site.yaml errors', () => {
   it('a tier id with capitals and spaces', () => {
     expect(siteError(SITE.replace('id: patron', 'id: Big Patron'))).toMatchInlineSnapshot(`"content/site.yaml: tiers[1].id: expected a tier id of lowercase letters, digits and dashes (like "supporter"), got "Big Patron""`);
   });
+  it('a letters value that is neither a keyword nor a tier', () => {
+    expect(siteError(`${SITE}letters: memebers\n`)).toMatchInlineSnapshot(`"content/site.yaml: letters: expected one of off, members, followers, listener, patron, got "memebers""`);
+    expect(parseSite(SITE).letters).toBe('members');
+    expect(parseSite(`${SITE}letters: patron\n`).letters).toBe('patron');
+  });
   it('broken YAML', () => {
     expect(siteError(SITE.replace('  name: Mira Okafor', '  name: "Mira Okafor'))).toMatchInlineSnapshot(`"content/site.yaml:12:1: the YAML could not be read: Missing closing "quote. Check the indentation and quotes on that line."`);
   });

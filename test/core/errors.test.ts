@@ -43,7 +43,13 @@ const samples: { [K in ErrorName]: ParamsOf<(typeof Errors)[K]> } = {
   GiftTaken: undefined,
   GiftBusy: undefined,
   GiftNotNeeded: undefined,
+  GiftDeliveryUnauthorized: undefined,
   GiftFormInvalid: { problem: 'Their email does not look like an email address.' },
+  LettersOff: undefined,
+  LetterNotAllowed: { who: 'members of True Fan or a higher tier' },
+  LetterInvalid: { problem: 'The letter is empty.' },
+  LettersTooMany: undefined,
+  LetterNotSent: { why: 'no-creator-email' },
   NotConfigured: undefined,
   Unexpected: { what: 'TypeError', path: '/_truefans/account', message: 'x is not a function' },
   ShellFailed: undefined,
@@ -414,10 +420,36 @@ describe('the error catalogue', () => {
         title: You already have this membership
         visitor: You already hold this tier (or a higher one), so the gift was not redeemed and nothing was extended. It stays as it is, for someone else or for later.
         message: A member tried to redeem a gift of a tier they hold; it was kept unredeemed.
+      GiftDeliveryUnauthorized TF_GIFT_DELIVERY_UNAUTHORIZED 401 (no log line)
+        title: Not allowed
+        visitor: This address is only for the site's own scheduler.
+        message: Gift delivery was called with GET without the right "Authorization: Bearer" CRON_SECRET (or CRON_SECRET is not set), so nothing was sent.
+        hint: Set CRON_SECRET in the host's environment (at least 16 characters); Vercel Cron sends it as "Authorization: Bearer <CRON_SECRET>". Other schedulers can POST instead.
       GiftFormInvalid TF_GIFT_FORM_INVALID 400 (no log line)
         title: Please check the form
         visitor: Their email does not look like an email address. Nothing was charged or sent; go back to keep what you typed.
-        message: A gift form was refused: Their email does not look like an email address."
+        message: A gift form was refused: Their email does not look like an email address.
+      LettersOff TF_LETTERS_OFF 404 (no log line)
+        title: Not found
+        visitor: There is no such page on this site.
+        message: A letter was posted, but site.yaml says letters: off.
+      LetterNotAllowed TF_LETTER_NOT_ALLOWED 403 (no log line)
+        title: Letters are for members
+        visitor: Writing to the creator from this site is open to members of True Fan or a higher tier. Nothing was sent.
+        message: A signed-in fan who is not among members of True Fan or a higher tier tried to send a letter (site.yaml letters).
+      LetterInvalid TF_LETTER_INVALID 400 (no log line)
+        title: Please check your letter
+        visitor: The letter is empty. Nothing was sent; go back to keep what you wrote.
+        message: A letter was refused: The letter is empty.
+      LettersTooMany TF_LETTERS_TOO_MANY 429 (no log line)
+        title: That is all the letters for today
+        visitor: You have sent as many letters today as this site passes on in a day. Nothing was sent; go back to keep what you wrote, and send it tomorrow.
+        message: A fan reached the daily number of letters.
+      LetterNotSent TF_LETTER_NOT_SENT 503
+        title: Your letter could not be sent
+        visitor: This site could not send your letter just now. Nothing was sent; go back to keep what you wrote, and try again later.
+        message: A fan wrote a letter, but CREATOR_EMAIL is not set, so it had nowhere to go.
+        hint: Set CREATOR_EMAIL and an EMAIL_PROVIDER with its key (docs/configuration.md), or set \`letters: off\` in content/site.yaml."
     `);
   });
 });

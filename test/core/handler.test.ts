@@ -447,6 +447,7 @@ describe('functionPaths', () => {
       '/_truefans/gift/redeem',
       '/_truefans/gift/claim',
       '/_truefans/gift/deliver',
+      '/_truefans/letter',
       '/supporters/',
       '/_truefans/feed/*',
       '/_truefans/asset/*',

@@ -468,3 +468,132 @@ describe('behind the pages', () => {
     expect(sent.filter((s) => s.status !== 200 || s.attempts !== 1).map((s) => `${s.type}: ${s.status} after ${s.attempts} attempt(s)`)).toEqual([]);
   }, 30_000);
 });
+
+// Issue 15's "done": a gift and a letter, end to end. Last in the file: the gift's reminder moves the
+// stand-in's clock a year on.
+describe('gifts and letters in a real browser', () => {
+  const DAY = 86_400;
+
+  it('12. a member writes to the creator from a post: asked to prove their email first, then the letter goes with Reply-To them, escaped, and they get a copy', async () => {
+    const { context, page } = await newFan(fx);
+    const { email, name } = fanIdentity('writer');
+    const subject = 'About the <barn> & the rain';
+    const words = '<script>alert("hi")</script>\nThank you for the songs.';
+    const write = async () => {
+      const letter = page.getByRole('region', { name: 'Write to Maren Holt' });
+      await letter.getByLabel('Subject (optional)').fill(subject);
+      await letter.getByLabel('Your letter').fill(words);
+      await letter.getByRole('button', { name: 'Send to Maren Holt' }).click();
+    };
+    try {
+      await journey('12-letter', context, async () => {
+        // The form is for members: a visitor's scripts hide it (the member hint); the function decides anyway.
+        await page.goto(PUBLIC_POST);
+        expect(await page.getByRole('region', { name: 'Write to Maren Holt' }).isVisible()).toBe(false);
+        await expectLocked(page, TRUE_FAN_POST);
+        await joinFromPost(page, fx, 'True Fan', 'Join for $70 a year');
+        await pay(page, { email, name, card: CARDS.ok });
+        await expectLandedOnPost(page, fx, 'True Fan', TRUE_FAN_POST);
+
+        await page.goto(PUBLIC_POST);
+        await write();
+        // Paying proved a payment, not the mailbox the creator would answer: a sign-in link first.
+        await page.getByText('To write to Maren Holt, confirm your email address first').waitFor();
+        expect(fx.demo.outbox.messages.filter((m) => m.kind === 'letter')).toEqual([]);
+        await page.getByLabel('Email address').fill(email);
+        await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+        await page.getByRole('heading', { level: 1, name: 'Check your email' }).waitFor();
+        await followSignInLink(page, fx, email);
+        await confirmSignIn(page);
+        // Signed in (the link lands on the account page, which has the form too); back to the post to write.
+        await page.getByRole('region', { name: 'Write to Maren Holt' }).waitFor();
+        await page.goto(PUBLIC_POST);
+        await write();
+        await page.getByRole('heading', { level: 1, name: 'Your letter is on its way' }).waitFor();
+        expect(await page.content()).not.toContain('creator@example.com');
+
+        const toCreator = await findMail(page, fx, 'creator@example.com', `Letter from ${email}: ${subject}`);
+        await toCreator.getByText(`Reply-To ${email}`).waitFor();
+        await toCreator.getByText(`${email} wrote to you from Maren Holt, after reading`).waitFor();
+        const sent = fx.demo.outbox.messages.find((m) => m.kind === 'letter' && m.replyTo === email)!;
+        expect(sent.to).toBe('creator@example.com');
+        expect(sent.text).toContain(words);
+        expect(sent.html).toContain('&lt;script&gt;alert(&quot;hi&quot;)&lt;/script&gt;<br>Thank you for the songs.');
+        expect(sent.html).not.toContain('<script>');
+        const copy = await findMail(page, fx, email, `Your letter to Maren Holt: ${subject}`);
+        await copy.getByText('This is a copy of your letter to Maren Holt').waitFor();
+        expect(await copy.innerText()).not.toContain('creator@example.com');
+      });
+    } finally {
+      await context.close();
+    }
+  }, 2 * JOURNEY_MS);
+
+  it('13. a fan buys a year of True Fan for a friend; the friend redeems it once and reads with no card; a second redemption is refused; the reminder comes 3 days before the end', async () => {
+    const buyer = await newFan(fx);
+    const friend = await newFan(fx);
+    const stranger = await newFan(fx);
+    const friendEmail = fanIdentity('friend').email;
+    const strangerEmail = fanIdentity('stranger').email;
+    const stripe = client(fx.standIn);
+    const askForClaimLink = async (page: Page, link: string, email: string) => {
+      await page.goto(link);
+      await page.getByRole('heading', { level: 1, name: 'A gift membership' }).waitFor();
+      await page.getByText('Not redeemed yet').waitFor();
+      await page.getByLabel('Your email').fill(email);
+      await page.getByRole('button', { name: 'Email me the link' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Check your email' }).waitFor();
+    };
+    const openClaimLink = async (page: Page, email: string) => {
+      const mail = await findMail(page, fx, email, 'Redeem your gift on Maren Holt');
+      await mail.getByRole('link', { name: /\/_truefans\/gift\/claim\?token=/ }).click();
+    };
+    try {
+      await journey('13-gift', buyer.context, async () => {
+        const { page } = buyer;
+        await page.goto('/_truefans/gift');
+        await page.getByRole('heading', { level: 1, name: 'Give a membership' }).waitFor();
+        await page.getByRole('radio', { name: 'True Fan, 1 year: $70' }).check();
+        await page.getByLabel('Their name (optional)').fill('Robin');
+        await page.getByLabel('A message (optional)').fill('For the rainy evenings.');
+        await page.getByRole('button', { name: 'Pay for the gift' }).click();
+        await page.waitForURL((url) => url.href.startsWith(`${fx.standIn.url}/c/pay/`));
+        await pay(page, { ...fanIdentity('giver'), card: CARDS.ok });
+        await page.getByRole('heading', { level: 1, name: 'Thank you: your gift is ready' }).waitFor();
+        const link = await page.getByRole('textbox', { name: "The gift's link" }).inputValue();
+        expect(link).toMatch(/\/_truefans\/gift\/redeem\?token=/);
+
+        // The friend and a stranger who got hold of the link both ask for a claim link; the friend redeems.
+        await askForClaimLink(friend.page, link, friendEmail);
+        await askForClaimLink(stranger.page, link, strangerEmail);
+        await openClaimLink(friend.page, friendEmail);
+        await friend.page.getByRole('heading', { level: 1, name: 'Redeem your gift' }).waitFor();
+        await friend.page.getByText(`Redeeming makes ${friendEmail} a True Fan member until`).waitFor();
+        await friend.page.getByRole('button', { name: 'Redeem the gift' }).click();
+        await friend.page.getByRole('heading', { level: 1, name: 'Welcome, True Fan' }).waitFor();
+        await expectOpen(friend.page, TRUE_FAN_POST);
+        // No card: a trial with no payment method, which ends by itself.
+        const [customer] = (await stripe.customers.list({ email: friendEmail, limit: 10 })).data;
+        const [gift] = (await stripe.subscriptions.list({ customer: customer!.id, status: 'all' })).data;
+        expect(gift).toMatchObject({ status: 'trialing', default_payment_method: null, metadata: { truefans_gift: expect.any(String) } });
+        expect(gift!.cancel_at).toBe(gift!.trial_end);
+
+        // The second redemption is refused, and the buyer's link says it was redeemed.
+        await openClaimLink(stranger.page, strangerEmail);
+        await stranger.page.getByText('This gift has already been redeemed, by another email address.').waitFor();
+        await expectLocked(stranger.page, TRUE_FAN_POST);
+        await page.goto(link);
+        await page.getByText('This gift was redeemed on November 20, 2026.').waitFor();
+
+        // Three days before the gift ends, Stripe's trial_will_end: the reminder, offering to continue.
+        await fx.standIn.clock.advance(gift!.trial_end! - Math.floor(fx.standIn.clock.now() / 1000) - 3 * DAY + 60);
+        await fx.standIn.webhooks.flush();
+        const reminder = await findMail(friend.page, fx, friendEmail, /^Your gift of True Fan ends on /);
+        await reminder.getByText('Nothing will be charged: it simply ends.').waitFor();
+        await reminder.getByRole('link', { name: /\/membership\// }).waitFor();
+      });
+    } finally {
+      for (const fan of [buyer, friend, stranger]) await fan.context.close();
+    }
+  }, 3 * JOURNEY_MS);
+});

@@ -10,7 +10,8 @@ import { renderWall, wallByTier } from '../../src/fans/wall.ts';
 import { renderDashboard } from '../../src/fans/html.ts';
 import { readFans, type FanData } from '../../src/fans/read.ts';
 import { summaryLines } from '../../src/fans/summary.ts';
-import { start } from '../tools/stripe-local/helpers.ts';
+import { DAY, makeTier, pay, start } from '../tools/stripe-local/helpers.ts';
+import { GIFT_KIND, GIFT_META, GIFT_SUBSCRIPTION_MARK } from '../../src/core/gifts/rules.ts';
 import { buildHistory, HOSTILE_COMMENT, HOSTILE_NAME, SITE } from './history.ts';
 
 let standIn: StandIn;
@@ -221,4 +222,72 @@ describe('npm run fans -- --html in Chromium', () => {
       await browser.close();
     }
   }, 60_000);
+});
+
+describe('npm run fans: gift memberships, counted apart', () => {
+  let gifted: Figures;
+  let csv: string;
+  beforeAll(async () => {
+    const world = await start();
+    try {
+      const { stripe } = world;
+      const trueFan = await makeTier(stripe, 'true-fan', 700, 7000);
+      // A fan in the True Fan tier's 7-day trial: a trialing fan, as before.
+      const join = await stripe.checkout.sessions.create({
+        mode: 'subscription',
+        line_items: [{ price: trueFan.month.id, quantity: 1 }],
+        success_url: 'https://maren.example/_truefans/checkout/complete?session_id={CHECKOUT_SESSION_ID}',
+        metadata: { truefans_kind: 'tier', truefans_tier: 'true-fan', truefans_return: '/membership/' },
+        subscription_data: { metadata: { truefans_tier: 'true-fan' }, trial_period_days: 7 },
+      });
+      expect((await pay(join, { email: 'trial@fans.example', name: 'Tia Trial' })).status).toBe(303);
+      // A year of True Fan bought for a friend (the gift route's Checkout Session) and redeemed as the
+      // redemption makes it: a free trial to the gift's end that cancels itself, marked truefans_gift.
+      const gift = await stripe.checkout.sessions.create({
+        mode: 'payment',
+        customer_creation: 'always',
+        line_items: [{ quantity: 1, price_data: { currency: 'usd', unit_amount: 7000, product_data: { name: 'Gift: 1 year of True Fan, Maren Holt' } } }],
+        success_url: 'https://maren.example/_truefans/checkout/complete?session_id={CHECKOUT_SESSION_ID}',
+        metadata: { truefans_kind: GIFT_KIND, [GIFT_META.tier]: 'true-fan', [GIFT_META.months]: '12', truefans_return: '/_truefans/gift' },
+      });
+      expect((await pay(gift, { email: 'giver@fans.example', name: 'Gil Giver' })).status).toBe(303);
+      const friend = await stripe.customers.create({ email: 'friend@fans.example', name: 'Fran Friend' });
+      const until = Math.floor(world.standIn.clock.now() / 1000) + 365 * DAY;
+      await stripe.subscriptions.create({
+        customer: friend.id,
+        items: [{ price: trueFan.year.id, quantity: 1 }],
+        trial_end: until,
+        trial_settings: { end_behavior: { missing_payment_method: 'cancel' } },
+        cancel_at: until,
+        metadata: { [GIFT_SUBSCRIPTION_MARK]: gift.id, truefans_tier: 'true-fan' },
+      });
+      gifted = computeFigures(await readFans(stripe, Math.floor(world.standIn.clock.now() / 1000)), SITE);
+      csv = renderCsv(gifted);
+    } finally {
+      await world.standIn.close();
+    }
+  }, 60_000);
+
+  it('counts the recipient as reading on a gift, never as a fan, a trial, a new fan or recurring revenue', () => {
+    expect(gifted.fans).toBe(1);
+    expect(gifted.fansByTier).toEqual([
+      { tier: 'listener', name: 'Listener', fans: 0 },
+      { tier: 'true-fan', name: 'True Fan', fans: 1 },
+    ]);
+    expect(gifted.trials).toEqual({ started: 1, converted: 0, inTrial: 1, notConverted: 0 });
+    expect(gifted.thisMonth.newFans).toBe(1);
+    expect(gifted.mrr).toBe(0);
+    expect(gifted.gifts).toEqual({ bought: 1, reading: 1 });
+    // The gift's price is a one-time sale of the month, and the buyer's.
+    expect(gifted.charts.revenueByMonth).toEqual(revenue('2026-03', 0, 7000, 0));
+    expect(gifted.people.find((p) => p.email === 'giver@fans.example')).toMatchObject({ status: 'none', totalPaid: 7000, purchases: 1 });
+    expect(gifted.people.find((p) => p.email === 'friend@fans.example')).toMatchObject({ status: 'gift', tier: 'true-fan' });
+  });
+
+  it('says gift in the summary and in the CSV', () => {
+    expect(summaryLines(gifted, f)).toContain('Gift memberships: 1 bought, 1 being read now (gift recipients are not counted as fans)');
+    expect(summaryLines(gifted, f)).toContain('Trials: 1 started, 0 converted, 1 still in their trial, 0 ended without paying');
+    expect(csv).toContain('\r\nfriend@fans.example,Fran Friend,true-fan,gift,2026-03-01,0.00,,no,\r\n');
+    expect(csv).toContain('\r\ntrial@fans.example,Tia Trial,true-fan,trialing,2026-03-01,');
+  });
 });

@@ -272,6 +272,22 @@ describe('the example site build', () => {
     expect(read('rss.xml')).not.toContain('Get the members-only posts');
   });
 
+  it('ends every post with a letter form to the creator (letters: members, the default), for members, posting the post\'s path to the function', () => {
+    for (const id of ['welcome-to-the-barn', 'salt-and-lantern-demo', 'autumn-letter-to-patrons']) {
+      const html = postPage(id);
+      const box = /<section class="letter[^"]*"[^>]*>[\s\S]*?<\/section>/.exec(html)?.[0];
+      expect(box, id).toBeDefined();
+      expect(box).toContain('data-member-only');
+      expect(box).toMatch(/<form method="post" action="\/_truefans\/letter"/);
+      expect(box).toContain(`<input type="hidden" name="about" value="/posts/${id}/"`);
+      expect(text(box!)).toContain('Write to Maren Holt');
+      // After the body and the paywall, before the footer; never in the feed.
+      expect(html.indexOf(box!)).toBeGreaterThan(html.indexOf('</truefans-body>'));
+      expect(html.indexOf(box!)).toBeLessThan(html.indexOf('class="post__footer'));
+    }
+    expect(read('rss.xml')).not.toContain('Write to Maren Holt');
+  });
+
   it('never shows a gated body on the home page, post index, tag pages or in RSS', () => {
     const phrases = gatedPhrases();
     expect(phrases.length).toBeGreaterThan(15);

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { Errors, TruefansError } from '../../core/errors.ts';
 import { digestCron, parseDigestAt } from '../../core/digest-schedule.ts';
+import { GIFT_DELIVERY_CRON } from '../../core/gifts/paths.ts';
 import type { Manifest } from '../../core/manifest.ts';
 import { bundlePlatform, type BundleInfo } from '../bundle.ts';
 import { FUNCTION_PREFIX, STATIC_UNDER_PREFIX, TAILORED_PAGES } from '../../core/paths.ts';
@@ -30,7 +31,10 @@ export function runWorkerFirst(manifest: Manifest): { rules: string[]; collapsed
   return { rules: [...head, ...gated.patterns, ...tail], collapsed: gated.collapsed };
 }
 
-/** The creator's own triggers, plus the digest's cron when weekly_digest is on (developers.cloudflare.com/workers/configuration/cron-triggers). */
+/**
+ * The creator's own triggers, plus the digest's cron when weekly_digest is on and the daily gift delivery
+ * cron when gifts are on (developers.cloudflare.com/workers/configuration/cron-triggers).
+ */
 export function cronTriggers(manifest: Manifest, user: unknown): { crons: string[] } | undefined {
   const own = (user && typeof user === 'object' ? (user as { crons?: unknown }).crons : undefined);
   const crons = Array.isArray(own) ? own.filter((c): c is string => typeof c === 'string') : [];
@@ -38,6 +42,7 @@ export function cronTriggers(manifest: Manifest, user: unknown): { crons: string
     const cron = digestCron(parseDigestAt(manifest.site.digestAt));
     if (!crons.includes(cron)) crons.push(cron);
   }
+  if (manifest.site.gifts && !crons.includes(GIFT_DELIVERY_CRON)) crons.push(GIFT_DELIVERY_CRON);
   return crons.length || user !== undefined ? { ...(user as object), crons } : undefined;
 }
 

@@ -1,12 +1,15 @@
 // The Cloudflare adapter: a Worker with static assets. Cloudflare serves dist/ itself and runs this Worker
 // first only on gated pages and the /_truefans/ routes (run_worker_first, written by emit.ts); the static
-// page the core opens comes from the ASSETS binding. A Cron Trigger (triggers.crons, written by emit.ts when
-// site.yaml says weekly_digest: true) calls scheduled(), which runs the weekly digest through the core.
+// page the core opens comes from the ASSETS binding. Cron Triggers (triggers.crons, written by emit.ts) call
+// scheduled(): the daily gift delivery cron (site.yaml `gifts`) delivers gifts due that day, and any other
+// (the weekly_digest cron) runs the weekly digest, both through the core.
 
 import { createStripeBilling } from '#billing';
 import { createHandler } from '../../core/handler.ts';
 import type { EdgeEnv, Handler, HandlerOptions } from '../../core/ports.ts';
 import { createScheduledDigest, type ScheduledDigest } from '../../core/scheduled.ts';
+import { createScheduledGifts, type ScheduledGifts } from '../../core/scheduled-gifts.ts';
+import { GIFT_DELIVERY_CRON } from '../../core/gifts/paths.ts';
 import { kvStore, type KVNamespaceLike } from './kv-store.ts';
 
 interface Env {
@@ -54,6 +57,7 @@ function handlerFor(env: Env): Handler {
 }
 
 let digest: { env: Env; scheduled: ScheduledDigest } | undefined;
+let gifts: { env: Env; scheduled: ScheduledGifts } | undefined;
 
 /** The ASSETS binding answers by path; the host only has to parse. The site's own address comes from SITE_URL or site.yaml. */
 const ASSETS_ORIGIN = 'https://assets.invalid';
@@ -65,6 +69,13 @@ export default {
     return handlerFor(env)(request, { waitUntil: (promise) => ctx.waitUntil(promise), ...(clientIp ? { clientIp } : {}) });
   },
   async scheduled(controller: ScheduledController, env: Env): Promise<void> {
+    // The digest's cron always names a weekday, so it is never the daily gift cron.
+    if (controller.cron === GIFT_DELIVERY_CRON) {
+      if (gifts?.env !== env) gifts = { env, scheduled: createScheduledGifts(optionsFor(env)) };
+      const outcome = await gifts.scheduled.run(ASSETS_ORIGIN);
+      console.log(`truefans: gift delivery (${controller.cron}): ${typeof outcome === 'number' ? `${outcome} sent` : outcome}`);
+      return;
+    }
     if (digest?.env !== env) digest = { env, scheduled: createScheduledDigest(optionsFor(env)) };
     const outcome = await digest.scheduled.run(ASSETS_ORIGIN);
     // The Worker's log (wrangler tail, Workers Logs) says what the trigger did; never a fan's data.

@@ -1,7 +1,8 @@
 // The Node adapter: the one core handler over dist/ on a plain Node HTTP server. Every request goes to the
 // handler, which decides from the manifest what is gated; whatever it reads from the deploy output comes
 // from dist/ through createDistAssets. This is the server `npm start` and the Docker image run. With
-// site.yaml `weekly_digest: true`, a timer (digest-timer.ts) sends the weekly digest; it stops on close().
+// site.yaml `weekly_digest: true`, a timer (digest-timer.ts) sends the weekly digest, and with `gifts` on another
+// (gift-timer.ts) delivers gifts emailed on a date, daily; both stop on close().
 
 import { createStripeBilling } from '../../billing/stripe/index.ts';
 import { createHandler } from '../../core/handler.ts';
@@ -9,6 +10,8 @@ import { Memo } from '../../core/memo.ts';
 import type { EdgeEnv, HandlerOptions, KeyValueStore } from '../../core/ports.ts';
 import { createScheduledDigest } from '../../core/scheduled.ts';
 import { startDigestTimer } from './digest-timer.ts';
+import { createScheduledGifts } from '../../core/scheduled-gifts.ts';
+import { startGiftTimer } from './gift-timer.ts';
 import { listen, type ListeningServer } from './listen.ts';
 import { createMemoryStore } from './memory-store.ts';
 import { createDistAssets, DEFAULT_CACHE_BYTES } from './static-files.ts';
@@ -37,7 +40,7 @@ export interface NodeServerOptions {
   cacheBytes?: number;
   /** How long a file in memory is served before the disk is checked for a change. Default 1000 ms. */
   revalidateMs?: number;
-  /** How often the weekly digest's timer checks whether it is due. Default hourly; tests make it short. */
+  /** How often the weekly digest's timer (and the gift delivery timer) checks whether it is due. Default hourly; tests make it short. */
   digestCheckMs?: number;
 }
 
@@ -60,10 +63,15 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
     now: options.now ?? Date.now,
     ...(options.digestCheckMs !== undefined ? { intervalMs: options.digestCheckMs } : {}),
   });
+  const giftTimer = startGiftTimer(createScheduledGifts(core), {
+    origin: server.url,
+    now: options.now ?? Date.now,
+    ...(options.digestCheckMs !== undefined ? { intervalMs: options.digestCheckMs } : {}),
+  });
   return {
     url: server.url,
     async close() {
-      await timer.stop();
+      await Promise.all([timer.stop(), giftTimer.stop()]);
       await server.close();
     },
   };

@@ -9,6 +9,7 @@ import { cp, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { digestCron, parseDigestAt } from '../../core/digest-schedule.ts';
+import { GIFT_DELIVERY_CRON, GIFT_ROUTES } from '../../core/gifts/paths.ts';
 import type { Manifest } from '../../core/manifest.ts';
 import { bundlePlatform, type BundleInfo } from '../bundle.ts';
 import { FUNCTION_PREFIX, ROUTES, STATIC_UNDER_PREFIX, TAILORED_PAGES, VERCEL_MOVED_PAGES_DIR } from '../../core/paths.ts';
@@ -80,9 +81,16 @@ export function vercelRoutes(manifest: Manifest, has404: boolean): VercelRoute[]
   ];
 }
 
-/** Build Output API v3 `crons` (vercel.com/docs/build-output-api/configuration#crons): the digest route, when on. */
+/**
+ * Build Output API v3 `crons` (vercel.com/docs/build-output-api/configuration#crons): the digest route and the
+ * daily gift delivery route, each when on. Vercel calls them with GET and `Authorization: Bearer <CRON_SECRET>`.
+ */
 export function vercelCrons(manifest: Manifest): Array<{ path: string; schedule: string }> | undefined {
-  return manifest.site.weeklyDigest ? [{ path: ROUTES.digest, schedule: digestCron(parseDigestAt(manifest.site.digestAt)) }] : undefined;
+  const crons = [
+    ...(manifest.site.weeklyDigest ? [{ path: ROUTES.digest, schedule: digestCron(parseDigestAt(manifest.site.digestAt)) }] : []),
+    ...(manifest.site.gifts ? [{ path: GIFT_ROUTES.deliver, schedule: GIFT_DELIVERY_CRON }] : []),
+  ];
+  return crons.length ? crons : undefined;
 }
 
 export async function emitVercel(root: string, distDir: string, manifest: Manifest): Promise<BundleInfo> {

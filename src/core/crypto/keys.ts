@@ -21,6 +21,7 @@ export type KeyLabel =
   | 'gift'
   | 'gift-claim'
   | 'checkout-nonce'
+  | 'letters'
   | 'client-id';
 
 const SALT = utf8.encode('truefans/v1');

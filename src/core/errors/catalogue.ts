@@ -615,6 +615,15 @@ export const Errors = {
     visitor: 'You already hold this tier (or a higher one), so the gift was not redeemed and nothing was extended. It stays as it is, for someone else or for later.',
     message: () => 'A member tried to redeem a gift of a tier they hold; it was kept unredeemed.',
   },
+  GiftDeliveryUnauthorized: {
+    code: 'TF_GIFT_DELIVERY_UNAUTHORIZED',
+    status: 401,
+    quiet: true,
+    title: 'Not allowed',
+    visitor: 'This address is only for the site\'s own scheduler.',
+    message: () => 'Gift delivery was called with GET without the right "Authorization: Bearer" CRON_SECRET (or CRON_SECRET is not set), so nothing was sent.',
+    hint: 'Set CRON_SECRET in the host\'s environment (at least 16 characters); Vercel Cron sends it as "Authorization: Bearer <CRON_SECRET>". Other schedulers can POST instead.',
+  },
   GiftFormInvalid: {
     code: 'TF_GIFT_FORM_INVALID',
     status: 400,
@@ -622,6 +631,55 @@ export const Errors = {
     title: 'Please check the form',
     visitor: (p: { problem: string }) => `${p.problem} Nothing was charged or sent; go back to keep what you typed.`,
     message: (p: { problem: string }) => `A gift form was refused: ${p.problem}`,
+  },
+
+  // ---- Letters to the creator ----
+
+  LettersOff: {
+    code: 'TF_LETTERS_OFF',
+    status: 404,
+    quiet: true,
+    title: 'Not found',
+    visitor: 'There is no such page on this site.',
+    message: () => 'A letter was posted, but site.yaml says letters: off.',
+  },
+  LetterNotAllowed: {
+    code: 'TF_LETTER_NOT_ALLOWED',
+    status: 403,
+    quiet: true,
+    title: 'Letters are for members',
+    visitor: (p: { who: string }) => `Writing to the creator from this site is open to ${p.who}. Nothing was sent.`,
+    message: (p: { who: string }) => `A signed-in fan who is not among ${p.who} tried to send a letter (site.yaml letters).`,
+  },
+  LetterInvalid: {
+    code: 'TF_LETTER_INVALID',
+    status: 400,
+    quiet: true,
+    title: 'Please check your letter',
+    visitor: (p: { problem: string }) => `${p.problem} Nothing was sent; go back to keep what you wrote.`,
+    message: (p: { problem: string }) => `A letter was refused: ${p.problem}`,
+  },
+  LettersTooMany: {
+    code: 'TF_LETTERS_TOO_MANY',
+    status: 429,
+    quiet: true,
+    title: 'That is all the letters for today',
+    visitor: 'You have sent as many letters today as this site passes on in a day. Nothing was sent; go back to keep what you wrote, and send it tomorrow.',
+    message: () => 'A fan reached the daily number of letters.',
+  },
+  LetterNotSent: {
+    code: 'TF_LETTER_NOT_SENT',
+    status: 503,
+    retryAfter: 300,
+    title: 'Your letter could not be sent',
+    visitor: 'This site could not send your letter just now. Nothing was sent; go back to keep what you wrote, and try again later.',
+    message: (p: { why: 'no-creator-email' | 'no-provider' | 'provider-failed'; detail?: string }) =>
+      p.why === 'no-creator-email'
+        ? 'A fan wrote a letter, but CREATOR_EMAIL is not set, so it had nowhere to go.'
+        : p.why === 'no-provider'
+          ? 'A fan wrote a letter, but email is not set up (EMAIL_PROVIDER).'
+          : `A fan's letter was not sent: ${p.detail ?? 'the email provider refused it'}.`,
+    hint: 'Set CREATOR_EMAIL and an EMAIL_PROVIDER with its key (docs/configuration.md), or set `letters: off` in content/site.yaml.',
   },
 } as const satisfies Record<string, ErrorEntry<any>>;
 

@@ -8,6 +8,12 @@ export const GIFT_ROUTES = {
   redeem: '/_truefans/gift/redeem',
   /** GET ?token=: what redeeming will do, with the button; POST: redeems. */
   claim: '/_truefans/gift/claim',
-  /** POST: emails the gifts whose delivery day has come (run daily by a scheduler). */
+  /** POST (or GET with Bearer CRON_SECRET, as Vercel Cron calls): emails the gifts whose delivery day has come (run daily by a scheduler). */
   deliver: '/_truefans/gift/deliver',
 } as const;
+
+/**
+ * When the platform schedulers deliver gifts: daily at 00:05 UTC, so a gift goes out early on its day (the
+ * day a buyer picks is a UTC date). Every scheduler truefans writes runs on UTC.
+ */
+export const GIFT_DELIVERY_CRON = '5 0 * * *';

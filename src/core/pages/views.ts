@@ -2,6 +2,7 @@
 
 import { escapeHtml as e } from '../http/html.ts';
 import { wallFormHtml } from './wall-form.ts';
+import { letterFormHtml } from './letter-views.ts';
 import { ROUTES } from '../paths.ts';
 import { COPY_FEED_SCRIPT } from './copy-script.ts';
 
@@ -144,6 +145,8 @@ export interface AccountSummary {
   wall?: { name: string | undefined };
   /** Whether new posts come by email (undefined: not known, the switch is not shown). */
   postEmails?: boolean;
+  /** Set when this fan may write to the creator (site.yaml `letters`): the creator's name for the form. */
+  letterTo?: string;
 }
 
 function manageForm(label: string, customer?: string): string {
@@ -192,6 +195,7 @@ ${degraded}<h2>Your membership</h2>
 ${a.degraded ? '' : plans}
 ${purchases}
 ${a.postEmails === undefined ? '' : `${postEmailsSection(a.postEmails)}\n`}${a.wall ? wallFormHtml(a.wall.name) : ''}
+${a.letterTo ? letterFormHtml(a.letterTo) : ''}
 <h2>Billing</h2>
 ${manage(a.customers)}
 <h2>Your private feed</h2>

@@ -22,6 +22,7 @@ import { feedOwnerKey } from './feed.ts';
 import { signInAnswer } from './signin.ts';
 import { wallNameOf } from './supporters.ts';
 import { ROUTES } from '../paths.ts';
+import { mayWriteLetters } from '../letters/rules.ts';
 
 export async function accountPage(ctx: Ctx): Promise<Response> {
   const { app } = ctx;
@@ -57,6 +58,7 @@ export async function accountPage(ctx: Ctx): Promise<Response> {
       app.log(`truefans: ${stripeFailure(error, "reading a fan's name on the supporter wall").message.split('\n')[0]} The account page leaves the wall out.`);
     }
   }
+  if (mayWriteLetters(app, fan.ent, records)) summary.letterTo = app.site.author;
   const flash = readFlash(ctx.request, ctx.url);
   if (flash) fan.cookies.push(clearFlash(ctx.url));
   const view = accountView(summary);

@@ -12,7 +12,7 @@ import { Errors } from '../errors.ts';
 import { HttpProblem } from '../http/problem.ts';
 
 /** SHA-256 both sides, then compare every byte: the time taken says nothing about the secret. */
-async function sameSecret(given: string, expected: string): Promise<boolean> {
+export async function sameSecret(given: string, expected: string): Promise<boolean> {
   const enc = new TextEncoder();
   const [a, b] = await Promise.all([given, expected].map(async (v) => new Uint8Array(await crypto.subtle.digest('SHA-256', enc.encode(v)))));
   let diff = 0;

@@ -28,6 +28,7 @@ import { ROUTES } from '../paths.ts';
 import { CHECKOUT_COOKIE, readCookie, setCookie } from '../http/cookies.ts';
 import { newNonce, nonceHash, NONCE_PATTERN } from '../checkout-nonce.ts';
 import { CHECKOUT_MAX_AGE_SECONDS } from './checkout.ts';
+import { sameSecret } from './digest.ts';
 
 const NO_REFERRER = { 'referrer-policy': 'no-referrer' };
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -234,6 +235,13 @@ export async function confirmGiftClaim(ctx: Ctx): Promise<Response> {
  */
 export async function deliverGifts(ctx: Ctx): Promise<Response> {
   const { app } = ctx;
+  if (!app.manifest.site.gifts) throw off();
+  // Vercel Cron Jobs call with GET and `Authorization: Bearer <CRON_SECRET>`; a GET changes state only with it,
+  // so no link, prefetch or crawler can set delivery off.
+  if (ctx.request.method !== 'POST') {
+    const given = /^Bearer (.+)$/.exec(ctx.request.headers.get('authorization') ?? '')?.[1];
+    if (!app.config.cronSecret || !given || !(await sameSecret(given, app.config.cronSecret))) throw new HttpProblem(Errors.GiftDeliveryUnauthorized);
+  }
   await limit(ctx, 'recheck');
   const now = Math.floor(app.now() / 1000);
   const sent = await deliverDue(ctx, now);

@@ -73,8 +73,8 @@ export async function buildSite(): Promise<Site> {
   };
 }
 
-export async function fixtureSite(options: { wranglerJsonc?: string; weeklyDigest?: boolean | string } = {}): Promise<Site> {
-  const fixture = await buildFixture(options.weeklyDigest ? { weeklyDigest: options.weeklyDigest } : {});
+export async function fixtureSite(options: { wranglerJsonc?: string; weeklyDigest?: boolean | string; gifts?: number[] } = {}): Promise<Site> {
+  const fixture = await buildFixture({ ...(options.weeklyDigest ? { weeklyDigest: options.weeklyDigest } : {}), ...(options.gifts ? { gifts: options.gifts } : {}) });
   const root = mkdtempSync(path.join(tmpdir(), 'truefans-adapters-'));
   const dist = path.join(root, 'dist');
   cpSync(fixture.dir, dist, { recursive: true });

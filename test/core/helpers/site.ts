@@ -84,6 +84,8 @@ export interface FixtureOptions {
   gifts?: number[];
   /** site.yaml `tiers[].also`: Stripe product or price ids from elsewhere, by tier. */
   also?: { supporter?: string[]; patron?: string[] };
+  /** site.yaml `letters` as the manifest carries it (`members`, `followers` or a tier id); absent: off. */
+  letters?: string;
 }
 
 /**
@@ -119,7 +121,7 @@ export async function buildFixture(options: FixtureOptions = {}): Promise<Fixtur
     version: 1,
     kid: keyring.kid,
     builtAt: '2026-11-20T10:00:00.000Z',
-    site: { title: 'Mira Lune', url: 'https://mira.example', author: 'Mira Lune', language: 'en', currency: 'usd', thankYou: 'Thank you, truly. You make the next record possible.', fanGoal: 100, ...(options.tax ? { tax: options.tax, taxPrices: 'inclusive' as const } : {}), ...(options.terms ? { terms: '/terms/' } : {}), ...(options.anniversary ? { anniversary: options.anniversary } : {}), ...(options.showFans ? { showFans: true } : {}), ...(options.supporterWall ? { supporterWall: true } : {}), ...(options.weeklyDigest ? { weeklyDigest: true, fanGoalEach: 70, digestAt: typeof options.weeklyDigest === 'string' ? options.weeklyDigest : 'monday 08:00' } : {}), ...(options.gifts ? { gifts: options.gifts } : {}) },
+    site: { title: 'Mira Lune', url: 'https://mira.example', author: 'Mira Lune', language: 'en', currency: 'usd', thankYou: 'Thank you, truly. You make the next record possible.', fanGoal: 100, ...(options.tax ? { tax: options.tax, taxPrices: 'inclusive' as const } : {}), ...(options.terms ? { terms: '/terms/' } : {}), ...(options.anniversary ? { anniversary: options.anniversary } : {}), ...(options.showFans ? { showFans: true } : {}), ...(options.supporterWall ? { supporterWall: true } : {}), ...(options.weeklyDigest ? { weeklyDigest: true, fanGoalEach: 70, digestAt: typeof options.weeklyDigest === 'string' ? options.weeklyDigest : 'monday 08:00' } : {}), ...(options.gifts ? { gifts: options.gifts } : {}), ...(options.letters ? { letters: options.letters } : {}) },
     tiers: [
       { id: 'supporter', name: 'Supporter', monthly: 500, yearly: 5000, ...(options.also?.supporter ? { also: options.also.supporter } : {}) },
       { id: 'patron', name: 'Patron', monthly: 1500, yearly: 15000, trialDays: 7, ...(options.also?.patron ? { also: options.also.patron } : {}) },
