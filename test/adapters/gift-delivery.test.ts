@@ -97,12 +97,15 @@ describe('gift delivery run by each scheduler', () => {
     }
   }, 120_000);
 
-  it('Netlify: the emitted scheduled function POSTs the site\'s delivery route; Vercel\'s GET needs CRON_SECRET', async () => {
+  it('Netlify: the emitted scheduled function POSTs the site\'s delivery route with CRON_SECRET; Vercel\'s GET needs it too', async () => {
     // A node server far in the past: its own timer runs, but nothing is due on its day.
     const server = await startNodeServer({ distDir: on.dist, port: 0, env: env(), now: () => Date.UTC(2020, 0, 1) });
     const saved = process.env.SITE_URL;
+    const savedSecret = process.env.CRON_SECRET;
     try {
       const session = await dueGift('nf@friends.example');
+      // A POST without the secret, as anyone could send: refused, nothing sent.
+      expect((await fetch(`${server.url}/_truefans/gift/deliver`, { method: 'POST' })).status).toBe(401);
       // Vercel Cron's GET: refused without the secret, nothing sent.
       expect((await fetch(`${server.url}/_truefans/gift/deliver`)).status).toBe(401);
       expect((await fetch(`${server.url}/_truefans/gift/deliver`, { headers: { authorization: 'Bearer wrong-secret-wrong-secret' } })).status).toBe(401);
@@ -114,7 +117,12 @@ describe('gift delivery run by each scheduler', () => {
         await services.outbox.waitFor('nf@friends.example', 'gift'); // its timer delivers at start
         await services.stripe.checkout.sessions.update(session, { metadata: { [GIFT_META.delivered]: '' } });
         process.env.SITE_URL = live.url;
+        delete process.env.CRON_SECRET;
         const { default: deliverGifts } = await import(pathToFileURL(path.join(on.root, '.netlify/v1/functions/truefans-gifts.mjs')).href);
+        // Without CRON_SECRET in Netlify's environment the function says so and sends nothing.
+        const unset: Response = await deliverGifts();
+        expect(unset.status).toBe(500);
+        process.env.CRON_SECRET = CRON_SECRET;
         const first: Response = await deliverGifts();
         expect(first.status).toBe(200);
         expect(await first.text()).toBe('Delivered 1 gift.\n');
@@ -130,6 +138,8 @@ describe('gift delivery run by each scheduler', () => {
     } finally {
       if (saved === undefined) delete process.env.SITE_URL;
       else process.env.SITE_URL = saved;
+      if (savedSecret === undefined) delete process.env.CRON_SECRET;
+      else process.env.CRON_SECRET = savedSecret;
       await server.close().catch(() => undefined);
     }
   }, 60_000);

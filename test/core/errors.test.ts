@@ -423,7 +423,7 @@ describe('the error catalogue', () => {
       GiftDeliveryUnauthorized TF_GIFT_DELIVERY_UNAUTHORIZED 401 (no log line)
         title: Not allowed
         visitor: This address is only for the site's own scheduler.
-        message: Gift delivery was called with GET without the right "Authorization: Bearer" CRON_SECRET (or CRON_SECRET is not set), so nothing was sent.
+        message: Gift delivery was called without the right "Authorization: Bearer" CRON_SECRET (or CRON_SECRET is not set), so nothing was sent.
         hint: Set CRON_SECRET in the host's environment (at least 16 characters); Vercel Cron sends it as "Authorization: Bearer <CRON_SECRET>". Other schedulers can POST instead.
       GiftFormInvalid TF_GIFT_FORM_INVALID 400 (no log line)
         title: Please check the form

@@ -197,12 +197,16 @@ describe('gifts under a race, a refund and an existing membership', () => {
   it('emails the recipient on the chosen day (the daily delivery route), once', async () => {
     const tomorrow = new Date(world.standIn.clock.now() + DAY * 1000).toISOString().slice(0, 10);
     const { session } = await buyGift({ choice: 'supporter:1', deliver_to: 'later@example.com', deliver_on: tomorrow });
-    const { handle } = world.handler();
-    expect(await (await handle(request('/_truefans/gift/deliver', { method: 'POST', origin: null }))).text()).toBe('Delivered 0 gifts.');
+    const cron = { CRON_SECRET: 'cron-secret-for-the-gift-delivery-0123' };
+    const deliver = (authorization = `Bearer ${cron.CRON_SECRET}`) => world.handler({ env: cron }).handle(request('/_truefans/gift/deliver', { method: 'POST', origin: null, headers: { authorization } }));
+    // Only the scheduler may run it: each run lists a year of Checkout Sessions.
+    expect((await deliver('')).status).toBe(401);
+    expect((await deliver('Bearer not-the-cron-secret-at-all')).status).toBe(401);
+    expect(await (await deliver()).text()).toBe('Delivered 0 gifts.');
     expect(lastMail('gift', 'later@example.com')).toBeUndefined();
     await world.standIn.clock.advance(DAY);
-    expect(await (await world.handler().handle(request('/_truefans/gift/deliver', { method: 'POST', origin: null }))).text()).toBe('Delivered 1 gift.');
-    expect(await (await world.handler().handle(request('/_truefans/gift/deliver', { method: 'POST', origin: null }))).text()).toBe('Delivered 0 gifts.');
+    expect(await (await deliver()).text()).toBe('Delivered 1 gift.');
+    expect(await (await deliver()).text()).toBe('Delivered 0 gifts.');
     expect(lastMail('gift', 'later@example.com')?.subject).toBe('A gift for you: Supporter on Mira Lune');
     expect((await world.stripe.checkout.sessions.retrieve(session)).metadata!.truefans_gift_delivered).toMatch(/^\d+$/);
   });

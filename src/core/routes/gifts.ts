@@ -236,12 +236,11 @@ export async function confirmGiftClaim(ctx: Ctx): Promise<Response> {
 export async function deliverGifts(ctx: Ctx): Promise<Response> {
   const { app } = ctx;
   if (!app.manifest.site.gifts) throw off();
-  // Vercel Cron Jobs call with GET and `Authorization: Bearer <CRON_SECRET>`; a GET changes state only with it,
-  // so no link, prefetch or crawler can set delivery off.
-  if (ctx.request.method !== 'POST') {
-    const given = /^Bearer (.+)$/.exec(ctx.request.headers.get('authorization') ?? '')?.[1];
-    if (!app.config.cronSecret || !given || !(await sameSecret(given, app.config.cronSecret))) throw new HttpProblem(Errors.GiftDeliveryUnauthorized);
-  }
+  // Only the scheduler, with `Authorization: Bearer <CRON_SECRET>` (Vercel Cron Jobs send it with a GET; the
+  // Netlify function with a POST): each run lists a year of Checkout Sessions, so an open route would let
+  // anyone spend the creator's Stripe rate limit, and a GET without it would let a link or crawler run it.
+  const given = /^Bearer (.+)$/.exec(ctx.request.headers.get('authorization') ?? '')?.[1];
+  if (!app.config.cronSecret || !given || !(await sameSecret(given, app.config.cronSecret))) throw new HttpProblem(Errors.GiftDeliveryUnauthorized);
   await limit(ctx, 'recheck');
   const now = Math.floor(app.now() / 1000);
   const sent = await deliverDue(ctx, now);
