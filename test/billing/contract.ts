@@ -291,9 +291,10 @@ export function billingContract(name: string, subject: Subject): void {
         const [membership] = await billing.memberships(fresh, read);
         // A trial that ends, and the membership with it: the account page says it will not be charged.
         expect(membership).toMatchObject({ status: 'trialing', trialEnd: until, endsAt: until, live: true });
-        // Gifts are not paying fans.
+        // Gifts are not paying fans, for the fan count or the weekly digest.
         const before = await billing.countFans();
         expect(before.fans).toBe(1);
+        expect((await billing.digestSubscriptions(now - 86_400)).current.map((s) => s.customer)).toEqual([member]);
 
         await billing.endSubscription((given as { subscription: string }).subscription);
         expect((await billing.entitlements(fresh, read)).tiers).toEqual([]);

@@ -4,6 +4,7 @@
 
 import type Stripe from 'stripe';
 import type { DigestSubscription } from '../../core/billing.ts';
+import { GIFT_SUBSCRIPTION_MARK } from '../../core/gifts/rules.ts';
 import { tierOfPrice } from './entitlements.ts';
 import { portalConfiguration } from './portal.ts';
 
@@ -12,6 +13,8 @@ export const DIGEST_MARK = 'truefans_digest_week';
 export const DIGEST_STATUSES = ['active', 'trialing', 'past_due'] as const;
 
 function digestRecord(sub: Stripe.Subscription): DigestSubscription | undefined {
+  // A gift membership is counted apart, as in the fan count: it is not a paying fan.
+  if (sub.metadata?.[GIFT_SUBSCRIPTION_MARK]) return undefined;
   const item = sub.items.data.find((i) => tierOfPrice(i.price));
   if (!item) return undefined;
   return {

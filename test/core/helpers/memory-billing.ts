@@ -461,7 +461,7 @@ export function createMemoryBilling(options: { now?: () => number; searchLagSeco
         },
         async digestSubscriptions(since) {
           const record = (s: MemorySubscription) => ({ customer: s.customer, status: s.status, startDate: s.startDate, endedAt: s.endedAt, trialEnd: s.trialEnd, amount: s.amount, interval: s.interval });
-          const all = [...subscriptions.values()];
+          const all = [...subscriptions.values()].filter((s) => !s.metadata[GIFT_SUBSCRIPTION_MARK]);
           return {
             current: all.filter((s) => s.status === 'active' || s.status === 'trialing' || s.status === 'past_due').map(record),
             ended: all.filter((s) => s.endedAt !== undefined && s.endedAt >= since).map(record),
