@@ -74,6 +74,10 @@ describe('emitPlatformFiles', () => {
       '/posts/winter-tour/index.html',
       '/membership/',
       '/membership/index.html',
+      // The search page and Pagefind's worker, so the core sends the search policy alone.
+      '/search/',
+      '/search/index.html',
+      '/pagefind/pagefind-worker.js',
     ]);
     const redirect = JSON.parse(read('.wrangler/deploy/config.json'));
     expect(path.resolve(site.root, '.wrangler/deploy', redirect.configPath)).toBe(path.join(site.root, '.truefans/cloudflare/wrangler.json'));

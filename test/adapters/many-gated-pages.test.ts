@@ -13,6 +13,7 @@ import { RUN_WORKER_FIRST_MAX, runWorkerFirst } from '../../src/adapters/cloudfl
 import { vercelRoutes } from '../../src/adapters/vercel/emit.ts';
 import type { Manifest } from '../../src/core/manifest.ts';
 import { ENVELOPE_ATTR } from '../../src/core/gate/contract.ts';
+import { CONTENT_SECURITY_POLICY, SEARCH_PAGE_CSP } from '../../src/core/http/security-headers.ts';
 import { buildFixture, SECRET, TEASER_TEXT } from '../core/helpers/site.ts';
 import { startCloudflare } from './runtimes/cloudflare.ts';
 import type { Runtime } from './runtimes/runtime.ts';
@@ -84,6 +85,11 @@ describe(`a site with ${MORE} more gated pages, in workerd`, () => {
     }
     const manifest = withPages(JSON.parse(readFileSync(path.join(dist, '_truefans/manifest.json'), 'utf8')) as Manifest, paths);
     writeFileSync(path.join(dist, '_truefans/manifest.json'), JSON.stringify(manifest));
+    // A search page and Pagefind's worker script, as the build writes them.
+    mkdirSync(path.join(dist, 'search'), { recursive: true });
+    writeFileSync(path.join(dist, 'search/index.html'), '<!doctype html><title>Search</title><p>Search the posts</p>');
+    mkdirSync(path.join(dist, 'pagefind'), { recursive: true });
+    writeFileSync(path.join(dist, 'pagefind/pagefind-worker.js'), 'self.onmessage = () => {};');
     await emitPlatformFiles('dist', { root, platforms: ['cloudflare'], log: (line) => notes.push(line) });
     runtime = await startCloudflare({ root, dist }, { TRUEFANS_SECRET: SECRET, STRIPE_SECRET_KEY: 'sk_test_truefans_local', STRIPE_API_BASE: 'http://127.0.0.1:9' });
   }, 120_000);
@@ -108,5 +114,16 @@ describe(`a site with ${MORE} more gated pages, in workerd`, () => {
     const open = await fetch(`${runtime.url}/posts/hello/`);
     expect(open.status).toBe(200);
     expect(await open.text()).toContain('A public post.');
+  });
+
+  it('sends the search page and Pagefind\'s worker with the search policy alone (Cloudflare joins every matching _headers rule), and other pages with the site\'s', async () => {
+    for (const p of ['/search/', '/pagefind/pagefind-worker.js']) {
+      const response = await fetch(`${runtime.url}${p}`);
+      expect(response.status, p).toBe(200);
+      expect(response.headers.get('content-security-policy'), p).toBe(SEARCH_PAGE_CSP);
+    }
+    const other = await fetch(`${runtime.url}/posts/hello/`);
+    expect(other.headers.get('content-security-policy')).toContain(CONTENT_SECURITY_POLICY.split(';')[1]!.trim());
+    expect(other.headers.get('content-security-policy')).not.toContain('wasm-unsafe-eval');
   });
 });

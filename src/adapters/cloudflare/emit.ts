@@ -15,6 +15,7 @@ import { GIFT_DELIVERY_CRON } from '../../core/gifts/paths.ts';
 import type { Manifest } from '../../core/manifest.ts';
 import { bundlePlatform, type BundleInfo } from '../bundle.ts';
 import { FUNCTION_PREFIX, STATIC_UNDER_PREFIX, TAILORED_PAGES } from '../../core/paths.ts';
+import { SEARCH_FILES, SEARCH_PAGE } from '../../core/http/security-headers.ts';
 import { gatedPagePatterns, pageSpellings } from '../built-manifest.ts';
 
 export const CLOUDFLARE_OUT = '.truefans/cloudflare';
@@ -26,7 +27,10 @@ export const RUN_WORKER_FIRST_MAX = 100;
 
 export function runWorkerFirst(manifest: Manifest): { rules: string[]; collapsed: string[] } {
   const head = [`${FUNCTION_PREFIX}*`, ...STATIC_UNDER_PREFIX.map((p) => `!${p}`)];
-  const tail = TAILORED_PAGES.flatMap(pageSpellings);
+  // The search page and Pagefind's Web Worker script: Cloudflare gives a path every matching `_headers` rule,
+  // so served as static files they would carry the site's policy as well as the search one, and the
+  // stricter would block the search; through the Worker, the core sends the search policy alone.
+  const tail = [...TAILORED_PAGES.flatMap(pageSpellings), ...pageSpellings(SEARCH_PAGE), `${SEARCH_FILES}pagefind-worker.js`];
   const gated = gatedPagePatterns(manifest, RUN_WORKER_FIRST_MAX - head.length - tail.length);
   return { rules: [...head, ...gated.patterns, ...tail], collapsed: gated.collapsed };
 }

@@ -95,6 +95,9 @@ export function withSecurityHeaders(response: Response, url: URL): Response {
     return withSecurityHeaders(copy, url);
   }
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) if (!headers.has(name)) headers.set(name, name === 'content-security-policy' ? cspFor(url.pathname) : value);
+  // The search page's policy replaces whatever the static file came with: a CDN that joins every matching
+  // `_headers` rule (Cloudflare does) would otherwise send both policies, and the site's blocks the search.
+  if (cspFor(url.pathname) === SEARCH_PAGE_CSP) headers.set('content-security-policy', SEARCH_PAGE_CSP);
   const csp = headers.get('content-security-policy')!;
   if (!/(^|;)\s*frame-ancestors\b/.test(csp)) headers.set('content-security-policy', `${csp}; frame-ancestors 'none'`);
   if (url.protocol === 'https:') headers.set('strict-transport-security', HSTS);
