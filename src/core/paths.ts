@@ -33,6 +33,21 @@ export const ROUTES = {
   digest: '/_truefans/digest',
 } as const;
 
+/** Gift memberships (site.yaml `gifts`). */
+export const GIFT_ROUTES = {
+  /** GET: the "Give a membership" form; POST: starts its Checkout. */
+  give: '/_truefans/gift',
+  /** GET ?token=: the redemption link (and the buyer's status page); POST: emails the recipient a claim link. */
+  redeem: '/_truefans/gift/redeem',
+  /** GET ?token=: what redeeming will do, with the button; POST: redeems. */
+  claim: '/_truefans/gift/claim',
+  /** GET or POST with `Authorization: Bearer <CRON_SECRET>` (the platform schedulers): emails the gifts whose delivery day has come. */
+  deliver: '/_truefans/gift/deliver',
+} as const;
+
+/** POST: a letter to the creator (site.yaml `letters`). */
+export const LETTER_ROUTE = '/_truefans/letter';
+
 /** The supporter wall (site.yaml `supporter_wall: true`): a public page the function draws from Stripe. */
 export const SUPPORTERS_PAGE = '/supporters/';
 

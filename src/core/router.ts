@@ -3,7 +3,7 @@
 
 import type { Ctx } from './context.ts';
 import type { ManifestHead } from './manifest.ts';
-import { ASSET_ROUTE, ROUTES, SUPPORTERS_PAGE, TAILORED_PAGES } from './paths.ts';
+import { ASSET_ROUTE, GIFT_ROUTES, LETTER_ROUTE, ROUTES, SUPPORTERS_PAGE, TAILORED_PAGES } from './paths.ts';
 import { accountPage, openPortal, resetFeed, signedOutPage, signOut } from './routes/account.ts';
 import { serveAsset } from './routes/asset.ts';
 import { completeCheckout, startCheckout } from './routes/checkout.ts';
@@ -17,8 +17,6 @@ import { showUnsubscribe, switchPostEmails, unsubscribe } from './routes/post-em
 import { confirmSignIn, requestSignIn, showConfirm, signInPage } from './routes/signin.ts';
 import { receiveWebhook } from './routes/webhook.ts';
 import { confirmGiftClaim, deliverGifts, giftConfirmPage, giftLinkPage, giftPage, requestGiftClaim, startGift } from './routes/gifts.ts';
-import { GIFT_ROUTES } from './gifts/paths.ts';
-import { LETTER_ROUTE } from './letters/rules.ts';
 import { sendLetter } from './routes/letters.ts';
 
 export type RouteFn = (ctx: Ctx) => Promise<Response> | Response;

@@ -11,7 +11,7 @@ import { cronTriggers } from '../../src/adapters/cloudflare/emit.ts';
 import { startNodeServer } from '../../src/adapters/node/server.ts';
 import { createDistAssets } from '../../src/adapters/node/static-files.ts';
 import { createStripeBilling } from '../../src/billing/stripe/index.ts';
-import { GIFT_DELIVERY_CRON } from '../../src/core/gifts/paths.ts';
+import { GIFT_DELIVERY_CRON } from '../../src/core/gifts/rules.ts';
 import { GIFT_KIND, GIFT_META } from '../../src/core/gifts/rules.ts';
 import { createScheduledGifts } from '../../src/core/scheduled-gifts.ts';
 import { payOnHostedPage } from '../core/helpers/stand-in.ts';

@@ -9,7 +9,7 @@ import { createHandler } from '../../core/handler.ts';
 import type { EdgeEnv, Handler, HandlerOptions } from '../../core/ports.ts';
 import { createScheduledDigest, type ScheduledDigest } from '../../core/scheduled.ts';
 import { createScheduledGifts, type ScheduledGifts } from '../../core/scheduled-gifts.ts';
-import { GIFT_DELIVERY_CRON } from '../../core/gifts/paths.ts';
+import { GIFT_DELIVERY_CRON } from '../../core/gifts/rules.ts';
 import { kvStore, type KVNamespaceLike } from './kv-store.ts';
 
 interface Env {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { digestCron, parseDigestAt } from '../../core/digest-schedule.ts';
-import { GIFT_DELIVERY_CRON } from '../../core/gifts/paths.ts';
+import { GIFT_DELIVERY_CRON } from '../../core/gifts/rules.ts';
 import type { Manifest } from '../../core/manifest.ts';
 import { bundlePlatform, type BundleInfo } from '../bundle.ts';
 import { FUNCTION_PREFIX, STATIC_UNDER_PREFIX, TAILORED_PAGES } from '../../core/paths.ts';

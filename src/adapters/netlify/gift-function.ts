@@ -2,7 +2,7 @@
 // Once a day the core sends what is due, each gift once (a mark on its Checkout Session), however often
 // this fires.
 
-import { GIFT_ROUTES } from '../../core/gifts/paths.ts';
+import { GIFT_ROUTES } from '../../core/paths.ts';
 import { callRoute } from './call-route.ts';
 
 export default function deliverGifts(): Promise<Response> {

@@ -92,3 +92,9 @@ export function cleanText(value: string | undefined, max: number): string {
 export function cleanName(value: string | undefined, max = NAME_MAX): string {
   return cleanText(value, max * 2).replace(/\s+/g, ' ').slice(0, max).trim();
 }
+
+/**
+ * When the platform schedulers deliver gifts: daily at 00:05 UTC, so a gift goes out early on its day (the
+ * day a buyer picks is a UTC date). Every scheduler truefans writes runs on UTC.
+ */
+export const GIFT_DELIVERY_CRON = '5 0 * * *';

@@ -8,7 +8,6 @@ import { isFollower } from '../follower-marks.ts';
 import type { ManifestHead } from '../manifest.ts';
 
 /** POST: sends a letter (the form at the end of a post and on the account page). */
-export const LETTER_ROUTE = '/_truefans/letter';
 
 export const SUBJECT_MAX = 120;
 export const BODY_MAX = 4000;

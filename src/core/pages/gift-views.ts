@@ -3,7 +3,7 @@
 // Every value is escaped here; the gift's message is the buyer's text and is never trusted.
 
 import { escapeHtml as e } from '../http/html.ts';
-import { GIFT_ROUTES } from '../gifts/paths.ts';
+import { GIFT_ROUTES } from '../paths.ts';
 import { MESSAGE_MAX, NAME_MAX } from '../gifts/rules.ts';
 import type { View } from './views.ts';
 

@@ -2,7 +2,8 @@
 // LetterForm.astro draws the same form at the end of a post) and the page after sending. Values escaped.
 
 import { escapeHtml as e } from '../http/html.ts';
-import { BODY_MAX, LETTER_ROUTE, SUBJECT_MAX } from '../letters/rules.ts';
+import { BODY_MAX, SUBJECT_MAX } from '../letters/rules.ts';
+import { LETTER_ROUTE } from '../paths.ts';
 import type { View } from './views.ts';
 
 /** The form; `about` is the page it is written from (the account page sends none). */

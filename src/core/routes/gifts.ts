@@ -20,7 +20,7 @@ import { longDate, priceText } from '../pages/price-text.ts';
 import { giftBoughtView, giftCheckEmailView, giftConfirmView, giftLinkView, giftRedeemedView, giveView, type GiftChoice } from '../pages/gift-views.ts';
 import { MAGIC_LINK_SECONDS } from '../tokens/magic-link.ts';
 import { signGiftClaim, signGiftToken, verifyGiftClaim, verifyGiftToken } from '../tokens/gift.ts';
-import { GIFT_ROUTES } from '../gifts/paths.ts';
+import { GIFT_ROUTES } from '../paths.ts';
 import { cleanName, cleanText, durationText, GIFT_KIND, GIFT_META, giftAmount, giftEnd, MESSAGE_MAX, REDEEM_WITHIN_SECONDS } from '../gifts/rules.ts';
 import { covers, giftOf, readGift, redeemGift, type Gift } from '../gifts/gift.ts';
 import { mergeEntitlements } from '../holdings.ts';
