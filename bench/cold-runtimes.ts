@@ -40,7 +40,7 @@ function writeDist(files: ReadonlyMap<string, { body: Uint8Array }>): { root: st
 
 export async function benchColdRuntimes(only = Object.keys(RUNTIMES)) {
   const kb = '100kb';
-  const s = await benchSite([100 * 1024]);
+  const s = await benchSite([100 * 1024], { coldPages: REQUESTS + WARMUP });
   const site = writeDist(s.files);
   await emitPlatformFiles('dist', { root: site.root, log: () => {} });
   const env = { TRUEFANS_SECRET: SECRET, STRIPE_SECRET_KEY: 'sk_test_truefans_bench', STRIPE_API_BASE: 'http://127.0.0.1:9' };

@@ -65,6 +65,17 @@ interface Site {
   /** Distinct gated pages per size, more than the handler remembers. */
   coldPages: Record<string, string[]>;
   sizes: Record<string, { gated: number; public: number }>;
+  /** With `lazyCold`: writes the cold page at `path` (a new seal: a new envelope), to be read once. */
+  fillCold(path: string): Promise<void>;
+  /** Drops a cold page's file again, so the bench's own memory stays a batch's worth. */
+  dropCold(path: string): void;
+}
+
+export interface SiteOptions {
+  /** Gated cold pages per size (default: 12 MB of sealed parts, more than the handler remembers). */
+  coldPages?: number;
+  /** List the cold pages in the manifest but write their files only when fillCold asks (default false). */
+  lazyCold?: boolean;
 }
 
 /** More cookies and pages than the handler's memos hold (10,000 cookies; 8 MB of opened parts). */
@@ -72,13 +83,14 @@ const COLD_COOKIES = 12_000;
 const coldPageCount = (size: number) => Math.ceil((12 * 1024 * 1024) / (size * 0.74));
 
 /** The bench's deploy: gated and public pages of each size, and the cookies and pages the cold variant uses. */
-export async function benchSite(sizes: number[]): Promise<Site> {
+export async function benchSite(sizes: number[], options: SiteOptions = {}): Promise<Site> {
   const keyring = await createKeyring(SECRET);
   const files = new Map<string, { body: Uint8Array<ArrayBuffer>; type: string; etag: string }>();
   const put = (path: string, body: string, type = 'text/html; charset=utf-8') => files.set(path, { body: new TextEncoder().encode(body), type, etag: `"${body.length.toString(16)}-${files.size}"` });
   const pages: Manifest['pages'] = {};
   const measured: Site['sizes'] = {};
   const coldPages: Site['coldPages'] = {};
+  const coldSlots = new Map<string, { post: string; size: number }>();
   const teaser = `<h1>Winter tour</h1>${prose(1024)}`;
   const gatedPage = async (post: string, size: number) => {
     // The members-only part is most of the page, as in a real fully gated post.
@@ -94,9 +106,13 @@ export async function benchSite(sizes: number[]): Promise<Site> {
     put(`/posts/public-${kb}/`, open);
     measured[kb] = { gated: gated.length, public: open.length };
     coldPages[kb] = [];
-    for (let i = 0; i < coldPageCount(size); i++) {
-      put(`/posts/cold-${kb}-${i}/`, await gatedPage(`cold-${kb}-${i}`, size));
-      coldPages[kb].push(`/posts/cold-${kb}-${i}/`);
+    for (let i = 0; i < (options.coldPages ?? coldPageCount(size)); i++) {
+      const post = `cold-${kb}-${i}`;
+      const page = `/posts/${post}/`;
+      coldSlots.set(page, { post, size });
+      if (options.lazyCold) pages[page] = { post, title: 'Winter tour', access: ['members'] };
+      else put(page, await gatedPage(post, size));
+      coldPages[kb].push(page);
     }
   }
   const manifest: Manifest = {
@@ -130,6 +146,12 @@ export async function benchSite(sizes: number[]): Promise<Site> {
     coldCookies,
     coldPages,
     sizes: measured,
+    async fillCold(path) {
+      const slot = coldSlots.get(path);
+      if (!slot) throw new Error(`no cold page ${path}`);
+      put(path, await gatedPage(slot.post, slot.size));
+    },
+    dropCold: (path) => void files.delete(path),
     assets: fetcher(true),
     bareAssets: fetcher(false),
   };

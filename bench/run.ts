@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { benchAbuseMemory } from './abuse-memory.ts';
 import { benchAdapters } from './adapters.ts';
 import { benchBuild } from './build.ts';
+import { benchCold } from './cold.ts';
 import { benchColdRuntimes } from './cold-runtimes.ts';
 import { benchEdge } from './edge.ts';
 import { benchServing } from './serving.ts';
@@ -18,6 +19,7 @@ const benches: Record<string, () => unknown | Promise<unknown>> = {
   build: benchBuild,
   edge: benchEdge,
   adapters: benchAdapters,
+  cold: () => benchCold(),
   'cold-runtimes': () => benchColdRuntimes(),
   'abuse-memory': benchAbuseMemory,
   serving: benchServing,

@@ -95,7 +95,13 @@ export function createBoot(options: HandlerOptions): Boot {
   // Verifying a cookie and opening a sealed part each cost a trip to WebCrypto's thread pool, and opening
   // a page costs a decode, a scan and an encode; an isolate serving the same fans and pages again
   // remembers the results (keyed by the exact token, envelope, or file version), within MEMO_BYTES.
-  const memo: App['memo'] = { sessions: new Memo(MEMO_BYTES.sessions), opened: new Memo(MEMO_BYTES.opened), pages: new Memo(MEMO_BYTES.pages) };
+  // Opened parts and pages are large and, on a site with many posts, mostly asked for once per isolate:
+  // they are kept from the second time.
+  const memo: App['memo'] = {
+    sessions: new Memo(MEMO_BYTES.sessions),
+    opened: new Memo(MEMO_BYTES.opened, { admitOnSecondUse: true }),
+    pages: new Memo(MEMO_BYTES.pages, { admitOnSecondUse: true }),
+  };
 
   let base: Promise<Base> | undefined;
   function loadBase(): Promise<Base> {

@@ -61,6 +61,43 @@ describe('Memo', () => {
     expect(memo.size).toBe(Math.floor((64 * 1024) / cost(`token-19999-${'x'.repeat(200)}`, 400)));
   });
 
+  it('with admitOnSecondUse, notes a key the first time and keeps its value from the second', () => {
+    const memo = new Memo<string>(64 * 1024, { admitOnSecondUse: true });
+    memo.set('a', 'first');
+    expect(memo.get('a')).toBeUndefined();
+    memo.set('a', 'second');
+    expect(memo.get('a')).toBe('second');
+    // note() answers whether a set would keep the value, noting the key when it would not.
+    expect(memo.note('b')).toBe(false);
+    expect(memo.note('b')).toBe(true);
+    memo.set('b', 'kept');
+    expect(memo.get('b')).toBe('kept');
+    expect(memo.note('a')).toBe(true);
+    // The noted keys have a budget of their own: a flood of keys seen once holds no values and stays small.
+    for (let i = 0; i < 50_000; i++) memo.set(`once-${i}`, 'x'.repeat(1000), 2000);
+    expect(memo.size).toBe(2);
+    expect(memo.bytes).toBeLessThan(1024);
+  });
+
+  it('keeps a key of its own, not a slice of a larger string', async () => {
+    // A slice can share its source's storage in V8: a memo keyed by slices of 1 MB pages would hold the
+    // pages. Seen from outside: the heap after keeping 200 such keys grows by far less than 200 MB.
+    const { setFlagsFromString } = await import('node:v8');
+    const { runInNewContext } = await import('node:vm');
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const memo = new Memo<number>(8 * 1024 * 1024);
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 200; i++) {
+      const page = `${i}:`.padEnd(1024 * 1024, 'x');
+      memo.set(`${page.slice(0, 40)}\u0000${page.slice(-24)}`, i);
+    }
+    gc();
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(20 * 1024 * 1024);
+    expect(memo.size).toBe(200);
+  });
+
   it('refuses a bound that is not a number of bytes', () => {
     expect(() => new Memo(Number.NaN)).toThrow(RangeError);
     expect(() => new Memo(-1)).toThrow(RangeError);

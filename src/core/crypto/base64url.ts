@@ -7,42 +7,59 @@ export function toBase64Url(bytes: Uint8Array): string {
   return base64url.encode(bytes);
 }
 
-/** Each base64url character's 6 bits, 255 for any other character. */
-const SEXTET = new Uint8Array(128).fill(255);
-for (let i = 0; i < 64; i++) SEXTET['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.charCodeAt(i)] = i;
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const INVALID = 0x1000;
+/** The 12 bits of each pair of base64url characters, indexed by their two 7-bit codes; INVALID for any other pair. */
+const PAIRS = new Int16Array(128 * 128).fill(INVALID);
+for (let x = 0; x < 64; x++) for (let y = 0; y < 64; y++) PAIRS[(ALPHABET.charCodeAt(x) << 7) | ALPHABET.charCodeAt(y)] = (x << 6) | y;
 
 const bad = () => new TypeError('not base64url');
 
 /**
  * Decodes base64url (no padding). Throws TypeError on anything that is not base64url. One pass straight
  * into the bytes: a sealed part of a 100 KB page is 100 KB of base64url, and the platform's atob plus a
- * copy loop cost several times this on the cold path (no string in between, no regular expression).
+ * copy loop cost about twice this on the cold path. No string in between, no regular expression and no
+ * branch per character: two lookups per four characters, and one check at the end (every code and every
+ * looked-up value is OR-ed in, so a code above 127 or a pair outside the alphabet leaves a bit set).
  */
 export function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {
   const length = text.length;
-  if (length % 4 === 1) throw bad();
+  const tail = length % 4;
+  if (tail === 1) throw bad();
   const out = new Uint8Array((length * 3) >> 2);
   let o = 0;
   let i = 0;
-  const sextet = (at: number) => {
-    const code = text.charCodeAt(at);
-    const bits = code < 128 ? SEXTET[code]! : 255;
-    if (bits === 255) throw bad();
-    return bits;
-  };
-  for (const whole = length - (length % 4); i < whole; i += 4) {
-    const n = (sextet(i) << 18) | (sextet(i + 1) << 12) | (sextet(i + 2) << 6) | sextet(i + 3);
-    out[o++] = n >> 16;
-    out[o++] = (n >> 8) & 255;
-    out[o++] = n & 255;
+  let codes = 0;
+  let bits = 0;
+  for (const whole = length - tail; i < whole; i += 4) {
+    const a = text.charCodeAt(i);
+    const b = text.charCodeAt(i + 1);
+    const c = text.charCodeAt(i + 2);
+    const d = text.charCodeAt(i + 3);
+    const hi = PAIRS[((a << 7) | b) & 16383]!;
+    const lo = PAIRS[((c << 7) | d) & 16383]!;
+    codes |= a | b | c | d;
+    bits |= hi | lo;
+    const n = (hi << 12) | lo;
+    out[o] = n >> 16;
+    out[o + 1] = n >> 8;
+    out[o + 2] = n;
+    o += 3;
   }
-  if (length - i === 2) {
-    out[o++] = ((sextet(i) << 2) | (sextet(i + 1) >> 4)) & 255;
-  } else if (length - i === 3) {
-    const n = (sextet(i) << 10) | (sextet(i + 1) << 4) | (sextet(i + 2) >> 2);
-    out[o++] = n >> 8;
-    out[o++] = n & 255;
+  if (tail) {
+    const a = text.charCodeAt(i);
+    const b = text.charCodeAt(i + 1);
+    const c = tail === 3 ? text.charCodeAt(i + 2) : 65; // 'A': zero bits
+    const d = 65;
+    const hi = PAIRS[((a << 7) | b) & 16383]!;
+    const lo = PAIRS[((c << 7) | d) & 16383]!;
+    codes |= a | b | c;
+    bits |= hi | lo;
+    const n = (hi << 12) | lo;
+    out[o] = n >> 16;
+    if (tail === 3) out[o + 1] = n >> 8;
   }
+  if (codes & ~127 || bits & INVALID) throw bad();
   return out;
 }
 

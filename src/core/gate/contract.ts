@@ -67,11 +67,19 @@ export function sealedGate(tier: string, post: string, envelope: string): string
   return `${openTag(GATE_TAG, { [TIER_ATTR]: tier, [POST_ATTR]: post })}<template ${ENVELOPE_ATTR}>${envelope}</template></${GATE_TAG}>`;
 }
 
-const SEALED_TEMPLATE = new RegExp(`^<template ${ENVELOPE_ATTR}>([A-Za-z0-9_.-]+)</template>$`);
+const TEMPLATE_OPEN = `<template ${ENVELOPE_ATTR}>`;
+const TEMPLATE_CLOSE = '</template>';
 
-/** The envelope inside a sealed gate's inner HTML, or undefined. */
+/**
+ * The envelope inside a sealed gate's inner HTML, or undefined. Only its ends are looked at: the envelope
+ * is most of a gated page, and opening it checks every character (the base64url decoder refuses anything
+ * else, the version and key id must match), so a regular expression over it here would scan it twice.
+ */
 export function envelopeOf(inner: string): string | undefined {
-  return SEALED_TEMPLATE.exec(inner.trim())?.[1];
+  const text = inner.trim();
+  if (!text.startsWith(TEMPLATE_OPEN) || !text.endsWith(TEMPLATE_CLOSE)) return undefined;
+  const envelope = text.slice(TEMPLATE_OPEN.length, -TEMPLATE_CLOSE.length);
+  return envelope && !envelope.includes('<') ? envelope : undefined;
 }
 
 /** Every sealed envelope's template in a text (envelopes of this format, `tf1.`), for the leak check to skip. */

@@ -4,8 +4,8 @@
 // out of shared caches; the opened one is never stored by a browser at all.
 //
 // Each answer is a pure function of the built file and what the reader holds (nothing of who they are),
-// so it carries a strong ETag made from those two, and the isolate keeps its bytes by them: the next
-// fan holding the same things gets the same bytes, and the Node server keeps their compressed form by
+// so from the second time it is made it carries a strong ETag made from those two, and the isolate keeps
+// its bytes by them: the next fan holding the same things gets the same bytes, and the Node server keeps their compressed form by
 // that ETag (src/adapters/node/compress.ts, which also says why compressing them is safe from BREACH).
 // A teaser's tag and a member's differ (the holding is in it), so no 304 or cache entry of one can ever
 // stand in for the other; the server answers no 304 for these private answers anyway (http-cache.ts).
@@ -154,7 +154,10 @@ export async function serveGatedPage(ctx: Ctx, pageKey: string): Promise<Respons
     const made = await makePage(ctx, await built.text(), fan, built, pageKey, readable);
     if (!made.ok) return made.response;
     fresh = made.html;
-    if (builtEtag) {
+    // Kept, with its tag, from the second time it is made (Memo's admitOnSecondUse): most pages of a
+    // large site are asked for once per isolate, and keeping each for a while is garbage the collector
+    // pays for on every later request. The first answer is made for that request alone, untagged.
+    if (builtEtag && app.memo.pages.note(memoKey!)) {
       served = { bytes: utf8.encode(made.html), type, etag: await versionTag(app, pageKey, builtEtag, holding) };
       app.memo.pages.set(memoKey!, served, served.bytes.byteLength + stringBytes(served.etag));
     }
@@ -168,7 +171,7 @@ export async function serveGatedPage(ctx: Ctx, pageKey: string): Promise<Respons
     const html = await tailorPage(fresh ?? utf8.decode(served!.bytes), { signedIn: true, ent: (fan as Extract<Fan, { kind: 'member' }>).ent, flash }, { manifest: app.manifest, rankedTiers: app.rankedTiers, now: app.now() });
     return new Response(body(html), { status: 200, headers: headersFrom(built, { ...cache, 'content-type': type }, [...fan.cookies, clearFlash(ctx.url)]) });
   }
-  // A file without a version (a host that sends no ETag): the page made for this request, encoded once.
+  // A page made for this request alone (its first time, or a host that sends no ETag): encoded once.
   if (!served) return new Response(body(fresh!), { status: 200, headers: headersFrom(built, { ...cache, 'content-type': type }, fan.cookies) });
   return new Response(body(copyWhenRead(served.bytes)), {
     status: 200,

@@ -13,6 +13,9 @@ import {
   SEALED_ENVELOPES,
   sealedGate,
 } from '../../../src/core/gate/contract.ts';
+import { createKeyring } from '../../../src/core/crypto/keys.ts';
+import { openText, sealText } from '../../../src/core/crypto/seal.ts';
+import { Errors } from '../../../src/core/errors.ts';
 import { findMarkers } from '../../../src/core/html/markers.ts';
 
 describe('gateTier: a gate with no tier takes the post’s tier', () => {
@@ -91,7 +94,18 @@ describe('the sealed form of a gate', () => {
   it('gives no envelope for anything but one sealed template', () => {
     expect(envelopeOf('<p>plaintext</p>')).toBeUndefined();
     expect(envelopeOf(`<template data-truefans-envelope>${envelope}</template><p>x</p>`)).toBeUndefined();
-    expect(envelopeOf('<template data-truefans-envelope>not base64!</template>')).toBeUndefined();
+  });
+
+  it('frames the envelope only; opening it refuses any character outside base64url as malformed', async () => {
+    const garbage = 'tf1.abcdefgh.not base64!.dddd';
+    expect(envelopeOf(`<template data-truefans-envelope>${garbage}</template>`)).toBe(garbage);
+    const keyring = await createKeyring('k3J9vQxW2mZpL8rT5yN1bH6cF4dS7gA0eU2iO9wE3qR');
+    const scope = { kind: 'content', post: 'p', tier: 'members' } as const;
+    const real = await sealText(keyring, scope, '<p>members only</p>');
+    await expect(openText(keyring, scope, real)).resolves.toBe('<p>members only</p>');
+    for (const bad of [garbage.replace('abcdefgh', keyring.kid), `${real.slice(0, -2)}!${real.slice(-1)}`, `${real.slice(0, -2)}\u00e9${real.slice(-1)}`, `${real.slice(0, -2)}\u0141${real.slice(-1)}`]) {
+      await expect(openText(keyring, scope, bad)).rejects.toMatchObject({ code: Errors.SealMalformed.code });
+    }
   });
 
   it('lets the leak check skip every sealed envelope, and only those', () => {
