@@ -20,7 +20,8 @@ RUN sh scripts/bundle-server.sh server/server.mjs --minify
 
 FROM node:24-slim
 WORKDIR /app
-ENV NODE_ENV=production PORT=4321 HOST=0.0.0.0
+# Two malloc arenas: the server ends a mixed load about 15 MB smaller (scripts/serve.sh says why).
+ENV NODE_ENV=production PORT=4321 HOST=0.0.0.0 MALLOC_ARENA_MAX=2
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --from=build --chown=node:node /app/server ./server
 USER node

@@ -37,12 +37,12 @@ const stat = (xs: number[]) => {
   return { mean: round(xs.reduce((a, b) => a + b, 0) / xs.length), median: round(percentile(sorted, 50)), p90: round(percentile(sorted, 90)), p99: round(percentile(sorted, 99)), max: round(sorted.at(-1)!) };
 };
 
-/** The flags the Node server runs with (scripts/serve.sh, the Dockerfile, docs/deploy/node.md). */
+/** The flags the Node server runs with (scripts/serve.sh, the Dockerfile, docs/deploy/node.md), and its malloc setting. */
 const SERVER_FLAGS = ['--max-semi-space-size=8'];
 
 /** From `npm run bench`: the measurement in a process of its own, started as the Node server is. */
 export function benchCold(count?: number): Record<string, unknown> {
-  const child = spawnSync(process.execPath, [...SERVER_FLAGS, fileURLToPath(import.meta.url), ...(count ? [String(count)] : [])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawnSync(process.execPath, [...SERVER_FLAGS, fileURLToPath(import.meta.url), ...(count ? [String(count)] : [])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, MALLOC_ARENA_MAX: '2' } });
   if (child.status !== 0) throw new Error(`bench/cold.ts failed (exit ${child.status})`);
   const lines = child.stdout.trimEnd().split('\n');
   console.log(lines[0]);

@@ -117,10 +117,10 @@ function bundleServer(): string {
 async function startNode(dist: string): Promise<Server> {
   const port = await freePort();
   const server = bundleServer();
-  // With the flags scripts/serve.sh and the Dockerfile give it.
+  // With the flags and the malloc setting scripts/serve.sh and the Dockerfile give it.
   const child = spawn(process.execPath, ['--max-semi-space-size=8', server, '--dist', dist, '--port', String(port), '--host', '127.0.0.1', '--trust-proxy'], {
     // BENCH_SERVER_NODE_OPTIONS: Node flags for the server alone (for example --max-semi-space-size=4).
-    env: { ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}), PATH: process.env.PATH, TRUEFANS_SECRET: SECRET, STRIPE_SECRET_KEY: 'sk_test_truefans_bench', STRIPE_API_BASE: 'http://127.0.0.1:9', SITE_URL: ORIGIN },
+    env: { MALLOC_ARENA_MAX: '2', ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}), PATH: process.env.PATH, TRUEFANS_SECRET: SECRET, STRIPE_SECRET_KEY: 'sk_test_truefans_bench', STRIPE_API_BASE: 'http://127.0.0.1:9', SITE_URL: ORIGIN },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
