@@ -100,7 +100,7 @@ describe('a real build of the canary fixture', () => {
       for (const gate of findMarkers(html, 'truefans-gate')) {
         expect(gate.attrs['data-post']).toBe(page.post);
         const envelope = envelopeOf(gate.inner);
-        expect(envelope).toMatch(/^tf1\./);
+        expect(envelope).toMatch(/^tf2\./);
         opened.push(await openText(keyring, { kind: 'content', post: page.post, tier: gate.attrs['data-tier']! }, envelope!));
       }
     }
@@ -135,7 +135,7 @@ describe('a real build of the canary fixture', () => {
     const divider = feed.items.find((i) => i.post === 'divider')!;
     expect(divider.guid).toBe('https://canary.example/posts/divider/');
     expect(divider.html).toContain('The teaser above the divider is public');
-    expect(divider.html).toMatch(/<truefans-gate data-tier="members" data-post="divider"><template data-truefans-envelope>tf1\./);
+    expect(divider.html).toMatch(/<truefans-gate data-tier="members" data-post="divider"><template data-truefans-envelope>tf2\./);
     expect(files).not.toContain('truefans-feed.json');
   });
 

@@ -131,7 +131,7 @@ describe('a post by email, tier by tier', () => {
       for (const sentence of PUBLIC) expect(all).toContain(sentence);
       // Nothing sealed, and no members-only image URL in any form.
       expect(all).not.toContain('data-truefans-envelope');
-      expect(all).not.toMatch(/tf1\.[A-Za-z0-9_-]{8}\./);
+      expect(all).not.toMatch(/tf[12]\.[A-Za-z0-9_-]{8}\./);
       // A members-only image URL only ever with this audience's own signed token; a follower gets none.
       const imageUrls = all.match(/[^"\s<>]*\/_truefans\/asset\/[^"\s<>]*/g) ?? [];
       if (audience === 'follower') expect(imageUrls).toEqual([]);

@@ -10,6 +10,7 @@ import { Errors } from '../errors.ts';
 /** The distinct purposes keys are derived for. */
 export type KeyLabel =
   | `content:${string}`
+  | `content-tier:${string}`
   | `asset:${string}`
   | 'asset-id'
   | 'session'

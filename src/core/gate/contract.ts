@@ -82,5 +82,5 @@ export function envelopeOf(inner: string): string | undefined {
   return envelope && !envelope.includes('<') ? envelope : undefined;
 }
 
-/** Every sealed envelope's template in a text (envelopes of this format, `tf1.`), for the leak check to skip. */
-export const SEALED_ENVELOPES = new RegExp(`<template ${ENVELOPE_ATTR}>tf1\\.[A-Za-z0-9_.-]+</template>`, 'g');
+/** Every sealed envelope's template in a text (envelopes of these formats, `tf2.` and `tf1.`), for the leak check to skip. */
+export const SEALED_ENVELOPES = new RegExp(`<template ${ENVELOPE_ATTR}>tf[12]\\.[A-Za-z0-9_.-]+</template>`, 'g');

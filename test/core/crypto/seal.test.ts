@@ -11,7 +11,7 @@ describe('sealText / openText', () => {
   it('round-trips with the right key and AAD', async () => {
     const keys = await createKeyring(SECRET);
     const env = await sealText(keys, scope, '<p>Only for patrons: the setlist.</p>');
-    expect(env).toMatch(/^tf1\.[A-Za-z0-9_-]{8}\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]+$/);
+    expect(env).toMatch(/^tf2\.[A-Za-z0-9_-]{8}\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]+$/);
     expect(env).not.toContain('setlist');
     expect(await openText(keys, scope, env)).toBe('<p>Only for patrons: the setlist.</p>');
   });
@@ -38,6 +38,23 @@ describe('sealText / openText', () => {
     await expect(openText(keys, scope, [v, flip(kid, 0), iv, ct].join('.'))).rejects.toMatchObject({ code: 'TF_SEAL_OPEN_FAILED' });
     await expect(openText(keys, scope, 'tf2.x.y.z')).rejects.toMatchObject({ code: 'TF_SEAL_MALFORMED' });
     await expect(openText(keys, scope, `${v}.${kid}.${iv}.${ct}!`)).rejects.toMatchObject({ code: 'TF_SEAL_MALFORMED' });
+  });
+
+  it('still opens a tf1 envelope (one key per post and tier, the format before), and neither format opens as the other', async () => {
+    const keys = await createKeyring(SECRET);
+    // A tf1 envelope as builds before issue 12 made it: the key for this post and tier, the AAD naming tf1.
+    const key = await keys.aesKey(`content:${JSON.stringify([scope.post, scope.tier])}`);
+    const iv = crypto.getRandomValues(new Uint8Array(12));
+    const additionalData = new TextEncoder().encode(JSON.stringify(['tf1', 'content', scope.post, scope.tier, keys.kid]));
+    const ct = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData }, key, new TextEncoder().encode('sealed by an older build')));
+    const legacy = `tf1.${keys.kid}.${Buffer.from(iv).toString('base64url')}.${Buffer.from(ct).toString('base64url')}`;
+    expect(await openText(keys, scope, legacy)).toBe('sealed by an older build');
+    await expect(openText(keys, { ...scope, post: 'other-post' }, legacy)).rejects.toMatchObject({ code: 'TF_SEAL_OPEN_FAILED' });
+    // The version is bound too: relabelled, either envelope meets another key and another AAD.
+    await expect(openText(keys, scope, legacy.replace(/^tf1/, 'tf2'))).rejects.toMatchObject({ code: 'TF_SEAL_OPEN_FAILED' });
+    const current = await sealText(keys, scope, 'sealed now');
+    await expect(openText(keys, scope, current.replace(/^tf2/, 'tf1'))).rejects.toMatchObject({ code: 'TF_SEAL_OPEN_FAILED' });
+    await expect(openText(keys, scope, current.replace(/^tf2/, 'tf3'))).rejects.toMatchObject({ code: 'TF_SEAL_MALFORMED' });
   });
 
   it('never repeats an IV across 10,000 encryptions', async () => {

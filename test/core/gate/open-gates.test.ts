@@ -30,7 +30,7 @@ describe('openGates', () => {
     expect(out.html).not.toContain('Join to read.');
     expect(out.html).not.toContain('FOR-PATRONS');
     expect(out.html).toContain('Patrons only.');
-    expect(out.html).toContain('data-tier="patron" data-post="p1"><template data-truefans-envelope>tf1.');
+    expect(out.html).toContain('data-tier="patron" data-post="p1"><template data-truefans-envelope>tf2.');
     expect(out.html).toContain('<truefans-gateway>not ours</truefans-gateway>');
     expect(out).toMatchObject({ opened: 1, locked: 1 });
   });
@@ -64,7 +64,7 @@ describe('openGates', () => {
 
   it('drops unreadable gates when asked (feeds)', async () => {
     const out = await openGates(await page(), { keyring: await createKeyring(SECRET), ent: { tiers: [], offers: [] }, rankedTiers: ranked }, { dropUnreadable: true });
-    expect(out.ok && out.html).not.toContain('tf1.');
+    expect(out.ok && out.html).not.toMatch(/tf[12]\./);
     expect(out.ok && out.html).toContain('Join to read.');
   });
 });
