@@ -36,8 +36,17 @@ export class ByteReader {
     return true;
   }
 
-  /** The next `n` bytes, or fewer if the stream ends first. */
+  /**
+   * The next `n` bytes, or fewer if the stream ends first: a view of the platform's own read when it holds
+   * them all (nothing copied), else a copy gathered from several reads.
+   */
   async read(n: number): Promise<Uint8Array<ArrayBuffer>> {
+    if (!(await this.#more())) return new Uint8Array(0);
+    const held = this.#held!;
+    if (held.length >= n) {
+      this.#held = held.subarray(n);
+      return held.subarray(0, n) as Uint8Array<ArrayBuffer>;
+    }
     const out = new Uint8Array(n);
     let at = 0;
     while (at < n) {
