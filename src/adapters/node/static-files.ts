@@ -96,15 +96,15 @@ export function resolveInside(root: string, urlPath: string): string | null {
  * and srvx's own getter would first copy the whole file into a Fetch Response (a tenth of a member's
  * request at 100 KB); this one is a stream that copies the bytes only if it is read.
  */
-/** What a ranged read asks the disk for at a time: sixteen 64 KiB media chunks. */
+/** What a ranged read asks the disk for at a time: about four 256 KiB media chunks. */
 const RANGE_READ_BYTES = 1024 * 1024;
 
 /**
  * Bytes `start`..`last` of a file as a stream, read as it is pulled, a megabyte at a time. A Blob slice
- * hands them over 64 KiB at a time, and a sealed recording's chunks (64 KiB and a tag) straddle nearly
- * every one of those, so the core copied each chunk out of two; within a megabyte it takes most of them as
- * they lie (src/core/media/byte-reader.ts), and the file is read in a sixteenth of the calls. The file is
- * closed when the range is read, cancelled, or fails.
+ * hands them over 64 KiB at a time, and a sealed recording's chunks (256 KiB and a tag) span several of
+ * those, so the core gathered each one by copying; within a megabyte it takes three in four as they lie
+ * (src/core/media/byte-reader.ts), and the file is read in a sixteenth of the calls. The file is closed
+ * when the range is read, cancelled, or fails.
  */
 function fileRange(file: string, start: number, last: number): ReadableStream<Uint8Array<ArrayBuffer>> {
   let handle: FileHandle | undefined;

@@ -6,12 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createKeyring } from '../../../src/core/crypto/keys.ts';
-import { MEDIA_HEADER_MAX, parseMediaHeader, sealedChunkOffset, sealMedia } from '../../../src/core/crypto/media.ts';
+import { MEDIA_CHUNK_BYTES, MEDIA_HEADER_MAX, parseMediaHeader, sealedChunkOffset, sealMedia } from '../../../src/core/crypto/media.ts';
 import { createDistAssets } from '../../../src/adapters/node/static-files.ts';
 import { makeHandler, NOW, request, sessionFor } from '../helpers/handler.ts';
 import { buildFixture, SECRET, type Fixture } from '../helpers/site.ts';
 
-const CHUNK = 64 * 1024;
+const CHUNK = MEDIA_CHUNK_BYTES;
 const LENGTH = CHUNK * 5 + 1234;
 const PATH = '/_truefans/asset/rec1/demo.wav';
 const BLOB = '/_truefans/sealed/rec1.bin';
