@@ -1,6 +1,6 @@
 // A real build of a site with recordings (test/fixtures/media-site, recordings made by
 // scripts/demo-recording.ts): members-only recordings are sealed in chunks and readable nowhere in the
-// output, the player sits inside the sealed part, the public podcast feed lists members-only episodes as
+// output (a video too), the player sits inside the sealed part, the public podcast feed lists members-only episodes as
 // teasers, each fan's private feed is a podcast feed whose enclosures stream by byte range for exactly the
 // tiers that open them, and the leak check stops a build that publishes a stretch of a members-only file.
 
@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parseRssFeed } from 'feedsmith';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demoRecording } from '../../scripts/demo-recording.ts';
+import { demoVideo } from '../helpers/demo-video.ts';
 import { createKeyring } from '../../src/core/crypto/keys.ts';
 import { chunkCount, MEDIA_TAG_BYTES, openMediaChunk, parseMediaHeader, plainChunkLength, sealedChunkOffset } from '../../src/core/crypto/media.ts';
 import { openText } from '../../src/core/crypto/seal.ts';
@@ -27,8 +28,14 @@ const RECORDINGS = {
   'patron-demo.wav': demoRecording(7, 11),
   'divider-demo.wav': demoRecording(4, 22),
   'public-episode.wav': demoRecording(3, 33),
+  'members-video.mp4': demoVideo(5, 44),
 } as const;
-const MEMBERS_ONLY = ['patron-demo.wav', 'divider-demo.wav'] as const;
+/** Each members-only recording: its type, its length in seconds, and where its header ends. */
+const MEMBERS_ONLY = {
+  'patron-demo.wav': { type: 'audio/wav', seconds: 7, from: 44 },
+  'divider-demo.wav': { type: 'audio/wav', seconds: 4, from: 44 },
+  'members-video.mp4': { type: 'video/mp4', seconds: 5, from: 0 },
+} as const;
 
 function contentWith(recordings: Record<string, Uint8Array>): string {
   const content = join(tempDir(), 'content');
@@ -50,15 +57,15 @@ beforeAll(async () => {
 
 describe('a real build with recordings', () => {
   it('seals members-only recordings in chunks, with their size and length in the manifest, and no stretch of them readable anywhere', async () => {
-    for (const name of MEMBERS_ONLY) {
+    for (const [name, expected] of Object.entries(MEMBERS_ONLY) as [keyof typeof MEMBERS_ONLY, (typeof MEMBERS_ONLY)[keyof typeof MEMBERS_ONLY]][]) {
       const [id, asset] = assetOf(name);
-      expect(asset).toMatchObject({ type: 'audio/wav', media: { size: RECORDINGS[name].length } });
-      expect(asset.media!.seconds).toBeCloseTo(name === 'patron-demo.wav' ? 7 : 4, 1);
+      expect(asset).toMatchObject({ type: expected.type, media: { size: RECORDINGS[name].length } });
+      expect(asset.media!.seconds).toBeCloseTo(expected.seconds, 1);
       // Every 256-byte stretch at a 4 KiB stride, in every output file (the sealed blobs included).
       const plain = Buffer.from(RECORDINGS[name]);
       for (const file of listFiles(build.outDir)) {
         const bytes = read(file);
-        for (let at = 44; at + 256 <= plain.length; at += 4096) expect(bytes.includes(plain.subarray(at, at + 256)), `${file} holds bytes ${at}.. of ${name}`).toBe(false);
+        for (let at = expected.from; at + 256 <= plain.length; at += 4096) expect(bytes.includes(plain.subarray(at, at + 256)), `${file} holds bytes ${at}.. of ${name}`).toBe(false);
       }
       // And the blob opens, chunk by chunk, to the recording.
       const keyring = await createKeyring(TEST_SECRET);
@@ -74,6 +81,7 @@ describe('a real build with recordings', () => {
     }
     expect(assetOf('patron-demo.wav')[1].access).toBe('patron');
     expect(assetOf('divider-demo.wav')[1].access).toBe('members');
+    expect(assetOf('members-video.mp4')[1].access).toBe('members');
     // The public episode stays a plain static file.
     expect(read('media/public-episode/public-episode.wav').equals(Buffer.from(RECORDINGS['public-episode.wav']))).toBe(true);
     expect(Object.values(manifest.assets).some((a) => a.name === 'public-episode.wav')).toBe(false);
@@ -83,16 +91,16 @@ describe('a real build with recordings', () => {
     const publicPage = read('posts/public-episode/index.html').toString();
     expect(publicPage).toMatch(/<audio controls preload="metadata" src="\/media\/public-episode\/public-episode\.wav"/);
     const keyring = await createKeyring(TEST_SECRET);
-    for (const [post, name] of [['patron-demo', 'patron-demo.wav'], ['divider-episode', 'divider-demo.wav']] as const) {
+    for (const [post, name, element] of [['patron-demo', 'patron-demo.wav', 'audio'], ['divider-episode', 'divider-demo.wav', 'audio'], ['video-demo', 'members-video.mp4', 'video']] as const) {
       const html = read(`posts/${post}/index.html`).toString();
-      expect(html).not.toMatch(/<audio/);
+      expect(html).not.toMatch(/<audio|<video/);
       const opened: string[] = [];
       for (const gate of findMarkers(html, GATE_TAG)) {
         opened.push(await openText(keyring, { kind: 'content', post: gate.attrs[POST_ATTR]!, tier: gate.attrs[TIER_ATTR]! }, envelopeOf(gate.inner)!));
       }
       const [id] = assetOf(name);
-      const player = opened.find((h) => h.includes('<audio'));
-      expect(player).toMatch(new RegExp(`<audio controls preload="metadata" src="/_truefans/asset/${id}/${name}"`));
+      const player = opened.find((h) => h.includes(`<${element}`));
+      expect(player).toMatch(new RegExp(`<${element} controls preload="metadata"${element === 'video' ? ' playsinline' : ''} src="/_truefans/asset/${id}/${name.replace('.', '\\.')}"`));
       expect(player).not.toMatch(/<script/);
     }
   });
@@ -147,6 +155,9 @@ describe('a real build with recordings', () => {
     expect(demo.enclosures).toEqual([{ url: `${ORIGIN}/_truefans/asset/${demoId}/patron-demo.wav?feed=${encodeURIComponent(p.token)}`, length: RECORDINGS['patron-demo.wav'].length, type: 'audio/wav' }]);
     expect(demo.itunes).toMatchObject({ duration: 7, explicit: true, author: 'Ada Reel' });
     expect(episodes.get('Divider episode')!.enclosures).toHaveLength(1);
+    const [videoId] = assetOf('members-video.mp4');
+    expect(episodes.get('Video demo')!.enclosures).toEqual([{ url: `${ORIGIN}/_truefans/asset/${videoId}/members-video.mp4?feed=${encodeURIComponent(p.token)}`, length: RECORDINGS['members-video.mp4'].length, type: 'video/mp4' }]);
+    expect(episodes.get('Video demo')!.itunes?.duration).toBe(5);
     expect(episodes.get('Public episode')!.enclosures![0]!.url).toBe(`${ORIGIN}/media/public-episode/public-episode.wav`);
     expect(p.xml).toContain('MEDIA-CANARY-PATRON-3f1c');
     expect(p.xml).toContain('MEDIA-CANARY-MEMBERS-8d2b');
