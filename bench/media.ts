@@ -15,6 +15,7 @@ import { join, resolve } from 'node:path';
 import { createKeyring } from '../src/core/crypto/keys.ts';
 import { sealMedia } from '../src/core/crypto/media.ts';
 import { signSession } from '../src/core/tokens/session.ts';
+import { mediaPartWriter } from '../src/integration/seal-assets.ts';
 import { buildFixture, SECRET } from '../test/core/helpers/site.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -40,15 +41,16 @@ export async function deploy(sizeMb: number) {
   for (let i = 0; i < sizeMb; i++) writeSync(plainFd, block(i));
   closeSync(plainFd);
   const plain = openSync(join(fixture.dir, 'plain.bin'), 'r');
-  const sealedFd = openSync(join(fixture.dir, '_truefans/sealed/rec1.bin'), 'w');
+  const sealed = mediaPartWriter(fixture.dir, 'rec1');
   const read = (offset: number, n: number) => {
     const out = new Uint8Array(n);
     let got = 0;
     while (got < n) got += readSync(plain, out, got, n - got, offset + got);
     return out;
   };
-  for await (const part of sealMedia(keyring, { kind: 'asset', id: 'rec1', tier: 'members' }, { length, type: 'audio/mpeg', read })) writeSync(sealedFd, part);
-  closeSync(sealedFd);
+  // As the build writes it: in parts of at most 24 MiB (src/core/media/parts.ts).
+  for await (const part of sealMedia(keyring, { kind: 'asset', id: 'rec1', tier: 'members' }, { length, type: 'audio/mpeg', read })) sealed.write(part);
+  sealed.close();
   closeSync(plain);
   const manifestFile = join(fixture.dir, '_truefans/manifest.json');
   const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));

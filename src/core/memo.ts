@@ -16,7 +16,7 @@ export interface MemoOptions {
    * Keep a value only the second time its key is set within a while (the first time, only the key is
    * noted, in a small memo of its own). For large values most of which are asked for once: each one kept
    * and soon evicted is garbage the collector must copy and mark, and for 100 KB opened pages that churn
-   * was most of a cold request's worst case (bench/cold-profile.ts).
+   * was most of a cold request's worst case (bench/cold.ts).
    */
   admitOnSecondUse?: boolean;
 }
@@ -57,13 +57,8 @@ export class Memo<V> {
    * `admitOnSecondUse`, a key not held is only noted the first time.
    */
   set(key: string, value: V, valueBytes = 0): void {
-    if (this.#seen && !this.#map.has(key)) {
-      if (this.#seen.get(key) === undefined) {
-        this.#seen.set(key, true);
-        return;
-      }
-      this.#seen.delete(key);
-    }
+    if (!this.note(key)) return;
+    this.#seen?.delete(key);
     this.delete(key);
     const bytes = ENTRY_OVERHEAD + stringBytes(key) + valueBytes;
     if (bytes > this.maxBytes) return;

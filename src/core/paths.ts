@@ -53,7 +53,7 @@ export const SUPPORTERS_PAGE = '/supporters/';
 
 /** The public deploy manifest (manifest.ts), written by the build and read by the function. */
 export const MANIFEST_PATH = '/_truefans/manifest.json';
-/** Where sealed asset blobs live in the deploy output: `${SEALED_ASSET_DIR}/<id>.bin`. */
+/** Where sealed asset blobs live in the deploy output: `${SEALED_ASSET_DIR}/<id>.bin` (a recording over 24 MiB goes on in `<id>.1.bin`, ...: media/parts.ts). */
 export const SEALED_ASSET_DIR = '/_truefans/sealed';
 /** Public URL prefix under which the edge function serves opened assets: `${ASSET_ROUTE}/<id>/<name>`. */
 export const ASSET_ROUTE = '/_truefans/asset';

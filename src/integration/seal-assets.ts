@@ -10,6 +10,7 @@ import { lowestAccess } from '../core/access.ts';
 import { toBase64Url } from '../core/crypto/base64url.ts';
 import { sealBytes } from '../core/crypto/seal.ts';
 import { sealMedia } from '../core/crypto/media.ts';
+import { MEDIA_PART_BYTES, mediaPartPath } from '../core/media/parts.ts';
 import { isMediaType } from '../core/media/types.ts';
 import { mediaFacts } from '../config/media-facts.ts';
 import type { Manifest } from '../core/manifest.ts';
@@ -30,6 +31,29 @@ function assetIdFor(key: Buffer, subject: string): string {
   return toBase64Url(createHmac('sha256', key).update(subject).digest().subarray(0, 16));
 }
 
+/** Writes a sealed recording's bytes, in order, into the files of its parts (core/media/parts.ts). */
+export function mediaPartWriter(dir: string, id: string): { write(bytes: Uint8Array): void; close(): void } {
+  let part = 0;
+  let fd = openSync(join(dir, mediaPartPath(id, 0)), 'w');
+  let room = MEDIA_PART_BYTES;
+  return {
+    write(bytes) {
+      for (let at = 0; at < bytes.length; ) {
+        if (room === 0) {
+          closeSync(fd);
+          fd = openSync(join(dir, mediaPartPath(id, ++part)), 'w');
+          room = MEDIA_PART_BYTES;
+        }
+        const n = Math.min(room, bytes.length - at);
+        writeSync(fd, bytes, at, n);
+        at += n;
+        room -= n;
+      }
+    },
+    close: () => closeSync(fd),
+  };
+}
+
 /**
  * A recording, sealed in chunks (core/crypto/media.ts) straight from the file to the blob: the build holds
  * a chunk or two of it, whatever its size. Each chunk's plaintext feeds the leak index's fingerprints.
@@ -40,7 +64,7 @@ async function sealRecording(ctx: SealContext, file: string, a: { id: string; ac
   const seconds = (await mediaFacts(file)).seconds;
   const fingerprints = ctx.leaks.mediaFingerprints(a.post ?? 'offer', a.name, size);
   const input = openSync(file, 'r');
-  const output = openSync(join(ctx.dir, SEALED_ASSET_DIR, `${a.id}.bin`), 'w');
+  const output = mediaPartWriter(ctx.dir, a.id);
   try {
     const read = (offset: number, length: number) => {
       const chunk = new Uint8Array(length);
@@ -53,10 +77,10 @@ async function sealRecording(ctx: SealContext, file: string, a: { id: string; ac
       fingerprints.add(chunk, offset);
       return chunk;
     };
-    for await (const part of sealMedia(ctx.keyring, { kind: 'asset', id: a.id, tier: a.access }, { length: size, type, read })) writeSync(output, part);
+    for await (const part of sealMedia(ctx.keyring, { kind: 'asset', id: a.id, tier: a.access }, { length: size, type, read })) output.write(part);
   } finally {
     closeSync(input);
-    closeSync(output);
+    output.close();
   }
   fingerprints.done();
   return { access: a.access, type, name: a.name, post: a.post, media: { size, ...(seconds !== undefined ? { seconds } : {}) } };

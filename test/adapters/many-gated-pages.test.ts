@@ -127,3 +127,25 @@ describe(`a site with ${MORE} more gated pages, in workerd`, () => {
     expect(other.headers.get('content-security-policy')).not.toContain('wasm-unsafe-eval');
   });
 });
+
+describe('files Cloudflare will not take', () => {
+  it('names every file over 25 MiB in the build, and not a recording cut in parts to fit', async () => {
+    const fixture = await buildFixture();
+    const root = mkdtempSync(path.join(tmpdir(), 'truefans-big-files-'));
+    try {
+      const dist = path.join(root, 'dist');
+      cpSync(fixture.dir, dist, { recursive: true });
+      mkdirSync(path.join(dist, 'downloads'), { recursive: true });
+      writeFileSync(path.join(dist, 'downloads/stems.zip'), Buffer.alloc(25 * 1024 * 1024 + 1));
+      writeFileSync(path.join(dist, '_truefans/sealed/long.bin'), Buffer.alloc(24 * 1024 * 1024));
+      writeFileSync(path.join(dist, '_truefans/sealed/long.1.bin'), Buffer.alloc(1000));
+      const notes: string[] = [];
+      await emitPlatformFiles('dist', { root, platforms: ['cloudflare'], log: (line) => notes.push(line) });
+      expect(notes.join('\n')).toMatch(/cloudflare: Cloudflare takes no static file over 25 MiB, and wrangler deploy will refuse dist\/downloads\/stems\.zip\. .*deploy to Netlify, Vercel or the Node server/);
+      expect(notes.join('\n')).not.toMatch(/long/);
+    } finally {
+      fixture.cleanup();
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

@@ -5,7 +5,7 @@
 // `npx wrangler deploy` deploys exactly what was built and tested. With weekly_digest on, a Cron Trigger
 // (`triggers.crons`, UTC) calls the Worker's scheduled() handler for the digest.
 
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
@@ -17,6 +17,7 @@ import { bundlePlatform, type BundleInfo } from '../bundle.ts';
 import { FUNCTION_PREFIX, STATIC_UNDER_PREFIX, TAILORED_PAGES } from '../../core/paths.ts';
 import { SEARCH_FILES, SEARCH_PAGE } from '../../core/http/security-headers.ts';
 import { gatedPagePatterns, pageSpellings } from '../built-manifest.ts';
+import { listFiles } from '../../integration/output-files.ts';
 
 export const CLOUDFLARE_OUT = '.truefans/cloudflare';
 /** The date this adapter is tested against in workerd; the creator's wrangler.jsonc may set a later one. */
@@ -99,9 +100,21 @@ export async function emitCloudflare(root: string, distDir: string, manifest: Ma
     path.join(redirect, 'config.json'),
     `${JSON.stringify({ configPath: path.relative(redirect, path.join(out, 'wrangler.json')) }, null, 2)}\n`,
   );
+  const notes: string[] = [];
   if (routing.collapsed.length) {
     const where = routing.collapsed.map((f) => `${f}*`).join(', ');
-    info.note = `Cloudflare allows ${RUN_WORKER_FIRST_MAX} run_worker_first rules, fewer than the gated pages' spellings, so every page under ${where} runs the Worker first; public pages there pass through it unchanged, and each counts as a Worker request`;
+    notes.push(`Cloudflare allows ${RUN_WORKER_FIRST_MAX} run_worker_first rules, fewer than the gated pages' spellings, so every page under ${where} runs the Worker first; public pages there pass through it unchanged, and each counts as a Worker request`);
   }
+  const tooBig = listFiles(distDir).filter((file) => statSync(path.join(distDir, file)).size > CLOUDFLARE_ASSET_MAX_BYTES);
+  if (tooBig.length) {
+    notes.push(
+      `Cloudflare takes no static file over 25 MiB, and wrangler deploy will refuse ${tooBig.map((f) => `dist/${f}`).join(', ')}. ` +
+        'Members-only recordings are already cut to fit; make these smaller (a download can be split in two), or deploy to Netlify, Vercel or the Node server, which take them',
+    );
+  }
+  if (notes.length) info.note = notes.join('. ');
   return info;
 }
+
+/** Cloudflare's limit on one static asset (Workers static assets, as Pages): 25 MiB. */
+const CLOUDFLARE_ASSET_MAX_BYTES = 25 * 1024 * 1024;

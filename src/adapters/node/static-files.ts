@@ -108,8 +108,10 @@ const RANGE_READ_BYTES = 1024 * 1024;
  */
 function fileRange(file: string, start: number, last: number): ReadableStream<Uint8Array<ArrayBuffer>> {
   let handle: FileHandle | undefined;
+  let done = false;
   let at = start;
   const close = async () => {
+    done = true;
     const h = handle;
     handle = undefined;
     await h?.close().catch(() => undefined);
@@ -118,7 +120,12 @@ function fileRange(file: string, start: number, last: number): ReadableStream<Ui
     {
       async pull(controller) {
         try {
-          handle ??= await open(file, 'r');
+          if (!handle) {
+            const opened = await open(file, 'r');
+            // Cancelled while the file was being opened: close it now, or nothing ever would.
+            if (done) return void (await opened.close().catch(() => undefined));
+            handle = opened;
+          }
           const want = Math.min(RANGE_READ_BYTES, last + 1 - at);
           const buffer = new Uint8Array(want);
           const { bytesRead } = await handle.read(buffer, 0, want, at);

@@ -2,7 +2,15 @@
 // its bytes over in, holding at most one piece plus one platform read: what keeps a long recording's
 // memory flat.
 
-export class ByteReader {
+/** What a sealed recording is read through: exact-sized pieces, in order. */
+export interface PieceReader {
+  /** The next `n` bytes, or fewer if the bytes end first. */
+  read(n: number): Promise<Uint8Array<ArrayBuffer>>;
+  /** Lets the source go. */
+  cancel(): void;
+}
+
+export class ByteReader implements PieceReader {
   readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
   #held: Uint8Array | undefined;
   #done = false;

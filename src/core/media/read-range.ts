@@ -5,9 +5,10 @@
 
 import type { Ctx } from '../context.ts';
 import { staticRequest } from '../routes/gated-page.ts';
-import { ByteReader } from './byte-reader.ts';
+import { ByteReader, type PieceReader } from './byte-reader.ts';
+import { MEDIA_PART_BYTES, mediaPartPath } from './parts.ts';
 
-export type RangeRead = { ok: true; reader: ByteReader } | { ok: false; status: number };
+export type RangeRead = { ok: true; reader: PieceReader } | { ok: false; status: number };
 
 const CONTENT_RANGE = /^bytes (\d+)-(\d+)\/(\d+|\*)$/;
 
@@ -30,4 +31,55 @@ export async function readFileRange(ctx: Ctx, path: string, start: number, end: 
   }
   await answer.body?.cancel().catch(() => undefined);
   return { ok: false, status: answer.status };
+}
+
+/**
+ * Bytes `start`..`end` of sealed recording `id`, across the parts it is written in (parts.ts): each part's
+ * own range is asked for when the reading reaches it. A part that cannot be read then ends the reading
+ * short, which the caller sees as a chunk that does not open.
+ */
+export async function readSealedRange(ctx: Ctx, id: string, start: number, end: number): Promise<RangeRead> {
+  const firstPart = Math.floor(start / MEDIA_PART_BYTES);
+  const lastPart = Math.floor(end / MEDIA_PART_BYTES);
+  const partRange = (part: number) => {
+    const base = part * MEDIA_PART_BYTES;
+    return [Math.max(start, base) - base, Math.min(end, base + MEDIA_PART_BYTES - 1) - base] as const;
+  };
+  const first = await readFileRange(ctx, mediaPartPath(id, firstPart), ...partRange(firstPart));
+  if (!first.ok || firstPart === lastPart) return first;
+  let part = firstPart;
+  let current: PieceReader | undefined = first.reader;
+  const next = async (): Promise<PieceReader | undefined> => {
+    current?.cancel();
+    current = undefined;
+    if (part === lastPart) return undefined;
+    part++;
+    const read = await readFileRange(ctx, mediaPartPath(id, part), ...partRange(part));
+    if (read.ok) current = read.reader;
+    return current;
+  };
+  return {
+    ok: true,
+    reader: {
+      async read(n) {
+        if (!current) return new Uint8Array(0);
+        const got = await current.read(n);
+        if (got.length === n) return got;
+        // This part ends inside the piece: the rest of it comes from the next part's start.
+        const out = new Uint8Array(n);
+        out.set(got, 0);
+        let at = got.length;
+        while (at < n && (await next())) {
+          const more = await current!.read(n - at);
+          out.set(more, at);
+          at += more.length;
+        }
+        return out.subarray(0, at);
+      },
+      cancel() {
+        current?.cancel();
+        current = undefined;
+      },
+    },
+  };
 }

@@ -5,8 +5,9 @@
 //
 // Each answer is a pure function of the built file and what the reader holds (nothing of who they are),
 // so from the second time it is made it carries a strong ETag made from those two, and the isolate keeps
-// its bytes by them: the next fan holding the same things gets the same bytes, and the Node server keeps their compressed form by
-// that ETag (src/adapters/node/compress.ts, which also says why compressing them is safe from BREACH).
+// its bytes by them: the next fan holding the same things gets the same bytes, and the Node server keeps
+// their compressed form by that ETag (src/adapters/node/compress.ts, which also says why compressing
+// them is safe from BREACH).
 // A teaser's tag and a member's differ (the holding is in it), so no 304 or cache entry of one can ever
 // stand in for the other; the server answers no 304 for these private answers anyway (http-cache.ts).
 

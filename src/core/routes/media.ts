@@ -19,9 +19,9 @@ import { chooseRange } from '../http/range.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { PRIVATE } from '../http/respond.ts';
 import type { AssetEntry } from '../manifest.ts';
-import type { ByteReader } from '../media/byte-reader.ts';
-import { readFileRange } from '../media/read-range.ts';
-import { SEALED_ASSET_DIR } from '../paths.ts';
+import type { PieceReader } from '../media/byte-reader.ts';
+import { mediaPartPath } from '../media/parts.ts';
+import { readSealedRange } from '../media/read-range.ts';
 
 type Asset = AssetEntry;
 
@@ -36,12 +36,12 @@ async function etagOf(header: MediaHeader): Promise<string> {
 
 export async function serveMedia(ctx: Ctx, id: string, asset: Asset, cookies: readonly string[]): Promise<Response> {
   const { app, request } = ctx;
-  const path = `${SEALED_ASSET_DIR}/${id}.bin`;
+  const path = mediaPartPath(id, 0);
   const scope = { kind: 'asset', id, tier: asset.access } as const;
   const unreadable = (cause: string) => new HttpProblem(Errors.SealedFileUnreadable, { asset: asset.name, cause }, { cookies: [...cookies] });
   const missing = (status: number) => new HttpProblem(Errors.SealedFileMissing, { path, asset: asset.name, httpStatus: status }, { cookies: [...cookies] });
 
-  const head = await readFileRange(ctx, path, 0, MEDIA_HEADER_MAX - 1);
+  const head = await readSealedRange(ctx, id, 0, MEDIA_HEADER_MAX - 1);
   if (!head.ok) throw missing(head.status);
   let header: MediaHeader;
   try {
@@ -79,7 +79,7 @@ export async function serveMedia(ctx: Ctx, id: string, asset: Asset, cookies: re
 
   const first = Math.floor(start / header.chunkSize);
   const last = Math.floor(end / header.chunkSize);
-  const read = await readChunks(ctx, path, scope, header, first, last);
+  const read = await readChunks(ctx, id, scope, header, first, last);
   if (!read.ok) throw missing(read.status);
   const chunks = read;
   // The first chunk is opened before answering, so a changed file or another secret is a clear 503,
@@ -138,12 +138,12 @@ export async function serveMedia(ctx: Ctx, id: string, asset: Asset, cookies: re
 }
 
 /** Chunks `first`..`last` of the sealed file, read in order, each opened when asked for. */
-async function readChunks(ctx: Ctx, path: string, scope: AssetScope, header: MediaHeader, first: number, last: number) {
+async function readChunks(ctx: Ctx, id: string, scope: AssetScope, header: MediaHeader, first: number, last: number) {
   const from = sealedChunkOffset(header, first);
   const to = sealedChunkOffset(header, last) + plainChunkLength(header, last) + MEDIA_TAG_BYTES - 1;
-  const read = await readFileRange(ctx, path, from, to);
+  const read = await readSealedRange(ctx, id, from, to);
   if (!read.ok) return { ok: false as const, status: read.status };
-  const reader: ByteReader = read.reader;
+  const reader: PieceReader = read.reader;
   let next = first;
   let reading: Promise<unknown> = Promise.resolve();
   return {

@@ -3,7 +3,7 @@
 // 404 page, traversal, compression; then the server layer's own rules (no 304 for private answers,
 // graceful shutdown) with handlers written for the case.
 
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,6 +12,7 @@ import { brotliCompressSync, brotliDecompressSync, constants as zlibConstants, g
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listen, type ListeningServer } from '../../../src/adapters/node/listen.ts';
 import { startNodeServer } from '../../../src/adapters/node/server.ts';
+import { createDistAssets } from '../../../src/adapters/node/static-files.ts';
 import type { Manifest } from '../../../src/core/manifest.ts';
 
 let dist: string;
@@ -329,5 +330,35 @@ describe('graceful shutdown', () => {
     expect(await inFlight).toBe('finished');
     await closed;
     await expect(fetch(`${slow.url}/`)).rejects.toThrow();
+  });
+});
+
+describe('ranged reads of a file on disk (the core reads sealed recordings so)', () => {
+  it('reads any range of a file of several megabytes exactly, and leaves no file open however the read ends', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'truefans-range-'));
+    const bytes = Buffer.alloc(3 * 1024 * 1024 + 4321);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 2654435761) >>> 24;
+    await writeFile(path.join(dir, 'rec.bin'), bytes);
+    // Bigger than the server keeps in memory: the range comes from disk, a megabyte at a time.
+    const assets = createDistAssets(dir);
+    const openFiles = async () => (await readdir('/proc/self/fd')).length;
+    const range = (start: number, end: number) => assets.range!('/rec.bin', new Request('https://t.example/rec.bin'), start, end);
+    for (const [start, end] of [[0, 99], [1024 * 1024 - 10, 1024 * 1024 + 10], [5, bytes.length - 1], [bytes.length - 7, bytes.length + 100]] as const) {
+      const res = await range(start, end);
+      expect(res.status).toBe(206);
+      expect(Buffer.from(await res.arrayBuffer()).equals(bytes.subarray(start, Math.min(end, bytes.length - 1) + 1))).toBe(true);
+    }
+    const before = await openFiles();
+    for (let i = 0; i < 40; i++) {
+      const res = await range(0, bytes.length - 1);
+      const reader = res.body!.getReader();
+      if (i % 3 === 0) await reader.read(); // cancelled after the first megabyte
+      else if (i % 3 === 1) reader.read().catch(() => undefined); // cancelled while the file is being opened or read
+      await reader.cancel();
+      if (i % 3 === 2) await (await range(0, bytes.length - 1)).arrayBuffer(); // read to the end
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await openFiles()).toBeLessThanOrEqual(before);
+    await rm(dir, { recursive: true, force: true });
   });
 });
