@@ -65,17 +65,13 @@ interface Site {
   /** Distinct gated pages per size, more than the handler remembers. */
   coldPages: Record<string, string[]>;
   sizes: Record<string, { gated: number; public: number }>;
-  /** With `lazyCold`: writes the cold page at `path` (a new seal: a new envelope), to be read once. */
-  fillCold(path: string): Promise<void>;
-  /** Drops a cold page's file again, so the bench's own memory stays a batch's worth. */
+  /** Drops a cold page's file once it has been read, so the bench's own memory shrinks as it goes. */
   dropCold(path: string): void;
 }
 
 export interface SiteOptions {
   /** Gated cold pages per size (default: 12 MB of sealed parts, more than the handler remembers). */
   coldPages?: number;
-  /** List the cold pages in the manifest but write their files only when fillCold asks (default false). */
-  lazyCold?: boolean;
 }
 
 /** More cookies and pages than the handler's memos hold (10,000 cookies; 8 MB of opened parts). */
@@ -90,7 +86,6 @@ export async function benchSite(sizes: number[], options: SiteOptions = {}): Pro
   const pages: Manifest['pages'] = {};
   const measured: Site['sizes'] = {};
   const coldPages: Site['coldPages'] = {};
-  const coldSlots = new Map<string, { post: string; size: number }>();
   const teaser = `<h1>Winter tour</h1>${prose(1024)}`;
   const gatedPage = async (post: string, size: number) => {
     // The members-only part is most of the page, as in a real fully gated post.
@@ -107,12 +102,8 @@ export async function benchSite(sizes: number[], options: SiteOptions = {}): Pro
     measured[kb] = { gated: gated.length, public: open.length };
     coldPages[kb] = [];
     for (let i = 0; i < (options.coldPages ?? coldPageCount(size)); i++) {
-      const post = `cold-${kb}-${i}`;
-      const page = `/posts/${post}/`;
-      coldSlots.set(page, { post, size });
-      if (options.lazyCold) pages[page] = { post, title: 'Winter tour', access: ['members'] };
-      else put(page, await gatedPage(post, size));
-      coldPages[kb].push(page);
+      put(`/posts/cold-${kb}-${i}/`, await gatedPage(`cold-${kb}-${i}`, size));
+      coldPages[kb].push(`/posts/cold-${kb}-${i}/`);
     }
   }
   const manifest: Manifest = {
@@ -146,11 +137,6 @@ export async function benchSite(sizes: number[], options: SiteOptions = {}): Pro
     coldCookies,
     coldPages,
     sizes: measured,
-    async fillCold(path) {
-      const slot = coldSlots.get(path);
-      if (!slot) throw new Error(`no cold page ${path}`);
-      put(path, await gatedPage(slot.post, slot.size));
-    },
     dropCold: (path) => void files.delete(path),
     assets: fetcher(true),
     bareAssets: fetcher(false),

@@ -25,9 +25,10 @@ import { readSealedRange } from '../media/read-range.ts';
 
 type Asset = AssetEntry;
 
+type AssetScope = { kind: 'asset'; id: string; tier: string };
+
 /** Chunks read and opened ahead of the one being sent, side by side: with two waiting for the socket, under two megabytes in all. */
 const OPEN_AHEAD = 4;
-type AssetScope = { kind: 'asset'; id: string; tier: string };
 
 /** A strong tag per build of the file: the header holds the build's random nonce prefix. */
 async function etagOf(header: MediaHeader): Promise<string> {
